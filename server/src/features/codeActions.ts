@@ -1,0 +1,93 @@
+import type {
+  CodeAction,
+  CodeActionParams,
+  CreateFile,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+  SnippetTextEdit,
+} from 'vscode-languageserver';
+import { CodeActionKind } from 'vscode-languageserver';
+import { fixesFor } from '../rules';
+import type { FileChange, Fix, FixContext } from '../rules/types';
+import { DIAGNOSTIC_SOURCE, SourceRangeConvert } from './convert';
+import type { DiagnosticsPublisher } from './diagnostics';
+import type { ServerState } from './state';
+
+/**
+ * Quick fixes for our diagnostics. The finding is looked up by the diagnostic's code
+ * and position among the current findings, never by its message.
+ */
+export function registerCodeActions(state: ServerState, diagnostics: DiagnosticsPublisher): void {
+  state.connection.onCodeAction((params) => codeActions(state, diagnostics, params));
+}
+
+function codeActions(state: ServerState, diagnostics: DiagnosticsPublisher, params: CodeActionParams): CodeAction[] {
+  const uri = params.textDocument.uri;
+  if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+  const lines = state.linesOf(uri);
+  const context: FixContext = { canCreateFiles: canCreateFiles(state) };
+  const actions: CodeAction[] = [];
+  for (const diagnostic of params.context.diagnostics) {
+    if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+    const start = SourceRangeConvert.fromLsp(lines, diagnostic.range).start;
+    const finding = diagnostics
+      .findingsOf(uri)
+      .find((candidate) => candidate.code === diagnostic.code && candidate.range.start === start);
+    if (!finding) continue;
+    for (const fix of fixesFor(finding, state.index, context)) {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.isPreferred,
+        edit: toWorkspaceEdit(state, fix),
+      });
+    }
+  }
+  return actions;
+}
+
+function canCreateFiles(state: ServerState): boolean {
+  const workspaceEdit = state.capabilities.workspace?.workspaceEdit;
+  return !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
+}
+
+/** A fix as the client can apply it: document changes when supported, else a plain map of edits. */
+function toWorkspaceEdit(state: ServerState, fix: Fix): WorkspaceEdit {
+  const workspaceEdit = state.capabilities.workspace?.workspaceEdit;
+  const snippets = !!workspaceEdit?.snippetEditSupport;
+  if (!workspaceEdit?.documentChanges) {
+    const changes: Record<string, TextEdit[]> = {};
+    for (const change of fix.changes) {
+      if (change.kind === 'edit') (changes[change.uri] ??= []).push(toTextEdit(state, change, false) as TextEdit);
+    }
+    return { changes };
+  }
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  for (const change of fix.changes) {
+    if (change.kind === 'create') {
+      documentChanges.push({ kind: 'create', uri: change.uri, options: { overwrite: false, ignoreIfExists: false } });
+      documentChanges.push({
+        textDocument: { uri: change.uri, version: null },
+        edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: change.text }],
+      });
+    } else {
+      documentChanges.push({
+        textDocument: { uri: change.uri, version: state.documents.get(change.uri)?.version ?? null },
+        edits: [toTextEdit(state, change, snippets)],
+      });
+    }
+  }
+  return { documentChanges };
+}
+
+function toTextEdit(
+  state: ServerState,
+  change: Extract<FileChange, { kind: 'edit' }>,
+  snippets: boolean,
+): TextEdit | SnippetTextEdit {
+  const range = SourceRangeConvert.toLsp(state.linesOf(change.uri), change.range);
+  if (snippets && change.snippet !== undefined) return { range, snippet: { kind: 'snippet', value: change.snippet } };
+  return { range, newText: change.newText };
+}

@@ -1,0 +1,41 @@
+import type { ClientCapabilities, Connection } from 'vscode-languageserver';
+import { TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { WorkspaceIndex } from '../index/workspaceIndex';
+import { LineIndex } from '../model/lineIndex';
+
+/** The `kubeEndpoints.*` settings the server reads. */
+export type Settings = {
+  enable: boolean;
+  defaultNamespace: string;
+  exclude: string[];
+};
+
+export const DEFAULT_SETTINGS: Settings = { enable: true, defaultNamespace: 'default', exclude: [] };
+
+/** What every feature shares: the connection, the open documents and the index. */
+export class ServerState {
+  readonly index = new WorkspaceIndex();
+  readonly documents = new TextDocuments(TextDocument);
+  settings: Settings = DEFAULT_SETTINGS;
+  capabilities: ClientCapabilities = {};
+  /** Local folders of the workspace, as file system paths. */
+  folders: { uri: string; path: string }[] = [];
+  private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();
+
+  constructor(readonly connection: Connection) {}
+
+  /** The line index of the text the index holds for `uri`, rebuilt only when the text changed. */
+  linesOf(uri: string): LineIndex {
+    const text = this.index.file(uri)?.text ?? '';
+    const cached = this.lineIndexes.get(uri);
+    if (cached && cached.text === text) return cached.lines;
+    const lines = new LineIndex(text);
+    this.lineIndexes.set(uri, { text, lines });
+    return lines;
+  }
+
+  forget(uri: string): void {
+    this.lineIndexes.delete(uri);
+  }
+}

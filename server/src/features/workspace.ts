@@ -1,0 +1,146 @@
+import { fileURLToPath } from 'node:url';
+import type { DidChangeWatchedFilesParams, InitializeParams } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import { ExcludeFilter, findYamlFiles, isYamlFileName, readText } from '../node/workspaceFiles';
+import type { DiagnosticsPublisher } from './diagnostics';
+import type { ServerState, Settings } from './state';
+import { DEFAULT_SETTINGS } from './state';
+
+/** How long the cold scan may hold the event loop before it lets requests through. */
+const SCAN_SLICE_MS = 20;
+
+/** The local folders of the workspace named in `initialize`. */
+export function workspaceFoldersOf(params: InitializeParams): { uri: string; path: string }[] {
+  const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => ({ uri, path: fileURLToPath(uri) }));
+}
+
+/**
+ * Keeps the index equal to the workspace: the disk at start-up and on watched-file
+ * events, overridden by the editor's text while a document is open.
+ */
+export class WorkspaceSync {
+  constructor(
+    private readonly state: ServerState,
+    private readonly diagnostics: DiagnosticsPublisher,
+  ) {}
+
+  register(): void {
+    const { documents, connection } = this.state;
+    documents.onDidChangeContent(({ document }) => {
+      if (!this.isIndexed(document.uri)) return;
+      this.state.index.update(document.uri, document.getText());
+      this.diagnostics.schedule();
+    });
+    documents.onDidClose(({ document }) => void this.reloadFromDisk(document.uri));
+    connection.onDidChangeWatchedFiles((params) => void this.onWatchedFiles(params));
+    connection.onDidChangeConfiguration(() => void this.reloadSettings());
+  }
+
+  /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
+  async start(): Promise<void> {
+    this.state.settings = await this.fetchSettings();
+    this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
+    if (this.state.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await this.state.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml}' }],
+      });
+    }
+    await this.scanFolders();
+    this.diagnostics.start();
+  }
+
+  private async scanFolders(): Promise<void> {
+    const { connection, capabilities } = this.state;
+    const progress = capabilities.window?.workDoneProgress
+      ? await connection.window.createWorkDoneProgress()
+      : undefined;
+    progress?.begin('Kube Endpoints: indexing YAML', undefined, 'finding files');
+    let indexed = 0;
+    let sliceStart = Date.now();
+    for (const folder of this.state.folders) {
+      const exclude = new ExcludeFilter(folder.path, this.state.settings.exclude);
+      for await (const file of findYamlFiles(folder.path, exclude)) {
+        if (!this.state.documents.get(file.uri)) {
+          const text = await readText(file.path);
+          if (text !== undefined) this.state.index.update(file.uri, text);
+        }
+        indexed++;
+        if (Date.now() - sliceStart > SCAN_SLICE_MS) {
+          progress?.report(`${indexed} files`);
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+      }
+    }
+    progress?.done();
+    connection.console.info(`Indexed ${indexed} YAML files.`);
+  }
+
+  private async onWatchedFiles({ changes }: DidChangeWatchedFilesParams): Promise<void> {
+    for (const change of changes) {
+      if (!this.isIndexed(change.uri) || this.state.documents.get(change.uri)) continue;
+      if (change.type === FileChangeType.Deleted) this.forget(change.uri);
+      else await this.reloadFromDisk(change.uri);
+    }
+    this.diagnostics.schedule();
+  }
+
+  /** After a close or a change on disk: the disk is the truth again. */
+  private async reloadFromDisk(uri: string): Promise<void> {
+    if (!this.isIndexed(uri)) return;
+    const text = await readText(fileURLToPath(uri));
+    if (text === undefined) this.forget(uri);
+    else this.state.index.update(uri, text);
+    this.diagnostics.schedule();
+  }
+
+  private forget(uri: string): void {
+    this.state.index.remove(uri);
+    this.state.forget(uri);
+  }
+
+  /** Whether a URI is a local YAML file inside a workspace folder and not excluded. */
+  private isIndexed(uri: string): boolean {
+    if (!uri.startsWith('file:') || !isYamlFileName(uri)) return false;
+    const path = fileURLToPath(uri);
+    const folder = this.state.folders.find((candidate) => path.startsWith(candidate.path));
+    // Files opened from outside every folder are still checked, as a workspace of their own.
+    if (!folder) return true;
+    return !new ExcludeFilter(folder.path, this.state.settings.exclude).excludes(path);
+  }
+
+  private async reloadSettings(): Promise<void> {
+    const previous = this.state.settings;
+    this.state.settings = await this.fetchSettings();
+    if (previous.defaultNamespace !== this.state.settings.defaultNamespace) {
+      this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
+    }
+    if (JSON.stringify(previous.exclude) !== JSON.stringify(this.state.settings.exclude)) {
+      for (const uri of [...this.state.index.uris()]) if (!this.isIndexed(uri)) this.forget(uri);
+      await this.scanFolders();
+    }
+    this.diagnostics.refresh();
+  }
+
+  private async fetchSettings(): Promise<Settings> {
+    if (!this.state.capabilities.workspace?.configuration) return DEFAULT_SETTINGS;
+    const raw: unknown = await this.state.connection.workspace.getConfiguration({ section: 'kubeEndpoints' });
+    return readSettings(raw);
+  }
+}
+
+/** Settings from whatever the client sent, each field checked, defaults for the rest. */
+export function readSettings(raw: unknown): Settings {
+  const values = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  return {
+    enable: typeof values.enable === 'boolean' ? values.enable : DEFAULT_SETTINGS.enable,
+    defaultNamespace:
+      typeof values.defaultNamespace === 'string' && values.defaultNamespace !== ''
+        ? values.defaultNamespace
+        : DEFAULT_SETTINGS.defaultNamespace,
+    exclude: Array.isArray(values.exclude)
+      ? values.exclude.filter((glob): glob is string => typeof glob === 'string')
+      : DEFAULT_SETTINGS.exclude,
+  };
+}

@@ -1,0 +1,351 @@
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type {
+  ContainerPort,
+  EndpointAddress,
+  EndpointPort,
+  EndpointSlice,
+  Endpoints,
+  EndpointSubset,
+  KubeObject,
+  Kustomization,
+  Located,
+  ObjectBase,
+  Service,
+  ServicePort,
+  SliceEndpoint,
+  SourceRange,
+  Workload,
+  WorkloadKind,
+} from './types';
+import { SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
+
+/** The modelled objects of one file, and whether anything could not be read. */
+export type ParsedFile = {
+  objects: KubeObject[];
+  /** Documents skipped because they do not parse as YAML. */
+  brokenDocuments: number;
+};
+
+/**
+ * Reads every YAML document of a file and yields the objects the analysis models.
+ *
+ * Documents that do not parse, are not mappings, or lack a string `kind` and
+ * `apiVersion` yield nothing; nothing here throws. Items of `kind: List` are
+ * yielded one by one. Aliases are followed one level for scalars only, so an
+ * alias bomb costs nothing.
+ */
+export function parseFile(uri: string, text: string): ParsedFile {
+  let documents: Document.Parsed[];
+  try {
+    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+  } catch {
+    return { objects: [], brokenDocuments: 1 };
+  }
+  const objects: KubeObject[] = [];
+  let brokenDocuments = 0;
+  const kustomizationFile = isKustomizationFileName(uri);
+  documents.forEach((document, docIndex) => {
+    if (document.errors.length > 0) {
+      brokenDocuments++;
+      return;
+    }
+    try {
+      const reader = new DocumentReader(uri, document, docIndex);
+      objects.push(...reader.objects(kustomizationFile && docIndex === 0));
+    } catch {
+      // A document shaped in a way the reader did not foresee is skipped, never fatal.
+      brokenDocuments++;
+    }
+  });
+  return { objects, brokenDocuments };
+}
+
+/** Whether kustomize would read this file as a kustomization (its `kind` is optional there). */
+export function isKustomizationFileName(uri: string): boolean {
+  const base = uri.slice(uri.lastIndexOf('/') + 1);
+  return base === 'kustomization.yaml' || base === 'kustomization.yml' || base === 'Kustomization';
+}
+
+/** Walks one parsed document; every accessor tolerates any shape. */
+class DocumentReader {
+  private readonly documentRange: SourceRange;
+
+  constructor(
+    private readonly uri: string,
+    private readonly document: Document.Parsed,
+    private readonly docIndex: number,
+  ) {
+    const contents = document.contents;
+    this.documentRange = contents?.range ? { start: contents.range[0], end: contents.range[1] } : { start: 0, end: 0 };
+  }
+
+  objects(isKustomizationFile: boolean): KubeObject[] {
+    const root = this.document.contents;
+    if (!isMap(root)) return [];
+    if (isKustomizationFile) return [this.kustomization(root)];
+    const kind = this.string(root, 'kind')?.value;
+    if (kind === 'List' || (kind?.endsWith('List') && isSeq(this.get(root, 'items')))) {
+      const items = this.get(root, 'items');
+      if (!isSeq(items)) return [];
+      const objects: KubeObject[] = [];
+      items.items.forEach((item, itemIndex) => {
+        const object = isMap(item) ? this.object(item, itemIndex) : undefined;
+        if (object) objects.push(object);
+      });
+      return objects;
+    }
+    const object = this.object(root);
+    return object ? [object] : [];
+  }
+
+  private object(map: YAMLMap, itemIndex?: number): KubeObject | undefined {
+    const kind = this.string(map, 'kind')?.value;
+    const apiVersion = this.string(map, 'apiVersion')?.value;
+    if (kind === undefined || apiVersion === undefined) return undefined;
+    if (kind === 'Kustomization') return this.kustomization(map);
+    const base = this.base(map, apiVersion, itemIndex);
+    switch (kind) {
+      case 'Service':
+        return this.service(map, base);
+      case 'Endpoints':
+        return this.endpoints(map, base);
+      case 'EndpointSlice':
+        return this.endpointSlice(map, base);
+      default:
+        if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
+        return undefined;
+    }
+  }
+
+  private base(map: YAMLMap, apiVersion: string, itemIndex?: number): ObjectBase {
+    const metadata = this.map(map, 'metadata');
+    return {
+      uri: this.uri,
+      docIndex: this.docIndex,
+      itemIndex,
+      apiVersion,
+      range: rangeOf(map),
+      documentRange: this.documentRange,
+      name: metadata && this.string(metadata, 'name'),
+      namespace: metadata && this.string(metadata, 'namespace'),
+      metadataRange: metadata && rangeOf(metadata),
+      labels: this.stringMap(metadata && this.map(metadata, 'labels')),
+      annotations: this.stringMap(metadata && this.map(metadata, 'annotations')),
+    };
+  }
+
+  private service(map: YAMLMap, base: ObjectBase): Service {
+    const spec = this.map(map, 'spec');
+    const selector = spec && this.map(spec, 'selector');
+    const endpointsPair = spec && this.pair(spec, 'endpoints');
+    return {
+      ...base,
+      kind: 'Service',
+      selector:
+        selector && selector.items.length > 0
+          ? { range: rangeOf(selector), labels: this.stringMap(selector) }
+          : undefined,
+      type: spec && this.string(spec, 'type'),
+      externalName: spec && this.string(spec, 'externalName'),
+      clusterIP: spec && this.string(spec, 'clusterIP'),
+      ports: this.maps(spec, 'ports').map((port): ServicePort => ({
+        range: rangeOf(port),
+        name: this.string(port, 'name'),
+        port: this.integer(port, 'port'),
+        targetPort: this.integer(port, 'targetPort') ?? this.string(port, 'targetPort'),
+        protocol: this.string(port, 'protocol'),
+        nodePort: this.integer(port, 'nodePort'),
+      })),
+      specEndpointsKey: endpointsPair && isScalar(endpointsPair.key) ? rangeOf(endpointsPair.key) : undefined,
+    };
+  }
+
+  private endpoints(map: YAMLMap, base: ObjectBase): Endpoints {
+    return {
+      ...base,
+      kind: 'Endpoints',
+      subsets: this.maps(map, 'subsets').map((subset): EndpointSubset => ({
+        range: rangeOf(subset),
+        addresses: [
+          ...this.maps(subset, 'addresses').map((address) => this.address(address, true)),
+          ...this.maps(subset, 'notReadyAddresses').map((address) => this.address(address, false)),
+        ],
+        ports: this.maps(subset, 'ports').map((port) => this.endpointPort(port)),
+      })),
+    };
+  }
+
+  private address(map: YAMLMap, ready: boolean): EndpointAddress {
+    return {
+      range: rangeOf(map),
+      ip: this.string(map, 'ip'),
+      hostname: this.string(map, 'hostname'),
+      nodeName: this.string(map, 'nodeName'),
+      ready,
+    };
+  }
+
+  private endpointPort(map: YAMLMap): EndpointPort {
+    return {
+      range: rangeOf(map),
+      name: this.string(map, 'name'),
+      port: this.integer(map, 'port'),
+      protocol: this.string(map, 'protocol'),
+      appProtocol: this.string(map, 'appProtocol'),
+    };
+  }
+
+  private endpointSlice(map: YAMLMap, base: ObjectBase): EndpointSlice {
+    return {
+      ...base,
+      kind: 'EndpointSlice',
+      addressType: this.string(map, 'addressType'),
+      serviceName: base.labels[SERVICE_NAME_LABEL],
+      endpoints: this.maps(map, 'endpoints').map((endpoint): SliceEndpoint => {
+        const conditions = this.map(endpoint, 'conditions');
+        return {
+          range: rangeOf(endpoint),
+          addresses: this.strings(endpoint, 'addresses'),
+          ready: conditions && this.boolean(conditions, 'ready'),
+          hostname: this.string(endpoint, 'hostname'),
+          nodeName: this.string(endpoint, 'nodeName'),
+        };
+      }),
+      ports: this.maps(map, 'ports').map((port) => this.endpointPort(port)),
+    };
+  }
+
+  private workload(map: YAMLMap, base: ObjectBase, kind: WorkloadKind): Workload {
+    const template = this.podTemplate(map, kind);
+    const podMetadata = template && this.map(template, 'metadata');
+    const podSpec = template && this.map(template, 'spec');
+    const containers = [...this.maps(podSpec, 'initContainers'), ...this.maps(podSpec, 'containers')];
+    const spec = this.map(map, 'spec');
+    return {
+      ...base,
+      kind,
+      podLabels: this.stringMap(podMetadata && this.map(podMetadata, 'labels')),
+      containerPorts: containers.flatMap((container) =>
+        this.maps(container, 'ports').map((port): ContainerPort => ({
+          range: rangeOf(port),
+          name: this.string(port, 'name'),
+          containerPort: this.integer(port, 'containerPort'),
+          protocol: this.string(port, 'protocol'),
+        })),
+      ),
+      replicas: spec && this.integer(spec, 'replicas'),
+    };
+  }
+
+  /** The mapping that holds the pods' `metadata` and `spec`: the object itself for a Pod. */
+  private podTemplate(map: YAMLMap, kind: WorkloadKind): YAMLMap | undefined {
+    if (kind === 'Pod') return map;
+    const spec = this.map(map, 'spec');
+    if (kind === 'CronJob') {
+      const jobSpec = spec && this.map(spec, 'jobTemplate');
+      const jobTemplateSpec = jobSpec && this.map(jobSpec, 'spec');
+      return jobTemplateSpec && this.map(jobTemplateSpec, 'template');
+    }
+    return spec && this.map(spec, 'template');
+  }
+
+  private kustomization(map: YAMLMap): Kustomization {
+    return {
+      ...this.base(map, this.string(map, 'apiVersion')?.value ?? ''),
+      kind: 'Kustomization',
+      targetNamespace: this.string(map, 'namespace'),
+      resources: [...this.strings(map, 'resources'), ...this.strings(map, 'bases')],
+    };
+  }
+
+  // Shape-tolerant accessors: each returns undefined (or empty) for anything unexpected.
+
+  private pair(map: YAMLMap, key: string): Pair | undefined {
+    for (const item of map.items) {
+      const itemKey = this.resolve(item.key as Node | null);
+      if (isScalar(itemKey) && itemKey.value === key) return item as Pair;
+    }
+    return undefined;
+  }
+
+  private get(map: YAMLMap, key: string): Node | undefined {
+    return this.resolve(this.pair(map, key)?.value as Node | null);
+  }
+
+  private map(map: YAMLMap, key: string): YAMLMap | undefined {
+    const value = this.get(map, key);
+    return isMap(value) ? value : undefined;
+  }
+
+  private maps(map: YAMLMap | undefined, key: string): YAMLMap[] {
+    const value = map && this.get(map, key);
+    return isSeq(value) ? (value as YAMLSeq).items.map((item) => this.resolve(item as Node)).filter(isMap) : [];
+  }
+
+  private scalar<T>(map: YAMLMap, key: string, accept: (value: unknown) => value is T): Located<T> | undefined {
+    const pair = this.pair(map, key);
+    const value = this.resolve(pair?.value as Node | null);
+    if (!pair || !isScalar(value) || !accept(value.value)) return undefined;
+    // The range is that of the written node: an alias is reported where it stands.
+    const written = pair.value as Scalar;
+    return {
+      value: value.value,
+      range: rangeOf(written),
+      keyRange: isScalar(pair.key) ? rangeOf(pair.key) : undefined,
+    };
+  }
+
+  private string(map: YAMLMap, key: string): Located<string> | undefined {
+    return this.scalar(map, key, (value): value is string => typeof value === 'string');
+  }
+
+  private integer(map: YAMLMap, key: string): Located<number> | undefined {
+    return this.scalar(map, key, (value): value is number => typeof value === 'number' && Number.isInteger(value));
+  }
+
+  private boolean(map: YAMLMap, key: string): Located<boolean> | undefined {
+    return this.scalar(map, key, (value): value is boolean => typeof value === 'boolean');
+  }
+
+  private strings(map: YAMLMap, key: string): Located<string>[] {
+    const value = this.get(map, key);
+    if (!isSeq(value)) return [];
+    return (value as YAMLSeq).items.flatMap((item) => {
+      const node = this.resolve(item as Node);
+      return isScalar(node) && typeof node.value === 'string'
+        ? [{ value: node.value, range: rangeOf(item as Node) }]
+        : [];
+    });
+  }
+
+  private stringMap(map: YAMLMap | undefined): Record<string, Located<string>> {
+    const result: Record<string, Located<string>> = {};
+    if (!map) return result;
+    for (const item of map.items) {
+      const key = this.resolve(item.key as Node | null);
+      const value = this.resolve(item.value as Node | null);
+      if (isScalar(key) && isScalar(value) && typeof value.value === 'string') {
+        result[String(key.value)] = {
+          value: value.value,
+          range: rangeOf(item.value as Node),
+          keyRange: rangeOf(item.key as Node),
+        };
+      }
+    }
+    return result;
+  }
+
+  /** Follows an alias to its anchor, once; anything else is returned as it is. */
+  private resolve(node: Node | null | undefined): Node | undefined {
+    if (!node) return undefined;
+    if (!isAlias(node)) return node;
+    const target = node.resolve(this.document);
+    return isAlias(target) ? undefined : (target ?? undefined);
+  }
+}
+
+function rangeOf(node: Node): SourceRange {
+  const range = node.range;
+  return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+}

@@ -1,0 +1,105 @@
+import { nearest, type WorkspaceIndex } from '../index/workspaceIndex';
+import type { Backend, KubeObject, Service } from '../model/types';
+import { editDistance } from './describe';
+import type { Fix } from './types';
+import { insertEntryAfter, insertFirstEntry, replaceScalar } from './yamlText';
+
+/**
+ * The objects that were probably meant to pair but do not: same name in another
+ * namespace, or a name within a typo (edit distance 2) in the same namespace.
+ * Shared by the rules that look from either side of a Service/Endpoints pair.
+ */
+
+/** How far apart two names may be and still read as a typo. */
+const TYPO_DISTANCE = 2;
+
+/** Services with the backend's name in other namespaces, nearest first. */
+export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backend): Service[] {
+  const name = serviceNameOf(backend);
+  const namespace = index.namespaceOf(backend);
+  if (name === undefined) return [];
+  return nearest(
+    index.allServices().filter((service) => service.name?.value === name && index.namespaceOf(service) !== namespace),
+    backend.uri,
+  );
+}
+
+/** Backends named for this Service in other namespaces, nearest first. */
+export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Service): Backend[] {
+  const name = service.name?.value;
+  const namespace = index.namespaceOf(service);
+  if (name === undefined) return [];
+  const candidates: Backend[] = [...index.allEndpoints(), ...index.allEndpointSlices()];
+  return nearest(
+    candidates.filter((backend) => serviceNameOf(backend) === name && index.namespaceOf(backend) !== namespace),
+    service.uri,
+  );
+}
+
+/** Services of the backend's namespace whose name is a typo away from the one it names. */
+export function similarServices(index: WorkspaceIndex, backend: Backend): Service[] {
+  const name = serviceNameOf(backend);
+  const namespace = index.namespaceOf(backend);
+  if (name === undefined) return [];
+  return byDistance(
+    name,
+    index.allServices().filter((service) => index.namespaceOf(service) === namespace),
+    (service) => service.name?.value,
+  );
+}
+
+/** Backends of the Service's namespace whose Service name is a typo away from its name. */
+export function similarBackends(index: WorkspaceIndex, service: Service): Backend[] {
+  const name = service.name?.value;
+  const namespace = index.namespaceOf(service);
+  if (name === undefined) return [];
+  const candidates: Backend[] = [...index.allEndpoints(), ...index.allEndpointSlices()];
+  return byDistance(
+    name,
+    candidates.filter((backend) => index.namespaceOf(backend) === namespace && index.servicesOf(backend).length === 0),
+    serviceNameOf,
+  );
+}
+
+/** The name of the Service a backend is for: its own name for Endpoints, its label for a slice. */
+export function serviceNameOf(backend: Backend): string | undefined {
+  return backend.kind === 'Endpoints' ? backend.name?.value : backend.serviceName?.value;
+}
+
+/** A fix that sets `metadata.namespace` of `object`, replacing it or adding it after the name. */
+export function setNamespaceFix(index: WorkspaceIndex, object: KubeObject, namespace: string): Fix | undefined {
+  const text = index.file(object.uri)?.text;
+  if (text === undefined || !object.metadataRange) return undefined;
+  const edit = object.namespace
+    ? replaceScalar(text, object.namespace, namespace)
+    : object.name
+      ? insertEntryAfter(text, object.metadataRange, object.name, 'namespace', namespace)
+      : insertFirstEntry(text, object.metadataRange, 'namespace', namespace);
+  return {
+    title: `Set the namespace of ${object.kind} "${object.name?.value ?? ''}" to "${namespace}"`,
+    changes: [{ kind: 'edit', uri: object.uri, ...edit }],
+  };
+}
+
+/** A fix that renames an Endpoints, or relabels a slice, to serve the Service `name`. */
+export function renameBackendFix(index: WorkspaceIndex, backend: Backend, name: string): Fix | undefined {
+  const text = index.file(backend.uri)?.text;
+  const target = backend.kind === 'Endpoints' ? backend.name : backend.serviceName;
+  if (text === undefined || !target) return undefined;
+  const title =
+    backend.kind === 'Endpoints'
+      ? `Rename Endpoints "${target.value}" to "${name}"`
+      : `Set the service-name label of EndpointSlice "${backend.name?.value ?? ''}" to "${name}"`;
+  return {
+    title,
+    changes: [{ kind: 'edit', uri: backend.uri, ...replaceScalar(text, target, name) }],
+  };
+}
+
+function byDistance<T>(name: string, candidates: T[], nameOf: (candidate: T) => string | undefined): T[] {
+  return candidates
+    .map((candidate) => ({ candidate, distance: editDistance(name, nameOf(candidate) ?? '', TYPO_DISTANCE) }))
+    .filter(({ distance }) => distance > 0 && distance <= TYPO_DISTANCE)
+    .sort((a, b) => a.distance - b.distance)
+    .map(({ candidate }) => candidate);
+}

@@ -1,0 +1,70 @@
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+import type { SourceRange } from '../model/types';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Plain JSON a rule attaches to a finding so that its fixes need no re-analysis of the message. */
+export type FixData = { [key: string]: string | number | boolean | null | FixData | FixData[] | string[] };
+
+/** One problem, anchored on a scalar of one file. */
+export type Finding = {
+  /** The rule's stable kebab-case code. */
+  code: string;
+  severity: Severity;
+  uri: string;
+  range: SourceRange;
+  message: string;
+  /** Other places the message names, shown as related information. */
+  related?: { uri: string; range: SourceRange; message: string }[];
+  data?: FixData;
+};
+
+/** One change to the workspace: an edit of an existing file, or a new file. */
+export type FileChange =
+  | {
+      kind: 'edit';
+      uri: string;
+      range: SourceRange;
+      newText: string;
+      /** The same text in snippet syntax (`${1:placeholder}`), for clients that apply snippet edits. */
+      snippet?: string;
+    }
+  | { kind: 'create'; uri: string; text: string };
+
+/** A quick fix: a title and the changes that make it. */
+export type Fix = {
+  title: string;
+  isPreferred?: boolean;
+  changes: FileChange[];
+};
+
+/** What the rules know about the client, so a fix can use what it supports. */
+export type FixContext = {
+  /** Whether a fix may create new files. */
+  canCreateFiles: boolean;
+};
+
+/** A check over the whole index, with the fixes for its findings beside it. */
+export type Rule = {
+  code: string;
+  /** The severity findings get unless a setting says otherwise. */
+  defaultSeverity: Severity;
+  /** One line for documentation and completion of settings. */
+  description: string;
+  check(index: WorkspaceIndex): Finding[];
+  /** Fixes for one of this rule's findings, computed from its `data` and the current index. */
+  fixes?(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[];
+};
+
+export namespace Finding {
+  /** A finding of `rule` with its default severity. */
+  export function of(
+    rule: Pick<Rule, 'code' | 'defaultSeverity'>,
+    uri: string,
+    range: SourceRange,
+    message: string,
+    extra: Pick<Finding, 'related' | 'data'> = {},
+  ): Finding {
+    return { code: rule.code, severity: rule.defaultSeverity, uri, range, message, ...extra };
+  }
+}

@@ -1,0 +1,168 @@
+import { stringify } from 'yaml';
+import type { Located, ObjectBase, SourceRange } from '../model/types';
+
+/**
+ * Text surgery for fixes. Every helper returns a small edit at a precise span, so
+ * the rest of the file (comments, order, other documents, line endings) is untouched.
+ */
+
+/** A YAML value to render: a scalar's source text, a sequence, or ordered entries. */
+export type YamlValue = string | YamlValue[] | YamlEntries;
+export type YamlEntries = { entries: [string, YamlValue][] };
+
+/** How the surrounding file writes YAML, so new text looks like its neighbours. */
+export type YamlStyle = {
+  eol: string;
+  /** One level of indentation. */
+  indent: string;
+  /** Whether sequence items are indented below their key (`ports:\n  - a`) or flush (`ports:\n- a`). */
+  indentSequences: boolean;
+};
+
+export function entries(...pairs: ([string, YamlValue] | undefined | false)[]): YamlEntries {
+  return { entries: pairs.filter((pair): pair is [string, YamlValue] => Array.isArray(pair)) };
+}
+
+/** Renders a mapping as block YAML, each line ending with the file's line ending. */
+export function renderYaml(value: YamlEntries, style: YamlStyle): string {
+  const lines: string[] = [];
+  renderMap(value, 0, lines, style);
+  return lines.map((line) => line + style.eol).join('');
+}
+
+/** Renders entries at `column`; the first line may start with `lead` (a sequence dash) instead of spaces. */
+function renderMap(map: YamlEntries, column: number, lines: string[], style: YamlStyle, lead?: string): void {
+  map.entries.forEach(([key, value], i) => {
+    const start = (i === 0 && lead !== undefined ? lead : ' '.repeat(column)) + key + ':';
+    if (typeof value === 'string') {
+      lines.push(`${start} ${value}`);
+      return;
+    }
+    lines.push(start);
+    if (Array.isArray(value)) {
+      const itemColumn = column + (style.indentSequences ? style.indent.length : 0);
+      for (const item of value) renderItem(item, itemColumn, lines, style);
+    } else {
+      renderMap(value, column + style.indent.length, lines, style);
+    }
+  });
+}
+
+function renderItem(item: YamlValue, column: number, lines: string[], style: YamlStyle): void {
+  const dash = ' '.repeat(column) + '- ';
+  if (typeof item === 'string') lines.push(dash + item);
+  else if (Array.isArray(item)) throw new Error('nested sequences are not rendered');
+  else renderMap(item, column + 2, lines, style, dash);
+}
+
+/** The line ending the file uses (that of its first line). */
+export function eolOf(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline > 0 && text[newline - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** 0-based column of an offset. */
+export function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+/** The style of the file around `object`: indentation from its metadata, sequences from `sequenceItem`. */
+export function styleOf(text: string, object: ObjectBase, sequenceItem?: SourceRange): YamlStyle {
+  const objectColumn = columnOf(text, object.range.start);
+  const metadataColumn = object.metadataRange ? columnOf(text, object.metadataRange.start) : objectColumn + 2;
+  const width = metadataColumn - objectColumn;
+  const indent = ' '.repeat(width >= 2 && width <= 8 ? width : 2);
+  // A first-level sequence item's mapping starts at 2 indents + "- " when indented, 1 indent + "- " when flush.
+  const indentSequences = sequenceItem
+    ? columnOf(text, sequenceItem.start) - objectColumn >= 2 * indent.length + 2
+    : true;
+  return { eol: eolOf(text), indent, indentSequences };
+}
+
+/** The source text of a scalar, quotes included, so a copy is written exactly as the original. */
+export function sourceOf(text: string, located: Located<unknown>): string {
+  return text.slice(located.range.start, located.range.end);
+}
+
+/** A string as a YAML scalar: plain when that reads back as the same string, quoted otherwise. */
+export function scalarText(value: string): string {
+  return stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+/** Replaces a scalar's value, keeping its quoting style when it was quoted. */
+export function replaceScalar(
+  text: string,
+  located: Located<string>,
+  value: string,
+): { range: SourceRange; newText: string } {
+  const quote = text[located.range.start];
+  if (quote === '"') return { range: located.range, newText: JSON.stringify(value) };
+  if (quote === "'") return { range: located.range, newText: `'${value.replace(/'/g, "''")}'` };
+  return { range: located.range, newText: scalarText(value) };
+}
+
+/**
+ * Inserts `key: value` as the first entry of a mapping: on its own line at the
+ * mapping's column for block style, right after `{` for flow style.
+ */
+export function insertFirstEntry(
+  text: string,
+  mapping: SourceRange,
+  key: string,
+  value: string,
+): { range: SourceRange; newText: string } {
+  const at = { start: mapping.start, end: mapping.start };
+  if (text[mapping.start] === '{') {
+    const empty = /^\{\s*\}/.test(text.slice(mapping.start, mapping.end));
+    return {
+      range: { start: mapping.start + 1, end: mapping.start + 1 },
+      newText: `${key}: ${value}${empty ? '' : ', '}`,
+    };
+  }
+  return { range: at, newText: `${key}: ${value}${eolOf(text)}${' '.repeat(columnOf(text, mapping.start))}` };
+}
+
+/**
+ * Inserts `key: value` on the line after `sibling` (a scalar value of the same block
+ * mapping), at the sibling key's column. Falls back to the mapping's first entry for flow style.
+ */
+export function insertEntryAfter(
+  text: string,
+  mapping: SourceRange,
+  sibling: Located<unknown>,
+  key: string,
+  value: string,
+): { range: SourceRange; newText: string } {
+  if (text[mapping.start] === '{' || !sibling.keyRange) return insertFirstEntry(text, mapping, key, value);
+  const lineEnd = text.indexOf('\n', sibling.range.end);
+  const column = columnOf(text, sibling.keyRange.start);
+  const eol = eolOf(text);
+  if (lineEnd < 0) {
+    return { range: { start: text.length, end: text.length }, newText: `${eol}${' '.repeat(column)}${key}: ${value}` };
+  }
+  const at = lineEnd + 1;
+  return { range: { start: at, end: at }, newText: `${' '.repeat(column)}${key}: ${value}${eol}` };
+}
+
+/**
+ * Where a new YAML document goes after the one holding `object`: the start of the next
+ * `---` line (so comments that trail the object stay with it), else the end of the file;
+ * `lead` is what must come first so that `---` starts a line.
+ */
+export function afterDocument(text: string, object: ObjectBase): { offset: number; lead: string } {
+  let lineStart = text.indexOf('\n', Math.max(object.documentRange.end - 1, 0)) + 1;
+  while (lineStart > 0 && lineStart < text.length) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) return { offset: lineStart, lead: '' };
+    if (lineEnd < 0) break;
+    lineStart = lineEnd + 1;
+  }
+  const endsWithNewline = text.length === 0 || text.endsWith('\n');
+  return { offset: text.length, lead: endsWithNewline ? '' : eolOf(text) };
+}
+
+/** Escapes text for an LSP snippet, where `$`, `}` and `\` are special. */
+export function escapeSnippet(text: string): string {
+  return text.replace(/[$}\\]/g, (char) => '\\' + char);
+}

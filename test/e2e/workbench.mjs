@@ -1,0 +1,305 @@
+// DOM helpers for the VS Code workbench (code-server 4.100.3 = VS Code 1.100.3) in a
+// playwright-core page. Every helper waits on a DOM condition with a timeout, never on a
+// fixed sleep, so tests are as fast as the editor and fail with a message saying what
+// did not appear.
+//
+// Input goes through the keyboard on purpose: VS Code binds its keys on the window, and
+// some widgets (the quick-fix action widget) sit under an overlay that swallows mouse
+// clicks in headless Chromium.
+//
+// Selectors used, all checked against 1.100.3:
+//   .monaco-workbench, .part.statusbar       workbench shell
+//   .quick-input-widget                      Quick Open / Go to Line / Command Palette
+//   .tab.active[data-resource-name]          the active editor tab
+//   .markers-panel .monaco-list-row          Problems rows (aria-level 1 = file, 2 = marker)
+//   .action-widget .monaco-list-row          quick-fix menu rows (class "focused" = selected)
+//   .view-lines > .view-line                 editor lines (absolutely positioned, U+00A0 spaces)
+
+const DEFAULT_TIMEOUT = 30_000;
+
+/** Workbench selector for the editor of the active group. */
+const ACTIVE_EDITOR = '.part.editor .editor-group-container.active .monaco-editor';
+
+function escapeAttr(value) {
+  return String(value).replace(/["\\]/g, '\\$&');
+}
+
+/**
+ * Waits until the workbench shell is rendered and its editor and panel parts exist. The
+ * extension host starts after this; tests wait for their extension's own effects.
+ */
+export async function waitForWorkbench(page, { timeoutMs = 60_000 } = {}) {
+  await page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: timeoutMs });
+  // The explorer lists the folder once the remote file system answered: a sign the
+  // server connection is up and Quick Open's file search will find files.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: timeoutMs });
+}
+
+/** Presses Escape until no quick input or action widget is open (bounded). */
+export async function dismissWidgets(page) {
+  for (let i = 0; i < 5; i++) {
+    const open = await page.locator('.quick-input-widget:visible, .action-widget:visible').count();
+    if (!open) return;
+    await page.keyboard.press('Escape');
+  }
+}
+
+/**
+ * Opens a file with Quick Open (Ctrl+P). `file` is a workspace-relative path or a file
+ * name; the row whose label starts with its base name is chosen with the keyboard. Waits
+ * until that file's tab is active and its text is rendered.
+ */
+export async function openFile(page, file, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const baseName = file.split('/').pop();
+  await dismissWidgets(page);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(file);
+  // Rows read "service.yaml k8s, file results"; the file search runs on the server, so
+  // wait until the wanted row is there before pressing Enter.
+  const rowSelector = '.quick-input-widget .quick-input-list .monaco-list-row';
+  await page
+    .locator(`${rowSelector}[aria-label^="${escapeAttr(baseName)}"]`)
+    .first()
+    .waitFor({ timeout: timeoutMs });
+  await selectFocusedRow(page, rowSelector, (label) => label.startsWith(baseName), { timeoutMs });
+  await page.locator(`.tab.active[data-resource-name="${escapeAttr(baseName)}"]`).waitFor({ timeout: timeoutMs });
+  await page.locator(`${ACTIVE_EDITOR} .view-lines .view-line`).first().waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * In a keyboard-driven list (Quick Open, action widget), moves the focus with the arrow
+ * keys until the focused row's label satisfies `matches`, then presses Enter. Bounded by
+ * the number of rows so it cannot spin forever.
+ */
+async function selectFocusedRow(page, rowSelector, matches, { timeoutMs }) {
+  const labelOf = async () =>
+    page
+      .locator(`${rowSelector}.focused`)
+      .first()
+      .evaluate((el) => (el.getAttribute('aria-label') || el.textContent || '').trim(), null)
+      .catch(() => '');
+  await page.locator(`${rowSelector}.focused`).first().waitFor({ timeout: timeoutMs });
+  const count = await page.locator(rowSelector).count();
+  const seen = [];
+  for (let i = 0; i <= count + 1; i++) {
+    const label = await labelOf();
+    seen.push(label);
+    if (matches(label)) {
+      await page.keyboard.press('Enter');
+      return label;
+    }
+    await page.keyboard.press('ArrowDown');
+    // Wait for the focus to move (the focused row's label changes) instead of sleeping.
+    await page
+      .waitForFunction(
+        ([sel, before]) => {
+          const el = document.querySelector(`${sel}.focused`);
+          return !el || (el.getAttribute('aria-label') || el.textContent || '').trim() !== before;
+        },
+        [rowSelector, label],
+        { timeout: 2000 },
+      )
+      .catch(() => {});
+  }
+  throw new Error(`no row matched; focused labels seen: ${JSON.stringify([...new Set(seen)])}`);
+}
+
+/** Focuses the editor of the first group (Ctrl+1), e.g. after the Problems panel took focus. */
+export async function focusEditor(page, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await dismissWidgets(page);
+  await page.keyboard.press('Control+1');
+  await page.locator(`${ACTIVE_EDITOR}.focused`).waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G, "line:col"),
+ * and waits for the status bar to show the new position.
+ */
+export async function goToPosition(page, line, column = 1, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await focusEditor(page, { timeoutMs });
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+  await page.waitForFunction(
+    (text) => document.querySelector('#status\\.editor\\.selection')?.textContent?.includes(text),
+    `Ln ${line}, Col ${column}`,
+    { timeout: timeoutMs },
+  );
+}
+
+/** Shows the Problems panel (Ctrl+Shift+M toggles, so only when it is not visible). */
+export async function openProblems(page, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  if (!(await page.locator('.markers-panel').isVisible())) {
+    await dismissWidgets(page);
+    await page.keyboard.press('Control+Shift+M');
+  }
+  await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
+ * Reads the Problems panel rows. Files are level 1 ("1 problems in file service.yaml of
+ * folder k8s"); markers are level 2 ("Warning: <message> at line 1 and character 1.
+ * generated by <source>"). Rows are virtualised: long lists show only what fits.
+ *
+ * @returns {Promise<{level:number, label:string, severity?:string, message?:string,
+ *   line?:number, character?:number, source?:string}[]>}
+ */
+export async function readProblems(page, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await openProblems(page, { timeoutMs });
+  const rows = await page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
+    els.map((el) => ({
+      level: Number(el.getAttribute('aria-level') || 0),
+      label: el.getAttribute('aria-label') || '',
+      top: parseFloat(el.style.top || '0'),
+    })),
+  );
+  rows.sort((a, b) => a.top - b.top);
+  return rows.map(({ level, label }) => ({ level, label, ...parseMarkerLabel(label) }));
+}
+
+/** Splits a marker row's aria-label into its parts; file rows give {}. */
+export function parseMarkerLabel(label) {
+  const m = /^(Error|Warning|Info|Hint): ([\s\S]*) at line (\d+) and character (\d+)\.(?: generated by (.*))?$/.exec(
+    label,
+  );
+  if (!m) return {};
+  return {
+    severity: m[1].toLowerCase(),
+    message: m[2],
+    line: Number(m[3]),
+    character: Number(m[4]),
+    source: m[5]?.trim(),
+  };
+}
+
+/**
+ * Waits until the Problems panel shows markers for which `predicate(markers)` is true
+ * (markers = level-2 rows, parsed), and returns them. The panel updates as the language
+ * server publishes, so this is the way to wait for diagnostics.
+ * Example: await waitForProblems(page, (ms) => ms.some((m) => m.source === 'kube-endpoints'))
+ */
+export async function waitForProblems(page, predicate, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await openProblems(page, { timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  let markers = [];
+  for (;;) {
+    markers = (await readProblems(page, { timeoutMs })).filter((r) => r.level === 2);
+    if (predicate(markers)) return markers;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new Error(`Problems panel never matched; last rows: ${JSON.stringify(markers.map((m) => m.label))}`);
+    }
+    // Block until the rows change (or a short poll interval passes) rather than sleeping.
+    const before = JSON.stringify(markers.map((m) => m.label));
+    await page
+      .waitForFunction(
+        (prev) =>
+          JSON.stringify(
+            [...document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="2"]')]
+              .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+              .map((el) => el.getAttribute('aria-label')),
+          ) !== prev,
+        before,
+        { timeout: Math.min(remaining, 1000) },
+      )
+      .catch(() => {});
+  }
+}
+
+/**
+ * Opens the quick-fix menu (Ctrl+.) at the cursor and applies the action whose label
+ * matches `label` (a string: exact or prefix; or a RegExp), choosing it with the arrow
+ * keys and Enter. Returns the labels that were offered.
+ */
+export async function applyQuickFix(page, label, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const matches = typeof label === 'string' ? (l) => l === label || l.startsWith(label) : (l) => label.test(l);
+  await dismissWidgets(page);
+  await page.keyboard.press('Control+.');
+  const rowSelector = '.action-widget .monaco-list-row.action';
+  await page.locator(rowSelector).first().waitFor({ timeout: timeoutMs });
+  const offered = await listQuickFixes(page);
+  if (!offered.some(matches)) {
+    await page.keyboard.press('Escape');
+    throw new Error(`quick fix ${label} not offered; offered: ${JSON.stringify(offered)}`);
+  }
+  await selectFocusedRow(page, rowSelector, matches, { timeoutMs });
+  await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+  return offered;
+}
+
+/** Labels of the rows in the open quick-fix menu (group headers excluded). */
+export async function listQuickFixes(page) {
+  return page
+    .locator('.action-widget .monaco-list-row.action')
+    .evaluateAll((els) => els.map((el) => (el.getAttribute('aria-label') || el.textContent || '').trim()));
+}
+
+/**
+ * Text of the active editor, lines in visual order, with the U+00A0 that the renderer
+ * uses for spaces turned back into spaces. Only rendered lines are included (the editor
+ * virtualises long files), which is all of a small fixture.
+ */
+export async function readEditorText(page) {
+  return page
+    .locator(`${ACTIVE_EDITOR} .view-lines`)
+    .first()
+    .evaluate((root) =>
+      [...root.querySelectorAll('.view-line')]
+        .map((el) => ({ top: parseFloat(el.style.top || '0'), text: el.textContent || '' }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text.replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
+}
+
+/** Waits until the active editor's text satisfies `predicate(text)` and returns the text. */
+export async function waitForEditorText(page, predicate, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readEditorText(page);
+    if (predicate(text)) return text;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new Error(`editor text never matched; last text:\n${text}`);
+    await page
+      .waitForFunction(
+        ([sel, prev]) => (document.querySelector(sel)?.textContent ?? '') !== prev,
+        [`${ACTIVE_EDITOR} .view-lines`, await page.locator(`${ACTIVE_EDITOR} .view-lines`).first().textContent()],
+        { timeout: Math.min(remaining, 1000) },
+      )
+      .catch(() => {});
+  }
+}
+
+/** Saves the active editor (Ctrl+S) and waits until its tab is no longer dirty. */
+export async function saveActiveEditor(page, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await focusEditor(page, { timeoutMs });
+  await page.keyboard.press('Control+S');
+  await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: timeoutMs });
+}
+
+/**
+ * Runs a command by its palette label (F1, type, Enter on the matching row), e.g.
+ * 'Developer: Reload Window' or 'Kube Endpoints: Restart Server'.
+ */
+export async function runCommand(page, label, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await dismissWidgets(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${label}`);
+  const rowSelector = '.quick-input-widget .quick-input-list .monaco-list-row';
+  await page.locator(rowSelector).filter({ hasText: label }).first().waitFor({ timeout: timeoutMs });
+  await selectFocusedRow(page, rowSelector, (l) => l.startsWith(label), { timeoutMs });
+}
+
+/** Counts rendered squiggles of a severity ('error' | 'warning' | 'info' | 'hint') in the active editor. */
+export async function countSquiggles(page, severity = 'warning') {
+  return page.locator(`${ACTIVE_EDITOR} .squiggly-${severity}`).count();
+}

@@ -1,0 +1,28 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { rules } from '../../server/src/rules';
+import { expectFile, FIXTURES, indexOf, readFixture, renderFixture, yamlFilesUnder } from '../support/fixtureWorkspace';
+
+// Each rule's fixtures live in test/fixtures/<code>/ and are checked against that rule alone.
+for (const rule of rules) {
+  describe(rule.code, () => {
+    const files = yamlFilesUnder(path.join(FIXTURES, rule.code));
+    test('has fixtures', () => assert.ok(files.length > 0, `no fixtures in test/fixtures/${rule.code}`));
+    for (const file of files) {
+      test(path.basename(file, '.yaml'), () => {
+        const workspace = readFixture(file);
+        const findings = rule.check(indexOf(workspace.files));
+        for (const finding of findings) assert.equal(finding.code, rule.code);
+        const { ok, expected } = expectFile(file, renderFixture(workspace, findings));
+        if (!ok) assert.equal(renderFixture(workspace, findings), expected, `run with UPDATE_EXPECT=1 to accept`);
+      });
+    }
+  });
+}
+
+test('every fixture folder belongs to a rule or a feature', () => {
+  const known = new Set([...rules.map((rule) => rule.code), 'fixes']);
+  for (const entry of fs.readdirSync(FIXTURES)) assert.ok(known.has(entry), `test/fixtures/${entry} matches no rule`);
+});
