@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { WorkspaceIndex } from './index/workspaceIndex';
 import { LineIndex } from './model/lineIndex';
 import { ExcludeFilter, findYamlFiles, readText } from './node/workspaceFiles';
-import { checkAll } from './rules';
-import type { Finding } from './rules/types';
+import { checkAll, rules } from './rules';
+import type { Finding, Severity } from './rules/types';
 
 const USAGE = `Usage: kube-endpoints check [options] [paths...]
 
@@ -16,13 +16,20 @@ under the given paths (default: the current folder), as the editor does.
 Options:
   --default-namespace <ns>  namespace of objects that set none (default: default)
   --exclude <glob>          leave out matching files, relative to each path (repeatable)
+  --rule <code>=<severity>  override a rule's severity: off, hint, information,
+                            warning or error (repeatable)
   -h, --help                show this help
   -v, --version             show the version
 
 Prints one line per finding: file:line:column severity code message.
 Exit status: 0 no error-level finding, 1 at least one, 2 usage or I/O error.`;
 
-type Options = { paths: string[]; defaultNamespace: string; exclude: string[] };
+type Options = {
+  paths: string[];
+  defaultNamespace: string;
+  exclude: string[];
+  severities: Record<string, Severity | 'off'>;
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -52,7 +59,7 @@ async function check(options: Options): Promise<number> {
     }
     if (found === 0 && !(await exists(absolute))) return usageError(`no such file or folder: ${root}`);
   }
-  const { findings, failures } = checkAll(index);
+  const { findings, failures } = checkAll(index, options.severities);
   for (const failure of failures)
     process.stderr.write(`kube-endpoints: rule ${failure.code} failed: ${String(failure.error)}\n`);
   for (const line of formatFindings(index, findings)) process.stdout.write(line + '\n');
@@ -78,14 +85,21 @@ function formatFindings(index: WorkspaceIndex, findings: Finding[]): string[] {
 }
 
 function parseOptions(args: string[]): Options | string {
-  const options: Options = { paths: [], defaultNamespace: 'default', exclude: [] };
+  const options: Options = { paths: [], defaultNamespace: 'default', exclude: [], severities: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '--default-namespace' || arg === '--exclude') {
+    if (arg === '--default-namespace' || arg === '--exclude' || arg === '--rule') {
       const value = args[++i];
       if (value === undefined) return `${arg} needs a value`;
       if (arg === '--exclude') options.exclude.push(value);
-      else options.defaultNamespace = value;
+      else if (arg === '--default-namespace') options.defaultNamespace = value;
+      else {
+        const [code, severity] = value.split('=');
+        if (!rules.some((rule) => rule.code === code)) return `unknown rule "${code}"`;
+        if (!['off', 'hint', 'information', 'warning', 'error'].includes(severity))
+          return `unknown severity "${severity}"`;
+        options.severities[code] = severity as Severity | 'off';
+      }
     } else if (arg.startsWith('-')) {
       return `unknown option "${arg}"`;
     } else {

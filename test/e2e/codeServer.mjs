@@ -26,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { killTree, stopTree } from './processes.mjs';
+import { waitForWorkbench } from './workbench.mjs';
 
 export * from './workbench.mjs';
 
@@ -224,7 +225,10 @@ export async function startCodeServer(options = {}) {
   const child = spawn(CODE_SERVER_BIN, args, { env, detached: true, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
   const exited = once(child, 'exit');
+  // Last resort if the test process exits without calling stop() (an uncaught error):
+  // 'exit' handlers must be synchronous, so this is a plain SIGKILL of the tree.
   const killOnExit = () => killTree(child.pid, 'SIGKILL');
+  let stopping;
   process.once('exit', killOnExit);
 
   const base = `http://127.0.0.1:${port}`;
@@ -238,11 +242,15 @@ export async function startCodeServer(options = {}) {
     logFile,
     folderUrl: (dir) => `${base}/?folder=${encodeURIComponent(path.resolve(dir))}`,
     readLog: () => fs.readFileSync(logFile, 'utf8'),
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      await stopTree(child.pid);
-      await exited;
-      if (!KEEP_TEMP) await fsp.rm(tempDir, { recursive: true, force: true });
+    /** Stops code-server and every process it started; safe to call more than once. */
+    stop() {
+      stopping ??= (async () => {
+        process.removeListener('exit', killOnExit);
+        await stopTree(child.pid);
+        await exited;
+        if (!KEEP_TEMP) await fsp.rm(tempDir, { recursive: true, force: true });
+      })();
+      return stopping;
     },
   };
 
@@ -307,7 +315,6 @@ export async function launchBrowser(options = {}) {
       const page = await context.newPage();
       page.on('console', (msg) => consoleLines.push(`[${msg.type()}] ${msg.text()}`));
       page.on('pageerror', (err) => consoleLines.push(`[pageerror] ${err.message}`));
-      const { waitForWorkbench } = await import('./workbench.mjs');
       await page.goto(folder ? server.folderUrl(folder) : server.url);
       await waitForWorkbench(page, { timeoutMs });
       return page;

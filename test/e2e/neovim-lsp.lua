@@ -25,7 +25,7 @@ local root = vim.fn.fnamemodify(config.rootDir, ':p'):gsub('/$', '')
 local result = {
   ok = false,
   -- vim.empty_dict() so that maps still encode as JSON objects when nothing arrived.
-  diagnostics = vim.empty_dict(),   -- relative path -> last published LSP diagnostics
+  diagnostics = vim.empty_dict(),   -- relative path -> LSP diagnostics once the wait is over
   publishCounts = vim.empty_dict(), -- relative path -> how many publishDiagnostics arrived
   codeActions = {},           -- one entry per diagnostic of config.codeActionsFor
   applied = vim.NIL,          -- title of the applied action
@@ -37,6 +37,10 @@ local result = {
   configurationRequests = {}, -- workspace/configuration items asked for
   registrations = {},         -- client/registerCapability registrations
 }
+
+-- Latest published diagnostics per file, updated as publishes arrive; `result` gets
+-- snapshots of it at the points the steps above describe.
+local live = vim.empty_dict()
 
 local function rel(fname)
   fname = vim.fn.fnamemodify(fname, ':p')
@@ -66,7 +70,7 @@ local handlers = {}
 local stock_publish = vim.lsp.handlers['textDocument/publishDiagnostics']
 handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, cfg)
   local file = rel(vim.uri_to_fname(params.uri))
-  result.diagnostics[file] = params.diagnostics
+  live[file] = params.diagnostics
   result.publishCounts[file] = (result.publishCounts[file] or 0) + 1
   return stock_publish(err, params, ctx, cfg)
 end
@@ -126,7 +130,9 @@ local function wait_for(what, predicate)
   local stopped = false
   local ok = vim.wait(timeout, function()
     if predicate() then return true end
-    stopped = client_id ~= nil and vim.lsp.client_is_stopped(client_id)
+    -- get_client_by_id also finds a client still initializing (client_is_stopped would
+    -- call that one stopped in 0.7), so nil here means the server process is gone.
+    stopped = client_id ~= nil and vim.lsp.get_client_by_id(client_id) == nil
     return stopped
   end, 20)
   if stopped then error('language server exited while waiting for ' .. what) end
@@ -171,10 +177,11 @@ local function main()
   wait_for('diagnostics', function()
     for file in pairs(buffers) do
       if not result.publishCounts[file] then return false end
-      if min[file] and #result.diagnostics[file] < min[file] then return false end
+      if min[file] and #live[file] < min[file] then return false end
     end
     return true
   end)
+  result.diagnostics = vim.deepcopy(live)
 
   local target = rel(abs(config.codeActionsFor or config.files[1]))
   local bufnr = assert(buffers[target], 'codeActionsFor is not among files: ' .. target)
@@ -227,7 +234,7 @@ local function main()
     wait_for('diagnostics after the code action', function()
       return (result.publishCounts[target] or 0) > (counts_before[target] or 0)
     end)
-    result.diagnosticsAfter = vim.deepcopy(result.diagnostics)
+    result.diagnosticsAfter = vim.deepcopy(live)
   end
 
   for _, b in ipairs(vim.api.nvim_list_bufs()) do
@@ -239,8 +246,9 @@ local function main()
 
   -- Graceful shutdown (shutdown request + exit notification), then wait for the process.
   client.stop()
-  vim.wait(5000, function() return vim.lsp.client_is_stopped(client_id) end, 20)
-  if not vim.lsp.client_is_stopped(client_id) then client.stop(true) end
+  local function gone() return vim.lsp.get_client_by_id(client_id) == nil end
+  vim.wait(5000, gone, 20)
+  if not gone() then client.stop(true) end
   result.ok = true
 end
 

@@ -53,59 +53,67 @@ export async function dismissWidgets(page) {
  */
 export async function openFile(page, file, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
   const baseName = file.split('/').pop();
+  const dir = file.split('/').slice(0, -1).join('/');
+  // Rows read "<name> <folder>, file results": with several files of one name (every
+  // kustomize overlay has a kustomization.yaml), the folder picks the right one.
+  const wanted = (label) => label.startsWith(`${baseName} `) && (!dir || label.includes(` ${dir}`));
   await dismissWidgets(page);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   await input.fill(file);
-  // Rows read "service.yaml k8s, file results"; the file search runs on the server, so
-  // wait until the wanted row is there before pressing Enter.
+  // The file search runs on the server: wait until the wanted row is listed before
+  // choosing it.
   const rowSelector = '.quick-input-widget .quick-input-list .monaco-list-row';
-  await page
-    .locator(`${rowSelector}[aria-label^="${escapeAttr(baseName)}"]`)
-    .first()
-    .waitFor({ timeout: timeoutMs });
-  await selectFocusedRow(page, rowSelector, (label) => label.startsWith(baseName), { timeoutMs });
+  await page.waitForFunction(
+    ([sel, name, folder]) =>
+      [...document.querySelectorAll(sel)].some((el) => {
+        const label = el.getAttribute('aria-label') || '';
+        return label.startsWith(`${name} `) && (!folder || label.includes(` ${folder}`));
+      }),
+    [rowSelector, baseName, dir],
+    { timeout: timeoutMs },
+  );
+  await selectFocusedRow(page, rowSelector, wanted, { timeoutMs });
   await page.locator(`.tab.active[data-resource-name="${escapeAttr(baseName)}"]`).waitFor({ timeout: timeoutMs });
   await page.locator(`${ACTIVE_EDITOR} .view-lines .view-line`).first().waitFor({ timeout: timeoutMs });
 }
 
 /**
  * In a keyboard-driven list (Quick Open, action widget), moves the focus with the arrow
- * keys until the focused row's label satisfies `matches`, then presses Enter. Bounded by
- * the number of rows so it cannot spin forever.
+ * keys until the focused row's label satisfies `matches`, then presses Enter. Rows are
+ * told apart by their data-index (labels can repeat); it stops when the focus comes back
+ * to a row already seen, so it cannot spin forever.
  */
 async function selectFocusedRow(page, rowSelector, matches, { timeoutMs }) {
-  const labelOf = async () =>
-    page
-      .locator(`${rowSelector}.focused`)
-      .first()
-      .evaluate((el) => (el.getAttribute('aria-label') || el.textContent || '').trim(), null)
-      .catch(() => '');
-  await page.locator(`${rowSelector}.focused`).first().waitFor({ timeout: timeoutMs });
-  const count = await page.locator(rowSelector).count();
-  const seen = [];
-  for (let i = 0; i <= count + 1; i++) {
-    const label = await labelOf();
-    seen.push(label);
-    if (matches(label)) {
+  const focused = page.locator(`${rowSelector}.focused`).first();
+  await focused.waitFor({ timeout: timeoutMs });
+  const read = () =>
+    focused.evaluate((el) => ({
+      index: el.getAttribute('data-index'),
+      label: (el.getAttribute('aria-label') || el.textContent || '').trim(),
+    }));
+  const seen = new Map();
+  let row = await read();
+  while (!seen.has(row.index)) {
+    seen.set(row.index, row.label);
+    if (matches(row.label)) {
       await page.keyboard.press('Enter');
-      return label;
+      return row.label;
     }
     await page.keyboard.press('ArrowDown');
-    // Wait for the focus to move (the focused row's label changes) instead of sleeping.
+    // Wait for the focus to move to another row (or to stay put at the end of a list
+    // that does not wrap, which the timeout covers) instead of sleeping.
     await page
       .waitForFunction(
-        ([sel, before]) => {
-          const el = document.querySelector(`${sel}.focused`);
-          return !el || (el.getAttribute('aria-label') || el.textContent || '').trim() !== before;
-        },
-        [rowSelector, label],
+        ([sel, before]) => document.querySelector(`${sel}.focused`)?.getAttribute('data-index') !== before,
+        [rowSelector, row.index],
         { timeout: 2000 },
       )
       .catch(() => {});
+    row = await read();
   }
-  throw new Error(`no row matched; focused labels seen: ${JSON.stringify([...new Set(seen)])}`);
+  throw new Error(`no row matched; rows seen: ${JSON.stringify([...seen.values()])}`);
 }
 
 /** Focuses the editor of the first group (Ctrl+1), e.g. after the Problems panel took focus. */

@@ -43,7 +43,7 @@ export class DiagnosticsPublisher {
   refresh(): void {
     clearTimeout(this.timer);
     const { connection, index, settings } = this.state;
-    const { findings, failures } = settings.enable ? checkAll(index) : { findings: [], failures: [] };
+    const { findings, failures } = settings.enable ? checkAll(index, settings.rules) : { findings: [], failures: [] };
     for (const failure of failures) {
       if (this.reportedFailures.has(failure.code)) continue;
       this.reportedFailures.add(failure.code);

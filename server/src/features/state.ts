@@ -3,15 +3,18 @@ import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import { LineIndex } from '../model/lineIndex';
+import type { SeverityOverrides } from '../rules';
 
 /** The `kubeEndpoints.*` settings the server reads. */
 export type Settings = {
   enable: boolean;
   defaultNamespace: string;
   exclude: string[];
+  /** `kubeEndpoints.rules`: a severity per rule code. */
+  rules: SeverityOverrides;
 };
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, defaultNamespace: 'default', exclude: [] };
+export const DEFAULT_SETTINGS: Settings = { enable: true, defaultNamespace: 'default', exclude: [], rules: {} };
 
 /** What every feature shares: the connection, the open documents and the index. */
 export class ServerState {

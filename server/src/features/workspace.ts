@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import { type SeverityOverrides, rules } from '../rules';
 import { ExcludeFilter, findYamlFiles, isYamlFileName, readText } from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
@@ -142,5 +143,17 @@ export function readSettings(raw: unknown): Settings {
     exclude: Array.isArray(values.exclude)
       ? values.exclude.filter((glob): glob is string => typeof glob === 'string')
       : DEFAULT_SETTINGS.exclude,
+    rules: readSeverities(values.rules),
   };
+}
+
+const SEVERITY_VALUES = new Set(['off', 'hint', 'information', 'warning', 'error']);
+
+/** The valid `code: severity` entries of `kubeEndpoints.rules`; unknown codes and values are dropped. */
+function readSeverities(raw: unknown): SeverityOverrides {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const codes = new Set(rules.map((rule) => rule.code));
+  return Object.fromEntries(
+    Object.entries(raw).filter(([code, severity]) => codes.has(code) && SEVERITY_VALUES.has(severity as string)),
+  ) as SeverityOverrides;
 }

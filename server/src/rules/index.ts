@@ -6,7 +6,7 @@ import { endpointsWithoutService } from './endpointsWithoutService';
 import { portMismatch } from './portMismatch';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
-import type { Finding, Fix, FixContext, Rule } from './types';
+import type { Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
 export const rules: readonly Rule[] = [
@@ -19,22 +19,28 @@ export const rules: readonly Rule[] = [
   endpointIpInvalid,
 ];
 
+/** A severity per rule code, overriding the rule's default; `off` silences the rule. */
+export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
+
 /** A rule that threw, so that the caller can log it once. */
 export type RuleFailure = { code: string; error: unknown };
 
 /**
- * Runs every rule over the index. A rule that throws loses its own findings and is
- * reported; the others still run.
+ * Runs every rule that is not switched off over the index, with the severities the
+ * settings give. A rule that throws loses its own findings and is reported; the
+ * others still run.
  */
 export function checkAll(
   index: WorkspaceIndex,
-  selected: readonly Rule[] = rules,
+  severities: SeverityOverrides = {},
 ): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
-  for (const rule of selected) {
+  for (const rule of rules) {
+    const severity = severities[rule.code] ?? rule.defaultSeverity;
+    if (severity === 'off') continue;
     try {
-      findings.push(...rule.check(index));
+      for (const finding of rule.check(index)) findings.push({ ...finding, severity });
     } catch (error) {
       failures.push({ code: rule.code, error });
     }
