@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const common = {
   bundle: true,
+  minify: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',

@@ -16,7 +16,7 @@ for (const rule of rules) {
         const findings = rule.check(indexOf(workspace.files));
         for (const finding of findings) assert.equal(finding.code, rule.code);
         const { ok, expected } = expectFile(file, renderFixture(workspace, findings));
-        if (!ok) assert.equal(renderFixture(workspace, findings), expected, `run with UPDATE_EXPECT=1 to accept`);
+        if (!ok) assert.equal(renderFixture(workspace, findings), expected, 'run with UPDATE_EXPECT=1 to accept');
       });
     }
   });
