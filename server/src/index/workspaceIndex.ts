@@ -54,6 +54,10 @@ export class WorkspaceIndex {
   /** The key each object was filed under, so removal finds it again. */
   private readonly filedUnder = new Map<string, { object: KubeObject; key: string }[]>();
   private kustomizations: Kustomization[] = [];
+  /** Folders and files that namespaced kustomizations list, resolved once per refile. */
+  private listedBy = new Map<string, { namespace: string; dir: string; order: number }[]>();
+  /** Set when a kustomization changed: everything is refiled before the next read, once. */
+  private refilePending = false;
   private readonly namespaceCache = new Map<string, string>();
   /** Pairings computed since the last change; any update clears them. */
   private readonly servicesOfCache = new Map<Backend, Service[]>();
@@ -71,8 +75,8 @@ export class WorkspaceIndex {
     const parsed = parseFile(uri, text);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
     this.entries.set(uri, entry);
-    if (hasKustomization(previous) || hasKustomization(entry)) {
-      this.refileEverything();
+    if (this.refilePending || hasKustomization(previous) || hasKustomization(entry)) {
+      this.refilePending = true;
     } else {
       this.unfile(uri);
       this.fileObjects(entry);
@@ -84,7 +88,7 @@ export class WorkspaceIndex {
     const previous = this.entries.get(uri);
     if (!previous) return;
     this.entries.delete(uri);
-    if (hasKustomization(previous)) this.refileEverything();
+    if (this.refilePending || hasKustomization(previous)) this.refilePending = true;
     else this.unfile(uri);
   }
 
@@ -113,36 +117,44 @@ export class WorkspaceIndex {
   }
 
   allServices(): Service[] {
+    this.settle();
     return this.services.values();
   }
 
   allEndpoints(): Endpoints[] {
+    this.settle();
     return this.endpoints.values();
   }
 
   allEndpointSlices(): EndpointSlice[] {
+    this.settle();
     return this.slicesByService.values();
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
+    this.settle();
     return this.services.get(key);
   }
 
   endpointsWithKey(key: ObjectKey): readonly Endpoints[] {
+    this.settle();
     return this.endpoints.get(key);
   }
 
   /** EndpointSlices whose `kubernetes.io/service-name` label names `key`'s Service. */
   slicesForServiceKey(key: ObjectKey): readonly EndpointSlice[] {
+    this.settle();
     return this.slicesByService.get(key);
   }
 
   workloadsIn(namespace: string): readonly Workload[] {
+    this.settle();
     return this.workloads.get(namespace);
   }
 
   /** The namespace Kubernetes would put the object in. */
   namespaceOf(object: ObjectBase): string {
+    this.settle();
     return object.namespace?.value ?? this.inheritedNamespace(object.uri);
   }
 
@@ -180,6 +192,11 @@ export class WorkspaceIndex {
     return backends;
   }
 
+  /** Applies a pending refile (after kustomization changes, batched over a scan). */
+  private settle(): void {
+    if (this.refilePending) this.refileEverything();
+  }
+
   private forgetPairings(): void {
     this.servicesOfCache.clear();
     this.backendsOfCache.clear();
@@ -202,10 +219,12 @@ export class WorkspaceIndex {
   }
 
   private refileEverything(): void {
+    this.refilePending = false;
     for (const uri of [...this.filedUnder.keys()]) this.unfile(uri);
     this.kustomizations = [...this.entries.values()].flatMap((entry) =>
       entry.objects.filter((object): object is Kustomization => object.kind === 'Kustomization'),
     );
+    this.listedBy = listedPaths(this.kustomizations);
     this.namespaceCache.clear();
     for (const entry of this.entries.values()) this.fileObjects(entry);
   }
@@ -248,17 +267,17 @@ export class WorkspaceIndex {
     if (cached !== undefined) return cached;
     const path = UriPath.of(uri);
     const dir = UriPath.dirname(path);
-    let best: { namespace: string; depth: number } | undefined;
-    for (const kustomization of this.kustomizations) {
-      const namespace = kustomization.targetNamespace?.value;
-      if (!namespace) continue;
-      const kustomizationDir = UriPath.dirname(UriPath.of(kustomization.uri));
-      const lists = kustomization.resources.some((resource) =>
-        UriPath.isWithin(path, UriPath.resolve(kustomizationDir, resource.value)),
-      );
-      if (!lists) continue;
-      const depth = UriPath.sharedDepth(kustomizationDir, dir);
-      if (!best || depth > best.depth) best = { namespace, depth };
+    // The kustomizations that list the file or a folder above it; the nearest wins, the first on a tie.
+    let best: { namespace: string; depth: number; order: number } | undefined;
+    const listing: string[] = [];
+    for (let listed = path; listed !== ''; listed = UriPath.dirname(listed)) listing.push(listed);
+    if (path.startsWith('/')) listing.push('/');
+    for (const listed of listing) {
+      for (const { namespace, dir: kustomizationDir, order } of this.listedBy.get(listed) ?? []) {
+        const depth = UriPath.sharedDepth(kustomizationDir, dir);
+        if (!best || depth > best.depth || (depth === best.depth && order < best.order))
+          best = { namespace, depth, order };
+      }
     }
     const namespace = best?.namespace ?? this.options.defaultNamespace;
     this.namespaceCache.set(uri, namespace);
@@ -278,6 +297,27 @@ export function nearest<T extends ObjectBase>(candidates: readonly T[], uri: str
   const scores = candidates.map(proximity);
   const best = Math.max(...scores);
   return candidates.filter((_, i) => scores[i] === best);
+}
+
+/** Each path a namespaced kustomization lists (resolved against its folder), with who lists it. */
+function listedPaths(
+  kustomizations: readonly Kustomization[],
+): Map<string, { namespace: string; dir: string; order: number }[]> {
+  const listed = new Map<string, { namespace: string; dir: string; order: number }[]>();
+  kustomizations.forEach((kustomization, order) => {
+    const namespace = kustomization.targetNamespace?.value;
+    if (!namespace) return;
+    const dir = UriPath.dirname(UriPath.of(kustomization.uri));
+    for (const resource of kustomization.resources) {
+      const path = UriPath.resolve(dir, resource.value);
+      const list = listed.get(path);
+      // A kustomization that lists one path twice counts once.
+      if (list?.some((item) => item.order === order)) continue;
+      if (list) list.push({ namespace, dir, order });
+      else listed.set(path, [{ namespace, dir, order }]);
+    }
+  });
+  return listed;
 }
 
 function hasKustomization(entry: FileEntry | undefined): boolean {
