@@ -1,4 +1,4 @@
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { Composer, Parser, parseAllDocuments, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type {
   ContainerPort,
@@ -19,11 +19,13 @@ import type {
   WorkloadKind,
 } from './types';
 import { SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
+import { DocumentReuse, type DocumentSpan, mayHoldModelledObject, splitDocuments } from './documents';
+import { parseSimpleDocument } from './fastYaml';
 
 /** The modelled objects of one file, and whether anything could not be read. */
 export type ParsedFile = {
   objects: KubeObject[];
-  /** Documents skipped because they do not parse as YAML. */
+  /** Documents skipped because they do not parse as YAML (among those the pre-scan did not rule out). */
   brokenDocuments: number;
 };
 
@@ -34,11 +36,85 @@ export type ParsedFile = {
  * `apiVersion` yield nothing; nothing here throws. Items of `kind: List` are
  * yielded one by one. Aliases are followed one level for scalars only, so an
  * alias bomb costs nothing.
+ *
+ * The file is split on document boundaries; documents of kinds the model does not read are
+ * skipped unparsed, the common YAML subset goes through a fast reader, and the rest through
+ * `yaml`. With `previous` (the same file's earlier text and objects), unchanged documents
+ * are not parsed again.
  */
-export function parseFile(uri: string, text: string): ParsedFile {
+export function parseFile(
+  uri: string,
+  text: string,
+  previous?: { text: string; objects: readonly KubeObject[] },
+): ParsedFile {
+  const spans = splitDocuments(text);
+  if (!spans) return parseWholeFile(uri, text);
+  const reuse = previous && new DocumentReuse(previous.text, previous.objects, text);
+  const kustomizationFile = isKustomizationFileName(uri);
+  const objects: KubeObject[] = [];
+  let brokenDocuments = 0;
+  for (let docIndex = 0; docIndex < spans.length; docIndex++) {
+    const span = spans[docIndex];
+    const asKustomization = kustomizationFile && docIndex === 0;
+    if (!asKustomization && !mayHoldModelledObject(text, span)) continue;
+    const reused = reuse?.objects(span, docIndex);
+    if (reused) {
+      objects.push(...reused);
+      continue;
+    }
+    const document = parseSpan(text, span);
+    if (!document) return parseWholeFile(uri, text);
+    const read = readDocument(uri, document, docIndex, asKustomization);
+    if (read) objects.push(...read);
+    else brokenDocuments++;
+  }
+  return { objects, brokenDocuments };
+}
+
+/** The objects of one parsed document; undefined when it is broken. */
+function readDocument(
+  uri: string,
+  document: Document.Parsed,
+  docIndex: number,
+  asKustomization: boolean,
+): KubeObject[] | undefined {
+  if (document.errors.length > 0) return undefined;
+  try {
+    return new DocumentReader(uri, document, docIndex).objects(asKustomization);
+  } catch {
+    // A document shaped in a way the reader did not foresee is skipped, never fatal.
+    return undefined;
+  }
+}
+
+/**
+ * One document: through the fast reader when it can, else through `yaml` on the document's
+ * text alone with offsets moved to the file's; undefined if `yaml` sees other than one document.
+ */
+function parseSpan(text: string, span: DocumentSpan): Document.Parsed | undefined {
+  const simple = parseSimpleDocument(text, span.contentStart, span.end);
+  if (simple) return { contents: simple.contents, errors: [] } as unknown as Document.Parsed;
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    const tokens = [...new Parser().parse(text.slice(span.start, span.end))];
+    moveTokens(tokens, span.start);
+    documents = [...new Composer(PARSE_OPTIONS).compose(tokens)] as unknown as Document.Parsed[];
+  } catch {
+    return undefined;
+  }
+  return documents.length === 1 ? documents[0] : undefined;
+}
+
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
+
+/**
+ * The whole file through `yaml`, document by document, with no pre-scan and no fast reader:
+ * used when the file cannot be split safely, and by tests as the reference.
+ */
+export function parseWholeFile(uri: string, text: string): ParsedFile {
+  let documents: Document.Parsed[];
+  try {
+    documents = parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
   } catch {
     return { objects: [], brokenDocuments: 1 };
   }
@@ -46,19 +122,25 @@ export function parseFile(uri: string, text: string): ParsedFile {
   let brokenDocuments = 0;
   const kustomizationFile = isKustomizationFileName(uri);
   documents.forEach((document, docIndex) => {
-    if (document.errors.length > 0) {
-      brokenDocuments++;
-      return;
-    }
-    try {
-      const reader = new DocumentReader(uri, document, docIndex);
-      objects.push(...reader.objects(kustomizationFile && docIndex === 0));
-    } catch {
-      // A document shaped in a way the reader did not foresee is skipped, never fatal.
-      brokenDocuments++;
-    }
+    const read = readDocument(uri, document, docIndex, kustomizationFile && docIndex === 0);
+    if (read) objects.push(...read);
+    else brokenDocuments++;
   });
   return { objects, brokenDocuments };
+}
+
+/** Adds `delta` to every offset of a CST, so that nodes composed from it carry file offsets. */
+function moveTokens(tokens: unknown, delta: number): void {
+  if (Array.isArray(tokens)) {
+    for (const token of tokens) moveTokens(token, delta);
+  } else if (typeof tokens === 'object' && tokens !== null) {
+    const record = tokens as Record<string, unknown>;
+    if (typeof record.offset === 'number') record.offset += delta;
+    for (const key in record) {
+      const value = record[key];
+      if (typeof value === 'object' && value !== null) moveTokens(value, delta);
+    }
+  }
 }
 
 /** Whether kustomize would read this file as a kustomization (its `kind` is optional there). */

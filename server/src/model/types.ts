@@ -153,3 +153,16 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Job',
   'CronJob',
 ];
+
+/**
+ * Every `kind` parse.ts reads an object from; `List` and other `*List` kinds are read for
+ * their items, and kustomization files by name. The pre-scan (documents.ts) skips documents
+ * of any other kind without parsing them, so a kind the model starts reading must be added here.
+ */
+export const MODELLED_KINDS: ReadonlySet<string> = new Set<string>([
+  'Service',
+  'Endpoints',
+  'EndpointSlice',
+  'Kustomization',
+  ...WORKLOAD_KINDS,
+]);

@@ -1,0 +1,437 @@
+import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node } from 'yaml';
+
+/**
+ * A fast reader for the YAML most manifests are written in: block mappings and
+ * sequences, single-line plain and quoted scalars, one-line flow collections and
+ * comments at column 0. It builds the same nodes, with the same values and ranges,
+ * as `yaml`'s composer, in a fraction of its time; for anything else (anchors,
+ * aliases, tags, block scalars, multi-line scalars, tabs, indented comments, ...)
+ * it returns `undefined` and the caller uses the full parser. A document it accepts
+ * has no errors.
+ *
+ * `start` is where the document's content begins (after its `---` line), `end` where it ends.
+ */
+export function parseSimpleDocument(text: string, start: number, end: number): { contents: Node | null } | undefined {
+  try {
+    return new SimpleParser(text, start, end).document();
+  } catch (error) {
+    if (error === BAIL) return undefined;
+    throw error;
+  }
+}
+
+/** Thrown to give up on a document; caught above. */
+const BAIL = { bail: true };
+
+/** A line with content: neither blank nor a comment. */
+type Line = {
+  /** Offset of the line's first character. */
+  start: number;
+  /** Column of the first non-space character. */
+  indent: number;
+  /** Offset after the last character, before the line break. */
+  end: number;
+  /** Offset of the next line (after the line break), or the document's end. */
+  next: number;
+};
+
+/** `yaml`'s `range`: start, end of the value, end of the node (comments and line break included). */
+type Range = [number, number, number];
+
+class SimpleParser {
+  private readonly lines: Line[] = [];
+  private li = 0;
+
+  constructor(
+    private readonly text: string,
+    start: number,
+    end: number,
+  ) {
+    const tab = text.indexOf('\t', start);
+    const cr = text.indexOf('\r', start);
+    if ((tab >= 0 && tab < end) || (cr >= 0 && cr < end)) throw BAIL;
+    for (let at = start; at < end;) {
+      const newline = text.indexOf('\n', at);
+      const lineEnd = newline < 0 || newline >= end ? end : newline;
+      const next = Math.min(lineEnd + 1, end);
+      let content = at;
+      while (content < lineEnd && text.charCodeAt(content) === 32) content++;
+      if (content < lineEnd) {
+        if (text.charCodeAt(content) === 35 /* # */) {
+          // A comment more indented than its neighbours may belong to the scalar above it.
+          if (content > at) throw BAIL;
+        } else {
+          this.lines.push({ start: at, indent: content - at, end: lineEnd, next });
+        }
+      }
+      at = lineEnd + 1;
+    }
+  }
+
+  document(): { contents: Node | null } {
+    if (this.lines.length === 0) return { contents: null };
+    const first = this.lines[0];
+    if (first.indent !== 0) throw BAIL;
+    const contents = this.block(0, first.start);
+    if (this.li !== this.lines.length) throw BAIL;
+    return { contents };
+  }
+
+  /** A block mapping or sequence whose first entry starts at `at`, in column `indent`. */
+  private block(indent: number, at: number): Node {
+    if (this.isDash(at, this.lines[this.li].end)) return this.sequence(indent, at);
+    if (this.keyEnd(at, this.lines[this.li].end) >= 0) return this.mapping(indent, at);
+    throw BAIL;
+  }
+
+  private mapping(indent: number, at: number): YAMLMap {
+    const map = new YAMLMap();
+    const start = at;
+    let last: Node;
+    for (;;) {
+      const line = this.lines[this.li];
+      const colon = this.keyEnd(at, line.end);
+      if (colon < 0) throw BAIL;
+      const key = this.key(at, colon);
+      let value: Node;
+      const after = this.skipSpaces(colon + 1, line.end);
+      if (after >= line.end || this.text.charCodeAt(after) === 35 /* # */) {
+        value = this.valueBelow(indent, colon + 1, line, true);
+      } else {
+        value = this.inlineValue(after, line);
+        this.li++;
+        this.noContinuation(indent);
+      }
+      map.items.push(new Pair(key, value));
+      last = value;
+      const next = this.lines[this.li];
+      if (!next || next.indent < indent) break;
+      if (next.indent > indent || this.isDash(next.start + next.indent, next.end)) throw BAIL;
+      at = next.start + next.indent;
+    }
+    const end = (last.range as Range)[2];
+    map.range = [start, end, end];
+    return map;
+  }
+
+  private sequence(indent: number, at: number): YAMLSeq {
+    const seq = new YAMLSeq();
+    const start = at;
+    let last: Node;
+    for (;;) {
+      const line = this.lines[this.li];
+      if (!this.isDash(at, line.end)) throw BAIL;
+      const after = this.skipSpaces(at + 1, line.end);
+      let value: Node;
+      if (after >= line.end || this.text.charCodeAt(after) === 35 /* # */) {
+        value = this.valueBelow(indent, at + 1, line, false);
+      } else if (this.isDash(after, line.end)) {
+        throw BAIL;
+      } else if (this.keyEnd(after, line.end) >= 0) {
+        value = this.mapping(after - line.start, after);
+      } else {
+        value = this.inlineValue(after, line);
+        this.li++;
+        this.noContinuation(indent);
+      }
+      seq.items.push(value);
+      last = value;
+      const next = this.lines[this.li];
+      if (!next || next.indent < indent) break;
+      if (next.indent > indent) throw BAIL;
+      // A mapping entry in the same column ends a sequence that is the value of the key above.
+      if (!this.isDash(next.start + next.indent, next.end)) break;
+      at = next.start + next.indent;
+    }
+    const end = (last.range as Range)[2];
+    seq.range = [start, end, end];
+    return seq;
+  }
+
+  /**
+   * The value of a key (or dash) with nothing after it on its line: a block below it, a
+   * sequence in the key's own column, or null when the indicator ends the line.
+   */
+  private valueBelow(indent: number, afterIndicator: number, line: Line, sequenceAllowed: boolean): Node {
+    const next = this.lines[this.li + 1];
+    if (next && next.indent > indent) {
+      this.li++;
+      return this.block(next.indent, next.start + next.indent);
+    }
+    if (sequenceAllowed && next && next.indent === indent && this.isDash(next.start + next.indent, next.end)) {
+      this.li++;
+      return this.sequence(indent, next.start + next.indent);
+    }
+    // `key: # comment` or trailing spaces give null other ranges; leave them to the full parser.
+    if (afterIndicator !== line.end) throw BAIL;
+    this.li++;
+    return scalar(null, [afterIndicator, afterIndicator, afterIndicator]);
+  }
+
+  /** A line below a single-line value must not be more indented: that would continue it. */
+  private noContinuation(indent: number): void {
+    const next = this.lines[this.li];
+    if (next && next.indent > indent) throw BAIL;
+  }
+
+  /** A scalar or flow collection that starts at `at` and ends its line (but for a comment). */
+  private inlineValue(at: number, line: Line): Node {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    let node: Node;
+    let valueEnd: number;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      valueEnd = this.quotedEnd(at, line.end);
+      node = scalar(this.quotedValue(at, valueEnd), [at, valueEnd, line.next]);
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      const flow = new FlowParser(text, at, line.end);
+      node = flow.collection();
+      valueEnd = flow.at;
+      (node.range as Range)[2] = line.next;
+    } else {
+      if (INDICATORS.has(text[at]) && !(text[at] === '-' && !isSpace(text.charCodeAt(at + 1)))) throw BAIL;
+      valueEnd = this.plainEnd(at, line.end);
+      const source = text.slice(at, valueEnd);
+      if (source.includes(': ') || source.endsWith(':')) throw BAIL;
+      return scalar(resolvePlain(source), [at, valueEnd, line.next]);
+    }
+    const rest = this.skipSpaces(valueEnd, line.end);
+    if (rest < line.end && !(text.charCodeAt(rest) === 35 && rest > valueEnd)) throw BAIL;
+    return node;
+  }
+
+  private key(at: number, colon: number): Scalar {
+    const c = this.text.charCodeAt(at);
+    if (colon - at > 1024) throw BAIL;
+    if (c === 34 || c === 39) {
+      const end = this.quotedEnd(at, colon + 1);
+      if (end !== colon) throw BAIL;
+      return scalar(this.quotedValue(at, end), [at, end, end]);
+    }
+    return scalar(resolvePlain(this.text.slice(at, colon)), [at, colon, colon]);
+  }
+
+  /**
+   * Where the implicit key starting at `at` ends (its `:`), or -1 when the line holds no
+   * key there. Keys with spaces before the colon or indicator characters are not taken.
+   */
+  private keyEnd(at: number, lineEnd: number): number {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (c === 34 || c === 39) {
+      const end = this.quotedEndOrMinus(at, lineEnd);
+      if (end < 0 || text.charCodeAt(end) !== 58 /* : */) return -1;
+      return end + 1 === lineEnd || text.charCodeAt(end + 1) === 32 ? end : -1;
+    }
+    if (INDICATORS.has(text[at])) return -1;
+    for (let i = at; i < lineEnd; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 58 /* : */ && (i + 1 === lineEnd || text.charCodeAt(i + 1) === 32)) {
+        return text.charCodeAt(i - 1) === 32 ? -1 : i;
+      }
+      if (ch === 35 /* # */ && text.charCodeAt(i - 1) === 32) return -1;
+    }
+    return -1;
+  }
+
+  private isDash(at: number, lineEnd: number): boolean {
+    return this.text.charCodeAt(at) === 45 /* - */ && (at + 1 === lineEnd || this.text.charCodeAt(at + 1) === 32);
+  }
+
+  /** The end of a plain scalar: before a ` #` comment or the line's end, without trailing spaces. */
+  private plainEnd(at: number, lineEnd: number): number {
+    let end = lineEnd;
+    const hash = this.text.indexOf(' #', at);
+    if (hash >= 0 && hash < lineEnd) end = hash;
+    while (end > at && this.text.charCodeAt(end - 1) === 32) end--;
+    return end;
+  }
+
+  private quotedEnd(at: number, lineEnd: number): number {
+    const end = this.quotedEndOrMinus(at, lineEnd);
+    if (end < 0) throw BAIL;
+    return end;
+  }
+
+  /** The offset after the closing quote on this line; -1 when the scalar goes on or has escapes. */
+  private quotedEndOrMinus(at: number, lineEnd: number): number {
+    return quotedEnd(this.text, at, lineEnd);
+  }
+
+  private quotedValue(at: number, end: number): string {
+    const inner = this.text.slice(at + 1, end - 1);
+    return this.text.charCodeAt(at) === 39 ? inner.replace(/''/g, "'") : inner;
+  }
+
+  private skipSpaces(at: number, limit: number): number {
+    while (at < limit && this.text.charCodeAt(at) === 32) at++;
+    return at;
+  }
+}
+
+/** One-line flow collections: `[a, "b"]`, `{app: web}`, `{}`; nothing fancier. */
+class FlowParser {
+  constructor(
+    private readonly text: string,
+    public at: number,
+    private readonly lineEnd: number,
+  ) {}
+
+  collection(): YAMLMap | YAMLSeq {
+    const open = this.text.charCodeAt(this.at);
+    const start = this.at;
+    this.at++;
+    const isMap = open === 123;
+    const close = isMap ? 125 : 93;
+    const node = isMap ? new YAMLMap() : new YAMLSeq();
+    this.spaces();
+    while (this.text.charCodeAt(this.at) !== close) {
+      if (isMap) {
+        const key = this.item(true);
+        if (this.text.charCodeAt(this.at) !== 58) throw BAIL;
+        this.at++;
+        if (this.text.charCodeAt(this.at) !== 32) throw BAIL;
+        this.spaces();
+        (node as YAMLMap).items.push(new Pair(key, this.item(false)));
+      } else {
+        (node as YAMLSeq).items.push(this.item(false));
+      }
+      const c = this.text.charCodeAt(this.at);
+      if (c === 44 /* , */) {
+        this.at++;
+        this.spaces();
+        if (this.text.charCodeAt(this.at) === close || this.text.charCodeAt(this.at) === 44) throw BAIL;
+      } else if (c !== close) {
+        throw BAIL;
+      }
+    }
+    this.at++;
+    node.range = [start, this.at, this.at];
+    return node;
+  }
+
+  /** A scalar or nested collection; `at` ends after the spaces that follow it. */
+  private item(isKey: boolean): Node {
+    const text = this.text;
+    const start = this.at;
+    const c = text.charCodeAt(start);
+    if (this.at >= this.lineEnd) throw BAIL;
+    if (c === 91 || c === 123) {
+      if (isKey) throw BAIL;
+      const node = this.collection();
+      this.spaces();
+      return node;
+    }
+    let node: Scalar;
+    if (c === 34 || c === 39) {
+      const end = quotedEnd(text, start, this.lineEnd);
+      if (end < 0) throw BAIL;
+      const inner = text.slice(start + 1, end - 1);
+      this.at = end;
+      this.spaces();
+      node = scalar(c === 39 ? inner.replace(/''/g, "'") : inner, [start, end, isKey ? end : this.at]);
+    } else {
+      if (INDICATORS.has(text[start]) && !(text[start] === '-' && !isSpace(text.charCodeAt(start + 1)))) throw BAIL;
+      let end = start;
+      for (; end < this.lineEnd; end++) {
+        const ch = text.charCodeAt(end);
+        if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
+        if (ch === 58 /* : */) break;
+        if (ch === 35 /* # */ && text.charCodeAt(end - 1) === 32) throw BAIL;
+      }
+      let valueEnd = end;
+      while (valueEnd > start && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+      if (valueEnd === start) throw BAIL;
+      // A colon inside a flow scalar, or a key spaced from its colon, is left to the full parser.
+      if (text.charCodeAt(end) === 58 && (!isKey || valueEnd !== end)) throw BAIL;
+      this.at = end;
+      node = scalar(resolvePlain(text.slice(start, valueEnd)), [start, valueEnd, isKey ? valueEnd : end]);
+    }
+    return node;
+  }
+
+  private spaces(): void {
+    while (this.at < this.lineEnd && this.text.charCodeAt(this.at) === 32) this.at++;
+  }
+}
+
+/** Characters that cannot start a plain scalar (or start something else) in block context. */
+const INDICATORS = new Set([
+  '-',
+  '?',
+  ':',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  "'",
+  '"',
+  '%',
+  '@',
+  '`',
+]);
+
+function isSpace(c: number): boolean {
+  return c === 32 || Number.isNaN(c) || c === 10;
+}
+
+/** The offset after the closing quote on this line; -1 when there is none or the scalar has escapes. */
+function quotedEnd(text: string, at: number, lineEnd: number): number {
+  const quote = text.charCodeAt(at);
+  for (let i = at + 1; i < lineEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (quote === 34 && c === 92 /* \ */) return -1;
+    if (c === quote) {
+      if (quote === 39 && text.charCodeAt(i + 1) === 39) {
+        i++;
+        continue;
+      }
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+function scalar(value: unknown, range: Range): Scalar {
+  const node = new Scalar(value);
+  node.range = range;
+  return node;
+}
+
+/** The value `yaml`'s core schema gives a plain scalar; strings that look like other types bail. */
+function resolvePlain(source: string): unknown {
+  switch (source) {
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+  }
+  const c = source.charCodeAt(0);
+  // Only strings that start like a number need the numeric tests.
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+    if (/^[-+]?[0-9]+$/.test(source)) return parseInt(source, 10);
+    if (/^0o[0-7]+$/.test(source)) return parseInt(source.slice(2), 8);
+    if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.slice(2), 16);
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(source)) return parseFloat(source);
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(source)) return parseFloat(source);
+    if (/^[-+]?\./.test(source)) throw BAIL;
+  }
+  return source;
+}
