@@ -62,6 +62,8 @@ export class WorkspaceIndex {
   /** Pairings computed since the last change; any update clears them. */
   private readonly servicesOfCache = new Map<Backend, Service[]>();
   private readonly backendsOfCache = new Map<Service, Backend[]>();
+  /** Services and backends grouped by namespace and by name, in `allServices()` order; any update clears them. */
+  private groups: ObjectGroups | undefined;
   private options: IndexOptions;
 
   constructor(options: Partial<IndexOptions> = {}) {
@@ -72,7 +74,7 @@ export class WorkspaceIndex {
   update(uri: string, text: string): void {
     this.forgetPairings();
     const previous = this.entries.get(uri);
-    const parsed = parseFile(uri, text);
+    const parsed = parseFile(uri, text, previous);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
     this.entries.set(uri, entry);
     if (this.refilePending || hasKustomization(previous) || hasKustomization(entry)) {
@@ -152,6 +154,26 @@ export class WorkspaceIndex {
     return this.workloads.get(namespace);
   }
 
+  /** The Services of a namespace, in `allServices()` order. */
+  servicesIn(namespace: string): readonly Service[] {
+    return this.grouped().servicesByNamespace.get(namespace);
+  }
+
+  /** The Services with a name, in every namespace, in `allServices()` order. */
+  servicesNamed(name: string): readonly Service[] {
+    return this.grouped().servicesByName.get(name);
+  }
+
+  /** The Endpoints, then the EndpointSlices, of a namespace. */
+  backendsIn(namespace: string): readonly Backend[] {
+    return this.grouped().backendsByNamespace.get(namespace);
+  }
+
+  /** The Endpoints, then the EndpointSlices, for a Service name, in every namespace. */
+  backendsNamed(name: string): readonly Backend[] {
+    return this.grouped().backendsByName.get(name);
+  }
+
   /** The namespace Kubernetes would put the object in. */
   namespaceOf(object: ObjectBase): string {
     this.settle();
@@ -197,7 +219,29 @@ export class WorkspaceIndex {
     if (this.refilePending) this.refileEverything();
   }
 
+  private grouped(): ObjectGroups {
+    if (this.groups) return this.groups;
+    const groups: ObjectGroups = {
+      servicesByNamespace: new MultiMap(),
+      servicesByName: new MultiMap(),
+      backendsByNamespace: new MultiMap(),
+      backendsByName: new MultiMap(),
+    };
+    for (const service of this.allServices()) {
+      groups.servicesByNamespace.add(this.namespaceOf(service), service);
+      if (service.name) groups.servicesByName.add(service.name.value, service);
+    }
+    const backends: Backend[] = [...this.allEndpoints(), ...this.allEndpointSlices()];
+    for (const backend of backends) {
+      groups.backendsByNamespace.add(this.namespaceOf(backend), backend);
+      const name = backend.kind === 'Endpoints' ? backend.name : backend.serviceName;
+      if (name) groups.backendsByName.add(name.value, backend);
+    }
+    return (this.groups = groups);
+  }
+
   private forgetPairings(): void {
+    this.groups = undefined;
     this.servicesOfCache.clear();
     this.backendsOfCache.clear();
   }
@@ -323,6 +367,13 @@ function listedPaths(
 function hasKustomization(entry: FileEntry | undefined): boolean {
   return entry?.objects.some((object) => object.kind === 'Kustomization') ?? false;
 }
+
+type ObjectGroups = {
+  servicesByNamespace: MultiMap<string, Service>;
+  servicesByName: MultiMap<string, Service>;
+  backendsByNamespace: MultiMap<string, Backend>;
+  backendsByName: MultiMap<string, Backend>;
+};
 
 /** A map from keys to lists that keeps no empty lists. */
 class MultiMap<K, V> {

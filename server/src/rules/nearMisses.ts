@@ -25,13 +25,8 @@ export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backen
   if (name === undefined) return [];
   return nearest(
     index
-      .allServices()
-      .filter(
-        (service) =>
-          service.name?.value === name &&
-          index.namespaceOf(service) !== namespace &&
-          index.backendsOf(service).length === 0,
-      ),
+      .servicesNamed(name)
+      .filter((service) => index.namespaceOf(service) !== namespace && index.backendsOf(service).length === 0),
     backend.uri,
   );
 }
@@ -41,14 +36,10 @@ export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Servic
   const name = service.name?.value;
   const namespace = index.namespaceOf(service);
   if (name === undefined) return [];
-  const candidates: Backend[] = [...index.allEndpoints(), ...index.allEndpointSlices()];
   return nearest(
-    candidates.filter(
-      (backend) =>
-        serviceNameOf(backend) === name &&
-        index.namespaceOf(backend) !== namespace &&
-        index.servicesOf(backend).length === 0,
-    ),
+    index
+      .backendsNamed(name)
+      .filter((backend) => index.namespaceOf(backend) !== namespace && index.servicesOf(backend).length === 0),
     service.uri,
   );
 }
@@ -60,9 +51,7 @@ export function similarServices(index: WorkspaceIndex, backend: Backend): Servic
   if (name === undefined) return [];
   return byDistance(
     name,
-    index
-      .allServices()
-      .filter((service) => index.namespaceOf(service) === namespace && index.backendsOf(service).length === 0),
+    index.servicesIn(namespace).filter((service) => index.backendsOf(service).length === 0),
     (service) => service.name?.value,
   );
 }
@@ -72,10 +61,9 @@ export function similarBackends(index: WorkspaceIndex, service: Service): Backen
   const name = service.name?.value;
   const namespace = index.namespaceOf(service);
   if (name === undefined) return [];
-  const candidates: Backend[] = [...index.allEndpoints(), ...index.allEndpointSlices()];
   return byDistance(
     name,
-    candidates.filter((backend) => index.namespaceOf(backend) === namespace && index.servicesOf(backend).length === 0),
+    index.backendsIn(namespace).filter((backend) => index.servicesOf(backend).length === 0),
     serviceNameOf,
   );
 }
