@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkspaceIndex } from './index/workspaceIndex';
 import { LineIndex } from './model/lineIndex';
-import { ExcludeFilter, findYamlFiles, readText } from './node/workspaceFiles';
+import { ExcludeFilter, readYamlFiles } from './node/workspaceFiles';
 import { checkAll, rules } from './rules';
 import type { Finding, Severity } from './rules/types';
 
@@ -52,9 +52,8 @@ async function check(options: Options): Promise<number> {
   for (const root of options.paths) {
     const absolute = path.resolve(root);
     let found = 0;
-    for await (const file of findYamlFiles(absolute, new ExcludeFilter(absolute, options.exclude))) {
-      const text = await readText(file.path);
-      if (text !== undefined) index.update(file.uri, text);
+    for await (const file of readYamlFiles(absolute, new ExcludeFilter(absolute, options.exclude))) {
+      if (file.text !== undefined) index.update(file.uri, file.text);
       found++;
     }
     if (found === 0 && !(await exists(absolute))) return usageError(`no such file or folder: ${root}`);

@@ -1,22 +1,28 @@
 import type { Diagnostic } from 'vscode-languageserver';
-import { checkAll } from '../rules';
+import { checkAll, type RuleFailure } from '../rules';
+import { recheck } from '../rules/recheck';
 import type { Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
 import type { ServerState } from './state';
 
-/** How long edits may keep coming before the workspace is checked again. */
-const SETTLE_MS = 40;
+/**
+ * After this long without edits, the whole workspace is checked once more, so that findings
+ * stay exact even for a dependency between objects that the targeted re-check does not know.
+ */
+const FULL_CHECK_AFTER_MS = 1500;
 
 /**
- * Push diagnostics for every file with findings, open or not. After any change the
- * whole workspace is re-checked (edits in one file clear warnings in another) and
- * only files whose diagnostics changed are re-published.
+ * Push diagnostics for every file with findings, open or not. After a change, the rules run
+ * again from the objects the change can affect (edits in one file clear warnings in another;
+ * see rules/recheck.ts), the whole workspace is checked again once edits pause, and only
+ * files whose diagnostics changed are re-published.
  */
 export class DiagnosticsPublisher {
   private findingsByUri = new Map<string, Finding[]>();
   private readonly published = new Map<string, string>();
   private readonly reportedFailures = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private pending: NodeJS.Immediate | undefined;
+  private fullCheckTimer: NodeJS.Timeout | undefined;
   /** Until the first scan ends, a partial index would report spurious findings. */
   private ready = false;
 
@@ -28,11 +34,13 @@ export class DiagnosticsPublisher {
     this.refresh();
   }
 
-  /** Re-checks soon, once edits settle. */
+  /**
+   * Re-checks once the messages already received are handled: edits that arrive together
+   * (or while a check runs) share one check, and a lone keystroke waits for no timer.
+   */
   schedule(): void {
-    if (!this.ready) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), SETTLE_MS);
+    if (!this.ready || this.pending) return;
+    this.pending = setImmediate(() => this.refresh(false));
   }
 
   /** The current findings of one file, for code actions. */
@@ -40,35 +48,66 @@ export class DiagnosticsPublisher {
     return this.findingsByUri.get(uri) ?? [];
   }
 
-  refresh(): void {
-    clearTimeout(this.timer);
-    const { connection, index, settings } = this.state;
-    const { findings, failures } = settings.enable ? checkAll(index, settings.rules) : { findings: [], failures: [] };
+  /** Checks again (everything, unless `everything` is false and only some objects changed) and publishes. */
+  refresh(everything = true): void {
+    clearImmediate(this.pending);
+    this.pending = undefined;
+    clearTimeout(this.fullCheckTimer);
+    const { index, settings } = this.state;
+    const changes = index.takeChanges();
+    let touched: Iterable<string>;
+    if (!settings.enable) {
+      touched = [...this.findingsByUri.keys()];
+      this.findingsByUri = new Map();
+    } else if (everything || changes.everything) {
+      const { findings, failures } = checkAll(index, settings.rules);
+      this.reportFailures(failures);
+      touched = new Set([...this.findingsByUri.keys(), ...findings.map((finding) => finding.uri)]);
+      this.findingsByUri = groupByUri(findings);
+    } else {
+      const result = recheck(index, this.findingsByUri, changes, settings.rules);
+      this.reportFailures(result.failures);
+      this.findingsByUri = result.findingsByUri;
+      touched = result.touched;
+      this.fullCheckTimer = setTimeout(() => this.refresh(), FULL_CHECK_AFTER_MS);
+    }
+    this.publish(touched);
+  }
+
+  /** Sends the diagnostics of the `touched` files whose diagnostics differ from those last sent. */
+  private publish(touched: Iterable<string>): void {
+    for (const uri of touched) {
+      const list = this.findingsByUri.get(uri) ?? [];
+      // One order whatever the path that computed them, so equal findings publish equal diagnostics.
+      list.sort(byPosition);
+      const diagnostics: Diagnostic[] = list.map((finding) =>
+        toDiagnostic(finding, (other) => this.state.linesOf(other)),
+      );
+      const serialized = JSON.stringify(diagnostics);
+      if ((this.published.get(uri) ?? '[]') === serialized) continue;
+      if (diagnostics.length === 0) this.published.delete(uri);
+      else this.published.set(uri, serialized);
+      void this.state.connection.sendDiagnostics({ uri, diagnostics });
+    }
+  }
+
+  private reportFailures(failures: RuleFailure[]): void {
     for (const failure of failures) {
       if (this.reportedFailures.has(failure.code)) continue;
       this.reportedFailures.add(failure.code);
       const detail = failure.error instanceof Error ? failure.error.stack : String(failure.error);
-      connection.console.error(`Rule ${failure.code} failed and was skipped: ${detail}`);
-    }
-    this.findingsByUri = groupByUri(findings);
-    const diagnosticsByUri = new Map<string, Diagnostic[]>();
-    for (const [uri, list] of this.findingsByUri) {
-      diagnosticsByUri.set(
-        uri,
-        list.map((finding) => toDiagnostic(finding, (other) => this.state.linesOf(other))),
-      );
-    }
-    for (const uri of this.published.keys()) {
-      if (!diagnosticsByUri.has(uri)) diagnosticsByUri.set(uri, []);
-    }
-    for (const [uri, diagnostics] of diagnosticsByUri) {
-      const serialized = JSON.stringify(diagnostics);
-      if (this.published.get(uri) === serialized) continue;
-      if (diagnostics.length === 0) this.published.delete(uri);
-      else this.published.set(uri, serialized);
-      void connection.sendDiagnostics({ uri, diagnostics });
+      this.state.connection.console.error(`Rule ${failure.code} failed and was skipped: ${detail}`);
     }
   }
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return (
+    a.range.start - b.range.start ||
+    a.range.end - b.range.end ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
 }
 
 function groupByUri(findings: Finding[]): Map<string, Finding[]> {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { type SeverityOverrides, rules } from '../rules';
-import { ExcludeFilter, findYamlFiles, isYamlFileName, readText } from '../node/workspaceFiles';
+import { ExcludeFilter, isYamlFileName, readText, readYamlFiles } from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS } from './state';
@@ -47,11 +47,14 @@ export class WorkspaceSync {
         watchers: [{ globPattern: '**/*.{yaml,yml}' }],
       });
     }
-    await this.scanFolders();
-    this.diagnostics.start();
+    await this.scanFolders(() => this.diagnostics.start());
   }
 
-  private async scanFolders(): Promise<void> {
+  /**
+   * Indexes every folder, then runs `then` (the first check) before ending the progress, so
+   * that its end tells a client that the initial diagnostics have all been sent.
+   */
+  private async scanFolders(then?: () => void): Promise<void> {
     const { connection, capabilities } = this.state;
     const progress = capabilities.window?.workDoneProgress
       ? await connection.window.createWorkDoneProgress()
@@ -61,10 +64,10 @@ export class WorkspaceSync {
     let sliceStart = Date.now();
     for (const folder of this.state.folders) {
       const exclude = new ExcludeFilter(folder.path, this.state.settings.exclude);
-      for await (const file of findYamlFiles(folder.path, exclude)) {
-        if (!this.state.documents.get(file.uri)) {
-          const text = await readText(file.path);
-          if (text !== undefined) this.state.index.update(file.uri, text);
+      for await (const file of readYamlFiles(folder.path, exclude)) {
+        // An open document's text is the editor's, not the disk's.
+        if (file.text !== undefined && !this.state.documents.get(file.uri)) {
+          this.state.index.update(file.uri, file.text);
         }
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
@@ -74,6 +77,8 @@ export class WorkspaceSync {
         }
       }
     }
+    progress?.report(`checking ${indexed} files`);
+    then?.();
     progress?.done();
     connection.console.info(`Indexed ${indexed} YAML files.`);
   }

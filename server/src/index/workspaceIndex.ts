@@ -1,3 +1,4 @@
+import type { FileEdit } from '../model/documents';
 import { parseFile } from '../model/parse';
 import type {
   Backend,
@@ -29,6 +30,18 @@ export type FileEntry = {
   objects: readonly KubeObject[];
   /** Documents that did not parse and were skipped. */
   brokenDocuments: number;
+};
+
+/** What changed in the index since the last `takeChanges()`, so a check can redo only what that affects. */
+export type IndexChanges = {
+  /** Namespaces or options changed: everything must be checked again. */
+  everything: boolean;
+  /** Files added, removed or read anew: none of their earlier findings stands. */
+  rewritten: Set<string>;
+  /** Files edited in place: earlier offsets before `start` stand, those from `end` on moved by `delta`. */
+  edits: Map<string, FileEdit>;
+  /** The objects that appeared or went away (both versions of a changed document). */
+  objects: KubeObject[];
 };
 
 export type IndexOptions = {
@@ -64,6 +77,7 @@ export class WorkspaceIndex {
   private readonly backendsOfCache = new Map<Service, Backend[]>();
   /** Services and backends grouped by namespace and by name, in `allServices()` order; any update clears them. */
   private groups: ObjectGroups | undefined;
+  private changes: IndexChanges = noChanges();
   private options: IndexOptions;
 
   constructor(options: Partial<IndexOptions> = {}) {
@@ -74,9 +88,10 @@ export class WorkspaceIndex {
   update(uri: string, text: string): void {
     this.forgetPairings();
     const previous = this.entries.get(uri);
-    const parsed = parseFile(uri, text, previous);
+    const { edit, ...parsed } = parseFile(uri, text, previous);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
     this.entries.set(uri, entry);
+    this.recordChange(uri, previous, entry, edit);
     if (this.refilePending || hasKustomization(previous) || hasKustomization(entry)) {
       this.refilePending = true;
     } else {
@@ -90,6 +105,7 @@ export class WorkspaceIndex {
     const previous = this.entries.get(uri);
     if (!previous) return;
     this.entries.delete(uri);
+    this.recordChange(uri, previous, undefined, undefined);
     if (this.refilePending || hasKustomization(previous)) this.refilePending = true;
     else this.unfile(uri);
   }
@@ -97,6 +113,7 @@ export class WorkspaceIndex {
   /** Changes the options; every key is recomputed. */
   configure(options: Partial<IndexOptions>): void {
     this.options = { ...this.options, ...options };
+    this.changes.everything = true;
     this.forgetPairings();
     this.refileEverything();
   }
@@ -262,8 +279,63 @@ export class WorkspaceIndex {
     this.filedUnder.delete(uri);
   }
 
+  /** What changed since the last call (see `IndexChanges`); starts a new record. */
+  takeChanges(): IndexChanges {
+    this.settle();
+    const changes = this.changes;
+    this.changes = noChanges();
+    return changes;
+  }
+
+  /**
+   * A view of this index whose `allServices()`, `allEndpoints()` and `allEndpointSlices()` list
+   * only `objects` (the objects rules start from), while every lookup still sees everything.
+   */
+  scopedTo(objects: Iterable<KubeObject>): WorkspaceIndex {
+    this.grouped();
+    const services: Service[] = [];
+    const endpoints: Endpoints[] = [];
+    const slices: EndpointSlice[] = [];
+    for (const object of objects) {
+      if (object.kind === 'Service') services.push(object);
+      else if (object.kind === 'Endpoints') endpoints.push(object);
+      else if (object.kind === 'EndpointSlice') slices.push(object);
+    }
+    const view = Object.create(this) as WorkspaceIndex;
+    view.allServices = () => services;
+    view.allEndpoints = () => endpoints;
+    view.allEndpointSlices = () => slices;
+    return view;
+  }
+
+  private recordChange(
+    uri: string,
+    previous: FileEntry | undefined,
+    entry: FileEntry | undefined,
+    edit: FileEdit | undefined,
+  ): void {
+    const changes = this.changes;
+    if (changes.everything || this.refilePending) {
+      changes.everything = true;
+      return;
+    }
+    if (previous && entry && edit && !changes.edits.has(uri) && !changes.rewritten.has(uri)) {
+      changes.edits.set(uri, edit);
+      for (const object of previous.objects)
+        if (object.range.start >= edit.start && object.range.start < edit.end) changes.objects.push(object);
+      for (const object of entry.objects)
+        if (object.range.start >= edit.start && object.range.start < edit.end + edit.delta)
+          changes.objects.push(object);
+      return;
+    }
+    changes.edits.delete(uri);
+    changes.rewritten.add(uri);
+    changes.objects.push(...(previous?.objects ?? []), ...(entry?.objects ?? []));
+  }
+
   private refileEverything(): void {
     this.refilePending = false;
+    this.changes.everything = true;
     for (const uri of [...this.filedUnder.keys()]) this.unfile(uri);
     this.kustomizations = [...this.entries.values()].flatMap((entry) =>
       entry.objects.filter((object): object is Kustomization => object.kind === 'Kustomization'),
@@ -366,6 +438,10 @@ function listedPaths(
 
 function hasKustomization(entry: FileEntry | undefined): boolean {
   return entry?.objects.some((object) => object.kind === 'Kustomization') ?? false;
+}
+
+function noChanges(): IndexChanges {
+  return { everything: false, rewritten: new Set(), edits: new Map(), objects: [] };
 }
 
 type ObjectGroups = {

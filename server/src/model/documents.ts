@@ -123,6 +123,8 @@ function hasContent(text: string, start: number, end: number): boolean {
  */
 export class DocumentReuse {
   private readonly byStart = new Map<number, { end: number; docIndex: number; objects: KubeObject[] }>();
+  private readonly previousSpans: DocumentSpan[];
+  private readonly previousLength: number;
   private readonly prefix: number;
   private readonly suffix: number;
   private readonly delta: number;
@@ -133,6 +135,8 @@ export class DocumentReuse {
     private readonly text: string,
   ) {
     const spans = splitDocuments(previousText) ?? [];
+    this.previousSpans = spans;
+    this.previousLength = previousText.length;
     const objectsByDoc = new Map<number, KubeObject[]>();
     for (const object of previousObjects) {
       const list = objectsByDoc.get(object.docIndex);
@@ -146,6 +150,26 @@ export class DocumentReuse {
     this.prefix = commonPrefix(previousText, text);
     this.suffix = commonSuffix(previousText, text, this.prefix);
     this.delta = text.length - previousText.length;
+  }
+
+  /**
+   * Which part of the previous text changed, in whole documents, given the new text's documents:
+   * before `start` nothing changed, from `end` on everything moved by `delta`.
+   */
+  edit(spans: readonly DocumentSpan[]): FileEdit {
+    const newStarts = new Map(spans.map((span) => [span.start, span.end]));
+    let start = 0;
+    let end = this.previousLength;
+    for (const span of this.previousSpans) {
+      if (span.end <= this.prefix && newStarts.get(span.start) === span.end) start = Math.max(start, span.end);
+      if (
+        span.start + this.delta >= this.text.length - this.suffix &&
+        newStarts.get(span.start + this.delta) === span.end + this.delta
+      ) {
+        end = Math.min(end, span.start);
+      }
+    }
+    return { start, end: Math.max(start, end), delta: this.delta };
   }
 
   /** The objects of `span` (document `docIndex` of the new text), when the old text had the same document. */
@@ -164,6 +188,12 @@ export class DocumentReuse {
     return undefined;
   }
 }
+
+/**
+ * How an edit changed a file, in whole documents of the previous text: offsets before `start`
+ * are unchanged, offsets from `end` on moved by `delta`, and what lay between was re-parsed.
+ */
+export type FileEdit = { start: number; end: number; delta: number };
 
 /** A deep copy of model data with every source range moved by `delta`. */
 export function shifted<T>(value: T, delta: number): T {

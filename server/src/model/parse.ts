@@ -19,7 +19,7 @@ import type {
   WorkloadKind,
 } from './types';
 import { SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
-import { DocumentReuse, type DocumentSpan, mayHoldModelledObject, splitDocuments } from './documents';
+import { DocumentReuse, type DocumentSpan, type FileEdit, mayHoldModelledObject, splitDocuments } from './documents';
 import { parseSimpleDocument } from './fastYaml';
 
 /** The modelled objects of one file, and whether anything could not be read. */
@@ -27,6 +27,8 @@ export type ParsedFile = {
   objects: KubeObject[];
   /** Documents skipped because they do not parse as YAML (among those the pre-scan did not rule out). */
   brokenDocuments: number;
+  /** With a previous version: the part of it that changed; absent when the whole file was read anew. */
+  edit?: FileEdit;
 };
 
 /**
@@ -68,7 +70,7 @@ export function parseFile(
     if (read) objects.push(...read);
     else brokenDocuments++;
   }
-  return { objects, brokenDocuments };
+  return { objects, brokenDocuments, edit: reuse?.edit(spans) };
 }
 
 /** The objects of one parsed document; undefined when it is broken. */

@@ -60,6 +60,25 @@ export async function* findYamlFiles(root: string, exclude: ExcludeFilter): Asyn
   }
 }
 
+/** How many files are read ahead of the one being indexed, so the disk and the parser overlap. */
+const READ_AHEAD = 32;
+
+/** The YAML files below `root` with their text (undefined when unreadable), in `findYamlFiles` order. */
+export async function* readYamlFiles(
+  root: string,
+  exclude: ExcludeFilter,
+): AsyncGenerator<FoundFile & { text: string | undefined }> {
+  const pending: { file: FoundFile; text: Promise<string | undefined> }[] = [];
+  for await (const file of findYamlFiles(root, exclude)) {
+    pending.push({ file, text: readText(file.path) });
+    if (pending.length >= READ_AHEAD) {
+      const next = pending.shift()!;
+      yield { ...next.file, text: await next.text };
+    }
+  }
+  for (const next of pending) yield { ...next.file, text: await next.text };
+}
+
 /** Reads a file as UTF-8 text; undefined when it cannot be read or is not text. */
 export async function readText(filePath: string): Promise<string | undefined> {
   try {

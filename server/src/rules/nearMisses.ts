@@ -11,7 +11,7 @@ import { insertEntryAfter, insertFirstEntry, replaceScalar } from './yamlText';
  */
 
 /** How far apart two names may be and still read as a typo. */
-const TYPO_DISTANCE = 2;
+export const TYPO_DISTANCE = 2;
 
 /*
  * Only unpaired objects are offered: a Service that has backends, or a backend that

@@ -1,0 +1,152 @@
+import type { IndexChanges, ObjectKey, WorkspaceIndex } from '../index/workspaceIndex';
+import type { Backend, KubeObject, SourceRange } from '../model/types';
+import { editDistance } from './describe';
+import { checkAll, type RuleFailure, type SeverityOverrides } from './index';
+import { serviceNameOf, TYPO_DISTANCE } from './nearMisses';
+import type { Finding } from './types';
+
+/**
+ * Checking again after an edit, only where the edit can matter.
+ *
+ * A finding about an object depends on the objects of its key (namespace/name: pairing, ports),
+ * on those of its name in other namespaces and of a name a typo away in its namespace (the
+ * near-miss hints), and, for selector rules, on the workloads of its namespace. So the rules run
+ * from the changed objects and every object so related to them (closed under "same key", since a
+ * rule that starts from a Service reports on its backends too); every other earlier finding
+ * stands, moved along with its file's text. Namespace or option changes check everything.
+ */
+export function recheck(
+  index: WorkspaceIndex,
+  previous: ReadonlyMap<string, readonly Finding[]>,
+  changes: IndexChanges,
+  severities: SeverityOverrides,
+): { findingsByUri: Map<string, Finding[]>; touched: Set<string>; failures: RuleFailure[] } {
+  const seeds = affectedObjects(index, changes.objects);
+  const { findings, failures } = checkAll(index.scopedTo(seeds), severities);
+  const seedRanges = rangesByUri(seeds);
+  const findingsByUri = new Map<string, Finding[]>();
+  const touched = new Set<string>();
+  for (const [uri, list] of previous) {
+    if (changes.rewritten.has(uri)) {
+      touched.add(uri);
+      continue;
+    }
+    const edit = changes.edits.get(uri);
+    const ranges = seedRanges.get(uri);
+    const kept: Finding[] = [];
+    for (const finding of list) {
+      const moved = moveFinding(finding, changes);
+      if (moved === undefined || (ranges && contains(ranges, moved.range.start))) continue;
+      kept.push(moved);
+    }
+    if (edit || kept.length !== list.length || kept.some((finding, i) => finding !== list[i])) touched.add(uri);
+    if (kept.length > 0) findingsByUri.set(uri, kept);
+  }
+  for (const finding of findings) {
+    touched.add(finding.uri);
+    const list = findingsByUri.get(finding.uri);
+    if (list) list.push(finding);
+    else findingsByUri.set(finding.uri, [finding]);
+  }
+  return { findingsByUri, touched, failures };
+}
+
+/** The objects whose findings an edit of `changed` can alter (see `recheck`). */
+function affectedObjects(index: WorkspaceIndex, changed: readonly KubeObject[]): Set<KubeObject> {
+  const seeds = new Set<KubeObject>();
+  const keys = new Set<ObjectKey>();
+  const namespaces = new Set<string>();
+  for (const object of changed) {
+    if (object.kind === 'Service' || object.kind === 'Endpoints') {
+      const key = index.keyOf(object);
+      if (key) keys.add(key);
+    } else if (object.kind === 'EndpointSlice') {
+      const key = index.serviceKeyOf(object);
+      if (key) keys.add(key);
+    } else if (object.kind !== 'Kustomization') {
+      namespaces.add(index.namespaceOf(object));
+    }
+  }
+  const addWithKey = (object: KubeObject) => {
+    if (seeds.has(object)) return;
+    const key = object.kind === 'Service' ? index.keyOf(object) : index.serviceKeyOf(object as Backend);
+    if (key) addKey(key);
+    seeds.add(object);
+  };
+  const addedKeys = new Set<ObjectKey>();
+  const addKey = (key: ObjectKey) => {
+    if (addedKeys.has(key)) return;
+    addedKeys.add(key);
+    for (const object of [
+      ...index.servicesWithKey(key),
+      ...index.endpointsWithKey(key),
+      ...index.slicesForServiceKey(key),
+    ]) {
+      seeds.add(object);
+    }
+  };
+  for (const key of keys) {
+    addKey(key);
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const near = (other: string | undefined) =>
+      other !== undefined && editDistance(name, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
+    for (const service of index.servicesNamed(name)) addWithKey(service);
+    for (const backend of index.backendsNamed(name)) addWithKey(backend);
+    for (const service of index.servicesIn(namespace)) if (near(service.name?.value)) addWithKey(service);
+    for (const backend of index.backendsIn(namespace)) if (near(serviceNameOf(backend))) addWithKey(backend);
+  }
+  for (const namespace of namespaces) for (const service of index.servicesIn(namespace)) addWithKey(service);
+  return seeds;
+}
+
+/** A finding with its ranges moved by the edits of their files; undefined when it lay in a changed part. */
+function moveFinding(finding: Finding, changes: IndexChanges): Finding | undefined {
+  const range = moveRange(finding.uri, finding.range, changes);
+  if (!range) return undefined;
+  let related = finding.related;
+  if (related?.some((item) => changes.edits.has(item.uri) || changes.rewritten.has(item.uri))) {
+    const moved: NonNullable<Finding['related']> = [];
+    for (const item of related) {
+      const itemRange = changes.rewritten.has(item.uri) ? undefined : moveRange(item.uri, item.range, changes);
+      // What it pointed at changed: the finding is stale (its object is affected, so it is redone).
+      if (!itemRange) return undefined;
+      moved.push(itemRange === item.range ? item : { ...item, range: itemRange });
+    }
+    related = moved;
+  }
+  return range === finding.range && related === finding.related ? finding : { ...finding, range, related };
+}
+
+function moveRange(uri: string, range: SourceRange, changes: IndexChanges): SourceRange | undefined {
+  const edit = changes.edits.get(uri);
+  if (!edit || range.start < edit.start) return range;
+  if (range.start < edit.end) return undefined;
+  return { start: range.start + edit.delta, end: range.end + edit.delta };
+}
+
+/** Each file's seed ranges, sorted by start, for `contains`. */
+function rangesByUri(objects: Iterable<KubeObject>): Map<string, SourceRange[]> {
+  const byUri = new Map<string, SourceRange[]>();
+  for (const object of objects) {
+    const list = byUri.get(object.uri);
+    if (list) list.push(object.range);
+    else byUri.set(object.uri, [object.range]);
+  }
+  for (const list of byUri.values()) list.sort((a, b) => a.start - b.start);
+  return byUri;
+}
+
+/** Whether one of the sorted ranges (disjoint: objects do not overlap) contains `offset`. */
+function contains(ranges: readonly SourceRange[], offset: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (ranges[middle].start > offset) high = middle - 1;
+    else if (ranges[middle].end < offset) low = middle + 1;
+    else return true;
+  }
+  return false;
+}
