@@ -31,6 +31,9 @@ export class ServerState {
   /** The line index of the text the index holds for `uri`, rebuilt only when the text changed. */
   linesOf(uri: string): LineIndex {
     const text = this.index.file(uri)?.text ?? '';
+    // An open document keeps its own line index up to date edit by edit: no need to rescan the text.
+    const document = this.documents.get(uri);
+    if (document && document.getText() === text) return LineIndex.of(document);
     const cached = this.lineIndexes.get(uri);
     if (cached && cached.text === text) return cached.lines;
     const lines = new LineIndex(text);

@@ -67,6 +67,8 @@ export class WorkspaceIndex {
   /** The key each object was filed under, so removal finds it again. */
   private readonly filedUnder = new Map<string, { object: KubeObject; key: string }[]>();
   private kustomizations: Kustomization[] = [];
+  /** Files that hold a kustomization. */
+  private readonly kustomized = new Set<string>();
   /** Folders and files that namespaced kustomizations list, resolved once per refile. */
   private listedBy = new Map<string, { namespace: string; dir: string; order: number }[]>();
   /** Set when a kustomization changed: everything is refiled before the next read, once. */
@@ -75,8 +77,13 @@ export class WorkspaceIndex {
   /** Pairings computed since the last change; any update clears them. */
   private readonly servicesOfCache = new Map<Backend, Service[]>();
   private readonly backendsOfCache = new Map<Service, Backend[]>();
-  /** Services and backends grouped by namespace and by name, in `allServices()` order; any update clears them. */
-  private groups: ObjectGroups | undefined;
+  /** Services and backends by namespace and by name, kept with the filing. */
+  private readonly groups: ObjectGroups = {
+    servicesByNamespace: new GroupMap(),
+    servicesByName: new GroupMap(),
+    backendsByNamespace: new GroupMap(),
+    backendsByName: new GroupMap(),
+  };
   private changes: IndexChanges = noChanges();
   private options: IndexOptions;
 
@@ -92,11 +99,13 @@ export class WorkspaceIndex {
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
     this.entries.set(uri, entry);
     this.recordChange(uri, previous, entry, edit);
-    if (this.refilePending || hasKustomization(previous) || hasKustomization(entry)) {
+    const kustomized = this.kustomized.has(uri);
+    if (hasKustomization(entry)) this.kustomized.add(uri);
+    else this.kustomized.delete(uri);
+    if (this.refilePending || kustomized || this.kustomized.has(uri)) {
       this.refilePending = true;
     } else {
-      this.unfile(uri);
-      this.fileObjects(entry);
+      this.refile(entry);
     }
   }
 
@@ -106,7 +115,7 @@ export class WorkspaceIndex {
     if (!previous) return;
     this.entries.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
-    if (this.refilePending || hasKustomization(previous)) this.refilePending = true;
+    if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
   }
 
@@ -171,22 +180,22 @@ export class WorkspaceIndex {
     return this.workloads.get(namespace);
   }
 
-  /** The Services of a namespace, in `allServices()` order. */
+  /** The Services of a namespace. */
   servicesIn(namespace: string): readonly Service[] {
     return this.grouped().servicesByNamespace.get(namespace);
   }
 
-  /** The Services with a name, in every namespace, in `allServices()` order. */
+  /** The Services with a name, in every namespace. */
   servicesNamed(name: string): readonly Service[] {
     return this.grouped().servicesByName.get(name);
   }
 
-  /** The Endpoints, then the EndpointSlices, of a namespace. */
+  /** The Endpoints and EndpointSlices of a namespace. */
   backendsIn(namespace: string): readonly Backend[] {
     return this.grouped().backendsByNamespace.get(namespace);
   }
 
-  /** The Endpoints, then the EndpointSlices, for a Service name, in every namespace. */
+  /** The Endpoints and EndpointSlices for a Service name, in every namespace. */
   backendsNamed(name: string): readonly Backend[] {
     return this.grouped().backendsByName.get(name);
   }
@@ -237,28 +246,11 @@ export class WorkspaceIndex {
   }
 
   private grouped(): ObjectGroups {
-    if (this.groups) return this.groups;
-    const groups: ObjectGroups = {
-      servicesByNamespace: new MultiMap(),
-      servicesByName: new MultiMap(),
-      backendsByNamespace: new MultiMap(),
-      backendsByName: new MultiMap(),
-    };
-    for (const service of this.allServices()) {
-      groups.servicesByNamespace.add(this.namespaceOf(service), service);
-      if (service.name) groups.servicesByName.add(service.name.value, service);
-    }
-    const backends: Backend[] = [...this.allEndpoints(), ...this.allEndpointSlices()];
-    for (const backend of backends) {
-      groups.backendsByNamespace.add(this.namespaceOf(backend), backend);
-      const name = backend.kind === 'Endpoints' ? backend.name : backend.serviceName;
-      if (name) groups.backendsByName.add(name.value, backend);
-    }
-    return (this.groups = groups);
+    this.settle();
+    return this.groups;
   }
 
   private forgetPairings(): void {
-    this.groups = undefined;
     this.servicesOfCache.clear();
     this.backendsOfCache.clear();
   }
@@ -269,14 +261,59 @@ export class WorkspaceIndex {
       const key = this.filingKey(object);
       if (key === undefined) continue;
       this.mapFor(object)?.add(key, object as never);
+      this.group(object, key, true);
+      filed.push({ object, key });
+    }
+    this.filedUnder.set(entry.uri, filed);
+  }
+
+  /** Files a new version of an entry: what it kept (same objects) stays, the rest is swapped. */
+  private refile(entry: FileEntry): void {
+    const current = new Set(entry.objects);
+    const filed: { object: KubeObject; key: string }[] = [];
+    for (const item of this.filedUnder.get(entry.uri) ?? []) {
+      if (current.delete(item.object)) {
+        filed.push(item);
+      } else {
+        this.mapFor(item.object)?.delete(item.key, item.object as never);
+        this.group(item.object, item.key, false);
+      }
+    }
+    for (const object of current) {
+      const key = this.filingKey(object);
+      if (key === undefined) continue;
+      this.mapFor(object)?.add(key, object as never);
+      this.group(object, key, true);
       filed.push({ object, key });
     }
     this.filedUnder.set(entry.uri, filed);
   }
 
   private unfile(uri: string): void {
-    for (const { object, key } of this.filedUnder.get(uri) ?? []) this.mapFor(object)?.delete(key, object as never);
+    for (const { object, key } of this.filedUnder.get(uri) ?? []) {
+      this.mapFor(object)?.delete(key, object as never);
+      this.group(object, key, false);
+    }
     this.filedUnder.delete(uri);
+  }
+
+  /** Adds a Service or backend to (or removes it from) the groups of its namespace and name. */
+  private group(object: KubeObject, key: string, add: boolean): void {
+    if (object.kind !== 'Service' && object.kind !== 'Endpoints' && object.kind !== 'EndpointSlice') return;
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const [byNamespace, byName] =
+      object.kind === 'Service'
+        ? [this.groups.servicesByNamespace, this.groups.servicesByName]
+        : [this.groups.backendsByNamespace, this.groups.backendsByName];
+    if (add) {
+      byNamespace.add(namespace, object as never);
+      byName.add(name, object as never);
+    } else {
+      byNamespace.delete(namespace, object as never);
+      byName.delete(name, object as never);
+    }
   }
 
   /** What changed since the last call (see `IndexChanges`); starts a new record. */
@@ -292,7 +329,7 @@ export class WorkspaceIndex {
    * only `objects` (the objects rules start from), while every lookup still sees everything.
    */
   scopedTo(objects: Iterable<KubeObject>): WorkspaceIndex {
-    this.grouped();
+    this.settle();
     const services: Service[] = [];
     const endpoints: Endpoints[] = [];
     const slices: EndpointSlice[] = [];
@@ -445,11 +482,40 @@ function noChanges(): IndexChanges {
 }
 
 type ObjectGroups = {
-  servicesByNamespace: MultiMap<string, Service>;
-  servicesByName: MultiMap<string, Service>;
-  backendsByNamespace: MultiMap<string, Backend>;
-  backendsByName: MultiMap<string, Backend>;
+  servicesByNamespace: GroupMap<string, Service>;
+  servicesByName: GroupMap<string, Service>;
+  backendsByNamespace: GroupMap<string, Backend>;
+  backendsByName: GroupMap<string, Backend>;
 };
+
+/** A map from keys to sets (insertion-ordered), read as arrays that are cached until the set changes. */
+class GroupMap<K, V> {
+  private readonly sets = new Map<K, Set<V>>();
+  private readonly arrays = new Map<K, V[]>();
+
+  get(key: K): readonly V[] {
+    let array = this.arrays.get(key);
+    if (!array) {
+      array = [...(this.sets.get(key) ?? [])];
+      this.arrays.set(key, array);
+    }
+    return array;
+  }
+
+  add(key: K, value: V): void {
+    const set = this.sets.get(key);
+    if (set) set.add(value);
+    else this.sets.set(key, new Set([value]));
+    this.arrays.delete(key);
+  }
+
+  delete(key: K, value: V): void {
+    const set = this.sets.get(key);
+    if (!set?.delete(value)) return;
+    if (set.size === 0) this.sets.delete(key);
+    this.arrays.delete(key);
+  }
+}
 
 /** A map from keys to lists that keeps no empty lists. */
 class MultiMap<K, V> {

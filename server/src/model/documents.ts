@@ -27,26 +27,34 @@ export type DocumentSpan = {
  * document after it, so text before the first marker is a document only if it has content.
  */
 export function splitDocuments(text: string): DocumentSpan[] | undefined {
+  return split(text);
+}
+
+function split(text: string): DocumentSpan[] | undefined {
   if (text.charCodeAt(0) === 0xfeff) return undefined;
+  // Directives and `...` markers are rare: their mere presence sends the file to the full parser.
+  if (text.startsWith('%') || text.includes('\n%')) return undefined;
+  for (let at = text.startsWith('...') ? 0 : text.indexOf('\n...'); at >= 0; at = text.indexOf('\n...', at + 1)) {
+    const start = at === 0 && text.startsWith('...') ? 0 : at + 1;
+    const newline = text.indexOf('\n', start);
+    if (isMarkerLine(text, start, newline < 0 ? text.length : newline)) return undefined;
+  }
   const markers: { start: number; contentStart: number }[] = [];
-  for (let at = 0; at < text.length;) {
+  // `indexOf` finds the candidate lines much faster than a walk over every line.
+  for (let at = text.startsWith('---') ? 0 : lineStartOf(text, 0); at >= 0; at = lineStartOf(text, at + 1)) {
     const newline = text.indexOf('\n', at);
     const lineEnd = newline < 0 ? text.length : newline;
-    const c = text.charCodeAt(at);
-    if (c === 37 /* % */) return undefined;
-    if ((c === 45 /* - */ || c === 46) /* . */ && isMarkerLine(text, at, lineEnd)) {
-      if (c === 46) return undefined;
-      if (!onlyCommentAfter(text, at + 3, lineEnd)) return undefined;
-      markers.push({ start: at, contentStart: Math.min(lineEnd + 1, text.length) });
-    }
-    at = lineEnd + 1;
+    if (!isMarkerLine(text, at, lineEnd)) continue;
+    if (!onlyCommentAfter(text, at + 3, lineEnd)) return undefined;
+    markers.push({ start: at, contentStart: Math.min(lineEnd + 1, text.length) });
   }
   const spans: DocumentSpan[] = [];
   const firstEnd = markers.length > 0 ? markers[0].start : text.length;
   if (hasContent(text, 0, firstEnd)) spans.push({ start: 0, contentStart: 0, end: firstEnd });
-  markers.forEach((marker, i) => {
-    spans.push({ ...marker, end: i + 1 < markers.length ? markers[i + 1].start : text.length });
-  });
+  for (let i = 0; i < markers.length; i++) {
+    const end = i + 1 < markers.length ? markers[i + 1].start : text.length;
+    spans.push({ start: markers[i].start, contentStart: markers[i].contentStart, end });
+  }
   return spans;
 }
 
@@ -101,6 +109,12 @@ function onlyCommentAfter(text: string, at: number, lineEnd: number): boolean {
   return /^(?:[ \t]*|[ \t]+#.*)$/.test(rest);
 }
 
+/** The start of the next line at or after `from` (but not at 0) that begins with `---`; -1 when none. */
+function lineStartOf(text: string, from: number): number {
+  const at = text.indexOf('\n---', Math.max(0, from - 1));
+  return at < 0 ? -1 : at + 1;
+}
+
 /** Whether a range has a line that is neither blank nor a comment. */
 function hasContent(text: string, start: number, end: number): boolean {
   for (let at = start; at < end;) {
@@ -118,8 +132,7 @@ function hasContent(text: string, start: number, end: number): boolean {
  * The objects of an earlier version of a file, offered document by document to the next
  * parse: a document whose text did not change (found through the common prefix and
  * suffix of the two texts, so one edit costs one document) gives the same objects, moved
- * to its new offset and index. Documents that gave no object are not offered, so broken
- * ones are parsed (and counted) again.
+ * to its new offset and index (none for a document that gave none, broken or not).
  */
 export class DocumentReuse {
   private readonly byStart = new Map<number, { end: number; docIndex: number; objects: KubeObject[] }>();
@@ -134,7 +147,7 @@ export class DocumentReuse {
     previousObjects: readonly KubeObject[],
     private readonly text: string,
   ) {
-    const spans = splitDocuments(previousText) ?? [];
+    const spans = spansOf.get(previousObjects) ?? splitDocuments(previousText) ?? [];
     this.previousSpans = spans;
     this.previousLength = previousText.length;
     const objectsByDoc = new Map<number, KubeObject[]>();
@@ -144,8 +157,7 @@ export class DocumentReuse {
       else objectsByDoc.set(object.docIndex, [object]);
     }
     spans.forEach((span, docIndex) => {
-      const objects = objectsByDoc.get(docIndex);
-      if (objects) this.byStart.set(span.start, { end: span.end, docIndex, objects });
+      this.byStart.set(span.start, { end: span.end, docIndex, objects: objectsByDoc.get(docIndex) ?? [] });
     });
     this.prefix = commonPrefix(previousText, text);
     this.suffix = commonSuffix(previousText, text, this.prefix);
@@ -194,6 +206,9 @@ export class DocumentReuse {
  * are unchanged, offsets from `end` on moved by `delta`, and what lay between was re-parsed.
  */
 export type FileEdit = { start: number; end: number; delta: number };
+
+/** The documents of the text a list of objects was read from, so the next edit need not split it again. */
+export const spansOf = new WeakMap<readonly KubeObject[], DocumentSpan[]>();
 
 /** A deep copy of model data with every source range moved by `delta`. */
 export function shifted<T>(value: T, delta: number): T {

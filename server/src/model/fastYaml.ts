@@ -242,8 +242,12 @@ class SimpleParser {
   /** The end of a plain scalar: before a ` #` comment or the line's end, without trailing spaces. */
   private plainEnd(at: number, lineEnd: number): number {
     let end = lineEnd;
-    const hash = this.text.indexOf(' #', at);
-    if (hash >= 0 && hash < lineEnd) end = hash;
+    for (let i = at + 1; i < lineEnd; i++) {
+      if (this.text.charCodeAt(i) === 35 /* # */ && this.text.charCodeAt(i - 1) === 32) {
+        end = i - 1;
+        break;
+      }
+    }
     while (end > at && this.text.charCodeAt(end - 1) === 32) end--;
     return end;
   }

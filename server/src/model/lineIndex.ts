@@ -27,10 +27,31 @@ export class LineIndex {
     return { line: low, character: clamped - this.lineStarts[low] };
   }
 
+  /** A line index that asks `source` (an open document, which keeps its own up to date) instead of scanning a text. */
+  static of(source: PositionSource): LineIndex {
+    return new DelegatingLineIndex(source);
+  }
+
   offsetAt(position: Position): number {
     if (position.line >= this.lineStarts.length) return this.text.length;
     const start = this.lineStarts[Math.max(position.line, 0)];
     const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.text.length;
     return Math.max(start, Math.min(start + position.character, next));
+  }
+}
+
+type PositionSource = { positionAt(offset: number): Position; offsetAt(position: Position): number };
+
+class DelegatingLineIndex extends LineIndex {
+  constructor(private readonly source: PositionSource) {
+    super('');
+  }
+
+  override positionAt(offset: number): Position {
+    return this.source.positionAt(offset);
+  }
+
+  override offsetAt(position: Position): number {
+    return this.source.offsetAt(position);
   }
 }

@@ -19,13 +19,23 @@ import type {
   WorkloadKind,
 } from './types';
 import { SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
-import { DocumentReuse, type DocumentSpan, type FileEdit, mayHoldModelledObject, splitDocuments } from './documents';
+import {
+  DocumentReuse,
+  type DocumentSpan,
+  type FileEdit,
+  mayHoldModelledObject,
+  spansOf,
+  splitDocuments,
+} from './documents';
 import { parseSimpleDocument } from './fastYaml';
 
 /** The modelled objects of one file, and whether anything could not be read. */
 export type ParsedFile = {
   objects: KubeObject[];
-  /** Documents skipped because they do not parse as YAML (among those the pre-scan did not rule out). */
+  /**
+   * Documents skipped because they do not parse as YAML, among those read in this pass (the
+   * pre-scan rules some out, and unchanged documents of an edited file are not read again).
+   */
   brokenDocuments: number;
   /** With a previous version: the part of it that changed; absent when the whole file was read anew. */
   edit?: FileEdit;
@@ -51,25 +61,27 @@ export function parseFile(
 ): ParsedFile {
   const spans = splitDocuments(text);
   if (!spans) return parseWholeFile(uri, text);
-  const reuse = previous && new DocumentReuse(previous.text, previous.objects, text);
   const kustomizationFile = isKustomizationFileName(uri);
+  // A kustomization file's first document is read differently, so its documents cannot move.
+  const reuse = previous && !kustomizationFile ? new DocumentReuse(previous.text, previous.objects, text) : undefined;
   const objects: KubeObject[] = [];
   let brokenDocuments = 0;
   for (let docIndex = 0; docIndex < spans.length; docIndex++) {
     const span = spans[docIndex];
-    const asKustomization = kustomizationFile && docIndex === 0;
-    if (!asKustomization && !mayHoldModelledObject(text, span)) continue;
     const reused = reuse?.objects(span, docIndex);
     if (reused) {
       objects.push(...reused);
       continue;
     }
+    const asKustomization = kustomizationFile && docIndex === 0;
+    if (!asKustomization && !mayHoldModelledObject(text, span)) continue;
     const document = parseSpan(text, span);
     if (!document) return parseWholeFile(uri, text);
     const read = readDocument(uri, document, docIndex, asKustomization);
     if (read) objects.push(...read);
     else brokenDocuments++;
   }
+  spansOf.set(objects, spans);
   return { objects, brokenDocuments, edit: reuse?.edit(spans) };
 }
 

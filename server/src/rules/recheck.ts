@@ -31,7 +31,6 @@ export function recheck(
       touched.add(uri);
       continue;
     }
-    const edit = changes.edits.get(uri);
     const ranges = seedRanges.get(uri);
     const kept: Finding[] = [];
     for (const finding of list) {
@@ -39,7 +38,7 @@ export function recheck(
       if (moved === undefined || (ranges && contains(ranges, moved.range.start))) continue;
       kept.push(moved);
     }
-    if (edit || kept.length !== list.length || kept.some((finding, i) => finding !== list[i])) touched.add(uri);
+    if (kept.length !== list.length || kept.some((finding, i) => finding !== list[i])) touched.add(uri);
     if (kept.length > 0) findingsByUri.set(uri, kept);
   }
   for (const finding of findings) {
