@@ -144,17 +144,17 @@ export class WorkspaceIndex {
     for (const entry of this.entries.values()) yield* entry.objects;
   }
 
-  allServices(): Service[] {
+  allServices(): readonly Service[] {
     this.settle();
     return this.services.values();
   }
 
-  allEndpoints(): Endpoints[] {
+  allEndpoints(): readonly Endpoints[] {
     this.settle();
     return this.endpoints.values();
   }
 
-  allEndpointSlices(): EndpointSlice[] {
+  allEndpointSlices(): readonly EndpointSlice[] {
     this.settle();
     return this.slicesByService.values();
   }
@@ -520,12 +520,15 @@ class GroupMap<K, V> {
 /** A map from keys to lists that keeps no empty lists. */
 class MultiMap<K, V> {
   private readonly map = new Map<K, V[]>();
+  /** All values, kept until the next change: rules ask for them again and again. */
+  private all: V[] | undefined;
 
   get(key: K): readonly V[] {
     return this.map.get(key) ?? [];
   }
 
   add(key: K, value: V): void {
+    this.all = undefined;
     const list = this.map.get(key);
     if (list) list.push(value);
     else this.map.set(key, [value]);
@@ -534,12 +537,17 @@ class MultiMap<K, V> {
   delete(key: K, value: V): void {
     const list = this.map.get(key);
     if (!list) return;
+    this.all = undefined;
     const at = list.indexOf(value);
     if (at >= 0) list.splice(at, 1);
     if (list.length === 0) this.map.delete(key);
   }
 
   values(): V[] {
-    return [...this.map.values()].flat();
+    if (!this.all) {
+      this.all = [];
+      for (const list of this.map.values()) for (const value of list) this.all.push(value);
+    }
+    return this.all;
   }
 }

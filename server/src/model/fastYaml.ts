@@ -1,11 +1,11 @@
-import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Node } from 'yaml';
+import type { Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 /**
  * A fast reader for the YAML most manifests are written in: block mappings and
  * sequences, single-line plain and quoted scalars, one-line flow collections and
- * comments at column 0. It builds the same nodes, with the same values and ranges,
- * as `yaml`'s composer, in a fraction of its time; for anything else (anchors,
+ * comments at column 0. It builds nodes that `yaml`'s type guards (`isMap`, `isScalar`, ...)
+ * recognise, with the values and ranges `yaml`'s composer gives, in a fraction of its time
+ * (they are light objects, not `yaml`'s classes, read only by parse.ts); for anything else (anchors,
  * aliases, tags, block scalars, multi-line scalars, tabs, indented comments, ...)
  * it returns `undefined` and the caller uses the full parser. A document it accepts
  * has no errors.
@@ -19,6 +19,52 @@ export function parseSimpleDocument(text: string, start: number, end: number): {
     if (error === BAIL) return undefined;
     throw error;
   }
+}
+
+/*
+ * Light nodes: what parse.ts reads of `yaml`'s nodes (type tag, value, items, key, range),
+ * without the per-node property definitions of `yaml`'s constructors. The type tag is the
+ * registered symbol `yaml`'s guards look for, set once on each prototype.
+ */
+class LightScalar {
+  constructor(
+    readonly value: unknown,
+    public range: Range,
+  ) {}
+}
+class LightMap {
+  readonly items: LightPair[] = [];
+  range: Range = [0, 0, 0];
+}
+class LightSeq {
+  readonly items: Node[] = [];
+  range: Range = [0, 0, 0];
+}
+class LightPair {
+  constructor(
+    readonly key: Node,
+    readonly value: Node,
+  ) {}
+}
+for (const [light, type] of [
+  [LightScalar, 'yaml.scalar'],
+  [LightMap, 'yaml.map'],
+  [LightSeq, 'yaml.seq'],
+  [LightPair, 'yaml.pair'],
+] as const) {
+  Object.defineProperty(light.prototype, Symbol.for('yaml.node.type'), { value: Symbol.for(type) });
+}
+
+function newMap(): YAMLMap {
+  return new LightMap() as unknown as YAMLMap;
+}
+
+function newSeq(): YAMLSeq {
+  return new LightSeq() as unknown as YAMLSeq;
+}
+
+function newPair(key: Node, value: Node): YAMLMap['items'][number] {
+  return new LightPair(key, value) as unknown as YAMLMap['items'][number];
 }
 
 /** Thrown to give up on a document; caught above. */
@@ -86,7 +132,7 @@ class SimpleParser {
   }
 
   private mapping(indent: number, at: number): YAMLMap {
-    const map = new YAMLMap();
+    const map = newMap();
     const start = at;
     let last: Node;
     for (;;) {
@@ -103,7 +149,7 @@ class SimpleParser {
         this.li++;
         this.noContinuation(indent);
       }
-      map.items.push(new Pair(key, value));
+      map.items.push(newPair(key, value));
       last = value;
       const next = this.lines[this.li];
       if (!next || next.indent < indent) break;
@@ -116,7 +162,7 @@ class SimpleParser {
   }
 
   private sequence(indent: number, at: number): YAMLSeq {
-    const seq = new YAMLSeq();
+    const seq = newSeq();
     const start = at;
     let last: Node;
     for (;;) {
@@ -288,7 +334,7 @@ class FlowParser {
     this.at++;
     const isMap = open === 123;
     const close = isMap ? 125 : 93;
-    const node = isMap ? new YAMLMap() : new YAMLSeq();
+    const node = isMap ? newMap() : newSeq();
     this.spaces();
     while (this.text.charCodeAt(this.at) !== close) {
       if (isMap) {
@@ -297,7 +343,7 @@ class FlowParser {
         this.at++;
         if (this.text.charCodeAt(this.at) !== 32) throw BAIL;
         this.spaces();
-        (node as YAMLMap).items.push(new Pair(key, this.item(false)));
+        (node as YAMLMap).items.push(newPair(key, this.item(false)));
       } else {
         (node as YAMLSeq).items.push(this.item(false));
       }
@@ -405,9 +451,7 @@ function quotedEnd(text: string, at: number, lineEnd: number): number {
 }
 
 function scalar(value: unknown, range: Range): Scalar {
-  const node = new Scalar(value);
-  node.range = range;
-  return node;
+  return new LightScalar(value, range) as unknown as Scalar;
 }
 
 /** The value `yaml`'s core schema gives a plain scalar; strings that look like other types bail. */

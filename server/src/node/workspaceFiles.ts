@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { type Dirent, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Minimatch } from 'minimatch';
@@ -60,23 +60,66 @@ export async function* findYamlFiles(root: string, exclude: ExcludeFilter): Asyn
   }
 }
 
-/** How many files are read ahead of the one being indexed, so the disk and the parser overlap. */
-const READ_AHEAD = 32;
-
-/** The YAML files below `root` with their text (undefined when unreadable), in `findYamlFiles` order. */
+/**
+ * The YAML files below `root` with their text (undefined when unreadable), in `findYamlFiles`
+ * order, for a whole-workspace scan. Folders and files are read synchronously, one at a time:
+ * for many small files that is several times faster than promises (no thread-pool round trip
+ * per open, stat, read and close), and each step is short, so the caller can still yield often.
+ */
 export async function* readYamlFiles(
   root: string,
   exclude: ExcludeFilter,
 ): AsyncGenerator<FoundFile & { text: string | undefined }> {
-  const pending: { file: FoundFile; text: Promise<string | undefined> }[] = [];
-  for await (const file of findYamlFiles(root, exclude)) {
-    pending.push({ file, text: readText(file.path) });
-    if (pending.length >= READ_AHEAD) {
-      const next = pending.shift()!;
-      yield { ...next.file, text: await next.text };
+  for (const file of findYamlFilesSync(root, exclude)) yield { ...file, text: readTextSync(file.path) };
+}
+
+/** `findYamlFiles`, synchronously. */
+function* findYamlFilesSync(root: string, exclude: ExcludeFilter): Generator<FoundFile> {
+  let isFile: boolean;
+  try {
+    isFile = statIsFile(root);
+  } catch {
+    return;
+  }
+  if (isFile) {
+    yield { uri: pathToFileURL(root).href, path: root };
+    return;
+  }
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (exclude.excludes(full)) continue;
+      if (entry.isDirectory()) {
+        if (!ALWAYS_SKIPPED.has(entry.name)) pending.push(full);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && isYamlFileName(entry.name)) {
+        yield { uri: pathToFileURL(full).href, path: full };
+      }
     }
   }
-  for (const next of pending) yield { ...next.file, text: await next.text };
+}
+
+function statIsFile(target: string): boolean {
+  return statSync(target).isFile();
+}
+
+/** `readText`, synchronously. */
+function readTextSync(filePath: string): string | undefined {
+  try {
+    const bytes = readFileSync(filePath);
+    if (bytes.includes(0)) return undefined;
+    return bytes.toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads a file as UTF-8 text; undefined when it cannot be read or is not text. */

@@ -26,12 +26,19 @@ export function recheck(
   const seedRanges = rangesByUri(seeds);
   const findingsByUri = new Map<string, Finding[]>();
   const touched = new Set<string>();
+  const pointsIntoChange = (finding: Finding) =>
+    finding.related?.some((item) => changes.edits.has(item.uri) || changes.rewritten.has(item.uri)) ?? false;
   for (const [uri, list] of previous) {
     if (changes.rewritten.has(uri)) {
       touched.add(uri);
       continue;
     }
     const ranges = seedRanges.get(uri);
+    // Most files neither changed nor hold an affected object: their findings stand as they are.
+    if (!ranges && !changes.edits.has(uri) && !list.some(pointsIntoChange)) {
+      findingsByUri.set(uri, list as Finding[]);
+      continue;
+    }
     const kept: Finding[] = [];
     for (const finding of list) {
       const moved = moveFinding(finding, changes);
