@@ -23,6 +23,7 @@ export class ExcludeFilter {
   }
 
   excludes(absolutePath: string): boolean {
+    if (this.patterns.length === 0) return false;
     const relative = path.relative(this.root, absolutePath).split(path.sep).join('/');
     return this.patterns.some((pattern) => pattern.match(relative) || pattern.match(relative + '/'));
   }
