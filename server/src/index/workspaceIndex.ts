@@ -74,7 +74,7 @@ export class WorkspaceIndex {
   /** Set when a kustomization changed: everything is refiled before the next read, once. */
   private refilePending = false;
   private readonly namespaceCache = new Map<string, string>();
-  /** Pairings computed since the last change; any update clears them. */
+  /** Pairings computed so far; a change forgets those of the keys it touches. */
   private readonly servicesOfCache = new Map<Backend, Service[]>();
   private readonly backendsOfCache = new Map<Service, Backend[]>();
   /** Services and backends by namespace and by name, kept with the filing. */
@@ -93,7 +93,6 @@ export class WorkspaceIndex {
 
   /** Replaces everything `uri` contributed before. */
   update(uri: string, text: string): void {
-    this.forgetPairings();
     const previous = this.entries.get(uri);
     const { edit, ...parsed } = parseFile(uri, text, previous);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
@@ -110,7 +109,6 @@ export class WorkspaceIndex {
   }
 
   remove(uri: string): void {
-    this.forgetPairings();
     const previous = this.entries.get(uri);
     if (!previous) return;
     this.entries.delete(uri);
@@ -219,6 +217,7 @@ export class WorkspaceIndex {
 
   /** The Service(s) of a backend's key nearest to it; usually one. */
   servicesOf(backend: Backend): Service[] {
+    this.settle();
     let services = this.servicesOfCache.get(backend);
     if (!services) {
       const key = this.serviceKeyOf(backend);
@@ -230,6 +229,7 @@ export class WorkspaceIndex {
 
   /** The Endpoints and EndpointSlices that belong to a Service. */
   backendsOf(service: Service): Backend[] {
+    this.settle();
     let backends = this.backendsOfCache.get(service);
     if (!backends) {
       const key = this.keyOf(service);
@@ -248,6 +248,19 @@ export class WorkspaceIndex {
   private grouped(): ObjectGroups {
     this.settle();
     return this.groups;
+  }
+
+  /**
+   * Forgets the pairings an object filed under `key` takes part in: a pairing depends only on
+   * the Services and backends of one key, so those of other keys stand.
+   */
+  private forgetPairingsOf(object: KubeObject, key: string): void {
+    if (object.kind !== 'Service' && object.kind !== 'Endpoints' && object.kind !== 'EndpointSlice') return;
+    this.servicesOfCache.delete(object as Backend);
+    this.backendsOfCache.delete(object as Service);
+    for (const service of this.services.get(key)) this.backendsOfCache.delete(service);
+    for (const backend of this.endpoints.get(key)) this.servicesOfCache.delete(backend);
+    for (const slice of this.slicesByService.get(key)) this.servicesOfCache.delete(slice);
   }
 
   private forgetPairings(): void {
@@ -275,6 +288,7 @@ export class WorkspaceIndex {
       if (current.delete(item.object)) {
         filed.push(item);
       } else {
+        this.forgetPairingsOf(item.object, item.key);
         this.mapFor(item.object)?.delete(item.key, item.object as never);
         this.group(item.object, item.key, false);
       }
@@ -284,6 +298,7 @@ export class WorkspaceIndex {
       if (key === undefined) continue;
       this.mapFor(object)?.add(key, object as never);
       this.group(object, key, true);
+      this.forgetPairingsOf(object, key);
       filed.push({ object, key });
     }
     this.filedUnder.set(entry.uri, filed);
@@ -291,6 +306,7 @@ export class WorkspaceIndex {
 
   private unfile(uri: string): void {
     for (const { object, key } of this.filedUnder.get(uri) ?? []) {
+      this.forgetPairingsOf(object, key);
       this.mapFor(object)?.delete(key, object as never);
       this.group(object, key, false);
     }
@@ -373,6 +389,7 @@ export class WorkspaceIndex {
   private refileEverything(): void {
     this.refilePending = false;
     this.changes.everything = true;
+    this.forgetPairings();
     for (const uri of [...this.filedUnder.keys()]) this.unfile(uri);
     this.kustomizations = [...this.entries.values()].flatMap((entry) =>
       entry.objects.filter((object): object is Kustomization => object.kind === 'Kustomization'),

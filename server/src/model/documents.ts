@@ -129,76 +129,108 @@ function hasContent(text: string, start: number, end: number): boolean {
 }
 
 /**
- * The objects of an earlier version of a file, offered document by document to the next
- * parse: a document whose text did not change (found through the common prefix and
- * suffix of the two texts, so one edit costs one document) gives the same objects, moved
- * to its new offset and index (none for a document that gave none, broken or not).
+ * An edited file, compared with its previous version: the documents that lie wholly in the
+ * common prefix or suffix of the two texts are the same documents (moved, in the suffix), so
+ * only the documents in between are split and parsed again, and the others give their
+ * previous objects, moved to their new offset and index. One keystroke costs one document.
  */
 export class DocumentReuse {
-  private readonly byStart = new Map<number, { end: number; docIndex: number; objects: KubeObject[] }>();
-  private readonly previousSpans: DocumentSpan[];
-  private readonly previousLength: number;
-  private readonly prefix: number;
-  private readonly suffix: number;
+  /** The new text's documents; undefined when the caller must split the text (or parse it) whole. */
+  readonly spans: DocumentSpan[] | undefined;
+  /** For each new document, the index of the same previous document, or -1. */
+  private readonly previousIndex: number[] = [];
+  private readonly objectsByDoc: KubeObject[][] = [];
+  private readonly firstMoved: number;
   private readonly delta: number;
+  private readonly start: number;
+  private readonly end: number;
 
-  constructor(
-    previousText: string,
-    previousObjects: readonly KubeObject[],
-    private readonly text: string,
-  ) {
-    const spans = spansOf.get(previousObjects) ?? splitDocuments(previousText) ?? [];
-    this.previousSpans = spans;
-    this.previousLength = previousText.length;
-    const objectsByDoc = new Map<number, KubeObject[]>();
-    for (const object of previousObjects) {
-      const list = objectsByDoc.get(object.docIndex);
-      if (list) list.push(object);
-      else objectsByDoc.set(object.docIndex, [object]);
-    }
-    spans.forEach((span, docIndex) => {
-      this.byStart.set(span.start, { end: span.end, docIndex, objects: objectsByDoc.get(docIndex) ?? [] });
-    });
-    this.prefix = commonPrefix(previousText, text);
-    this.suffix = commonSuffix(previousText, text, this.prefix);
+  constructor(previousText: string, previousObjects: readonly KubeObject[], text: string) {
+    const previous = spansOf.get(previousObjects) ?? splitDocuments(previousText);
     this.delta = text.length - previousText.length;
+    const prefix = commonPrefix(previousText, text);
+    const suffix = commonSuffix(previousText, text, prefix);
+    const count = previous?.length ?? 0;
+    // Kept at the start: documents that end, with the four characters of the next `---`, in the prefix.
+    let kept = 0;
+    while (kept < count && previous![kept].end < previousText.length && previous![kept].end + 4 <= prefix) kept++;
+    // Moved at the end: documents whose `---` line, and the line break before it, are in the suffix.
+    let moved = count;
+    while (
+      moved > kept &&
+      previous![moved - 1].start >= 1 &&
+      previous![moved - 1].start - 1 >= previousText.length - suffix
+    )
+      moved--;
+    this.firstMoved = moved;
+    this.start = kept > 0 ? previous![kept - 1].end : 0;
+    this.end = moved < count ? previous![moved].start : previousText.length;
+    const middle = previous ? splitRegion(text, this.start, this.end + this.delta) : undefined;
+    if (!previous || !middle) {
+      this.spans = undefined;
+      return;
+    }
+    const spans: DocumentSpan[] = previous.slice(0, kept);
+    for (let i = 0; i < kept; i++) this.previousIndex.push(i);
+    for (const span of middle) {
+      spans.push(span);
+      this.previousIndex.push(-1);
+    }
+    for (let i = moved; i < count; i++) {
+      const span = previous[i];
+      spans.push({
+        start: span.start + this.delta,
+        contentStart: span.contentStart + this.delta,
+        end: span.end + this.delta,
+      });
+      this.previousIndex.push(i);
+    }
+    this.spans = spans;
+    for (const object of previousObjects) (this.objectsByDoc[object.docIndex] ??= []).push(object);
   }
 
-  /**
-   * Which part of the previous text changed, in whole documents, given the new text's documents:
-   * before `start` nothing changed, from `end` on everything moved by `delta`.
-   */
-  edit(spans: readonly DocumentSpan[]): FileEdit {
-    const newStarts = new Map(spans.map((span) => [span.start, span.end]));
-    let start = 0;
-    let end = this.previousLength;
-    for (const span of this.previousSpans) {
-      if (span.end <= this.prefix && newStarts.get(span.start) === span.end) start = Math.max(start, span.end);
-      if (
-        span.start + this.delta >= this.text.length - this.suffix &&
-        newStarts.get(span.start + this.delta) === span.end + this.delta
-      ) {
-        end = Math.min(end, span.start);
-      }
-    }
-    return { start, end: Math.max(start, end), delta: this.delta };
+  /** What changed, in whole documents of the previous text (see `FileEdit`). */
+  edit(): FileEdit {
+    return { start: this.start, end: this.end, delta: this.delta };
   }
 
-  /** The objects of `span` (document `docIndex` of the new text), when the old text had the same document. */
-  objects(span: DocumentSpan, docIndex: number): KubeObject[] | undefined {
-    if (span.end <= this.prefix) {
-      const old = this.byStart.get(span.start);
-      if (old && old.end === span.end && old.docIndex === docIndex) return old.objects;
-      return undefined;
-    }
-    if (span.start >= this.text.length - this.suffix) {
-      const old = this.byStart.get(span.start - this.delta);
-      if (!old || old.end !== span.end - this.delta) return undefined;
-      if (this.delta === 0 && old.docIndex === docIndex) return old.objects;
-      return old.objects.map((object) => ({ ...shifted(object, this.delta), docIndex }));
-    }
-    return undefined;
+  /** The objects of document `docIndex` of the new text, when it is a previous document unchanged. */
+  objects(docIndex: number): KubeObject[] | undefined {
+    const previous = this.previousIndex[docIndex] ?? -1;
+    if (previous < 0) return undefined;
+    const objects = this.objectsByDoc[previous] ?? [];
+    if (previous < this.firstMoved || (this.delta === 0 && previous === docIndex)) return objects;
+    return objects.map((object) => ({ ...shifted(object, this.delta), docIndex }));
   }
+}
+
+/**
+ * The documents of `text` between `from` and `to`, two document boundaries (a `---` line or
+ * the ends of the text), as `splitDocuments` would find them; undefined where it would give up.
+ */
+function splitRegion(text: string, from: number, to: number): DocumentSpan[] | undefined {
+  const markers: { start: number; contentStart: number }[] = [];
+  for (let at = from; at < to;) {
+    const newline = text.indexOf('\n', at);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const c = text.charCodeAt(at);
+    if (c === 37 /* % */ || (c === 0xfeff && at === 0)) return undefined;
+    if ((c === 45 || c === 46) && isMarkerLine(text, at, lineEnd)) {
+      if (c === 46 || !onlyCommentAfter(text, at + 3, lineEnd)) return undefined;
+      markers.push({ start: at, contentStart: Math.min(lineEnd + 1, text.length) });
+    }
+    at = lineEnd + 1;
+  }
+  // A boundary inside the text must still be a `---` line: else the documents around it merged.
+  if (from > 0 && markers[0]?.start !== from) return undefined;
+  const spans: DocumentSpan[] = [];
+  const firstEnd = markers.length > 0 ? markers[0].start : to;
+  if (from === 0 && hasContent(text, 0, firstEnd)) spans.push({ start: 0, contentStart: 0, end: firstEnd });
+  for (let i = 0; i < markers.length; i++) {
+    const end = i + 1 < markers.length ? markers[i + 1].start : to;
+    spans.push({ start: markers[i].start, contentStart: markers[i].contentStart, end });
+  }
+  return spans;
 }
 
 /**

@@ -59,16 +59,16 @@ export function parseFile(
   text: string,
   previous?: { text: string; objects: readonly KubeObject[] },
 ): ParsedFile {
-  const spans = splitDocuments(text);
-  if (!spans) return parseWholeFile(uri, text);
   const kustomizationFile = isKustomizationFileName(uri);
   // A kustomization file's first document is read differently, so its documents cannot move.
   const reuse = previous && !kustomizationFile ? new DocumentReuse(previous.text, previous.objects, text) : undefined;
+  const spans = reuse?.spans ?? splitDocuments(text);
+  if (!spans) return parseWholeFile(uri, text);
   const objects: KubeObject[] = [];
   let brokenDocuments = 0;
   for (let docIndex = 0; docIndex < spans.length; docIndex++) {
     const span = spans[docIndex];
-    const reused = reuse?.objects(span, docIndex);
+    const reused = reuse?.spans && reuse.objects(docIndex);
     if (reused) {
       objects.push(...reused);
       continue;
@@ -82,7 +82,7 @@ export function parseFile(
     else brokenDocuments++;
   }
   spansOf.set(objects, spans);
-  return { objects, brokenDocuments, edit: reuse?.edit(spans) };
+  return { objects, brokenDocuments, edit: reuse?.spans && reuse.edit() };
 }
 
 /** The objects of one parsed document; undefined when it is broken. */
