@@ -32,17 +32,24 @@ export function anchorOfPort(port: ServicePort | EndpointPort): Located<unknown>
 /** Levenshtein distance, bounded: anything above `limit` returns `limit + 1`. */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Two rows of scratch space, reused: this runs for every near-miss candidate.
+  if (rows.length < 2 * (b.length + 1)) rows = new Uint32Array(4 * (b.length + 1));
+  let previous = 0;
+  let current = b.length + 1;
+  for (let j = 0; j <= b.length; j++) rows[previous + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    rows[current] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      rowMin = Math.min(rowMin, current[j]);
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost);
+      rows[current + j] = value;
+      if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1;
-    previous = current;
+    [previous, current] = [current, previous];
   }
-  return Math.min(previous[b.length], limit + 1);
+  return Math.min(rows[previous + b.length], limit + 1);
 }
+
+let rows = new Uint32Array(128);

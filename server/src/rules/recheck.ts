@@ -14,31 +14,35 @@ import type { Finding } from './types';
  * from the changed objects and every object so related to them (closed under "same key", since a
  * rule that starts from a Service reports on its backends too); every other earlier finding
  * stands, moved along with its file's text. Namespace or option changes check everything.
+ * `previous` is updated in place and returned.
  */
 export function recheck(
   index: WorkspaceIndex,
-  previous: ReadonlyMap<string, readonly Finding[]>,
+  previous: Map<string, Finding[]>,
   changes: IndexChanges,
   severities: SeverityOverrides,
 ): { findingsByUri: Map<string, Finding[]>; touched: Set<string>; failures: RuleFailure[] } {
   const seeds = affectedObjects(index, changes.objects);
   const { findings, failures } = checkAll(index.scopedTo(seeds), severities);
   const seedRanges = rangesByUri(seeds);
-  const findingsByUri = new Map<string, Finding[]>();
+  // Updated in place: copying a map of every file's findings would cost more than the check.
+  const findingsByUri = previous;
   const touched = new Set<string>();
-  const pointsIntoChange = (finding: Finding) =>
-    finding.related?.some((item) => changes.edits.has(item.uri) || changes.rewritten.has(item.uri)) ?? false;
+  const changed = (uri: string) => changes.edits.has(uri) || changes.rewritten.has(uri);
+  // Only files that changed, hold an affected object, or point into a changed file need a look.
+  const candidates = new Set<string>([...changes.edits.keys(), ...seedRanges.keys()]);
   for (const [uri, list] of previous) {
-    if (changes.rewritten.has(uri)) {
-      touched.add(uri);
-      continue;
-    }
+    for (const target of relatedUris(list)) if (changed(target)) candidates.add(uri);
+  }
+  for (const uri of changes.rewritten) {
+    if (findingsByUri.delete(uri)) touched.add(uri);
+    candidates.delete(uri);
+  }
+  const rebuilt = new Set<string>();
+  for (const uri of candidates) {
+    const list = findingsByUri.get(uri);
+    if (!list) continue;
     const ranges = seedRanges.get(uri);
-    // Most files neither changed nor hold an affected object: their findings stand as they are.
-    if (!ranges && !changes.edits.has(uri) && !list.some(pointsIntoChange)) {
-      findingsByUri.set(uri, list as Finding[]);
-      continue;
-    }
     const kept: Finding[] = [];
     for (const finding of list) {
       const moved = moveFinding(finding, changes);
@@ -47,15 +51,34 @@ export function recheck(
     }
     if (kept.length !== list.length || kept.some((finding, i) => finding !== list[i])) touched.add(uri);
     if (kept.length > 0) findingsByUri.set(uri, kept);
+    else findingsByUri.delete(uri);
+    rebuilt.add(uri);
   }
   for (const finding of findings) {
     touched.add(finding.uri);
     const list = findingsByUri.get(finding.uri);
-    if (list) list.push(finding);
-    else findingsByUri.set(finding.uri, [finding]);
+    if (list && rebuilt.has(finding.uri)) {
+      list.push(finding);
+    } else {
+      // Never add to a list the previous findings still own.
+      findingsByUri.set(finding.uri, [...(list ?? []), finding]);
+      rebuilt.add(finding.uri);
+    }
   }
   return { findingsByUri, touched, failures };
 }
+
+/** The files a list of findings points to in its related information, computed once per list. */
+function relatedUris(list: readonly Finding[]): ReadonlySet<string> {
+  let uris = relatedUrisOf.get(list);
+  if (!uris) {
+    uris = new Set(list.flatMap((finding) => finding.related?.map((item) => item.uri) ?? []));
+    relatedUrisOf.set(list, uris);
+  }
+  return uris;
+}
+
+const relatedUrisOf = new WeakMap<readonly Finding[], ReadonlySet<string>>();
 
 /** The objects whose findings an edit of `changed` can alter (see `recheck`). */
 function affectedObjects(index: WorkspaceIndex, changed: readonly KubeObject[]): Set<KubeObject> {
