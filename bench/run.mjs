@@ -1,0 +1,516 @@
+// `npm run bench`: cold start, keystroke latency, memory, scaling and a comparison with
+// yaml-language-server, measured in one run on the same files; prints a table and writes
+// bench/results.json and bench/results.svg. `--quick` (or BENCH_QUICK=1): 10k only, fewer edits.
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUNDLE_DOCUMENTS, GENERATOR_VERSION, generateWorkspace } from './generate.mjs';
+import { BenchClient, sleep } from './lsp.mjs';
+import { renderChart } from './chart.mjs';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH);
+const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+/** BENCH_SIZES=50000,...: other workspace sizes (development); the keystroke runs in the largest one up to 50k. */
+const SIZES = process.env.BENCH_SIZES
+  ? process.env.BENCH_SIZES.split(',').map(Number)
+  : QUICK
+    ? [10_000]
+    : [10_000, 50_000, 100_000];
+const KEYSTROKE_SIZE = Math.max(...SIZES.filter((size) => size <= 50_000));
+const EDITS = QUICK ? 60 : 240;
+const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const SERVER = path.join(ROOT, 'server/out/server.js');
+const CLI = path.join(ROOT, 'server/out/cli.js');
+const PROBE = path.join(BENCH, 'probe.cjs');
+const PEER_VERSION = '1.19.2';
+const PEER_DIR = path.join(BENCH, '.peer');
+const PEER_BIN = path.join(PEER_DIR, 'node_modules/yaml-language-server/bin/yaml-language-server');
+/** BENCH_PROFILE_DIR=dir: our servers and command lines write V8 CPU profiles there (`--cpu-prof`). */
+const PROFILE = process.env.BENCH_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
+  : [];
+/** BENCH_ONLY=keystroke,peer,...: run only some parts (development). */
+const ONLY = process.env.BENCH_ONLY?.split(',');
+
+/** The targets of issue 7, checked against the figures of this run. */
+const TARGETS = {
+  coldRatio: 0.6,
+  coldAbsoluteMs: 3000,
+  keystrokeP95Ms: 15,
+  peakRssBytes: 400 * 1024 * 1024,
+  scalingDeviation: 0.1,
+  peerSpeedup: 5,
+};
+
+const results = {
+  date: new Date().toISOString(),
+  quick: QUICK,
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryBytes: os.totalmem(),
+    node: process.version,
+    loadAverageAtStart: os.loadavg(),
+  },
+  workspaces: [],
+  keystroke: undefined,
+  peer: undefined,
+  targets: {},
+};
+
+async function main() {
+  if (!fs.existsSync(SERVER) || !fs.existsSync(CLI)) throw new Error('run `npm run build` first (npm run bench does)');
+  const workspaces = SIZES.map((size) => ({ name: `${size / 1000}k`, dir: ensureWorkspace(size), size }));
+  if (fs.existsSync(CORPUS)) workspaces.push({ name: 'corpus', dir: CORPUS });
+  else log(`no corpus at ${CORPUS}: skipped`);
+
+  for (const workspace of ONLY && !ONLY.includes('cold') ? [] : workspaces) {
+    log(`\n== ${workspace.name} (${workspace.dir})`);
+    const bare = await bareParse(workspace.dir);
+    log(`bare parse: ${ms(bare.ms)} (${bare.files} files, ${bare.resources} resources, ${mb(bare.bytes)})`);
+    const lsp = await coldLsp(workspace.dir);
+    log(
+      `server cold: ${ms(lsp.ms)}, ${lsp.diagnostics} diagnostics in ${lsp.files} files; peak RSS ${mb(lsp.memory.peakRssBytes)}`,
+    );
+    const cli = await coldCli(workspace.dir);
+    log(`command line: ${ms(cli.ms)}, ${cli.findings} findings`);
+    results.workspaces.push({
+      name: workspace.name,
+      files: bare.files,
+      bytes: bare.bytes,
+      resources: bare.resources,
+      bareParseMs: bare.ms,
+      lsp,
+      cli,
+      lspRatio: lsp.ms / bare.ms,
+      cliRatio: cli.ms / bare.ms,
+      lspUsPerResource: (lsp.ms * 1000) / bare.resources,
+      bytesPerResource: lsp.memory.heapUsedBytes / bare.resources,
+    });
+  }
+
+  const keystrokeWorkspace = workspaces.find((workspace) => workspace.size === KEYSTROKE_SIZE);
+  if (!ONLY || ONLY.includes('keystroke')) results.keystroke = await keystrokes(keystrokeWorkspace);
+  if (!ONLY || ONLY.includes('peer')) results.peer = await peer(keystrokeWorkspace);
+  if (ONLY) return;
+  results.machine.loadAverageAtEnd = os.loadavg();
+  evaluateTargets();
+  fs.writeFileSync(path.join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(BENCH, 'results.svg'), renderChart(results));
+  printTable();
+}
+
+/** The workspace of `size` resources, generated unless an up-to-date one is there. */
+function ensureWorkspace(size) {
+  const dir = path.join(BENCH, 'workspaces', `ws-${size / 1000}k`);
+  const stampFile = path.join(BENCH, 'workspaces', `ws-${size / 1000}k.json`);
+  const stamp = fs.existsSync(stampFile) ? JSON.parse(fs.readFileSync(stampFile, 'utf8')) : undefined;
+  if (stamp?.version === GENERATOR_VERSION && fs.existsSync(dir)) return dir;
+  log(`generating ${dir}`);
+  const stats = generateWorkspace(dir, size);
+  fs.writeFileSync(stampFile, JSON.stringify({ version: GENERATOR_VERSION, ...stats }, null, 2));
+  return dir;
+}
+
+async function bareParse(dir) {
+  const output = await run(process.execPath, [path.join(BENCH, 'bareParse.mjs'), dir]);
+  return JSON.parse(output.stdout);
+}
+
+/** Server start → index built → every diagnostic published, over stdio, then its memory. */
+async function coldLsp(dir) {
+  const probeFile = path.join(os.tmpdir(), `kube-endpoints-probe-${process.pid}.json`);
+  fs.rmSync(probeFile, { force: true });
+  const client = await BenchClient.start({
+    args: [...PROFILE, '--expose-gc', '--require', PROBE, SERVER, '--stdio'],
+    rootDir: dir,
+    env: { ...process.env, BENCH_PROBE_FILE: probeFile },
+  });
+  await client.until(() => client.progressEnded, 'the end of the initial scan');
+  const elapsed = client.progressEndAt - client.spawnedAt;
+  const firstDiagnosticsMs = client.publications.length > 0 ? client.publications[0].at - client.spawnedAt : undefined;
+  const diagnostics = [...client.diagnostics.values()].reduce((sum, entry) => sum + entry.list.length, 0);
+  client.child.kill('SIGUSR2');
+  const memory = await waitForFile(probeFile);
+  await client.stop();
+  return {
+    ms: elapsed,
+    firstDiagnosticsMs,
+    diagnostics,
+    files: client.diagnostics.size,
+    endMessage: client.progressEndMessage,
+    memory,
+  };
+}
+
+async function coldCli(dir) {
+  const started = performance.now();
+  const output = await run(process.execPath, [...PROFILE, CLI, 'check', dir], [0, 1]);
+  return { ms: performance.now() - started, findings: output.stdout.split('\n').filter(Boolean).length };
+}
+
+/**
+ * One-character edits in a 2,000-document file: each breaks (then restores) the name of an
+ * Endpoints whose Service lives in another file, so two files' diagnostics change each time.
+ */
+async function keystrokes(workspace) {
+  const bundle = path.join(workspace.dir, 'bundles/bundle-0.yaml');
+  const text = fs.readFileSync(bundle, 'utf8');
+  const documents = text.split('---\n');
+  if (documents.length !== BUNDLE_DOCUMENTS) throw new Error(`${bundle} has ${documents.length} documents`);
+  // The bundle ends with hand-written Endpoints of Services defined in the team folders.
+  const marker = 'kind: Endpoints\nmetadata:\n  name: ';
+  let nameStart = -1;
+  let name = '';
+  let serviceFile;
+  for (let at = text.lastIndexOf(marker); at >= 0 && !serviceFile; at = text.lastIndexOf(marker, at - 1)) {
+    nameStart = at + marker.length;
+    name = text.slice(nameStart, text.indexOf('\n', nameStart));
+    serviceFile = findFile(path.join(workspace.dir, 'teams'), `${name}.yaml`);
+  }
+  if (!serviceFile) throw new Error(`no Endpoints in ${bundle} for a Service of another file`);
+  const bundleUri = pathToFileURL(bundle).href;
+  const serviceUri = pathToFileURL(serviceFile).href;
+  const lastChar = nameStart + name.length - 1;
+  const line = text.slice(0, lastChar).split('\n').length - 1;
+  const character = lastChar - (text.lastIndexOf('\n', lastChar - 1) + 1);
+
+  const client = await BenchClient.start({ args: [...PROFILE, SERVER, '--stdio'], rootDir: workspace.dir });
+  await client.until(() => client.progressEnded, 'the end of the initial scan');
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: bundleUri, languageId: 'yaml', version: 1, text },
+  });
+  await sleep(1000);
+  const has = (uri, code) => (client.diagnostics.get(uri)?.list ?? []).some((d) => d.code === code);
+  const broken = () => has(bundleUri, 'endpoints-without-service') && has(serviceUri, 'service-without-endpoints');
+  const restored = () => !has(serviceUri, 'service-without-endpoints');
+  if (!restored()) throw new Error(`${name} is not paired before the edits`);
+  const latencies = [];
+  let version = 1;
+  const edit = async (newText) => {
+    const started = performance.now();
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: bundleUri, version: ++version },
+      contentChanges: [
+        { range: { start: { line, character }, end: { line, character: character + 1 } }, text: newText },
+      ],
+    });
+    return started;
+  };
+  for (let i = 0; i < EDITS; i++) {
+    const breaking = i % 2 === 0;
+    const started = await edit(breaking ? 'Q' : name[name.length - 1]);
+    await client.until(breaking ? broken : restored, `edit ${i}`, 30_000);
+    latencies.push(performance.now() - started);
+    await sleep(5);
+  }
+  // Fast typing: 20 edits back to back, then the time until the last one's diagnostics are in.
+  const burstStarted = performance.now();
+  let burstLast = 0;
+  for (let i = 0; i < 20; i++) burstLast = await edit(i % 2 === 0 ? 'Q' : name[name.length - 1]);
+  await sleep(0);
+  await client.until(restored, 'the burst', 30_000);
+  const burstMs = performance.now() - burstLast;
+  const burstTotalMs = performance.now() - burstStarted;
+  await client.stop();
+  latencies.sort((a, b) => a - b);
+  const result = {
+    workspace: workspace.name,
+    file: path.relative(workspace.dir, bundle),
+    edits: latencies.length,
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    p99Ms: percentile(latencies, 0.99),
+    maxMs: latencies[latencies.length - 1],
+    burstLastEditToDiagnosticsMs: burstMs,
+    burstTotalMs,
+  };
+  log(
+    `\nkeystroke (${workspace.name}, ${result.edits} edits): p50 ${ms(result.p50Ms)} p95 ${ms(result.p95Ms)} p99 ${ms(result.p99Ms)}`,
+  );
+  return result;
+}
+
+/** The same 2,000-document file opened in this server and in yaml-language-server: spawn → first diagnostics. */
+async function peer(workspace) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-peer-'));
+  const file = path.join(dir, 'bundle.yaml');
+  fs.copyFileSync(path.join(workspace.dir, 'bundles/bundle-0.yaml'), file);
+  const uri = pathToFileURL(file).href;
+  const text = fs.readFileSync(file, 'utf8');
+  const runs = [{ name: 'kube-endpoints', args: [SERVER, '--stdio'], settings: {} }];
+  const peerInstalled = ensurePeer();
+  const yamlSettings = (schemas) => ({
+    yaml: {
+      validate: true,
+      hover: true,
+      completion: true,
+      schemaStore: { enable: false },
+      kubernetesCRDStore: { enable: false },
+      schemas,
+    },
+    http: { proxy: '', proxyStrictSSL: true },
+  });
+  if (peerInstalled) {
+    runs.push({ name: 'yaml-language-server (no schema)', args: [PEER_BIN, '--stdio'], settings: yamlSettings({}) });
+    const localSchema = process.env.BENCH_K8S_SCHEMA;
+    runs.push({
+      name: localSchema
+        ? 'yaml-language-server (Kubernetes schema, local copy)'
+        : 'yaml-language-server (kubernetes schema)',
+      args: [PEER_BIN, '--stdio'],
+      settings: yamlSettings(
+        localSchema ? { [pathToFileURL(path.resolve(localSchema)).href]: '*.yaml' } : { kubernetes: '*.yaml' },
+      ),
+    });
+  }
+  const measured = [];
+  for (const { name, args, settings } of runs) {
+    const client = await BenchClient.start({ args, rootDir: dir, settings });
+    const openedAt = performance.now();
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text },
+    });
+    let entry;
+    try {
+      await client.until(() => client.diagnostics.has(uri), `${name}: first diagnostics`, 120_000);
+      const first = client.diagnostics.get(uri);
+      // Let a second, schema-aware publication arrive if the server sends one.
+      await sleep(3000);
+      const latest = client.diagnostics.get(uri);
+      entry = {
+        name,
+        spawnToFirstDiagnosticsMs: first.at - client.spawnedAt,
+        openToFirstDiagnosticsMs: first.at - openedAt,
+        firstCount: first.list.length,
+        latestCount: latest.list.length,
+        latestAfterMs: latest.at - client.spawnedAt,
+        sampleMessages: [...new Set(latest.list.map((d) => d.message.slice(0, 160)))].slice(0, 3),
+      };
+    } catch (error) {
+      entry = { name, error: String(error) };
+    }
+    await client.stop();
+    log(`peer ${name}: ${entry.error ?? `${ms(entry.spawnToFirstDiagnosticsMs)} to ${entry.firstCount} diagnostics`}`);
+    measured.push(entry);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { file: 'bundles/bundle-0.yaml', workspace: workspace.name, peerVersion: PEER_VERSION, runs: measured };
+}
+
+/** yaml-language-server in bench/.peer (git-ignored), installed from the npm registry when missing. */
+function ensurePeer() {
+  if (fs.existsSync(PEER_BIN)) return true;
+  log(`installing yaml-language-server@${PEER_VERSION} into ${PEER_DIR}`);
+  try {
+    fs.mkdirSync(PEER_DIR, { recursive: true });
+    if (!fs.existsSync(path.join(PEER_DIR, 'package.json'))) {
+      fs.writeFileSync(path.join(PEER_DIR, 'package.json'), '{ "private": true }\n');
+    }
+    execFileSync(
+      'npm',
+      ['install', '--prefix', PEER_DIR, '--no-audit', '--no-fund', `yaml-language-server@${PEER_VERSION}`],
+      {
+        stdio: 'inherit',
+      },
+    );
+    return fs.existsSync(PEER_BIN);
+  } catch (error) {
+    log(`could not install yaml-language-server: ${String(error)}`);
+    return false;
+  }
+}
+
+function evaluateTargets() {
+  const at = (name) => results.workspaces.find((workspace) => workspace.name === name);
+  const main = at(`${KEYSTROKE_SIZE / 1000}k`);
+  const targets = results.targets;
+  targets.coldRatio = {
+    target: `≤ ${TARGETS.coldRatio} × bare parse (${main.name})`,
+    value: main.lspRatio,
+    met: main.lspRatio <= TARGETS.coldRatio,
+  };
+  targets.coldAbsolute = {
+    target: `< ${TARGETS.coldAbsoluteMs} ms (${main.name})`,
+    value: main.lsp.ms,
+    met: main.lsp.ms < TARGETS.coldAbsoluteMs,
+  };
+  targets.keystrokeP95 = {
+    target: `p95 ≤ ${TARGETS.keystrokeP95Ms} ms (${results.keystroke.workspace})`,
+    value: results.keystroke.p95Ms,
+    met: results.keystroke.p95Ms <= TARGETS.keystrokeP95Ms,
+  };
+  targets.peakRss = {
+    target: `≤ 400 MB (${main.name})`,
+    value: main.lsp.memory.peakRssBytes,
+    met: main.lsp.memory.peakRssBytes <= TARGETS.peakRssBytes,
+  };
+  const small = at('10k');
+  const large = at('100k');
+  if (small && large) {
+    const deviation = large.lspUsPerResource / small.lspUsPerResource - 1;
+    targets.scaling = {
+      target: `per-resource time 100k within ${TARGETS.scalingDeviation * 100}% of 10k`,
+      value: deviation,
+      met: Math.abs(deviation) <= TARGETS.scalingDeviation,
+    };
+  }
+  const ours = results.peer.runs.find((run) => run.name === 'kube-endpoints');
+  const theirs = results.peer.runs.find((run) => run.name === 'yaml-language-server (no schema)');
+  if (ours?.spawnToFirstDiagnosticsMs && theirs?.spawnToFirstDiagnosticsMs) {
+    const speedup = theirs.spawnToFirstDiagnosticsMs / ours.spawnToFirstDiagnosticsMs;
+    targets.peer = {
+      target: `≥ ${TARGETS.peerSpeedup}× faster than yaml-language-server to first diagnostics`,
+      value: speedup,
+      met: speedup >= TARGETS.peerSpeedup,
+    };
+  }
+}
+
+function printTable() {
+  const rows = [
+    [
+      'workspace',
+      'files',
+      'resources',
+      'bare parse',
+      'server cold',
+      'ratio',
+      'CLI cold',
+      'ratio',
+      'µs/resource',
+      'peak RSS',
+      'heap',
+      'B/resource',
+    ],
+  ];
+  for (const w of results.workspaces) {
+    rows.push([
+      w.name,
+      String(w.files),
+      String(w.resources),
+      ms(w.bareParseMs),
+      ms(w.lsp.ms),
+      w.lspRatio.toFixed(2),
+      ms(w.cli.ms),
+      w.cliRatio.toFixed(2),
+      w.lspUsPerResource.toFixed(1),
+      mb(w.lsp.memory.peakRssBytes),
+      mb(w.lsp.memory.heapUsedBytes),
+      Math.round(w.bytesPerResource).toString(),
+    ]);
+  }
+  log('\n' + table(rows));
+  const k = results.keystroke;
+  log(
+    `\nkeystroke in ${k.file} (${k.workspace}, ${k.edits} edits): p50 ${ms(k.p50Ms)}, p95 ${ms(k.p95Ms)}, p99 ${ms(k.p99Ms)}, max ${ms(k.maxMs)}; 20 edits back to back: last edit → diagnostics ${ms(k.burstLastEditToDiagnosticsMs)}`,
+  );
+  const peerRows = [['server', 'spawn → first diagnostics', 'didOpen → first diagnostics', 'diagnostics']];
+  for (const run of results.peer.runs) {
+    peerRows.push(
+      run.error
+        ? [run.name, run.error, '', '']
+        : [
+            run.name,
+            ms(run.spawnToFirstDiagnosticsMs),
+            ms(run.openToFirstDiagnosticsMs),
+            `${run.firstCount} (then ${run.latestCount})`,
+          ],
+    );
+  }
+  log('\n' + table(peerRows));
+  const targetRows = [['target', 'measured', 'met']];
+  for (const [name, t] of Object.entries(results.targets)) {
+    const value =
+      name === 'peakRss'
+        ? mb(t.value)
+        : name.startsWith('cold') && name !== 'coldRatio'
+          ? ms(t.value)
+          : name === 'keystrokeP95'
+            ? ms(t.value)
+            : name === 'scaling'
+              ? `${(t.value * 100).toFixed(1)}%`
+              : `${t.value.toFixed(2)}${name === 'peer' ? '×' : ''}`;
+    targetRows.push([t.target, value, t.met ? 'yes' : 'NO']);
+  }
+  log('\n' + table(targetRows));
+  log(
+    `\nload average at start ${results.machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${results.machine.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}`,
+  );
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
+  const line = (row) => '| ' + row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ') + ' |';
+  return [line(rows[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.slice(1).map(line)].join(
+    '\n',
+  );
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+function findFile(dir, name) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(full, name);
+      if (found) return found;
+    } else if (entry.name === name) {
+      return full;
+    }
+  }
+  return undefined;
+}
+
+async function waitForFile(file) {
+  for (let i = 0; i < 200; i++) {
+    if (fs.existsSync(file)) {
+      try {
+        return JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch {
+        // Still being written.
+      }
+    }
+    await sleep(50);
+  }
+  throw new Error(`no memory probe in ${file}`);
+}
+
+function run(command, args, okCodes = [0]) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      okCodes.includes(code) ? resolve({ stdout }) : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+function ms(value) {
+  return value >= 10_000
+    ? `${(value / 1000).toFixed(1)} s`
+    : value >= 1000
+      ? `${(value / 1000).toFixed(2)} s`
+      : `${value.toFixed(1)} ms`;
+}
+
+function mb(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+function log(message) {
+  process.stdout.write(message + '\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});
