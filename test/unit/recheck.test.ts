@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
-import { checkAll } from '../../server/src/rules';
+import { checkAll, rules } from '../../server/src/rules';
 import { recheck } from '../../server/src/rules/recheck';
 import type { Finding } from '../../server/src/rules/types';
 
@@ -77,6 +77,40 @@ describe('targeted re-check', () => {
   }
 
   test('the edits changed findings', () => assert.ok(changedInAll > 50, `findings changed ${changedInAll} times`));
+
+  test('rules that do not say what they depend on are run over everything', () => {
+    const saved = rules.map((rule) => rule.dependsOn);
+    for (const rule of rules) (rule as { dependsOn?: string }).dependsOn = undefined;
+    try {
+      const folder = path.join(ROOT, 'test/fixtures');
+      const index = new WorkspaceIndex();
+      const texts = new Map<string, string>();
+      for (const file of fs
+        .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.yaml'))) {
+        const uri = pathToFileURL(path.join(folder, file)).href;
+        texts.set(uri, fs.readFileSync(path.join(folder, file), 'utf8'));
+        index.update(uri, texts.get(uri)!);
+      }
+      index.takeChanges();
+      let findings = groupByUri(checkAll(index).findings);
+      const random = seeded(3);
+      const uris = [...texts.keys()];
+      for (let step = 0; step < 30; step++) {
+        const uri = uris[Math.floor(random() * uris.length)];
+        const text = EDITS[0](texts.get(uri)!, random);
+        texts.set(uri, text);
+        index.update(uri, text);
+        const changes = index.takeChanges();
+        findings = changes.everything
+          ? groupByUri(checkAll(index).findings)
+          : recheck(index, findings, changes, {}).findingsByUri;
+        assert.deepEqual(canonical(findings), canonical(groupByUri(checkAll(index).findings)), `step ${step}`);
+      }
+    } finally {
+      rules.forEach((rule, i) => ((rule as { dependsOn?: string }).dependsOn = saved[i]));
+    }
+  });
 });
 
 function repositories(): string[] {

@@ -15,6 +15,7 @@ export const endpointIpInvalid: Rule = {
   code: 'endpoint-ip-invalid',
   defaultSeverity: 'error',
   description: 'An Endpoints address is not an IP the API server accepts.',
+  dependsOn: 'related',
 
   check(index) {
     const findings: FindingType[] = [];

@@ -26,6 +26,7 @@ export const portMismatch: Rule = {
   code: 'port-mismatch',
   defaultSeverity: 'warning',
   description: 'An endpoint port matches no Service port by name and protocol, or a Service port has no endpoint port.',
+  dependsOn: 'related',
 
   check(index) {
     const findings: FindingType[] = [];

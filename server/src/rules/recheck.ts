@@ -1,9 +1,9 @@
 import type { IndexChanges, ObjectKey, WorkspaceIndex } from '../index/workspaceIndex';
 import type { Backend, KubeObject, SourceRange } from '../model/types';
 import { editDistance } from './describe';
-import { checkAll, type RuleFailure, type SeverityOverrides } from './index';
+import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
 import { serviceNameOf, TYPO_DISTANCE } from './nearMisses';
-import type { Finding } from './types';
+import type { Finding, Rule } from './types';
 
 /**
  * Checking again after an edit, only where the edit can matter.
@@ -23,7 +23,13 @@ export function recheck(
   severities: SeverityOverrides,
 ): { findingsByUri: Map<string, Finding[]>; touched: Set<string>; failures: RuleFailure[] } {
   const seeds = affectedObjects(index, changes.objects);
-  const { findings, failures } = checkAll(index.scopedTo(seeds), severities);
+  const targeted = (rule: Rule) => rule.dependsOn === 'related';
+  const scoped = checkAll(index.scopedTo(seeds), severities, targeted);
+  // Rules that do not say what they depend on run over everything, and replace all their findings.
+  const whole = checkAll(index, severities, (rule) => !targeted(rule));
+  const redone = new Set(rules.filter((rule) => !targeted(rule)).map((rule) => rule.code));
+  const findings = [...scoped.findings, ...whole.findings];
+  const failures = [...scoped.failures, ...whole.failures];
   const seedRanges = rangesByUri(seeds);
   // Updated in place: copying a map of every file's findings would cost more than the check.
   const findingsByUri = previous;
@@ -38,6 +44,9 @@ export function recheck(
     if (findingsByUri.delete(uri)) touched.add(uri);
     candidates.delete(uri);
   }
+  if (redone.size > 0) {
+    for (const [uri, list] of findingsByUri) if (list.some((finding) => redone.has(finding.code))) candidates.add(uri);
+  }
   const rebuilt = new Set<string>();
   for (const uri of candidates) {
     const list = findingsByUri.get(uri);
@@ -46,7 +55,7 @@ export function recheck(
     const kept: Finding[] = [];
     for (const finding of list) {
       const moved = moveFinding(finding, changes);
-      if (moved === undefined || (ranges && contains(ranges, moved.range.start))) continue;
+      if (moved === undefined || redone.has(finding.code) || (ranges && contains(ranges, moved.range.start))) continue;
       kept.push(moved);
     }
     if (kept.length !== list.length || kept.some((finding, i) => finding !== list[i])) touched.add(uri);

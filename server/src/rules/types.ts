@@ -52,6 +52,15 @@ export type Rule = {
   /** One line for documentation and completion of settings. */
   description: string;
   check(index: WorkspaceIndex): Finding[];
+  /**
+   * What the rule's findings depend on, so that after an edit it runs only where that edit can
+   * matter (rules/recheck.ts). `'related'`: the findings about an object depend only on the
+   * object, the objects of its key (namespace/name), those of its name in other namespaces and
+   * of names a typo away in its namespace, and the workloads of its namespace; and a finding is
+   * anchored inside an object of that key. Without it, the rule runs over the whole index after
+   * every edit (correct whatever it reads, but slower).
+   */
+  dependsOn?: 'related';
   /** Fixes for one of this rule's findings, computed from its `data` and the current index. */
   fixes?(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[];
 };
