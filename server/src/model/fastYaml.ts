@@ -94,9 +94,11 @@ class SimpleParser {
     start: number,
     end: number,
   ) {
-    const tab = text.indexOf('\t', start);
-    const cr = text.indexOf('\r', start);
-    if ((tab >= 0 && tab < end) || (cr >= 0 && cr < end)) throw BAIL;
+    // A bounded scan: `indexOf` from here would search the rest of the file for every document.
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 9 || c === 13) throw BAIL;
+    }
     for (let at = start; at < end;) {
       const newline = text.indexOf('\n', at);
       const lineEnd = newline < 0 || newline >= end ? end : newline;
