@@ -6,12 +6,14 @@ const v8 = require('node:v8');
 const file = process.env.BENCH_PROBE_FILE;
 if (file) {
   process.on('SIGUSR2', () => {
+    const cpu = process.cpuUsage();
     const beforeGc = process.memoryUsage();
     if (typeof global.gc === 'function') global.gc();
     const after = process.memoryUsage();
     fs.writeFileSync(
       file,
       JSON.stringify({
+        cpuMs: (cpu.user + cpu.system) / 1000,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
         rssBytes: after.rss,
         heapUsedBytes: after.heapUsed,
