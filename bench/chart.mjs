@@ -29,7 +29,8 @@ export function renderChart(results) {
       ['server (LSP)', w.lsp.ms, COLORS.lsp],
       ['command line', w.cli.ms, COLORS.cli],
     ];
-    parts.push(text(12, y + 12, `${w.name} (${w.resources} resources)`, 12));
+    parts.push(text(12, y + 12, `${w.name} (${w.resources} resources)`, 12, 'bold'));
+    y += 18;
     for (const [label, value, color] of rows) {
       parts.push(bar(y, label, value, coldMax, color, `${(value / 1000).toFixed(2)} s`));
       y += BAR + 4;
