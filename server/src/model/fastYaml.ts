@@ -142,15 +142,7 @@ class SimpleParser {
       const colon = this.keyEnd(at, line.end);
       if (colon < 0) throw BAIL;
       const key = this.key(at, colon);
-      let value: Node;
-      const after = this.skipSpaces(colon + 1, line.end);
-      if (after >= line.end || this.text.charCodeAt(after) === 35 /* # */) {
-        value = this.valueBelow(indent, colon + 1, line, true);
-      } else {
-        value = this.inlineValue(after, line);
-        this.li++;
-        this.noContinuation(indent);
-      }
+      const value = this.valueAfter(colon + 1, indent, line, false);
       map.items.push(newPair(key, value));
       last = value;
       const next = this.lines[this.li];
@@ -170,19 +162,7 @@ class SimpleParser {
     for (;;) {
       const line = this.lines[this.li];
       if (!this.isDash(at, line.end)) throw BAIL;
-      const after = this.skipSpaces(at + 1, line.end);
-      let value: Node;
-      if (after >= line.end || this.text.charCodeAt(after) === 35 /* # */) {
-        value = this.valueBelow(indent, at + 1, line, false);
-      } else if (this.isDash(after, line.end)) {
-        throw BAIL;
-      } else if (this.keyEnd(after, line.end) >= 0) {
-        value = this.mapping(after - line.start, after);
-      } else {
-        value = this.inlineValue(after, line);
-        this.li++;
-        this.noContinuation(indent);
-      }
+      const value = this.valueAfter(at + 1, indent, line, true);
       seq.items.push(value);
       last = value;
       const next = this.lines[this.li];
@@ -195,6 +175,23 @@ class SimpleParser {
     const end = (last.range as Range)[2];
     seq.range = [start, end, end];
     return seq;
+  }
+
+  /**
+   * The value after a `key:` or a sequence's `-` that ends at `from`: a block below it, a
+   * compact mapping (`- name: x`, in sequences), or a single-line value.
+   */
+  private valueAfter(from: number, indent: number, line: Line, inSequence: boolean): Node {
+    const after = this.skipSpaces(from, line.end);
+    if (after >= line.end || this.text.charCodeAt(after) === 35 /* # */) {
+      return this.valueBelow(indent, from, line, !inSequence);
+    }
+    if (inSequence && this.isDash(after, line.end)) throw BAIL;
+    if (inSequence && this.keyEnd(after, line.end) >= 0) return this.mapping(after - line.start, after);
+    const value = this.inlineValue(after, line);
+    this.li++;
+    this.noContinuation(indent);
+    return value;
   }
 
   /**

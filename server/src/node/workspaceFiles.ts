@@ -38,27 +38,7 @@ export type FoundFile = { uri: string; path: string };
  * so link loops cannot trap the walk; unreadable folders are skipped.
  */
 export async function* findYamlFiles(root: string, exclude: ExcludeFilter): AsyncGenerator<FoundFile> {
-  const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat) return;
-  if (stat.isFile()) {
-    yield { uri: pathToFileURL(root).href, path: root };
-    return;
-  }
-  const pending = [root];
-  while (pending.length > 0) {
-    const dir = pending.pop()!;
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (exclude.excludes(full)) continue;
-      if (entry.isDirectory()) {
-        if (!ALWAYS_SKIPPED.has(entry.name)) pending.push(full);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && isYamlFileName(entry.name)) {
-        yield { uri: pathToFileURL(full).href, path: full };
-      }
-    }
-  }
+  yield* findYamlFilesSync(root, exclude);
 }
 
 /**
@@ -74,11 +54,11 @@ export async function* readYamlFiles(
   for (const file of findYamlFilesSync(root, exclude)) yield { ...file, text: readTextSync(file.path) };
 }
 
-/** `findYamlFiles`, synchronously. */
+/** `findYamlFiles`, synchronously (folders are read one at a time; see `readYamlFiles`). */
 function* findYamlFilesSync(root: string, exclude: ExcludeFilter): Generator<FoundFile> {
   let isFile: boolean;
   try {
-    isFile = statIsFile(root);
+    isFile = statSync(root).isFile();
   } catch {
     return;
   }
@@ -108,16 +88,10 @@ function* findYamlFilesSync(root: string, exclude: ExcludeFilter): Generator<Fou
   }
 }
 
-function statIsFile(target: string): boolean {
-  return statSync(target).isFile();
-}
-
 /** `readText`, synchronously. */
 function readTextSync(filePath: string): string | undefined {
   try {
-    const bytes = readFileSync(filePath);
-    if (bytes.includes(0)) return undefined;
-    return bytes.toString('utf8');
+    return textOf(readFileSync(filePath));
   } catch {
     return undefined;
   }
@@ -126,11 +100,13 @@ function readTextSync(filePath: string): string | undefined {
 /** Reads a file as UTF-8 text; undefined when it cannot be read or is not text. */
 export async function readText(filePath: string): Promise<string | undefined> {
   try {
-    const bytes = await fs.readFile(filePath);
-    // A NUL byte means binary content under a YAML name: nothing to analyse.
-    if (bytes.includes(0)) return undefined;
-    return bytes.toString('utf8');
+    return textOf(await fs.readFile(filePath));
   } catch {
     return undefined;
   }
+}
+
+function textOf(bytes: Buffer): string | undefined {
+  // A NUL byte means binary content under a YAML name: nothing to analyse.
+  return bytes.includes(0) ? undefined : bytes.toString('utf8');
 }
