@@ -1,4 +1,4 @@
-// Preloaded into the measured server (`node --require bench/probe.cjs`): on SIGUSR2 it writes the
+// Preloaded into the measured server (`node --require bench/probe.js`): on SIGUSR2 it writes the
 // process's memory to $BENCH_PROBE_FILE, after a full GC when --expose-gc is on. It touches nothing else.
 const fs = require('node:fs');
 const v8 = require('node:v8');
