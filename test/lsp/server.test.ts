@@ -72,6 +72,7 @@ describe('language server over stdio', () => {
       [
         ['Create Endpoints "redis-cache" in this file', true],
         ['Create Endpoints "redis-cache" in redis-cache-endpoints.yaml', false],
+        ['Ignore service-without-endpoints for Service "redis-cache"', false],
       ],
     );
     const before = fs.readFileSync(new URL(client.uri('cache/redis-service.yaml')), 'utf8');
@@ -103,7 +104,7 @@ describe('language server over stdio', () => {
     const { actions } = await quickFixes(client, 'auth/ldap-endpoints.yaml', 'endpoints-without-service');
     assert.deepEqual(
       actions.map((action) => action.title),
-      ['Set the namespace of Endpoints "ldap" to "auth"'],
+      ['Set the namespace of Endpoints "ldap" to "auth"', 'Ignore endpoints-without-service for Endpoints "ldap"'],
     );
     await client.applyToDisk(actions[0].edit!);
     await client.until(
@@ -141,7 +142,7 @@ describe('language server over stdio', () => {
     const { actions } = await quickFixes(client, 'cache/redis-service.yaml', 'service-without-endpoints');
     assert.deepEqual(
       actions.map((action) => action.title),
-      ['Create Endpoints "redis-cache" in this file'],
+      ['Create Endpoints "redis-cache" in this file', 'Ignore service-without-endpoints for Service "redis-cache"'],
     );
     assert.ok(actions[0].edit?.changes?.[client.uri('cache/redis-service.yaml')], 'a plain `changes` edit');
     await client.applyToDisk(actions[0].edit!);
