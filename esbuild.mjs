@@ -23,7 +23,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({
     ...common,
-    entryPoints: ['server/src/cli.ts'],
+    entryPoints: ['server/src/cli/main.ts'],
     outfile: 'server/out/cli.js',
     define: { VERSION: JSON.stringify(version) },
   }),

@@ -162,4 +162,34 @@ describe('language server over stdio', () => {
     assert.deepEqual(client.codes('auth/ldap-service.yaml'), []);
     assert.deepEqual(client.codes('legacy/legacy-api.yaml'), ['5:service-without-endpoints']);
   });
+
+  test('.kube-endpoints.yaml in the workspace wins over editor settings', async () => {
+    const root = copyToTemp(EXAMPLES);
+    fs.writeFileSync(path.join(root, '.kube-endpoints.yaml'), 'defaultNamespace: auth\nexclude: [legacy/**]\n');
+    client = await TestClient.start(root, undefined, { defaultNamespace: 'elsewhere' });
+    await client.until(
+      () => client!.diagnostics.size === Object.keys(EXPECTED_EXAMPLE_CODES).length - 3,
+      'diagnostics',
+    );
+    assert.deepEqual(client.codes('auth/ldap-service.yaml'), []);
+    assert.deepEqual(client.codes('legacy/legacy-api.yaml'), []);
+  });
+
+  test('a client that cannot be asked for settings passes them at start and pushes changes', async () => {
+    const capabilities = {
+      ...MINIMAL_CAPABILITIES,
+      workspace: { ...MINIMAL_CAPABILITIES.workspace, configuration: false },
+    };
+    const root = copyToTemp(EXAMPLES);
+    client = await TestClient.start(root, capabilities, {}, { kubeEndpoints: { defaultNamespace: 'auth' } });
+    const started = client;
+    await started.until(
+      () => started.diagnostics.size === Object.keys(EXPECTED_EXAMPLE_CODES).length - 2,
+      'diagnostics',
+    );
+    await started.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { kubeEndpoints: { defaultNamespace: 'default' } },
+    });
+    await started.until(() => started.codes('auth/ldap-service.yaml').length === 1, 'the pushed setting to apply');
+  });
 });

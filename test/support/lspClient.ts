@@ -56,6 +56,7 @@ export class TestClient {
     root: string,
     capabilities: ClientCapabilities = VSCODE_LIKE_CAPABILITIES,
     settings: Record<string, unknown> = {},
+    initializationOptions?: unknown,
   ): Promise<TestClient> {
     const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(
@@ -84,6 +85,7 @@ export class TestClient {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
       capabilities,
+      initializationOptions,
     });
     await connection.sendNotification('initialized', {});
     return client;

@@ -61,7 +61,7 @@ export class WorkspaceIndex {
   private options: IndexOptions;
 
   constructor(options: Partial<IndexOptions> = {}) {
-    this.options = { defaultNamespace: 'default', ...options };
+    this.options = { defaultNamespace: options.defaultNamespace ?? 'default' };
   }
 
   /** Replaces everything `uri` contributed before. */

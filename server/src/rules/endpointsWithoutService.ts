@@ -58,7 +58,7 @@ export const endpointsWithoutService: Rule = {
       renameBackendFix(index, endpoints, name),
     );
     const fixes = [...namespaceFixes, ...renameFixes].filter((fix): fix is Fix => fix !== undefined);
-    if (fixes.length === 1) fixes[0].isPreferred = true;
+    if (fixes.length === 1) Object.assign(fixes[0], { isPreferred: true, safe: true });
     return fixes;
   },
 };

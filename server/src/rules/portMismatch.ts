@@ -148,6 +148,6 @@ function renamesFor(index: WorkspaceIndex, stray: BackendPort, unserved: Service
       changes: [{ kind: 'edit', uri: stray.backend.uri, ...edit }],
     };
   });
-  if (fixes.length === 1) fixes[0].isPreferred = true;
+  if (fixes.length === 1) Object.assign(fixes[0], { isPreferred: true, safe: true });
   return fixes;
 }
