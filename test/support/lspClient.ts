@@ -42,6 +42,8 @@ export const MINIMAL_CAPABILITIES: ClientCapabilities = {
 export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly registrations: string[] = [];
+  /** Whether the server ended its indexing progress. */
+  indexed = false;
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
@@ -76,7 +78,10 @@ export class TestClient {
       return null;
     });
     connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onNotification('$/progress', () => undefined);
+    connection.onNotification('$/progress', (params: { value?: { kind?: string } }) => {
+      if (params.value?.kind === 'end') client.indexed = true;
+      client.wake();
+    });
     connection.onNotification('window/logMessage', () => undefined);
     connection.listen();
     const rootUri = pathToFileURL(root).href;
@@ -116,6 +121,20 @@ export class TestClient {
         });
       });
     }
+  }
+
+  /**
+   * Resolves once the initial indexing is over and every diagnostic it led to has
+   * arrived: the server publishes them right after ending its progress, and a
+   * response comes after every notification sent before it.
+   */
+  async indexingDone(ms = 60_000): Promise<void> {
+    await this.until(() => this.indexed, 'the end of indexing', ms);
+    await this.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: this.uri('none.yaml') },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
   }
 
   /** Writes a workspace edit to disk, as an editor that saves it would, and reports the changes. */
