@@ -64,13 +64,15 @@ describe('language server over stdio', () => {
     assert.equal(diagnostic.relatedInformation?.[0].location.uri, client.uri('auth/ldap-endpoints.yaml'));
   });
 
-  test('the preferred quick fix creates the Endpoints in the same file and the warning clears', async () => {
+  test('the preferred quick fix creates the EndpointSlice in the same file and the warning clears', async () => {
     const client = await startOnExamples();
     const { actions } = await quickFixes(client, 'cache/redis-service.yaml', 'service-without-endpoints');
     assert.deepEqual(
       actions.map((action) => [action.title, action.isPreferred ?? false]),
       [
-        ['Create Endpoints "redis-cache" in this file', true],
+        ['Create EndpointSlice "redis-cache-1" in this file', true],
+        ['Create EndpointSlice "redis-cache-1" in redis-cache-endpointslice.yaml', false],
+        ['Create Endpoints "redis-cache" in this file', false],
         ['Create Endpoints "redis-cache" in redis-cache-endpoints.yaml', false],
         ['Ignore service-without-endpoints for Service "redis-cache"', false],
       ],
@@ -78,24 +80,26 @@ describe('language server over stdio', () => {
     const before = fs.readFileSync(new URL(client.uri('cache/redis-service.yaml')), 'utf8');
     await client.applyToDisk(actions[0].edit!);
     // The Service is served now; the placeholder address is flagged until the user types a real one.
-    await client.until(
-      () => client.codes('cache/redis-service.yaml').join() === '19:endpoint-ip-invalid',
-      'the warning to move to the placeholder',
-    );
+    await client.until(() => client.codes('cache/redis-service.yaml').join() === '', 'the warning to clear');
     const after = fs.readFileSync(new URL(client.uri('cache/redis-service.yaml')), 'utf8');
     assert.ok(after.startsWith(before), 'the Service document is untouched');
-    assert.match(after.slice(before.length), /^---\nkind: Endpoints|^---\napiVersion: v1\nkind: Endpoints/);
+    assert.match(after.slice(before.length), /^---\napiVersion: discovery.k8s.io\/v1\nkind: EndpointSlice\n/);
   });
 
-  test('the new-file variant creates <name>-endpoints.yaml beside the Service', async () => {
+  test('the new-file variants create <name>-endpointslice.yaml or <name>-endpoints.yaml beside the Service', async () => {
     const client = await startOnExamples();
     const { actions } = await quickFixes(client, 'cache/redis-service.yaml', 'service-without-endpoints');
     await client.applyToDisk(actions[1].edit!);
     await client.until(
       () =>
         client.codes('cache/redis-service.yaml').length === 0 &&
-        client.codes('cache/redis-cache-endpoints.yaml').join() === '8:endpoint-ip-invalid',
-      'the warning to clear and the new file to be checked',
+        fs.existsSync(new URL(client.uri('cache/redis-cache-endpointslice.yaml'))),
+      'the warning to clear and the new file to be written',
+    );
+    await client.applyToDisk(actions[3].edit!);
+    await client.until(
+      () => client.codes('cache/redis-cache-endpoints.yaml').join() === '8:endpoint-ip-invalid',
+      'the other new file to be checked',
     );
   });
 
@@ -142,7 +146,11 @@ describe('language server over stdio', () => {
     const { actions } = await quickFixes(client, 'cache/redis-service.yaml', 'service-without-endpoints');
     assert.deepEqual(
       actions.map((action) => action.title),
-      ['Create Endpoints "redis-cache" in this file', 'Ignore service-without-endpoints for Service "redis-cache"'],
+      [
+        'Create EndpointSlice "redis-cache-1" in this file',
+        'Create Endpoints "redis-cache" in this file',
+        'Ignore service-without-endpoints for Service "redis-cache"',
+      ],
     );
     assert.ok(actions[0].edit?.changes?.[client.uri('cache/redis-service.yaml')], 'a plain `changes` edit');
     await client.applyToDisk(actions[0].edit!);

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { checkAll, fixesFor } from '../../server/src/rules';
-import type { FileChange, Finding } from '../../server/src/rules/types';
+import { FixContext, type FileChange, type Finding } from '../../server/src/rules/types';
 
 /**
  * The fix guarantee over real manifests: every fix offered for every finding in
@@ -35,7 +35,7 @@ describe('fixes over the corpus', () => {
       assert.deepEqual(failures, []);
       let fixesChecked = 0;
       for (const finding of findings) {
-        for (const fix of fixesFor(finding, index, { canCreateFiles: true })) {
+        for (const fix of fixesFor(finding, index, FixContext.of({ canCreateFiles: true }))) {
           checkFix(index, finding, fix.title, fix.changes);
           fixesChecked++;
         }

@@ -9,7 +9,7 @@ import type {
 } from 'vscode-languageserver';
 import { CodeActionKind } from 'vscode-languageserver';
 import { fixesFor } from '../rules';
-import type { FileChange, Fix, FixContext } from '../rules/types';
+import type { FileChange, Fix } from '../rules/types';
 import { DIAGNOSTIC_SOURCE, SourceRangeConvert } from './convert';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState } from './state';
@@ -26,7 +26,7 @@ function codeActions(state: ServerState, diagnostics: DiagnosticsPublisher, para
   const uri = params.textDocument.uri;
   if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const lines = state.linesOf(uri);
-  const context: FixContext = { canCreateFiles: canCreateFiles(state) };
+  const context = state.fixContext();
   const actions: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
@@ -46,11 +46,6 @@ function codeActions(state: ServerState, diagnostics: DiagnosticsPublisher, para
     }
   }
   return actions;
-}
-
-function canCreateFiles(state: ServerState): boolean {
-  const workspaceEdit = state.capabilities.workspace?.workspaceEdit;
-  return !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
 }
 
 /** A fix as the client can apply it: document changes when supported, else a plain map of edits. */

@@ -1,6 +1,6 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { checkAll, fixesFor, type SeverityOverrides } from './index';
-import type { FileChange } from './types';
+import { FixContext, type FileChange } from './types';
 
 /** How many fixes one run may apply before it stops, should fixes ever undo each other. */
 const MAX_ROUNDS = 1000;
@@ -15,7 +15,7 @@ export function applySafeFixes(index: WorkspaceIndex, severities: SeverityOverri
   const changed = new Map<string, string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const fix = checkAll(index, severities)
-      .findings.flatMap((finding) => fixesFor(finding, index, { canCreateFiles: false }))
+      .findings.flatMap((finding) => fixesFor(finding, index, FixContext.of()))
       .find((candidate) => candidate.safe);
     if (!fix) break;
     for (const [uri, text] of applyFileChanges((uri) => index.file(uri)?.text, fix.changes)) {

@@ -1,4 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import { endpointIpInvalid } from './endpointIpInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
@@ -7,7 +8,7 @@ import { portMismatch } from './portMismatch';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { ignoreFix, isSuppressed } from './suppressions';
-import type { Finding, Fix, FixContext, Rule, Severity } from './types';
+import type { CheckContext, Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
 export const rules: readonly Rule[] = [
@@ -34,6 +35,7 @@ export type RuleFailure = { code: string; error: unknown };
 export function checkAll(
   index: WorkspaceIndex,
   severities: SeverityOverrides = {},
+  context: CheckContext = { kubernetesVersion: KubernetesVersion.LATEST },
 ): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
@@ -41,7 +43,7 @@ export function checkAll(
     const severity = severities[rule.code] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     try {
-      for (const finding of rule.check(index)) {
+      for (const finding of rule.check(index, context)) {
         if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
       }
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import type { SourceRange } from '../model/types';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -43,11 +44,42 @@ export type Fix = {
   changes: FileChange[];
 };
 
-/** What the rules know about the client, so a fix can use what it supports. */
-export type FixContext = {
+/** What the rules know about the cluster the manifests are for. */
+export type CheckContext = {
+  /** The Kubernetes release the manifests target (`kubeEndpoints.kubernetesVersion`). */
+  kubernetesVersion: KubernetesVersion;
+};
+
+/** What fixes know about the client and the user's preferences, so a fix can use what they allow. */
+export type FixContext = CheckContext & {
   /** Whether a fix may create new files. */
   canCreateFiles: boolean;
+  /** Offer EndpointSlices before Endpoints (`kubeEndpoints.preferEndpointSlice`). */
+  preferEndpointSlice: boolean;
+  /** The `endpointslice.kubernetes.io/managed-by` label of slices the fixes write. */
+  endpointSliceManagedBy: string;
 };
+
+export namespace FixContext {
+  /** The label value that marks a slice as written by people, not by a controller. */
+  export const DEFAULT_MANAGED_BY = 'staff';
+
+  /**
+   * A complete context: the newest Kubernetes release unless named, EndpointSlices
+   * preferred from the release that deprecated Endpoints unless said otherwise.
+   */
+  export function of(
+    options: Partial<Omit<FixContext, 'preferEndpointSlice'>> & { preferEndpointSlice?: boolean | null } = {},
+  ): FixContext {
+    const kubernetesVersion = options.kubernetesVersion ?? KubernetesVersion.LATEST;
+    return {
+      kubernetesVersion,
+      canCreateFiles: options.canCreateFiles ?? false,
+      preferEndpointSlice: options.preferEndpointSlice ?? KubernetesVersion.deprecatesEndpoints(kubernetesVersion),
+      endpointSliceManagedBy: options.endpointSliceManagedBy || DEFAULT_MANAGED_BY,
+    };
+  }
+}
 
 /** A check over the whole index, with the fixes for its findings beside it. */
 export type Rule = {
@@ -56,7 +88,7 @@ export type Rule = {
   defaultSeverity: Severity;
   /** One line for documentation and completion of settings. */
   description: string;
-  check(index: WorkspaceIndex): Finding[];
+  check(index: WorkspaceIndex, context: CheckContext): Finding[];
   /** Fixes for one of this rule's findings, computed from its `data` and the current index. */
   fixes?(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[];
 };
