@@ -80,7 +80,11 @@ describe('language server over stdio', () => {
     const before = fs.readFileSync(new URL(client.uri('cache/redis-service.yaml')), 'utf8');
     await client.applyToDisk(actions[0].edit!);
     // The Service is served now; the placeholder address is flagged until the user types a real one.
-    await client.until(() => client.codes('cache/redis-service.yaml').join() === '', 'the warning to clear');
+    // The Service is served now; the placeholder address is flagged until the user types a real one.
+    await client.until(
+      () => client.codes('cache/redis-service.yaml').join() === '23:endpoint-ip-invalid',
+      'the warning to move to the placeholder',
+    );
     const after = fs.readFileSync(new URL(client.uri('cache/redis-service.yaml')), 'utf8');
     assert.ok(after.startsWith(before), 'the Service document is untouched');
     assert.match(after.slice(before.length), /^---\napiVersion: discovery.k8s.io\/v1\nkind: EndpointSlice\n/);
@@ -93,8 +97,8 @@ describe('language server over stdio', () => {
     await client.until(
       () =>
         client.codes('cache/redis-service.yaml').length === 0 &&
-        fs.existsSync(new URL(client.uri('cache/redis-cache-endpointslice.yaml'))),
-      'the warning to clear and the new file to be written',
+        client.codes('cache/redis-cache-endpointslice.yaml').join() === '12:endpoint-ip-invalid',
+      'the warning to clear and the new file to be checked',
     );
     await client.applyToDisk(actions[3].edit!);
     await client.until(
