@@ -2,6 +2,7 @@ import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { endpointIpInvalid } from './endpointIpInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
+import { endpointsDeprecated } from './endpointsDeprecated';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { portMismatch } from './portMismatch';
@@ -19,6 +20,7 @@ export const rules: readonly Rule[] = [
   endpointsForExternalName,
   serviceSpecEndpoints,
   endpointIpInvalid,
+  endpointsDeprecated,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */

@@ -41,6 +41,11 @@ export type Fix = {
    * placeholder), so `kube-endpoints check --fix` may apply it unattended.
    */
   safe?: boolean;
+  /**
+   * Set when the fix rewrites whole objects (a conversion): each edit replaces exactly
+   * the mapping of one object, comments inside it included, and nothing else.
+   */
+  rewritesObjects?: boolean;
   changes: FileChange[];
 };
 
@@ -91,6 +96,17 @@ export type Rule = {
   check(index: WorkspaceIndex, context: CheckContext): Finding[];
   /** Fixes for one of this rule's findings, computed from its `data` and the current index. */
   fixes?(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[];
+};
+
+/**
+ * A code action offered where the cursor is rather than for a finding, like
+ * rust-analyzer's assists: a refactoring the user asks for.
+ */
+export type Assist = {
+  /** Stable kebab-case id, for tests and logs. */
+  id: string;
+  /** The changes on offer at `range` of `uri` (a cursor is an empty range); empty when none apply. */
+  fixes(index: WorkspaceIndex, uri: string, range: SourceRange, context: FixContext): Fix[];
 };
 
 export namespace Finding {
