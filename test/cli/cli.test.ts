@@ -176,6 +176,19 @@ describe('kube-endpoints check', () => {
     );
   });
 
+  test('--kubernetes-version and kubernetesVersion in .kube-endpoints.yaml: Endpoints are deprecated from 1.33', () => {
+    const hints = (stdout: string) => stdout.split('\n').filter((line) => line.includes(' hint endpoints-deprecated '));
+    assert.ok(hints(run(['check', 'examples']).stdout).length > 0, 'the default is a release that deprecates them');
+    assert.deepEqual(hints(run(['check', 'examples', '--kubernetes-version', '1.32']).stdout), []);
+    assert.match(run(['check', 'examples', '--kubernetes-version', 'latest']).stderr, /unknown Kubernetes version/);
+    const dir = examplesCopy();
+    fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), 'kubernetesVersion: "1.32"\n');
+    assert.deepEqual(hints(run(['check', '.'], dir).stdout), []);
+    assert.ok(hints(run(['check', '.', '--kubernetes-version', 'v1.33.1'], dir).stdout).length > 0, 'options win');
+    fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), 'kubernetesVersion: 1.30\n');
+    assert.match(run(['check', '.'], dir).stderr, /kubernetesVersion must be a quoted Kubernetes release/);
+  });
+
   test('.kube-endpoints.yaml sets rules, namespace and excludes; options win', () => {
     const dir = examplesCopy();
     fs.writeFileSync(

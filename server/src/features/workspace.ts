@@ -154,6 +154,9 @@ export class WorkspaceSync {
     return {
       ...editor,
       defaultNamespace: config.defaultNamespace ?? editor.defaultNamespace,
+      kubernetesVersion:
+        (config.kubernetesVersion !== undefined && KubernetesVersion.parse(config.kubernetesVersion)) ||
+        editor.kubernetesVersion,
       rules: { ...editor.rules, ...config.rules },
       projectExclude: { root: path.dirname(project.path), globs: config.exclude ?? [] },
     };

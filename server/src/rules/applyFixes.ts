@@ -11,11 +11,15 @@ const MAX_ROUNDS = 1000;
  * resolves several findings count once. Returns the new text of every changed file;
  * the index holds the fixed workspace afterwards.
  */
-export function applySafeFixes(index: WorkspaceIndex, severities: SeverityOverrides = {}): Map<string, string> {
+export function applySafeFixes(
+  index: WorkspaceIndex,
+  severities: SeverityOverrides = {},
+  context: FixContext = FixContext.of(),
+): Map<string, string> {
   const changed = new Map<string, string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const fix = checkAll(index, severities)
-      .findings.flatMap((finding) => fixesFor(finding, index, FixContext.of()))
+    const fix = checkAll(index, severities, context)
+      .findings.flatMap((finding) => fixesFor(finding, index, context))
       .find((candidate) => candidate.safe);
     if (!fix) break;
     for (const [uri, text] of applyFileChanges((uri) => index.file(uri)?.text, fix.changes)) {
