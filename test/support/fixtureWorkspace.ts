@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
@@ -113,6 +114,16 @@ export function applyChanges(files: Map<string, string>, changes: readonly FileC
     result.set(relativePathOf(uri), text);
   }
   return result;
+}
+
+/**
+ * Asserts that `file` holds the workspace annotated with `findings` (expect-test
+ * style), or rewrites it when UPDATE_EXPECT=1.
+ */
+export function assertFixture(file: string, workspace: FixtureWorkspace, findings: readonly Finding[]): void {
+  const actual = renderFixture(workspace, findings);
+  const { ok, expected } = expectFile(file, actual);
+  if (!ok) assert.equal(actual, expected, 'run with UPDATE_EXPECT=1 to accept');
 }
 
 /** Compares `actual` with a file's content, or rewrites the file when UPDATE_EXPECT=1. */

@@ -44,54 +44,65 @@ test('kind: highlights exactly the kinds the model reads', () => {
 });
 
 describe('token scopes', () => {
-  const cases: [line: string, text: string, scope: string | undefined][] = [
-    ['kind: Service', 'Service', 'support.type.kind.kubernetes'],
-    ['kind: EndpointSlice # the new API', 'EndpointSlice', 'support.type.kind.kubernetes'],
-    ['kind: "Endpoints"', 'Endpoints', 'support.type.kind.kubernetes'],
-    ['  - {kind: Deployment, apiVersion: apps/v1}', 'Deployment', 'support.type.kind.kubernetes'],
-    ['kind: ConfigMap', 'ConfigMap', undefined],
-    ['kind: ServiceAccount', 'ServiceAccount', undefined],
-    ['notkind: Service', 'Service', undefined],
-    ['apiVersion: v1', 'v1', 'support.constant.api-version.kubernetes'],
-    ['apiVersion: discovery.k8s.io/v1', 'discovery.k8s.io', 'entity.name.namespace.api-group.kubernetes'],
-    ['apiVersion: discovery.k8s.io/v1', '/', 'punctuation.separator.api-version.kubernetes'],
-    ["apiVersion: 'autoscaling/v2beta2'", 'v2beta2', 'support.constant.api-version.kubernetes'],
-    ['apiVersion: not a version', 'not a version', undefined],
-    ['      - ip: 10.0.0.1', '10.0.0.1', 'constant.numeric.ip-address.ipv4.kubernetes'],
-    ['  - addresses: ["192.0.2.10", 2001:db8::1]', '192.0.2.10', 'constant.numeric.ip-address.ipv4.kubernetes'],
-    ['  - addresses: ["192.0.2.10", 2001:db8::1]', '2001:db8::1', 'constant.numeric.ip-address.ipv6.kubernetes'],
-    ['  clusterIP: fd00::10', 'fd00::10', 'constant.numeric.ip-address.ipv6.kubernetes'],
-    ['  loopback: ::1', '::1', 'constant.numeric.ip-address.ipv6.kubernetes'],
-    ['  ip: 300.1.1.1', '300.1.1.1', undefined],
-    ['  version: 1.2.3.4.5', '1.2.3.4.5', undefined],
-    ['  image: nginx:1.25.3', 'nginx:1.25.3', undefined],
-    ['  at: 12:30:00', '12:30:00', undefined],
-    ['  mac: aa:bb:cc:dd:ee:ff', 'aa:bb:cc:dd:ee:ff', undefined],
-    [
-      '    kubernetes.io/service-name: web',
-      'kubernetes.io/service-name',
-      'support.type.property-name.label.service-name.kubernetes',
+  // Each line marks with «» the text that gets the scope; under `none`, text that gets none of ours.
+  const expectations: Record<string, string[]> = {
+    'support.type.kind.kubernetes': [
+      'kind: «Service»',
+      'kind: «EndpointSlice» # the new API',
+      'kind: "«Endpoints»"',
+      '  - {kind: «Deployment», apiVersion: apps/v1}',
     ],
-    [
-      '    "kubernetes.io/service-name": web',
-      'kubernetes.io/service-name',
-      'support.type.property-name.label.service-name.kubernetes',
+    'support.constant.api-version.kubernetes': ['apiVersion: «v1»', "apiVersion: 'autoscaling/«v2beta2»'"],
+    'entity.name.namespace.api-group.kubernetes': ['apiVersion: «discovery.k8s.io»/v1'],
+    'punctuation.separator.api-version.kubernetes': ['apiVersion: discovery.k8s.io«/»v1'],
+    'constant.numeric.ip-address.ipv4.kubernetes': ['      - ip: «10.0.0.1»', '  - addresses: ["«192.0.2.10»", ::1]'],
+    'constant.numeric.ip-address.ipv6.kubernetes': [
+      '  - addresses: ["192.0.2.10", «2001:db8::1»]',
+      '  clusterIP: «fd00::10»',
+      '  loopback: «::1»',
     ],
-    ['    kubernetes.io/service-name-suffix: web', 'kubernetes.io/service-name-suffix', undefined],
-  ];
-  for (const [line, text, scope] of cases) {
-    test(`${line.trim()} → ${text}: ${scope ?? 'nothing of ours'}`, () => {
-      const tokens = tokenize(injected, line)[0];
-      const covering = tokens.filter((token) => text.includes(token.text) && token.text.trim() !== '');
-      const joined = covering.map((token) => token.text).join('');
-      assert.ok(joined.includes(text), `tokens of "${line}": ${JSON.stringify(tokens)}`);
-      const ours = [...new Set(covering.flatMap((token) => token.scopes.filter(isOurs)))];
-      if (scope === undefined) assert.deepEqual(ours, []);
-      else {
-        const token = covering.find((candidate) => candidate.text === text) ?? covering[0];
-        assert.ok(token.scopes.includes(scope), `${JSON.stringify(token)} has ${scope}`);
-      }
-    });
+    'support.type.property-name.label.service-name.kubernetes': [
+      '    «kubernetes.io/service-name»: web',
+      '    "«kubernetes.io/service-name»": web',
+    ],
+    none: [
+      'kind: «ConfigMap»',
+      'kind: «ServiceAccount»',
+      'notkind: «Service»',
+      'apiVersion: «not a version»',
+      '  ip: «300.1.1.1»',
+      '  version: «1.2.3.4.5»',
+      '  image: «nginx:1.25.3»',
+      '  at: «12:30:00»',
+      '  mac: «aa:bb:cc:dd:ee:ff»',
+      '    «kubernetes.io/service-name-suffix»: web',
+    ],
+  };
+  for (const [scope, marked] of Object.entries(expectations)) {
+    for (const markedLine of marked) {
+      test(`${markedLine.trim()}: ${scope}`, () => {
+        const line = markedLine.replace(/[«»]/g, '');
+        const text = /«(.*)»/.exec(markedLine)![1];
+        const tokens = tokenize(injected, line)[0];
+        const covering = tokens.filter((token) => text.includes(token.text) && token.text.trim() !== '');
+        assert.ok(
+          covering
+            .map((token) => token.text)
+            .join('')
+            .includes(text),
+          JSON.stringify(tokens),
+        );
+        if (scope === 'none') {
+          assert.deepEqual(
+            covering.flatMap((token) => token.scopes.filter(isOurs)),
+            [],
+          );
+        } else {
+          const token = covering.find((candidate) => candidate.text === text);
+          assert.ok(token?.scopes.includes(scope), `"${text}" in ${JSON.stringify(tokens)}`);
+        }
+      });
+    }
   }
 
   test('our scopes nest inside the YAML string scope', () => {
