@@ -11,6 +11,7 @@ import type {
   Kustomization,
   Located,
   ObjectBase,
+  ScalarFields,
   Service,
   ServicePort,
   SliceEndpoint,
@@ -126,6 +127,7 @@ class DocumentReader {
       docIndex: this.docIndex,
       itemIndex,
       apiVersion,
+      kindRange: this.string(map, 'kind')?.range,
       range: rangeOf(map),
       documentRange: this.documentRange,
       name: metadata && this.string(metadata, 'name'),
@@ -151,6 +153,7 @@ class DocumentReader {
       type: spec && this.string(spec, 'type'),
       externalName: spec && this.string(spec, 'externalName'),
       clusterIP: spec && this.string(spec, 'clusterIP'),
+      ipFamilies: spec ? this.strings(spec, 'ipFamilies') : [],
       ports: this.maps(spec, 'ports').map((port): ServicePort => ({
         range: rangeOf(port),
         name: this.string(port, 'name'),
@@ -184,6 +187,7 @@ class DocumentReader {
       ip: this.string(map, 'ip'),
       hostname: this.string(map, 'hostname'),
       nodeName: this.string(map, 'nodeName'),
+      targetRef: this.scalarFields(this.map(map, 'targetRef')),
       ready,
     };
   }
@@ -336,6 +340,19 @@ class DocumentReader {
       }
     }
     return result;
+  }
+
+  private scalarFields(map: YAMLMap | undefined): ScalarFields | undefined {
+    if (!map) return undefined;
+    const fields: ScalarFields['fields'] = [];
+    for (const item of map.items) {
+      const key = this.resolve(item.key as Node | null);
+      const value = this.resolve(item.value as Node | null);
+      if (isScalar(key) && isScalar(value) && value.value !== null) {
+        fields.push({ key: String(key.value), value: { value: value.value, range: rangeOf(item.value as Node) } });
+      }
+    }
+    return { range: rangeOf(map), fields };
   }
 
   /** Follows an alias to its anchor, once; anything else is returned as it is. */

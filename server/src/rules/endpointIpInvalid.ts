@@ -9,12 +9,15 @@ import { Finding } from './types';
  * The API server rejects an Endpoints whose address `ip` is not an IP, or is an
  * unspecified, loopback, link-local or link-local multicast one, in `addresses` and
  * `notReadyAddresses` alike (kubernetes/kubernetes pkg/apis/core/validation,
- * validateEndpointAddress → ValidateEndpointIP). Messages use the upstream wording.
+ * validateEndpointAddress → ValidateEndpointIP). It rejects an EndpointSlice address
+ * that is not an IP of the slice's `addressType` (pkg/apis/discovery/validation,
+ * validateEndpoints → IsValidIPv4Address, IsValidIPv6Address; FQDN slices are not
+ * checked here). Messages use the upstream wording.
  */
 export const endpointIpInvalid: Rule = {
   code: 'endpoint-ip-invalid',
   defaultSeverity: 'error',
-  description: 'An Endpoints address is not an IP the API server accepts.',
+  description: 'An Endpoints or EndpointSlice address is not an IP the API server accepts.',
 
   check(index) {
     const findings: FindingType[] = [];
@@ -33,9 +36,33 @@ export const endpointIpInvalid: Rule = {
         }
       }
     }
+    for (const slice of index.objects()) {
+      if (slice.kind !== 'EndpointSlice') continue;
+      const family = slice.addressType?.value;
+      if (family !== 'IPv4' && family !== 'IPv6') continue;
+      slice.endpoints.forEach((endpoint, i) =>
+        endpoint.addresses.forEach((address, j) => {
+          if (isIpOfFamily(address.value, family)) return;
+          findings.push(
+            Finding.of(
+              this,
+              slice.uri,
+              address.range,
+              `endpoints[${i}].addresses[${j}]: Invalid value: "${address.value}": must be a valid ${family} address`,
+            ),
+          );
+        }),
+      );
+    }
     return findings;
   },
 };
+
+/** Upstream `IsValidIPv4Address` / `IsValidIPv6Address`: by Go's `To4`, so `::ffff:a.b.c.d` counts as IPv4. */
+function isIpOfFamily(text: string, family: 'IPv4' | 'IPv6'): boolean {
+  const ip = parseIpSloppy(text);
+  return ip !== undefined && (ipv4Of(ip) !== undefined) === (family === 'IPv4');
+}
 
 /**
  * Upstream `ValidateEndpointIP`: the reasons an address may not be an endpoint, in

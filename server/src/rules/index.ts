@@ -1,13 +1,15 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import { endpointIpInvalid } from './endpointIpInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
+import { endpointsDeprecated } from './endpointsDeprecated';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { portMismatch } from './portMismatch';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { ignoreFix, isSuppressed } from './suppressions';
-import type { Finding, Fix, FixContext, Rule, Severity } from './types';
+import type { CheckContext, Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
 export const rules: readonly Rule[] = [
@@ -18,6 +20,7 @@ export const rules: readonly Rule[] = [
   endpointsForExternalName,
   serviceSpecEndpoints,
   endpointIpInvalid,
+  endpointsDeprecated,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
@@ -34,6 +37,7 @@ export type RuleFailure = { code: string; error: unknown };
 export function checkAll(
   index: WorkspaceIndex,
   severities: SeverityOverrides = {},
+  context: CheckContext = { kubernetesVersion: KubernetesVersion.LATEST },
 ): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
@@ -41,7 +45,7 @@ export function checkAll(
     const severity = severities[rule.code] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     try {
-      for (const finding of rule.check(index)) {
+      for (const finding of rule.check(index, context)) {
         if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
       }
     } catch (error) {
