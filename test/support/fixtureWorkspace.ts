@@ -73,7 +73,10 @@ export function renderFixture(workspace: FixtureWorkspace, findings: readonly Fi
       const { line, character } = lines.positionAt(finding.range.start);
       if (character === 0) throw new Error(`${relativePath}:${line + 1}: a finding at column 0 cannot be annotated`);
       const lineEnd = textLines[line].replace(/\r$/, '').length;
-      const width = Math.max(1, Math.min(finding.range.end, lines.offsetAt({ line, character: lineEnd })) - finding.range.start);
+      const width = Math.max(
+        1,
+        Math.min(finding.range.end, lines.offsetAt({ line, character: lineEnd })) - finding.range.start,
+      );
       const annotation = `#${' '.repeat(character - 1)}${'^'.repeat(width)} ${finding.severity} ${finding.code}: ${finding.message}`;
       byLine.set(line, [...(byLine.get(line) ?? []), annotation]);
     }
@@ -86,9 +89,7 @@ export function renderFixture(workspace: FixtureWorkspace, findings: readonly Fi
 /** Applies changes to the files of a workspace: edits by offset (last first), new files added. */
 export function applyChanges(files: Map<string, string>, changes: readonly FileChange[]): Map<string, string> {
   const result = new Map(files);
-  const edits = changes
-    .filter((change) => change.kind === 'edit')
-    .sort((a, b) => b.range.start - a.range.start);
+  const edits = changes.filter((change) => change.kind === 'edit').sort((a, b) => b.range.start - a.range.start);
   for (const change of changes) {
     if (change.kind !== 'create') continue;
     const relativePath = relativePathOf(change.uri);

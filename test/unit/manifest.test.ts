@@ -10,7 +10,8 @@ const properties = manifest.contributes.configuration.properties;
 test('kubeEndpoints.rules lists every rule with its description (npm run sync-rules)', () => {
   const listed = properties['kubeEndpoints.rules'].properties;
   assert.deepEqual(Object.keys(listed).sort(), rules.map((rule) => rule.code).sort());
-  for (const rule of rules) assert.match(listed[rule.code].markdownDescription, new RegExp(`Default: \`${rule.defaultSeverity}\``));
+  for (const rule of rules)
+    assert.match(listed[rule.code].markdownDescription, new RegExp(`Default: \`${rule.defaultSeverity}\``));
 });
 
 test('every setting has a scope and a description', () => {

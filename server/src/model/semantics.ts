@@ -17,9 +17,9 @@ export namespace ServiceSemantics {
   }
 }
 
-/** The protocol the API server defaults a Service or endpoint port to. */
+/** The protocol of a port once the API server's default (TCP, for a missing or empty one) applies. */
 export function protocolOf(port: ServicePort | EndpointPort): string {
-  return port.protocol?.value ?? 'TCP';
+  return port.protocol?.value || 'TCP';
 }
 
 /** The port name kube-proxy matches on: the empty string when unnamed. */

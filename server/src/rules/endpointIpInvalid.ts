@@ -1,4 +1,4 @@
-import { ipv4Of, parseIpSloppy } from '../model/ip';
+import { validateEndpointIp } from '../model/k8sValidation';
 import type { EndpointAddress, Endpoints } from '../model/types';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
@@ -36,31 +36,6 @@ export const endpointIpInvalid: Rule = {
     return findings;
   },
 };
-
-/**
- * Upstream `ValidateEndpointIP`: the reasons an address may not be an endpoint, in
- * upstream order and words; empty when it is fine.
- */
-export function validateEndpointIp(text: string): string[] {
-  const ip = parseIpSloppy(text);
-  if (!ip) return ['must be a valid IP address'];
-  const problems: string[] = [];
-  const v4 = ipv4Of(ip);
-  const bytes = ip.bytes;
-  if (v4 ? v4.every((byte) => byte === 0) : bytes.every((byte) => byte === 0)) {
-    problems.push(`may not be unspecified (${text})`);
-  }
-  if (v4 ? v4[0] === 127 : bytes.slice(0, 15).every((byte) => byte === 0) && bytes[15] === 1) {
-    problems.push('may not be in the loopback range (127.0.0.0/8, ::1/128)');
-  }
-  if (v4 ? v4[0] === 169 && v4[1] === 254 : bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) {
-    problems.push('may not be in the link-local range (169.254.0.0/16, fe80::/10)');
-  }
-  if (v4 ? v4[0] === 224 && v4[1] === 0 && v4[2] === 0 : bytes[0] === 0xff && (bytes[1] & 0x0f) === 0x02) {
-    problems.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
-  }
-  return problems;
-}
 
 /** Each address with its upstream field path, `subsets[0].notReadyAddresses[1].ip`. */
 function addressesWithPaths(endpoints: Endpoints): { address: EndpointAddress; path: string }[] {
