@@ -207,7 +207,6 @@ class DocumentReader {
   }
 
   private endpointSlice(map: YAMLMap, base: ObjectBase): EndpointSlice {
-    const endpointsPair = this.pair(map, 'endpoints');
     // v1 renamed v1beta1's `topology` to `deprecatedTopology`.
     const topologyField = base.apiVersion.endsWith('/v1beta1') ? 'topology' : 'deprecatedTopology';
     return {
@@ -229,7 +228,6 @@ class DocumentReader {
           zone: this.string(endpoint, 'zone'),
           hints: hints && {
             forZones: this.namesList(hints, 'forZones'),
-            forNodes: this.namesList(hints, 'forNodes'),
           },
           topology:
             topology && topologyPair && isScalar(topologyPair.key)
@@ -237,7 +235,6 @@ class DocumentReader {
               : undefined,
         };
       }),
-      endpointsKey: endpointsPair && isScalar(endpointsPair.key) ? rangeOf(endpointsPair.key) : undefined,
       ports: this.maps(map, 'ports').map((port) => this.endpointPort(port)),
     };
   }

@@ -11,6 +11,21 @@ export namespace ServiceSemantics {
     return service.type?.value === 'ExternalName';
   }
 
+  /** The type once defaulted: a missing or empty one is ClusterIP. */
+  export function typeOf(service: Service): string {
+    return service.type?.value || 'ClusterIP';
+  }
+
+  /**
+   * Whether the Service is headless: its cluster IPs are exactly `None`, from
+   * `clusterIPs` or, when that is absent, from `clusterIP` (the registry copies it over).
+   */
+  export function isHeadless(service: Service): boolean {
+    const clusterIPs =
+      service.clusterIPs?.items.map((ip) => ip.value) ?? (service.clusterIP ? [service.clusterIP.value] : []);
+    return clusterIPs.length === 1 && clusterIPs[0] === 'None';
+  }
+
   /** Whether somebody must write Endpoints or EndpointSlices for this Service by hand. */
   export function needsManualBackends(service: Service): boolean {
     return !hasSelector(service) && !isExternalName(service);

@@ -124,8 +124,8 @@ export type SliceEndpoint = {
   hostname?: Located<string>;
   nodeName?: Located<string>;
   zone?: Located<string>;
-  /** `hints.forZones[].name` and `hints.forNodes[].name`, with the lists' keys. */
-  hints?: { forZones?: LocatedList<string>; forNodes?: LocatedList<string> };
+  /** `hints.forZones[].name`, with the list's key. */
+  hints?: { forZones?: LocatedList<string> };
   /** `deprecatedTopology` (v1) or `topology` (v1beta1): the field's name, its key and its labels. */
   topology?: { field: string; keyRange: SourceRange; labels: Record<string, Located<string>> };
 };
@@ -136,8 +136,6 @@ export type EndpointSlice = ObjectBase & {
   /** The `kubernetes.io/service-name` label, which links a slice to its Service. */
   serviceName?: Located<string>;
   endpoints: SliceEndpoint[];
-  /** The key of `endpoints`, where a finding about the whole list is anchored. */
-  endpointsKey?: SourceRange;
   ports: EndpointPort[];
 };
 

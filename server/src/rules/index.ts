@@ -1,10 +1,22 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { endpointIpInvalid } from './endpointIpInvalid';
+import { endpointsliceAddressType } from './endpointsliceAddressType';
+import { endpointsliceEndpointInvalid } from './endpointsliceEndpointInvalid';
+import { endpointslicePortInvalid } from './endpointslicePortInvalid';
+import { endpointsPortInvalid } from './endpointsPortInvalid';
+import { endpointsSubsetInvalid } from './endpointsSubsetInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
+import { ipNonStandard } from './ipNonStandard';
+import { ipv6NonCanonical } from './ipv6NonCanonical';
+import { objectNameInvalid } from './objectNameInvalid';
 import { portMismatch } from './portMismatch';
+import { serviceClusterIpInvalid } from './serviceClusterIpInvalid';
+import { serviceExternalIpInvalid } from './serviceExternalIpInvalid';
+import { servicePortInvalid } from './servicePortInvalid';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
+import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import type { Finding, Fix, FixContext, Rule, Severity } from './types';
 
@@ -16,7 +28,20 @@ export const rules: readonly Rule[] = [
   endpointsForSelectorService,
   endpointsForExternalName,
   serviceSpecEndpoints,
+  // What the API server rejects or warns about, object by object.
+  objectNameInvalid,
   endpointIpInvalid,
+  endpointsSubsetInvalid,
+  endpointsPortInvalid,
+  endpointsliceAddressType,
+  endpointsliceEndpointInvalid,
+  endpointslicePortInvalid,
+  servicePortInvalid,
+  serviceTypeInvalid,
+  serviceClusterIpInvalid,
+  serviceExternalIpInvalid,
+  ipNonStandard,
+  ipv6NonCanonical,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
