@@ -1,3 +1,4 @@
+import { familyOf, parseIpSloppy } from './ip';
 import type { EndpointPort, Service, ServicePort } from './types';
 
 /** What the API server and kube-proxy make of a Service's fields. */
@@ -26,6 +27,28 @@ export namespace ServiceSemantics {
     return clusterIPs.length === 1 && clusterIPs[0] === 'None';
   }
 
+  /**
+   * The IP families kube-proxy serves for the Service, when its YAML settles them:
+   * two families (from `ipFamilies` or the cluster IPs) mean both; one family with no
+   * policy or SingleStack means that one. Undefined when the cluster decides (no family
+   * written, or a dual-stack policy that may add the other), and for headless and
+   * ExternalName Services, which kube-proxy does not proxy.
+   */
+  export function servedFamilies(service: Service): ('IPv4' | 'IPv6')[] | undefined {
+    if (isExternalName(service) || isHeadless(service)) return undefined;
+    const written = service.ipFamilies?.items.map((family) => family.value) ?? [];
+    const fromIps = (service.clusterIPs?.items ?? (service.clusterIP ? [service.clusterIP] : [])).flatMap((ip) => {
+      const parsed = parseIpSloppy(ip.value);
+      return parsed ? [familyOf(parsed)] : [];
+    });
+    const families = [...new Set(written.length > 0 ? written : fromIps)].filter(
+      (family): family is 'IPv4' | 'IPv6' => family === 'IPv4' || family === 'IPv6',
+    );
+    if (families.length >= 2) return families;
+    const policy = service.ipFamilyPolicy?.value ?? 'SingleStack';
+    return families.length === 1 && policy === 'SingleStack' ? families : undefined;
+  }
+
   /** Whether somebody must write Endpoints or EndpointSlices for this Service by hand. */
   export function needsManualBackends(service: Service): boolean {
     return !hasSelector(service) && !isExternalName(service);
@@ -40,4 +63,9 @@ export function protocolOf(port: ServicePort | EndpointPort): string {
 /** The port name kube-proxy matches on: the empty string when unnamed. */
 export function portNameOf(port: ServicePort | EndpointPort): string {
   return port.name?.value ?? '';
+}
+
+/** Whether kube-proxy pairs these ports: same name (unnamed is "") and same protocol (default TCP). */
+export function portsMatch(a: ServicePort | EndpointPort, b: ServicePort | EndpointPort): boolean {
+  return portNameOf(a) === portNameOf(b) && protocolOf(a) === protocolOf(b);
 }

@@ -82,3 +82,8 @@ export function clusterIpsOf(service: Service): { value: Located<string>; path: 
     ? [{ value: service.clusterIP, path: 'spec.clusterIPs[0]' }]
     : [];
 }
+
+/** The ports of a backend: those of every Endpoints subset, or the slice's. */
+export function backendPorts(backend: Backend): EndpointPort[] {
+  return backend.kind === 'Endpoints' ? backend.subsets.flatMap((subset) => subset.ports) : backend.ports;
+}

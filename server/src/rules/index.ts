@@ -1,4 +1,12 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { backendsInSeveralFiles } from './backendsInSeveralFiles';
+import { endpointFamilyMismatch } from './endpointFamilyMismatch';
+import { endpointIpIsClusterIp } from './endpointIpIsClusterIp';
+import { endpointsOverCapacity } from './endpointsOverCapacity';
+import { endpointsSkipMirror } from './endpointsSkipMirror';
+import { endpointslicePortWithoutNumber } from './endpointslicePortWithoutNumber';
+import { endpointsliceWithoutService } from './endpointsliceWithoutService';
+import { targetPortUnused } from './targetPortUnused';
 import { endpointIpInvalid } from './endpointIpInvalid';
 import { endpointsliceAddressType } from './endpointsliceAddressType';
 import { endpointsliceEndpointInvalid } from './endpointsliceEndpointInvalid';
@@ -28,6 +36,14 @@ export const rules: readonly Rule[] = [
   endpointsForSelectorService,
   endpointsForExternalName,
   serviceSpecEndpoints,
+  endpointsliceWithoutService,
+  endpointslicePortWithoutNumber,
+  endpointFamilyMismatch,
+  endpointIpIsClusterIp,
+  endpointsSkipMirror,
+  endpointsOverCapacity,
+  backendsInSeveralFiles,
+  targetPortUnused,
   // What the API server rejects or warns about, object by object.
   objectNameInvalid,
   endpointIpInvalid,
