@@ -1,3 +1,4 @@
+import { UriPath } from '../index/uriPath';
 import { formatIp, parseIpSloppy } from '../model/ip';
 import type { Service } from '../model/types';
 import { describe, describeAt } from './describe';
@@ -12,7 +13,9 @@ import { Finding } from './types';
  * kube-proxy does not support virtual IPs as a destination: the Kubernetes documentation
  * on Services without selectors says "Endpoint IP addresses cannot be the cluster IPs of
  * other Kubernetes Services, because kube-proxy doesn't support virtual IPs as a
- * destination." Compared with every cluster IP written in the workspace, in canonical form.
+ * destination." Compared, in canonical form, with the cluster IPs of Services in the same
+ * file or folder: a workspace often holds manifests of several clusters, or test fixtures
+ * that reuse addresses, and cluster IPs written elsewhere say nothing about this one.
  */
 export const endpointIpIsClusterIp: Rule = {
   code: 'endpoint-ip-is-cluster-ip',
@@ -33,8 +36,11 @@ export const endpointIpIsClusterIp: Rule = {
     for (const backend of allBackends(index)) {
       for (const { value, path } of backendAddresses(backend)) {
         const ip = parseIpSloppy(value.value);
-        const services = ip && byIp.get(formatIp(ip));
-        if (!services) continue;
+        const folder = UriPath.dirname(UriPath.of(backend.uri));
+        const services = ((ip && byIp.get(formatIp(ip))) || []).filter(
+          (service) => UriPath.dirname(UriPath.of(service.uri)) === folder,
+        );
+        if (services.length === 0) continue;
         const owners = services.map((service) => describeAt(index, service, backend.uri)).join(', ');
         findings.push(
           Finding.of(
