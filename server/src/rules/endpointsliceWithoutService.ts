@@ -1,9 +1,9 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { EndpointSlice } from '../model/types';
 import { SERVICE_NAME_LABEL } from '../model/types';
-import { describe, describeAt } from './describe';
-import { renameBackendFix, servicesInOtherNamespaces, setNamespaceFix, similarServices } from './nearMisses';
-import type { Fix, Rule } from './types';
+import { describe } from './describe';
+import { serviceNearMissFixes, serviceNearMisses } from './nearMisses';
+import type { Rule } from './types';
 import { Finding } from './types';
 
 /**
@@ -41,29 +41,15 @@ export const endpointsliceWithoutService: Rule = {
         ];
       }
       if (index.servicesOf(slice).length > 0) return [];
-      const elsewhere = servicesInOtherNamespaces(index, slice);
-      const similar = similarServices(index, slice);
-      const hints = [
-        ...elsewhere.map(
-          (service) =>
-            ` ${describeAt(index, service, slice.uri)} has that name but another namespace: a slice serves a Service of its own namespace only.`,
-        ),
-        ...similar.map((service) => ` Did you mean ${describeAt(index, service, slice.uri)}?`),
-      ];
+      const { hints, related } = serviceNearMisses(index, slice);
       return [
         Finding.of(
           this,
           slice.uri,
           label.range,
           `${describe(index, slice)} is labelled for Service "${index.namespaceOf(slice)}/${label.value}", which does not exist, ` +
-            `so no traffic reaches these endpoints.${hints.join('')}`,
-          {
-            related: [...elsewhere, ...similar].map((service) => ({
-              uri: service.uri,
-              range: service.name!.range,
-              message: describe(index, service),
-            })),
-          },
+            `so no traffic reaches these endpoints.${hints}`,
+          { related },
         ),
       ];
     });
@@ -71,17 +57,7 @@ export const endpointsliceWithoutService: Rule = {
 
   fixes(finding, index) {
     const slice = sliceAt(index, finding.uri, finding.range.start);
-    if (!slice) return [];
-    const namespaces = [
-      ...new Set(servicesInOtherNamespaces(index, slice).map((service) => index.namespaceOf(service))),
-    ];
-    const names = [...new Set(similarServices(index, slice).map((service) => service.name!.value))];
-    const fixes = [
-      ...namespaces.map((namespace) => setNamespaceFix(index, slice, namespace)),
-      ...names.map((name) => renameBackendFix(index, slice, name)),
-    ].filter((fix): fix is Fix => fix !== undefined);
-    if (fixes.length === 1) fixes[0].isPreferred = true;
-    return fixes;
+    return slice ? serviceNearMissFixes(index, slice) : [];
   },
 };
 
