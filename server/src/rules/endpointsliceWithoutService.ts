@@ -36,7 +36,7 @@ export const endpointsliceWithoutService: Rule = {
             slice.uri,
             anchor.range,
             `${describe(index, slice)} has ${label ? 'an empty' : 'no'} ${SERVICE_NAME_LABEL} label, so kube-proxy ignores it: the label is how a slice names its Service. ` +
-              `Add the label with the name of the Service these endpoints serve.`,
+              'Add the label with the name of the Service these endpoints serve.',
           ),
         ];
       }

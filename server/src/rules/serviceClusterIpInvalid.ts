@@ -118,7 +118,8 @@ function clusterIpProblems(service: Service): { range: SourceRange; message: str
     const advice = policy
       ? ''
       : '. SingleStack is what a missing ipFamilyPolicy means: set it to PreferDualStack or RequireDualStack.';
-    const policyText = `spec.ipFamilyPolicy: Invalid value: "SingleStack": must be 'RequireDualStack' or 'PreferDualStack' when multiple`;
+    const policyText =
+      "spec.ipFamilyPolicy: Invalid value: \"SingleStack\": must be 'RequireDualStack' or 'PreferDualStack' when multiple";
     if (clusterIPs.length === 2) report(anchor(listAnchor!), `${policyText} cluster IPs are specified${advice}`);
     if (ipFamilies.length === 2) {
       report(

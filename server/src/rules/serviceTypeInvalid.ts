@@ -42,7 +42,7 @@ export const serviceTypeInvalid: Rule = {
         report(
           clusterIPs[0].value.range,
           `${FieldError.invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${type} services`)}. ` +
-            `A headless Service has no virtual IP for node ports to forward to: remove clusterIP, or make the Service type ClusterIP.`,
+            'A headless Service has no virtual IP for node ports to forward to: remove clusterIP, or make the Service type ClusterIP.',
         );
       }
       if (type !== 'ExternalName') continue;
