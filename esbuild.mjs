@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const common = {
   bundle: true,
+  minify: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
@@ -22,7 +23,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({
     ...common,
-    entryPoints: ['server/src/cli.ts'],
+    entryPoints: ['server/src/cli/main.ts'],
     outfile: 'server/out/cli.js',
     define: { VERSION: JSON.stringify(version) },
   }),

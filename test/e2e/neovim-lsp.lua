@@ -95,7 +95,10 @@ end
 handlers['workspace/configuration'] = function(_, params)
   local response = {}
   for _, item in ipairs(params.items or {}) do
-    table.insert(result.configurationRequests, { section = item.section or vim.NIL, scopeUri = item.scopeUri or vim.NIL })
+    table.insert(result.configurationRequests, {
+      section = item.section or vim.NIL,
+      scopeUri = item.scopeUri or vim.NIL,
+    })
     local value = config.settings or vim.NIL
     if item.section and item.section ~= '' then
       value = vim.lsp.util.lookup_section(config.settings or {}, item.section)
@@ -172,12 +175,19 @@ local function main()
   wait_for('initialize', function() return client.initialized end)
   result.serverCapabilities = client.server_capabilities or client.resolved_capabilities
 
-  -- Wait until every file got a publish, and config.minDiagnostics[file] are reached.
+  -- Wait for diagnostics: by default until any publish arrived (a server may publish only
+  -- files with findings, so a clean file may never get one); with waitForAllFiles until
+  -- every opened file got one; and in any case until config.minDiagnostics[file] are there.
   local min = config.minDiagnostics or {}
   wait_for('diagnostics', function()
-    for file in pairs(buffers) do
-      if not result.publishCounts[file] then return false end
-      if min[file] and #live[file] < min[file] then return false end
+    if next(result.publishCounts) == nil then return false end
+    if config.waitForAllFiles then
+      for file in pairs(buffers) do
+        if not result.publishCounts[file] then return false end
+      end
+    end
+    for file, count in pairs(min) do
+      if #(live[file] or {}) < count then return false end
     end
     return true
   end)
@@ -213,7 +223,8 @@ local function main()
     if not chosen then error('code action not offered: ' .. config.apply) end
     local counts_before = vim.deepcopy(result.publishCounts)
     -- A lazily resolved action carries neither edit nor command until codeAction/resolve.
-    if not chosen.edit and not chosen.command and vim.tbl_get(client.server_capabilities or {}, 'codeActionProvider', 'resolveProvider') then
+    local can_resolve = vim.tbl_get(client.server_capabilities or {}, 'codeActionProvider', 'resolveProvider')
+    if not chosen.edit and not chosen.command and can_resolve then
       local response = client.request_sync('codeAction/resolve', chosen, timeout, bufnr)
       chosen = assert(response and response.result, 'codeAction/resolve failed')
     end
@@ -226,13 +237,25 @@ local function main()
     if command then
       local response = client.request_sync('workspace/executeCommand',
         { command = command.command, arguments = command.arguments }, timeout, bufnr)
-      if not response or response.err then error('workspace/executeCommand failed: ' .. vim.inspect(response)) end
+      if not response or response.err then
+        error('workspace/executeCommand failed: ' .. vim.inspect(response))
+      end
     end
     result.applied = chosen.title
     -- Write every changed buffer (an edit may touch other files) like :wall would.
     vim.cmd('silent! wall')
+    -- Any new publish shows the server has seen the edit: a workspace-wide server may
+    -- re-publish only the files whose diagnostics changed, which need not be `target`.
+    -- config.countsAfter ({ [file] = n }) waits for exact counts, so a test does not
+    -- snapshot between two publishes of one refresh.
     wait_for('diagnostics after the code action', function()
-      return (result.publishCounts[target] or 0) > (counts_before[target] or 0)
+      for file, count in pairs(config.countsAfter or {}) do
+        if #(live[file] or {}) ~= count then return false end
+      end
+      for file, count in pairs(result.publishCounts) do
+        if count > (counts_before[file] or 0) then return true end
+      end
+      return false
     end)
     result.diagnosticsAfter = vim.deepcopy(live)
   end

@@ -37,12 +37,19 @@ export const NVIM_LSP_SCRIPT = path.join(E2E_DIR, 'neovim-lsp.lua');
  * @property {string} [filetype]     Neovim filetype, which becomes the languageId ('yaml').
  * @property {object} [settings]     Answers to workspace/configuration (by dotted section).
  * @property {object} [initializationOptions]
- * @property {Record<string, number>} [minDiagnostics]  Per file: wait until at least this
- *                                   many diagnostics are published (default: any publish).
+ * @property {Record<string, number>} [minDiagnostics]  Per file (relative path, opened or
+ *                                   not): wait until at least this many diagnostics are
+ *                                   published for it. Without it, the first publish for any
+ *                                   file ends the wait.
+ * @property {boolean} [waitForAllFiles]  Also wait until every opened file got a publish
+ *                                   (only for servers that publish empty lists for clean files).
  * @property {string} [codeActionsFor]  File whose diagnostics get code-action requests
  *                                   (default: the first file).
  * @property {string} [apply]        Title of the code action to apply, then write all
  *                                   buffers and wait for the diagnostics published after.
+ * @property {Record<string, number>} [countsAfter]  After `apply`: wait until these files
+ *                                   have exactly these numbers of diagnostics (default:
+ *                                   until any new publish arrives).
  * @property {string} [messageRequestAnswer]  Action title to answer showMessageRequest
  *                                   with (default: the first action offered).
  * @property {number} [timeoutMs]    Limit for each wait inside Neovim (default 20 s).

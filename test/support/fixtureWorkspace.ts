@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { LineIndex } from '../../server/src/model/lineIndex';
+import { applyFileChanges } from '../../server/src/rules/applyFixes';
 import type { FileChange, Finding } from '../../server/src/rules/types';
 
 /**
@@ -86,21 +87,11 @@ export function renderFixture(workspace: FixtureWorkspace, findings: readonly Fi
   return out.join('\n') + (lastText.endsWith('\n') ? '\n' : '');
 }
 
-/** Applies changes to the files of a workspace: edits by offset (last first), new files added. */
+/** Applies changes to the files of a workspace (keyed by relative path), as the core does. */
 export function applyChanges(files: Map<string, string>, changes: readonly FileChange[]): Map<string, string> {
   const result = new Map(files);
-  const edits = changes.filter((change) => change.kind === 'edit').sort((a, b) => b.range.start - a.range.start);
-  for (const change of changes) {
-    if (change.kind !== 'create') continue;
-    const relativePath = relativePathOf(change.uri);
-    if (result.has(relativePath)) throw new Error(`fix creates ${relativePath}, which exists`);
-    result.set(relativePath, change.text);
-  }
-  for (const edit of edits) {
-    const relativePath = relativePathOf(edit.uri);
-    const text = result.get(relativePath);
-    if (text === undefined) throw new Error(`fix edits ${relativePath}, which does not exist`);
-    result.set(relativePath, text.slice(0, edit.range.start) + edit.newText + text.slice(edit.range.end));
+  for (const [uri, text] of applyFileChanges((uri) => files.get(relativePathOf(uri)), changes)) {
+    result.set(relativePathOf(uri), text);
   }
   return result;
 }

@@ -16,13 +16,13 @@ for (const rule of rules) {
         const findings = rule.check(indexOf(workspace.files));
         for (const finding of findings) assert.equal(finding.code, rule.code);
         const { ok, expected } = expectFile(file, renderFixture(workspace, findings));
-        if (!ok) assert.equal(renderFixture(workspace, findings), expected, `run with UPDATE_EXPECT=1 to accept`);
+        if (!ok) assert.equal(renderFixture(workspace, findings), expected, 'run with UPDATE_EXPECT=1 to accept');
       });
     }
   });
 }
 
 test('every fixture folder belongs to a rule or a feature', () => {
-  const known = new Set([...rules.map((rule) => rule.code), 'fixes']);
+  const known = new Set([...rules.map((rule) => rule.code), 'fixes', 'suppressions']);
   for (const entry of fs.readdirSync(FIXTURES)) assert.ok(known.has(entry), `test/fixtures/${entry} matches no rule`);
 });

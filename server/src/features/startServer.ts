@@ -14,6 +14,8 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     state.capabilities = params.capabilities;
     state.folders = workspaceFoldersOf(params);
+    state.initializationSettings = (params.initializationOptions as { kubeEndpoints?: unknown } | undefined)
+      ?.kubeEndpoints;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

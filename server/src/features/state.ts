@@ -3,6 +3,7 @@ import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import { LineIndex } from '../model/lineIndex';
+import type { ExcludeGlobs } from '../node/workspaceFiles';
 import type { SeverityOverrides } from '../rules';
 
 /** The `kubeEndpoints.*` settings the server reads. */
@@ -12,6 +13,8 @@ export type Settings = {
   exclude: string[];
   /** `kubeEndpoints.rules`: a severity per rule code. */
   rules: SeverityOverrides;
+  /** The `exclude` globs of `.kube-endpoints.yaml`, relative to its folder. */
+  projectExclude?: ExcludeGlobs;
 };
 
 export const DEFAULT_SETTINGS: Settings = { enable: true, defaultNamespace: 'default', exclude: [], rules: {} };
@@ -22,6 +25,8 @@ export class ServerState {
   readonly documents = new TextDocuments(TextDocument);
   settings: Settings = DEFAULT_SETTINGS;
   capabilities: ClientCapabilities = {};
+  /** `kubeEndpoints` settings passed in `initializationOptions`, for clients that cannot be asked. */
+  initializationSettings: unknown;
   /** Local folders of the workspace, as file system paths. */
   folders: { uri: string; path: string }[] = [];
   private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { type SeverityOverrides, rules } from '../rules';
+import { findProjectConfig, PROJECT_CONFIG_FILE } from '../node/projectConfig';
 import { ExcludeFilter, findYamlFiles, isYamlFileName, readText } from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
@@ -35,7 +37,7 @@ export class WorkspaceSync {
     });
     documents.onDidClose(({ document }) => void this.reloadFromDisk(document.uri));
     connection.onDidChangeWatchedFiles((params) => void this.onWatchedFiles(params));
-    connection.onDidChangeConfiguration(() => void this.reloadSettings());
+    connection.onDidChangeConfiguration((params) => void this.reloadSettings(params.settings));
   }
 
   /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
@@ -60,8 +62,7 @@ export class WorkspaceSync {
     let indexed = 0;
     let sliceStart = Date.now();
     for (const folder of this.state.folders) {
-      const exclude = new ExcludeFilter(folder.path, this.state.settings.exclude);
-      for await (const file of findYamlFiles(folder.path, exclude)) {
+      for await (const file of findYamlFiles(folder.path, this.excludeFilter(folder.path))) {
         if (!this.state.documents.get(file.uri)) {
           const text = await readText(file.path);
           if (text !== undefined) this.state.index.update(file.uri, text);
@@ -79,6 +80,7 @@ export class WorkspaceSync {
   }
 
   private async onWatchedFiles({ changes }: DidChangeWatchedFilesParams): Promise<void> {
+    if (changes.some((change) => change.uri.endsWith('/' + PROJECT_CONFIG_FILE))) await this.reloadSettings();
     for (const change of changes) {
       if (!this.isIndexed(change.uri) || this.state.documents.get(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) this.forget(change.uri);
@@ -104,30 +106,55 @@ export class WorkspaceSync {
   /** Whether a URI is a local YAML file inside a workspace folder and not excluded. */
   private isIndexed(uri: string): boolean {
     if (!uri.startsWith('file:') || !isYamlFileName(uri)) return false;
-    const path = fileURLToPath(uri);
-    const folder = this.state.folders.find((candidate) => path.startsWith(candidate.path));
+    const filePath = fileURLToPath(uri);
+    const folder = this.state.folders.find((candidate) => filePath.startsWith(candidate.path + path.sep));
     // Files opened from outside every folder are still checked, as a workspace of their own.
     if (!folder) return true;
-    return !new ExcludeFilter(folder.path, this.state.settings.exclude).excludes(path);
+    return !this.excludeFilter(folder.path).excludes(filePath);
   }
 
-  private async reloadSettings(): Promise<void> {
+  /** The editor's `exclude` globs for a workspace folder, plus those of `.kube-endpoints.yaml`. */
+  private excludeFilter(folder: string): ExcludeFilter {
+    const { exclude, projectExclude } = this.state.settings;
+    return new ExcludeFilter({ root: folder, globs: exclude }, ...(projectExclude ? [projectExclude] : []));
+  }
+
+  /** Re-reads settings; `pushed` is what a client without `workspace/configuration` sent. */
+  private async reloadSettings(pushed?: unknown): Promise<void> {
     const previous = this.state.settings;
-    this.state.settings = await this.fetchSettings();
+    this.state.settings = await this.fetchSettings(pushed);
     if (previous.defaultNamespace !== this.state.settings.defaultNamespace) {
       this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
     }
-    if (JSON.stringify(previous.exclude) !== JSON.stringify(this.state.settings.exclude)) {
+    const excludes = (settings: Settings) => JSON.stringify([settings.exclude, settings.projectExclude]);
+    if (excludes(previous) !== excludes(this.state.settings)) {
       for (const uri of [...this.state.index.uris()]) if (!this.isIndexed(uri)) this.forget(uri);
       await this.scanFolders();
     }
     this.diagnostics.refresh();
   }
 
-  private async fetchSettings(): Promise<Settings> {
-    if (!this.state.capabilities.workspace?.configuration) return DEFAULT_SETTINGS;
-    const raw: unknown = await this.state.connection.workspace.getConfiguration({ section: 'kubeEndpoints' });
-    return readSettings(raw);
+  /**
+   * The editor's settings (asked for, or as pushed or passed at initialization by
+   * clients that cannot be asked), overridden by the nearest `.kube-endpoints.yaml`
+   * of the first workspace folder, so that the editor and CI agree.
+   */
+  private async fetchSettings(pushed?: unknown): Promise<Settings> {
+    const { capabilities, connection, folders } = this.state;
+    const raw: unknown = capabilities.workspace?.configuration
+      ? await connection.workspace.getConfiguration({ section: 'kubeEndpoints' })
+      : ((pushed as { kubeEndpoints?: unknown } | undefined)?.kubeEndpoints ?? this.state.initializationSettings);
+    const editor = readSettings(raw);
+    const project = folders[0] && (await findProjectConfig(folders[0].path));
+    if (!project) return editor;
+    for (const problem of project.problems) void connection.window.showWarningMessage(`${project.path}: ${problem}`);
+    const { config } = project;
+    return {
+      ...editor,
+      defaultNamespace: config.defaultNamespace ?? editor.defaultNamespace,
+      rules: { ...editor.rules, ...config.rules },
+      projectExclude: { root: path.dirname(project.path), globs: config.exclude ?? [] },
+    };
   }
 }
 

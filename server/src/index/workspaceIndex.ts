@@ -55,14 +55,18 @@ export class WorkspaceIndex {
   private readonly filedUnder = new Map<string, { object: KubeObject; key: string }[]>();
   private kustomizations: Kustomization[] = [];
   private readonly namespaceCache = new Map<string, string>();
+  /** Pairings computed since the last change; any update clears them. */
+  private readonly servicesOfCache = new Map<Backend, Service[]>();
+  private readonly backendsOfCache = new Map<Service, Backend[]>();
   private options: IndexOptions;
 
   constructor(options: Partial<IndexOptions> = {}) {
-    this.options = { defaultNamespace: 'default', ...options };
+    this.options = { defaultNamespace: options.defaultNamespace ?? 'default' };
   }
 
   /** Replaces everything `uri` contributed before. */
   update(uri: string, text: string): void {
+    this.forgetPairings();
     const previous = this.entries.get(uri);
     const parsed = parseFile(uri, text);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
@@ -76,6 +80,7 @@ export class WorkspaceIndex {
   }
 
   remove(uri: string): void {
+    this.forgetPairings();
     const previous = this.entries.get(uri);
     if (!previous) return;
     this.entries.delete(uri);
@@ -86,6 +91,7 @@ export class WorkspaceIndex {
   /** Changes the options; every key is recomputed. */
   configure(options: Partial<IndexOptions>): void {
     this.options = { ...this.options, ...options };
+    this.forgetPairings();
     this.refileEverything();
   }
 
@@ -154,16 +160,30 @@ export class WorkspaceIndex {
 
   /** The Service(s) of a backend's key nearest to it; usually one. */
   servicesOf(backend: Backend): Service[] {
-    const key = this.serviceKeyOf(backend);
-    return key ? nearest(this.services.get(key), backend.uri) : [];
+    let services = this.servicesOfCache.get(backend);
+    if (!services) {
+      const key = this.serviceKeyOf(backend);
+      services = key ? nearest(this.services.get(key), backend.uri) : [];
+      this.servicesOfCache.set(backend, services);
+    }
+    return services;
   }
 
   /** The Endpoints and EndpointSlices that belong to a Service. */
   backendsOf(service: Service): Backend[] {
-    const key = this.keyOf(service);
-    if (!key) return [];
-    const candidates: Backend[] = [...this.endpoints.get(key), ...this.slicesByService.get(key)];
-    return candidates.filter((backend) => this.servicesOf(backend).includes(service));
+    let backends = this.backendsOfCache.get(service);
+    if (!backends) {
+      const key = this.keyOf(service);
+      const candidates: Backend[] = key ? [...this.endpoints.get(key), ...this.slicesByService.get(key)] : [];
+      backends = candidates.filter((backend) => this.servicesOf(backend).includes(service));
+      this.backendsOfCache.set(service, backends);
+    }
+    return backends;
+  }
+
+  private forgetPairings(): void {
+    this.servicesOfCache.clear();
+    this.backendsOfCache.clear();
   }
 
   private fileObjects(entry: FileEntry): void {

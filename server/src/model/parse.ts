@@ -121,6 +121,7 @@ class DocumentReader {
 
   private base(map: YAMLMap, apiVersion: string, itemIndex?: number): ObjectBase {
     const metadata = this.map(map, 'metadata');
+    const annotations = metadata && this.map(metadata, 'annotations');
     return {
       uri: this.uri,
       docIndex: this.docIndex,
@@ -132,7 +133,8 @@ class DocumentReader {
       namespace: metadata && this.string(metadata, 'namespace'),
       metadataRange: metadata && rangeOf(metadata),
       labels: this.stringMap(metadata && this.map(metadata, 'labels')),
-      annotations: this.stringMap(metadata && this.map(metadata, 'annotations')),
+      annotations: this.stringMap(annotations),
+      annotationsRange: annotations && rangeOf(annotations),
     };
   }
 

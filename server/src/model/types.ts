@@ -44,6 +44,8 @@ export type ObjectBase = {
   metadataRange?: SourceRange;
   labels: Record<string, Located<string>>;
   annotations: Record<string, Located<string>>;
+  /** The `metadata.annotations` mapping, where a fix adds an annotation. */
+  annotationsRange?: SourceRange;
 };
 
 /** A port of a Service (`spec.ports[]`). */

@@ -26,6 +26,7 @@ import { servicePortInvalid } from './servicePortInvalid';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
+import { ignoreFix, isSuppressed } from './suppressions';
 import type { Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
@@ -81,7 +82,9 @@ export function checkAll(
     const severity = severities[rule.code] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     try {
-      for (const finding of rule.check(index)) findings.push({ ...finding, severity });
+      for (const finding of rule.check(index)) {
+        if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
+      }
     } catch (error) {
       failures.push({ code: rule.code, error });
     }
@@ -89,8 +92,9 @@ export function checkAll(
   return { findings, failures };
 }
 
-/** The fixes for a finding, from the rule that made it. */
+/** The fixes for a finding: the rule's own, then the one that ignores it for its object. */
 export function fixesFor(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[] {
   const rule = rules.find((candidate) => candidate.code === finding.code);
-  return rule?.fixes?.(finding, index, context) ?? [];
+  const ignore = ignoreFix(finding, index);
+  return [...(rule?.fixes?.(finding, index, context) ?? []), ...(ignore ? [ignore] : [])];
 }

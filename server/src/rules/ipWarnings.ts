@@ -67,6 +67,7 @@ export function canonicalIpFixes(finding: FindingType, index: WorkspaceIndex): F
     {
       title: `Write the address as ${canonical}`,
       isPreferred: true,
+      safe: true,
       changes: [{ kind: 'edit', uri: finding.uri, ...replaceScalar(text, located, canonical) }],
     },
   ];

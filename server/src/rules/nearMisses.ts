@@ -13,37 +13,56 @@ import { insertEntryAfter, insertFirstEntry, replaceScalar } from './yamlText';
 /** How far apart two names may be and still read as a typo. */
 const TYPO_DISTANCE = 2;
 
-/** Services with the backend's name in other namespaces, nearest first. */
+/*
+ * Only unpaired objects are offered: a Service that has backends, or a backend that
+ * has its Service, was not meant for the object at hand.
+ */
+
+/** Services without backends with the backend's name in other namespaces, nearest first. */
 export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backend): Service[] {
   const name = serviceNameOf(backend);
   const namespace = index.namespaceOf(backend);
   if (name === undefined) return [];
   return nearest(
-    index.allServices().filter((service) => service.name?.value === name && index.namespaceOf(service) !== namespace),
+    index
+      .allServices()
+      .filter(
+        (service) =>
+          service.name?.value === name &&
+          index.namespaceOf(service) !== namespace &&
+          index.backendsOf(service).length === 0,
+      ),
     backend.uri,
   );
 }
 
-/** Backends named for this Service in other namespaces, nearest first. */
+/** Backends without a Service, named for this Service, in other namespaces, nearest first. */
 export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Service): Backend[] {
   const name = service.name?.value;
   const namespace = index.namespaceOf(service);
   if (name === undefined) return [];
   const candidates: Backend[] = [...index.allEndpoints(), ...index.allEndpointSlices()];
   return nearest(
-    candidates.filter((backend) => serviceNameOf(backend) === name && index.namespaceOf(backend) !== namespace),
+    candidates.filter(
+      (backend) =>
+        serviceNameOf(backend) === name &&
+        index.namespaceOf(backend) !== namespace &&
+        index.servicesOf(backend).length === 0,
+    ),
     service.uri,
   );
 }
 
-/** Services of the backend's namespace whose name is a typo away from the one it names. */
+/** Services without backends in the backend's namespace whose name is a typo away from the one it names. */
 export function similarServices(index: WorkspaceIndex, backend: Backend): Service[] {
   const name = serviceNameOf(backend);
   const namespace = index.namespaceOf(backend);
   if (name === undefined) return [];
   return byDistance(
     name,
-    index.allServices().filter((service) => index.namespaceOf(service) === namespace),
+    index
+      .allServices()
+      .filter((service) => index.namespaceOf(service) === namespace && index.backendsOf(service).length === 0),
     (service) => service.name?.value,
   );
 }
@@ -141,6 +160,6 @@ export function serviceNearMissFixes(index: WorkspaceIndex, backend: Backend): F
     ...namespaces.map((namespace) => setNamespaceFix(index, backend, namespace)),
     ...names.map((name) => renameBackendFix(index, backend, name)),
   ].filter((fix): fix is Fix => fix !== undefined);
-  if (fixes.length === 1) fixes[0].isPreferred = true;
+  if (fixes.length === 1) Object.assign(fixes[0], { isPreferred: true, safe: true });
   return fixes;
 }

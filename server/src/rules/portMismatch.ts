@@ -85,7 +85,8 @@ type PortAlignment = {
 
 /** How a Service's ports line up with those of its backends; undefined when there is nothing to compare. */
 function alignPorts(index: WorkspaceIndex, service: Service): PortAlignment | undefined {
-  if (!service.name || ServiceSemantics.isExternalName(service)) return undefined;
+  // A Service without ports (a headless one, typically) has nothing for kube-proxy to pair.
+  if (!service.name || ServiceSemantics.isExternalName(service) || service.ports.length === 0) return undefined;
   // The endpoints controller rewrites Endpoints of selector Services, so only their slices are hand-made.
   const backends = index
     .backendsOf(service)
@@ -140,6 +141,6 @@ function renamesFor(index: WorkspaceIndex, stray: BackendPort, unserved: Service
       changes: [{ kind: 'edit', uri: stray.backend.uri, ...edit }],
     };
   });
-  if (fixes.length === 1) fixes[0].isPreferred = true;
+  if (fixes.length === 1) Object.assign(fixes[0], { isPreferred: true, safe: true });
   return fixes;
 }

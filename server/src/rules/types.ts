@@ -35,6 +35,11 @@ export type FileChange =
 export type Fix = {
   title: string;
   isPreferred?: boolean;
+  /**
+   * Whether the fix needs no choice or input from a person (one candidate, no
+   * placeholder), so `kube-endpoints check --fix` may apply it unattended.
+   */
+  safe?: boolean;
   changes: FileChange[];
 };
 

@@ -1,0 +1,183 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'server/out/cli.js');
+
+function run(args: string[], cwd = ROOT, input?: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', input });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A fresh copy of examples/ to write into; returns its folder. */
+function examplesCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-cli-'));
+  fs.cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
+  return dir;
+}
+
+describe('kube-endpoints check', () => {
+  test('prints file:line:col severity code message for the examples and exits 1 on an error', () => {
+    const { status, stdout } = run(['check', 'examples']);
+    assert.equal(status, 1);
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines.length, 10);
+    assert.match(
+      lines[0],
+      /^examples\/auth\/ldap-endpoints\.yaml:5:9 warning endpoints-without-service Endpoints "default\/ldap" /,
+    );
+    assert.ok(
+      lines.includes(
+        lines.find((line) => line.startsWith('examples/legacy/legacy-api.yaml:9:3 error service-spec-endpoints '))!,
+      ),
+    );
+  });
+
+  test('exits 0 when only warnings remain', () => {
+    const { status, stdout } = run(['check', 'examples', '--rule', 'service-spec-endpoints=warning']);
+    assert.equal(status, 0);
+    assert.match(stdout, /legacy-api\.yaml:9:3 warning service-spec-endpoints/);
+  });
+
+  test('pairs files given one by one like a folder', () => {
+    const { status, stdout } = run(['check', 'examples/etcd/etcd-service.yaml', 'examples/etcd/etcd-endpoints.yaml']);
+    assert.equal(status, 0);
+    assert.deepEqual(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ').slice(0, 3).join(' ')),
+      [
+        'examples/etcd/etcd-endpoints.yaml:12:15 warning port-mismatch',
+        'examples/etcd/etcd-service.yaml:10:13 warning port-mismatch',
+      ],
+    );
+  });
+
+  test('--exclude leaves files out', () => {
+    const { stdout } = run(['check', 'examples', '--exclude', 'legacy/**', '--exclude', 'auth']);
+    assert.doesNotMatch(stdout, /legacy|ldap/);
+  });
+
+  test('a clean folder prints nothing and exits 0; binary and broken files are skipped', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-cli-'));
+    fs.writeFileSync(path.join(dir, 'binary.yaml'), Buffer.from([0x00, 0xff, 0x10, 0x80]));
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'kind: Service\n  metadata: [\n');
+    fs.writeFileSync(
+      path.join(dir, 'helm.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
+    );
+    assert.deepEqual(run(['check', dir]), { status: 0, stdout: '', stderr: '' });
+  });
+
+  test('usage errors exit 2', () => {
+    assert.equal(run(['check', 'no-such-folder']).status, 2);
+    assert.equal(run(['frobnicate']).status, 2);
+    assert.equal(run(['check', '--rule', 'no-such-rule=error']).status, 2);
+    assert.equal(run([]).status, 2);
+    assert.equal(run(['check', '--format', 'xml']).status, 2);
+    assert.equal(run(['check', '--dry-run']).status, 2);
+    const help = run(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /Usage: kube-endpoints check/);
+  });
+
+  test('--format json gives positions and codes', () => {
+    const findings = JSON.parse(run(['check', 'examples', '--format', 'json']).stdout);
+    assert.equal(findings.length, 10);
+    assert.deepEqual(findings[0], {
+      file: 'examples/auth/ldap-endpoints.yaml',
+      line: 5,
+      column: 9,
+      endLine: 5,
+      endColumn: 13,
+      severity: 'warning',
+      code: 'endpoints-without-service',
+      message: findings[0].message,
+    });
+  });
+
+  test('--format github writes workflow annotations with escaped properties', () => {
+    const lines = run(['check', 'examples', '--format', 'github']).stdout.trim().split('\n');
+    assert.equal(lines.length, 10);
+    assert.match(
+      lines[0],
+      /^::warning file=examples\/auth\/ldap-endpoints\.yaml,line=5,col=9,endLine=5,endColumn=13,title=kube-endpoints endpoints-without-service::Endpoints/,
+    );
+    assert.ok(lines.some((line) => line.startsWith('::error file=examples/legacy/legacy-api.yaml,line=9,')));
+  });
+
+  test('--format sarif validates against the SARIF 2.1.0 schema', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require('ajv-draft-04');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const addFormats = require('ajv-formats');
+    const ajv = new Ajv({ strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const validate = ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+    const log = JSON.parse(run(['check', 'examples', '--format', 'sarif']).stdout);
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+    const [sarifRun] = log.runs;
+    assert.equal(sarifRun.results.length, 10);
+    assert.ok(
+      sarifRun.tool.driver.rules.every(
+        (rule: { helpUri: string; help: { text: string } }) => rule.helpUri && rule.help.text,
+      ),
+    );
+    assert.deepEqual(sarifRun.results[0].locations[0].physicalLocation.region, {
+      startLine: 5,
+      startColumn: 9,
+      endLine: 5,
+      endColumn: 13,
+    });
+  });
+
+  test('"-" reads a stream from standard input, paired with the other paths', () => {
+    const stream = fs.readFileSync(path.join(ROOT, 'examples/etcd/etcd-endpoints.yaml'), 'utf8');
+    const { status, stdout } = run(['check', '-', 'examples/etcd/etcd-service.yaml'], ROOT, stream);
+    assert.equal(status, 0);
+    assert.match(stdout, /^<stdin>:12:15 warning port-mismatch /m);
+  });
+
+  test('--severity sets the exit threshold', () => {
+    assert.equal(run(['check', 'examples/auth', '--severity', 'warning']).status, 1);
+    assert.equal(run(['check', 'examples/auth']).status, 0);
+  });
+
+  test('--fix applies the safe fixes in place and reports what is left; --dry-run prints a diff', () => {
+    const dir = examplesCopy();
+    const dryRun = run(['check', '.', '--fix', '--dry-run'], dir);
+    assert.equal(dryRun.status, 1);
+    assert.match(dryRun.stdout, /^-      - name: clinet .*\n\+      - name: client /m);
+    assert.equal(fs.readFileSync(path.join(dir, 'etcd/etcd-endpoints.yaml'), 'utf8').includes('clinet'), true);
+
+    const fixed = run(['check', '.', '--fix'], dir);
+    assert.equal(fixed.status, 1, 'the spec.endpoints error is left: it needs a person');
+    assert.doesNotMatch(fixed.stdout, /port-mismatch|endpoints-without-service|ldap/);
+    const endpoints = fs.readFileSync(path.join(dir, 'etcd/etcd-endpoints.yaml'), 'utf8');
+    assert.equal(
+      endpoints,
+      fs.readFileSync(path.join(ROOT, 'examples/etcd/etcd-endpoints.yaml'), 'utf8').replace('clinet', 'client'),
+    );
+  });
+
+  test('.kube-endpoints.yaml sets rules, namespace and excludes; options win', () => {
+    const dir = examplesCopy();
+    fs.writeFileSync(
+      path.join(dir, '.kube-endpoints.yaml'),
+      'defaultNamespace: auth\nexclude: [legacy/**]\nrules:\n  port-mismatch: error\n  no-such-rule: off\n',
+    );
+    const configured = run(['check', '.'], dir);
+    assert.equal(configured.status, 1);
+    assert.match(configured.stderr, /unknown rule "no-such-rule"/);
+    assert.doesNotMatch(configured.stdout, /ldap|legacy/);
+    assert.match(configured.stdout, /etcd-endpoints\.yaml:12:15 error port-mismatch/);
+    const overridden = run(['check', '.', '--rule', 'port-mismatch=warning'], dir);
+    assert.equal(overridden.status, 0);
+  });
+});

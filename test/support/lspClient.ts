@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type ClientCapabilities,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+
+/** The bundled server, as editors start it. */
+export const SERVER_BIN = path.resolve(__dirname, '../../../server/out/server.js');
+
+/** What VS Code announces for the features the server uses. */
+export const VSCODE_LIKE_CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    configuration: true,
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
+  },
+  window: { workDoneProgress: true },
+  textDocument: { publishDiagnostics: { relatedInformation: true }, codeAction: { isPreferredSupport: true } },
+};
+
+/** Like Neovim 0.7: push diagnostics only, no file watching, no resource operations. */
+export const MINIMAL_CAPABILITIES: ClientCapabilities = {
+  workspace: { configuration: true, workspaceEdit: { documentChanges: false } },
+  textDocument: { publishDiagnostics: {} },
+};
+
+/**
+ * A language client for tests: spawns the real server over stdio, answers the
+ * requests a client must answer, and records what the server publishes.
+ */
+export class TestClient {
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly registrations: string[] = [];
+  /** Whether the server ended its indexing progress. */
+  indexed = false;
+  private readonly waiters: (() => void)[] = [];
+
+  private constructor(
+    readonly connection: ProtocolConnection,
+    private readonly child: ChildProcess,
+    readonly root: string,
+    readonly settings: Record<string, unknown>,
+  ) {}
+
+  /** Starts the server on a workspace folder and waits for `initialized`. */
+  static async start(
+    root: string,
+    capabilities: ClientCapabilities = VSCODE_LIKE_CAPABILITIES,
+    settings: Record<string, unknown> = {},
+    initializationOptions?: unknown,
+  ): Promise<TestClient> {
+    const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    const client = new TestClient(connection, child, root, settings);
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      client.diagnostics.set(params.uri, params.diagnostics);
+      client.wake();
+    });
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map(() => client.settings),
+    );
+    connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
+      client.registrations.push(...params.registrations.map((registration) => registration.method));
+      return null;
+    });
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onNotification('$/progress', (params: { value?: { kind?: string } }) => {
+      if (params.value?.kind === 'end') client.indexed = true;
+      client.wake();
+    });
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.listen();
+    const rootUri = pathToFileURL(root).href;
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
+      capabilities,
+      initializationOptions,
+    });
+    await connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  uri(relativePath: string): string {
+    return pathToFileURL(path.join(this.root, relativePath)).href;
+  }
+
+  /** Diagnostic codes of one file, sorted, as `line:code`. */
+  codes(relativePath: string): string[] {
+    return (this.diagnostics.get(this.uri(relativePath)) ?? [])
+      .map((diagnostic) => `${diagnostic.range.start.line + 1}:${String(diagnostic.code)}`)
+      .sort();
+  }
+
+  /** Resolves once `condition` holds, re-checked after every publication; rejects after `ms`. */
+  async until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; diagnostics: ${this.describe()}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /**
+   * Resolves once the initial indexing is over and every diagnostic it led to has
+   * arrived: the server publishes them right after ending its progress, and a
+   * response comes after every notification sent before it.
+   */
+  async indexingDone(ms = 60_000): Promise<void> {
+    await this.until(() => this.indexed, 'the end of indexing', ms);
+    await this.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: this.uri('none.yaml') },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
+  }
+
+  /** Writes a workspace edit to disk, as an editor that saves it would, and reports the changes. */
+  async applyToDisk(edit: WorkspaceEdit): Promise<void> {
+    const changed: { uri: string; type: number }[] = [];
+    for (const change of edit.documentChanges ?? []) {
+      if ('kind' in change) {
+        if (change.kind !== 'create') throw new Error(`unexpected ${change.kind}`);
+        const file = new URL(change.uri);
+        if (fs.existsSync(file)) throw new Error(`create of an existing file ${change.uri}`);
+        fs.writeFileSync(file, '');
+        changed.push({ uri: change.uri, type: 1 });
+      } else {
+        applyTextEdits(change);
+        if (!changed.some((item) => item.uri === change.textDocument.uri))
+          changed.push({ uri: change.textDocument.uri, type: 2 });
+      }
+    }
+    for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
+      applyTextEdits({ textDocument: { uri, version: null }, edits });
+      changed.push({ uri, type: 2 });
+    }
+    await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: changed });
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.sendRequest('shutdown');
+    await this.connection.sendNotification('exit');
+    await new Promise((resolve) => this.child.once('exit', resolve));
+    this.connection.dispose();
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  private describe(): string {
+    return JSON.stringify(
+      [...this.diagnostics].map(([uri, list]) => [uri, list.map((d) => `${d.range.start.line + 1}:${String(d.code)}`)]),
+    );
+  }
+}
+
+/** Applies the edits of one document to its file on disk. */
+function applyTextEdits(change: Pick<TextDocumentEdit, 'textDocument' | 'edits'>): void {
+  const file = new URL(change.textDocument.uri);
+  let text = fs.readFileSync(file, 'utf8');
+  const offsets = (position: { line: number; character: number }) => {
+    const lines = text.split('\n');
+    return lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  };
+  const edits = change.edits
+    .map((edit) => ({
+      start: offsets(edit.range.start),
+      end: offsets(edit.range.end),
+      text: 'newText' in edit ? edit.newText : '',
+    }))
+    .sort((a, b) => b.start - a.start);
+  for (const edit of edits) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  fs.writeFileSync(file, text);
+}
+
+/** A fresh copy of a folder in the temporary directory, so tests can write to it. */
+export function copyToTemp(source: string): string {
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
+  fs.cpSync(source, target, { recursive: true });
+  return target;
+}

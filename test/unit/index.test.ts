@@ -1,0 +1,169 @@
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { UriPath } from '../../server/src/index/uriPath';
+import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
+import { parseFile } from '../../server/src/model/parse';
+import type { Service } from '../../server/src/model/types';
+
+const service = (name: string, namespace?: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec:\n  ports:\n    - port: 80\n`;
+const endpoints = (name: string, namespace?: string) =>
+  `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}`;
+
+function indexOf(files: Record<string, string>, defaultNamespace = 'default'): WorkspaceIndex {
+  const index = new WorkspaceIndex({ defaultNamespace });
+  for (const [path, text] of Object.entries(files)) index.update(`file:///ws/${path}`, text);
+  return index;
+}
+
+describe('parseFile', () => {
+  test('reads multi-document files, Lists, flow style and quoted keys, with exact ranges', () => {
+    const text = [
+      '# comment',
+      service('a'),
+      '---',
+      '{"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "b"}}',
+      '---',
+      'apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Service, metadata: {name: c}}',
+    ].join('\n');
+    const { objects, brokenDocuments } = parseFile('file:///ws/x.yaml', text);
+    assert.equal(brokenDocuments, 0);
+    assert.deepEqual(
+      objects.map((object) => [object.kind, object.name?.value, object.docIndex, object.itemIndex]),
+      [
+        ['Service', 'a', 0, undefined],
+        ['Endpoints', 'b', 1, undefined],
+        ['Service', 'c', 2, 0],
+      ],
+    );
+    for (const object of objects)
+      assert.equal(text.slice(object.name!.range.start, object.name!.range.end).replace(/"/g, ''), object.name!.value);
+    const port = (objects[0] as Service).ports[0];
+    assert.equal(text.slice(port.port!.range.start, port.port!.range.end), '80');
+  });
+
+  test('skips what is not Kubernetes or does not parse, and keeps the other documents', () => {
+    const text = [
+      'foo: bar',
+      '---',
+      'kind: Service\n  bad: [',
+      '---',
+      service('ok'),
+      '---',
+      '- a list',
+      '---',
+      'apiVersion: 3\nkind: Service',
+    ].join('\n');
+    const { objects, brokenDocuments } = parseFile('file:///ws/x.yaml', text);
+    assert.deepEqual(
+      objects.map((object) => object.name?.value),
+      ['ok'],
+    );
+    assert.equal(brokenDocuments, 1);
+  });
+
+  test('never expands aliases: an alias bomb costs nothing', () => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 30; i++)
+      lines.push(
+        `${String.fromCharCode(97 + (i % 26))}${i}: &x${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*x${i - 1}`)
+          .join(',')}]`,
+      );
+    lines.push('apiVersion: v1', 'kind: Service', 'metadata: {name: bomb}');
+    const started = Date.now();
+    const { objects } = parseFile('file:///ws/bomb.yaml', lines.join('\n'));
+    assert.equal(objects[0].name?.value, 'bomb');
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  test('reads the pod template labels and container ports of workloads', () => {
+    const text =
+      'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: j}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          labels: {app: j}\n        spec:\n          containers:\n            - name: c\n              ports: [{name: http, containerPort: 8080}]\n';
+    const [workload] = parseFile('file:///ws/j.yaml', text).objects;
+    assert.ok(workload.kind === 'CronJob');
+    assert.equal(workload.podLabels.app.value, 'j');
+    assert.equal(workload.containerPorts[0].name?.value, 'http');
+  });
+});
+
+describe('WorkspaceIndex', () => {
+  test('a namespace comes from metadata, else the nearest kustomization listing the file or its folder, else the default', () => {
+    const index = indexOf(
+      {
+        'apps/kustomization.yaml': 'namespace: apps\nresources:\n  - web\n  - db.yaml\n',
+        'apps/web/svc.yaml': service('web'),
+        'apps/web/kustomization.yaml': 'resources: [svc.yaml]\n',
+        'apps/db.yaml': service('db'),
+        'apps/explicit.yaml': service('explicit', 'mine'),
+        'apps/unlisted.yaml': service('unlisted'),
+        'overlays/prod/kustomization.yaml': 'namespace: prod\nresources: [../../base]\n',
+        'base/cache.yaml': service('cache'),
+      },
+      'fallback',
+    );
+    const namespaceOf = (name: string) => index.namespaceOf(index.allServices().find((s) => s.name?.value === name)!);
+    assert.equal(namespaceOf('web'), 'apps');
+    assert.equal(namespaceOf('db'), 'apps');
+    assert.equal(namespaceOf('explicit'), 'mine');
+    assert.equal(namespaceOf('unlisted'), 'fallback');
+    assert.equal(namespaceOf('cache'), 'prod');
+  });
+
+  test('updates replace and removals forget what a file contributed; kustomization edits re-key everything', () => {
+    const index = indexOf({
+      'k/kustomization.yaml': 'namespace: a\nresources: [svc.yaml]\n',
+      'k/svc.yaml': service('s'),
+    });
+    assert.equal(index.servicesWithKey('a/s').length, 1);
+    index.update('file:///ws/k/kustomization.yaml', 'namespace: b\nresources: [svc.yaml]\n');
+    assert.equal(index.servicesWithKey('a/s').length, 0);
+    assert.equal(index.servicesWithKey('b/s').length, 1);
+    index.update('file:///ws/k/svc.yaml', service('t'));
+    assert.deepEqual([index.servicesWithKey('b/s').length, index.servicesWithKey('b/t').length], [0, 1]);
+    index.remove('file:///ws/k/svc.yaml');
+    assert.equal(index.allServices().length, 0);
+    index.configure({ defaultNamespace: 'z' });
+    assert.equal(index.defaultNamespace, 'z');
+  });
+
+  test('a backend belongs to the nearest Service of its key: same file, same folder, deepest shared folder', () => {
+    const index = indexOf({
+      'a/one.yaml': service('s') + '---\n' + endpoints('s'),
+      'a/two.yaml': service('s'),
+      'b/c/svc.yaml': service('s'),
+      'b/eps.yaml': endpoints('s'),
+    });
+    const byFile = (path: string) => index.allServices().find((s) => s.uri === `file:///ws/${path}`)!;
+    const backendFiles = (path: string) => index.backendsOf(byFile(path)).map((b) => b.uri.slice('file:///ws/'.length));
+    assert.deepEqual(backendFiles('a/one.yaml'), ['a/one.yaml']);
+    assert.deepEqual(backendFiles('a/two.yaml'), []);
+    assert.deepEqual(backendFiles('b/c/svc.yaml'), ['b/eps.yaml']);
+    // An Endpoints that shares no folder with any Service is equally near to all of them.
+    index.update('file:///ws/x/y/z/eps.yaml', endpoints('s'));
+    assert.equal(index.servicesOf(index.allEndpoints().find((e) => e.uri.includes('x/y/z'))!).length, 3);
+  });
+
+  test('EndpointSlices are found by their service-name label', () => {
+    const slice =
+      'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: web-1\n  namespace: n\n  labels:\n    kubernetes.io/service-name: web\naddressType: IPv4\n';
+    const index = indexOf({ 's.yaml': service('web', 'n'), 'slice.yaml': slice });
+    assert.deepEqual(
+      index.slicesForServiceKey('n/web').map((s) => s.name?.value),
+      ['web-1'],
+    );
+    assert.equal(index.backendsOf(index.allServices()[0]).length, 1);
+  });
+});
+
+describe('UriPath', () => {
+  test('decodes, resolves and relates paths', () => {
+    assert.equal(UriPath.of('file:///a%20b/c.yaml'), '/a b/c.yaml');
+    assert.equal(UriPath.resolve('/a/b', '../c/./d.yaml'), '/a/c/d.yaml');
+    assert.equal(UriPath.relative('/a/b', '/a/c/d.yaml'), '../c/d.yaml');
+    assert.equal(UriPath.relative('/a', '/a/d.yaml'), 'd.yaml');
+    assert.ok(UriPath.isWithin('/a/b/c.yaml', '/a/b'));
+    assert.ok(!UriPath.isWithin('/a/bc/c.yaml', '/a/b'));
+    assert.equal(UriPath.sibling('file:///a/b.yaml', 'c d.yaml'), 'file:///a/c%20d.yaml');
+  });
+});
