@@ -13,6 +13,14 @@ function run(args: string[], cwd = ROOT, input?: string): { status: number | nul
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Text output without the hint lines, which by default mark every hand-written Endpoints as deprecated. */
+function withoutHints(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.includes(' hint '))
+    .join('\n');
+}
+
 /** A fresh copy of examples/ to write into; returns its folder. */
 function examplesCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-cli-'));
@@ -25,9 +33,10 @@ describe('kube-endpoints check', () => {
     const { status, stdout } = run(['check', 'examples']);
     assert.equal(status, 1);
     const lines = stdout.trim().split('\n');
-    assert.equal(lines.length, 10);
+    assert.equal(lines.length, 15);
+    assert.match(lines[0], /^examples\/auth\/ldap-endpoints\.yaml:3:7 hint endpoints-deprecated v1 Endpoints /);
     assert.match(
-      lines[0],
+      lines[1],
       /^examples\/auth\/ldap-endpoints\.yaml:5:9 warning endpoints-without-service Endpoints "default\/ldap" /,
     );
     assert.ok(
@@ -52,6 +61,7 @@ describe('kube-endpoints check', () => {
         .split('\n')
         .map((line) => line.split(' ').slice(0, 3).join(' ')),
       [
+        'examples/etcd/etcd-endpoints.yaml:2:7 hint endpoints-deprecated',
         'examples/etcd/etcd-endpoints.yaml:12:15 warning port-mismatch',
         'examples/etcd/etcd-service.yaml:10:13 warning port-mismatch',
       ],
@@ -88,8 +98,8 @@ describe('kube-endpoints check', () => {
 
   test('--format json gives positions and codes', () => {
     const findings = JSON.parse(run(['check', 'examples', '--format', 'json']).stdout);
-    assert.equal(findings.length, 10);
-    assert.deepEqual(findings[0], {
+    assert.equal(findings.length, 15);
+    assert.deepEqual(findings[1], {
       file: 'examples/auth/ldap-endpoints.yaml',
       line: 5,
       column: 9,
@@ -97,15 +107,15 @@ describe('kube-endpoints check', () => {
       endColumn: 13,
       severity: 'warning',
       code: 'endpoints-without-service',
-      message: findings[0].message,
+      message: findings[1].message,
     });
   });
 
   test('--format github writes workflow annotations with escaped properties', () => {
     const lines = run(['check', 'examples', '--format', 'github']).stdout.trim().split('\n');
-    assert.equal(lines.length, 10);
+    assert.equal(lines.length, 15);
     assert.match(
-      lines[0],
+      lines[1],
       /^::warning file=examples\/auth\/ldap-endpoints\.yaml,line=5,col=9,endLine=5,endColumn=13,title=kube-endpoints endpoints-without-service::Endpoints/,
     );
     assert.ok(lines.some((line) => line.startsWith('::error file=examples/legacy/legacy-api.yaml,line=9,')));
@@ -123,13 +133,13 @@ describe('kube-endpoints check', () => {
     const log = JSON.parse(run(['check', 'examples', '--format', 'sarif']).stdout);
     assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
     const [sarifRun] = log.runs;
-    assert.equal(sarifRun.results.length, 10);
+    assert.equal(sarifRun.results.length, 15);
     assert.ok(
       sarifRun.tool.driver.rules.every(
         (rule: { helpUri: string; help: { text: string } }) => rule.helpUri && rule.help.text,
       ),
     );
-    assert.deepEqual(sarifRun.results[0].locations[0].physicalLocation.region, {
+    assert.deepEqual(sarifRun.results[1].locations[0].physicalLocation.region, {
       startLine: 5,
       startColumn: 9,
       endLine: 5,
@@ -158,12 +168,25 @@ describe('kube-endpoints check', () => {
 
     const fixed = run(['check', '.', '--fix'], dir);
     assert.equal(fixed.status, 1, 'the spec.endpoints error is left: it needs a person');
-    assert.doesNotMatch(fixed.stdout, /port-mismatch|endpoints-without-service|ldap/);
+    assert.doesNotMatch(withoutHints(fixed.stdout), /port-mismatch|endpoints-without-service|ldap/);
     const endpoints = fs.readFileSync(path.join(dir, 'etcd/etcd-endpoints.yaml'), 'utf8');
     assert.equal(
       endpoints,
       fs.readFileSync(path.join(ROOT, 'examples/etcd/etcd-endpoints.yaml'), 'utf8').replace('clinet', 'client'),
     );
+  });
+
+  test('--kubernetes-version and kubernetesVersion in .kube-endpoints.yaml: Endpoints are deprecated from 1.33', () => {
+    const hints = (stdout: string) => stdout.split('\n').filter((line) => line.includes(' hint endpoints-deprecated '));
+    assert.ok(hints(run(['check', 'examples']).stdout).length > 0, 'the default is a release that deprecates them');
+    assert.deepEqual(hints(run(['check', 'examples', '--kubernetes-version', '1.32']).stdout), []);
+    assert.match(run(['check', 'examples', '--kubernetes-version', 'latest']).stderr, /unknown Kubernetes version/);
+    const dir = examplesCopy();
+    fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), 'kubernetesVersion: "1.32"\n');
+    assert.deepEqual(hints(run(['check', '.'], dir).stdout), []);
+    assert.ok(hints(run(['check', '.', '--kubernetes-version', 'v1.33.1'], dir).stdout).length > 0, 'options win');
+    fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), 'kubernetesVersion: 1.30\n');
+    assert.match(run(['check', '.'], dir).stderr, /kubernetesVersion must be a quoted Kubernetes release/);
   });
 
   test('.kube-endpoints.yaml sets rules, namespace and excludes; options win', () => {
@@ -175,7 +198,7 @@ describe('kube-endpoints check', () => {
     const configured = run(['check', '.'], dir);
     assert.equal(configured.status, 1);
     assert.match(configured.stderr, /unknown rule "no-such-rule"/);
-    assert.doesNotMatch(configured.stdout, /ldap|legacy/);
+    assert.doesNotMatch(withoutHints(configured.stdout), /ldap|legacy/);
     assert.match(configured.stdout, /etcd-endpoints\.yaml:12:15 error port-mismatch/);
     const overridden = run(['check', '.', '--rule', 'port-mismatch=warning'], dir);
     assert.equal(overridden.status, 0);

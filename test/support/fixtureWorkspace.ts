@@ -1,9 +1,11 @@
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
+import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { LineIndex } from '../../server/src/model/lineIndex';
 import { applyFileChanges } from '../../server/src/rules/applyFixes';
-import type { FileChange, Finding } from '../../server/src/rules/types';
+import { FixContext, type FileChange, type Finding } from '../../server/src/rules/types';
 
 /**
  * Annotated fixtures: one YAML text holding several files, each introduced by a
@@ -40,6 +42,24 @@ export function readFixture(file: string): FixtureWorkspace {
     files.set(relativePath, last ? lines.join('\n') : lines.join('\n') + '\n');
   });
   return { header, files };
+}
+
+/**
+ * The settings a fixture asks for in its header, as `# kubernetes-version: 1.32`,
+ * `# prefer-endpoint-slice: false` or `# endpoint-slice-managed-by: team-a` lines;
+ * the defaults otherwise. Fixes may create files.
+ */
+export function contextOf(header: readonly string[]): FixContext {
+  const setting = (name: string) =>
+    header.map((line) => new RegExp(`^# ${name}: (.*)$`).exec(line)?.[1].trim()).find((value) => value !== undefined);
+  const version = setting('kubernetes-version');
+  const prefer = setting('prefer-endpoint-slice');
+  return FixContext.of({
+    canCreateFiles: true,
+    kubernetesVersion: version === undefined ? undefined : KubernetesVersion.parse(version),
+    preferEndpointSlice: prefer === undefined ? undefined : prefer === 'true',
+    endpointSliceManagedBy: setting('endpoint-slice-managed-by'),
+  });
 }
 
 export function uriOf(relativePath: string): string {
@@ -94,6 +114,16 @@ export function applyChanges(files: Map<string, string>, changes: readonly FileC
     result.set(relativePathOf(uri), text);
   }
   return result;
+}
+
+/**
+ * Asserts that `file` holds the workspace annotated with `findings` (expect-test
+ * style), or rewrites it when UPDATE_EXPECT=1.
+ */
+export function assertFixture(file: string, workspace: FixtureWorkspace, findings: readonly Finding[]): void {
+  const actual = renderFixture(workspace, findings);
+  const { ok, expected } = expectFile(file, actual);
+  if (!ok) assert.equal(actual, expected, 'run with UPDATE_EXPECT=1 to accept');
 }
 
 /** Compares `actual` with a file's content, or rewrites the file when UPDATE_EXPECT=1. */

@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
 import { type ExcludeGlobs, ExcludeFilter, findYamlFiles, readText } from '../node/workspaceFiles';
 import { findProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../node/projectConfig';
 import { checkAll, rules, type SeverityOverrides } from '../rules';
 import { applySafeFixes } from '../rules/applyFixes';
-import type { Finding, Severity } from '../rules/types';
+import { FixContext, type Finding, type Severity } from '../rules/types';
 import { type Format, FORMATS, type PlacedFinding, report } from './reporters';
 
 const USAGE = `Usage: kube-endpoints check [options] [paths...]
@@ -27,6 +28,8 @@ Options:
   --dry-run                 with --fix: print the changes as a unified diff instead
   --config <file>           read this ${PROJECT_CONFIG_FILE} instead of the nearest one
   --default-namespace <ns>  namespace of objects that set none (default: default)
+  --kubernetes-version <v>  the Kubernetes release the manifests target (default: ${KubernetesVersion.format(KubernetesVersion.LATEST)});
+                            from 1.33 hand-written Endpoints get a deprecation hint
   --exclude <glob>          leave out matching files, relative to each path (repeatable)
   --rule <code>=<severity>  override a rule's severity: off, hint, information,
                             warning or error (repeatable)
@@ -53,6 +56,7 @@ type Options = {
   dryRun: boolean;
   configPath?: string;
   defaultNamespace?: string;
+  kubernetesVersion?: KubernetesVersion;
   exclude: string[];
   severities: Record<string, Severity | 'off'>;
 };
@@ -84,6 +88,10 @@ async function check(options: Options): Promise<number> {
   const project = await loadProjectConfig(options.configPath);
   const severities: SeverityOverrides = { ...project.rules, ...options.severities };
   const index = new WorkspaceIndex({ defaultNamespace: options.defaultNamespace ?? project.defaultNamespace });
+  const kubernetesVersion =
+    options.kubernetesVersion ??
+    (project.kubernetesVersion !== undefined ? KubernetesVersion.parse(project.kubernetesVersion) : undefined) ??
+    KubernetesVersion.LATEST;
   const stdinUri = pathToFileURL(path.resolve(STDIN_NAME)).href;
   for (const root of options.paths) {
     if (root === '-') {
@@ -100,7 +108,7 @@ async function check(options: Options): Promise<number> {
   }
   if (options.fix) {
     const originals = new Map([...index.uris()].map((uri) => [uri, index.file(uri)!.text]));
-    const changed = applySafeFixes(index, severities);
+    const changed = applySafeFixes(index, severities, FixContext.of({ kubernetesVersion }));
     if (changed.has(stdinUri)) throw new UsageError('--fix cannot write back to standard input; use --dry-run');
     for (const [uri, text] of [...changed].sort(([a], [b]) => a.localeCompare(b))) {
       const file = displayPath(uri);
@@ -110,7 +118,7 @@ async function check(options: Options): Promise<number> {
     }
     if (options.dryRun) return changed.size > 0 ? 1 : 0;
   }
-  const { findings, failures } = checkAll(index, severities);
+  const { findings, failures } = checkAll(index, severities, { kubernetesVersion });
   for (const failure of failures)
     process.stderr.write(`kube-endpoints: rule ${failure.code} failed: ${String(failure.error)}\n`);
   process.stdout.write(
@@ -203,6 +211,13 @@ function parseOptions(args: string[]): Options {
       case '--exclude':
         options.exclude.push(value());
         break;
+      case '--kubernetes-version': {
+        const text = value();
+        options.kubernetesVersion = KubernetesVersion.parse(text);
+        if (!options.kubernetesVersion)
+          throw new UsageError(`unknown Kubernetes version "${text}" (expected a release such as 1.34)`);
+        break;
+      }
       case '--rule': {
         const [code, severity] = value().split('=');
         if (!rules.some((rule) => rule.code === code)) throw new UsageError(`unknown rule "${code}"`);

@@ -43,7 +43,9 @@ export class DiagnosticsPublisher {
   refresh(): void {
     clearTimeout(this.timer);
     const { connection, index, settings } = this.state;
-    const { findings, failures } = settings.enable ? checkAll(index, settings.rules) : { findings: [], failures: [] };
+    const { findings, failures } = settings.enable
+      ? checkAll(index, settings.rules, { kubernetesVersion: settings.kubernetesVersion })
+      : { findings: [], failures: [] };
     for (const failure of failures) {
       if (this.reportedFailures.has(failure.code)) continue;
       this.reportedFailures.add(failure.code);

@@ -2,9 +2,11 @@ import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
 import type { ExcludeGlobs } from '../node/workspaceFiles';
 import type { SeverityOverrides } from '../rules';
+import { FixContext } from '../rules/types';
 
 /** The `kubeEndpoints.*` settings the server reads. */
 export type Settings = {
@@ -15,9 +17,22 @@ export type Settings = {
   rules: SeverityOverrides;
   /** The `exclude` globs of `.kube-endpoints.yaml`, relative to its folder. */
   projectExclude?: ExcludeGlobs;
+  /** `kubeEndpoints.kubernetesVersion`, parsed. */
+  kubernetesVersion: KubernetesVersion;
+  /** `kubeEndpoints.preferEndpointSlice`; null: decided by the Kubernetes version. */
+  preferEndpointSlice: boolean | null;
+  endpointSliceManagedBy: string;
 };
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, defaultNamespace: 'default', exclude: [], rules: {} };
+export const DEFAULT_SETTINGS: Settings = {
+  enable: true,
+  defaultNamespace: 'default',
+  exclude: [],
+  rules: {},
+  kubernetesVersion: KubernetesVersion.LATEST,
+  preferEndpointSlice: null,
+  endpointSliceManagedBy: FixContext.DEFAULT_MANAGED_BY,
+};
 
 /** What every feature shares: the connection, the open documents and the index. */
 export class ServerState {
@@ -41,6 +56,17 @@ export class ServerState {
     const lines = new LineIndex(text);
     this.lineIndexes.set(uri, { text, lines });
     return lines;
+  }
+
+  /** What fixes and assists may do, from the client's capabilities and the settings. */
+  fixContext(): FixContext {
+    const workspaceEdit = this.capabilities.workspace?.workspaceEdit;
+    return FixContext.of({
+      canCreateFiles: !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create'),
+      kubernetesVersion: this.settings.kubernetesVersion,
+      preferEndpointSlice: this.settings.preferEndpointSlice,
+      endpointSliceManagedBy: this.settings.endpointSliceManagedBy,
+    });
   }
 
   forget(uri: string): void {

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import { KubernetesVersion } from '../model/kubernetesVersion';
+import { CONTROLLER_MANAGED_BY } from '../model/types';
 import { type SeverityOverrides, rules } from '../rules';
 import { findProjectConfig, PROJECT_CONFIG_FILE } from '../node/projectConfig';
 import { ExcludeFilter, findYamlFiles, isYamlFileName, readText } from '../node/workspaceFiles';
@@ -152,6 +154,9 @@ export class WorkspaceSync {
     return {
       ...editor,
       defaultNamespace: config.defaultNamespace ?? editor.defaultNamespace,
+      kubernetesVersion:
+        (config.kubernetesVersion !== undefined && KubernetesVersion.parse(config.kubernetesVersion)) ||
+        editor.kubernetesVersion,
       rules: { ...editor.rules, ...config.rules },
       projectExclude: { root: path.dirname(project.path), globs: config.exclude ?? [] },
     };
@@ -171,7 +176,29 @@ export function readSettings(raw: unknown): Settings {
       ? values.exclude.filter((glob): glob is string => typeof glob === 'string')
       : DEFAULT_SETTINGS.exclude,
     rules: readSeverities(values.rules),
+    kubernetesVersion:
+      (typeof values.kubernetesVersion === 'string' && KubernetesVersion.parse(values.kubernetesVersion)) ||
+      DEFAULT_SETTINGS.kubernetesVersion,
+    preferEndpointSlice:
+      typeof values.preferEndpointSlice === 'boolean'
+        ? values.preferEndpointSlice
+        : DEFAULT_SETTINGS.preferEndpointSlice,
+    endpointSliceManagedBy: isManagedByValue(values.endpointSliceManagedBy)
+      ? values.endpointSliceManagedBy
+      : DEFAULT_SETTINGS.endpointSliceManagedBy,
   };
+}
+
+/**
+ * A label value (63 characters at most, alphanumeric at both ends) that is not a
+ * controller's: a slice labelled as the controller's would be taken over by it.
+ */
+function isManagedByValue(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(value) &&
+    !CONTROLLER_MANAGED_BY.includes(value)
+  );
 }
 
 const SEVERITY_VALUES = new Set(['off', 'hint', 'information', 'warning', 'error']);

@@ -12,6 +12,7 @@ import type {
   Located,
   LocatedList,
   ObjectBase,
+  ScalarFields,
   Service,
   ServicePort,
   SliceEndpoint,
@@ -127,6 +128,7 @@ class DocumentReader {
       docIndex: this.docIndex,
       itemIndex,
       apiVersion,
+      kindRange: this.string(map, 'kind')?.range,
       range: rangeOf(map),
       documentRange: this.documentRange,
       name: metadata && this.string(metadata, 'name'),
@@ -192,6 +194,7 @@ class DocumentReader {
       ip: this.string(map, 'ip'),
       hostname: this.string(map, 'hostname'),
       nodeName: this.string(map, 'nodeName'),
+      targetRef: this.scalarFields(this.map(map, 'targetRef')),
       ready,
       indexInList,
     };
@@ -391,6 +394,19 @@ class DocumentReader {
       }
     }
     return result;
+  }
+
+  private scalarFields(map: YAMLMap | undefined): ScalarFields | undefined {
+    if (!map) return undefined;
+    const fields: ScalarFields['fields'] = [];
+    for (const item of map.items) {
+      const key = this.resolve(item.key as Node | null);
+      const value = this.resolve(item.value as Node | null);
+      if (isScalar(key) && isScalar(value) && value.value !== null) {
+        fields.push({ key: String(key.value), value: { value: value.value, range: rangeOf(item.value as Node) } });
+      }
+    }
+    return { range: rangeOf(map), fields };
   }
 
   /** Follows an alias to its anchor, once; anything else is returned as it is. */

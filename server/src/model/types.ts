@@ -33,6 +33,8 @@ export type ObjectBase = {
   /** For items of a `kind: List`, their index in `items`. */
   itemIndex?: number;
   apiVersion: string;
+  /** The `kind` value as written, where a finding about the kind itself is anchored. */
+  kindRange?: SourceRange;
   /** The object's mapping, from its first key to its last value. */
   range: SourceRange;
   /** The document that holds the object (the whole List for list items). */
@@ -102,10 +104,15 @@ export type EndpointAddress = {
   ip?: Located<string>;
   hostname?: Located<string>;
   nodeName?: Located<string>;
+  /** `targetRef`: the object behind the address, copied field by field when converting. */
+  targetRef?: ScalarFields;
   ready: boolean;
   /** Its index in `addresses` or `notReadyAddresses`, whichever holds it. */
   indexInList: number;
 };
+
+/** The scalar entries of a flat mapping, in source order, with their ranges. */
+export type ScalarFields = { range: SourceRange; fields: { key: string; value: Located<unknown> }[] };
 
 export type EndpointSubset = {
   range: SourceRange;
@@ -180,6 +187,18 @@ export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 
 /** The annotation of leader-election records, whose Endpoints are never mirrored either. */
 export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
+
+/** The label that says which controller, or which person, owns an EndpointSlice. */
+export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+
+/**
+ * `managed-by` values of the control plane's controllers: a slice carrying one is
+ * rewritten or deleted by that controller, so hand-written slices must not use them.
+ */
+export const CONTROLLER_MANAGED_BY: readonly string[] = [
+  'endpointslice-controller.k8s.io',
+  'endpointslicemirroring-controller.k8s.io',
+];
 
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Pod',

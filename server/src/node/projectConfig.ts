@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import { rules, type SeverityOverrides } from '../rules';
 
 /** The file, at the root of a repository, that the command line and the editor both read. */
@@ -33,9 +34,13 @@ export function parseProjectConfig(text: string): { config: ProjectConfig; probl
   for (const [key, value] of Object.entries(values)) {
     switch (key) {
       case 'defaultNamespace':
-      case 'kubernetesVersion':
         if (typeof value === 'string' && value !== '') config[key] = value;
         else problems.push(`${key} must be a non-empty string`);
+        break;
+      case 'kubernetesVersion':
+        // Quoted: as a YAML number, 1.30 would read as 1.3.
+        if (typeof value === 'string' && KubernetesVersion.parse(value)) config[key] = value;
+        else problems.push(`${key} must be a quoted Kubernetes release such as "1.34"`);
         break;
       case 'exclude':
         if (Array.isArray(value) && value.every((glob) => typeof glob === 'string')) config.exclude = value;

@@ -1,6 +1,6 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { checkAll, fixesFor, type SeverityOverrides } from './index';
-import type { FileChange } from './types';
+import { FixContext, type FileChange } from './types';
 
 /** How many fixes one run may apply before it stops, should fixes ever undo each other. */
 const MAX_ROUNDS = 1000;
@@ -11,11 +11,15 @@ const MAX_ROUNDS = 1000;
  * resolves several findings count once. Returns the new text of every changed file;
  * the index holds the fixed workspace afterwards.
  */
-export function applySafeFixes(index: WorkspaceIndex, severities: SeverityOverrides = {}): Map<string, string> {
+export function applySafeFixes(
+  index: WorkspaceIndex,
+  severities: SeverityOverrides = {},
+  context: FixContext = FixContext.of(),
+): Map<string, string> {
   const changed = new Map<string, string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const fix = checkAll(index, severities)
-      .findings.flatMap((finding) => fixesFor(finding, index, { canCreateFiles: false }))
+    const fix = checkAll(index, severities, context)
+      .findings.flatMap((finding) => fixesFor(finding, index, context))
       .find((candidate) => candidate.safe);
     if (!fix) break;
     for (const [uri, text] of applyFileChanges((uri) => index.file(uri)?.text, fix.changes)) {

@@ -1,9 +1,15 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { isDns1123Subdomain, validateEndpointIp } from '../model/k8sValidation';
-import { parseIpSloppy } from '../model/ip';
+import { familyOf, parseIpSloppy } from '../model/ip';
+import {
+  FieldError,
+  isDns1123Subdomain,
+  isValidIpv4Address,
+  isValidIpv6Address,
+  validateEndpointIp,
+} from '../model/k8sValidation';
 import { ServiceSemantics } from '../model/semantics';
 import type { EndpointAddress, Endpoints, Service } from '../model/types';
-import { endpointsAddresses } from './fieldPaths';
+import { endpointsAddresses, sliceAddresses } from './fieldPaths';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
 import { deleteDocument, deleteEntry, eolOf, mergeEdits, replaceScalar, scalarText, type TextEdit } from './yamlText';
@@ -14,16 +20,20 @@ import { deleteDocument, deleteEntry, eolOf, mergeEdits, replaceScalar, scalarTe
  * The API server rejects an Endpoints whose address `ip` is not an IP, or is an
  * unspecified, loopback, link-local or link-local multicast one, in `addresses` and
  * `notReadyAddresses` alike (kubernetes/kubernetes pkg/apis/core/validation,
- * validateEndpointAddress → ValidateEndpointIP). Messages use the upstream wording.
+ * validateEndpointAddress → ValidateEndpointIP). It rejects an address of an IPv4 or IPv6
+ * EndpointSlice that is not an IP of the slice's `addressType`, or is one of those ranges
+ * (pkg/apis/discovery/validation, validateEndpoints → IsValidIPv4Address,
+ * IsValidIPv6Address, ValidateEndpointIP); FQDN slices are endpointslice-address-type's.
+ * Messages use the upstream wording.
  *
- * A host name written as the `ip` gets its own advice: Endpoints hold IPs only, and an
- * ExternalName Service is how a Service points at a DNS name. Fix: turn the Service and
- * its Endpoints into that one ExternalName Service.
+ * A host name written as an Endpoints `ip` gets its own advice: Endpoints hold IPs only,
+ * and an ExternalName Service is how a Service points at a DNS name. Fix: turn the
+ * Service and its Endpoints into that one ExternalName Service.
  */
 export const endpointIpInvalid: Rule = {
   code: 'endpoint-ip-invalid',
   defaultSeverity: 'error',
-  description: 'An Endpoints address is not an IP the API server accepts.',
+  description: 'An Endpoints or EndpointSlice address is not an IP the API server accepts.',
 
   check(index) {
     const findings: FindingType[] = [];
@@ -50,6 +60,15 @@ export const endpointIpInvalid: Rule = {
         }
       }
     }
+    for (const slice of index.allEndpointSlices()) {
+      const family = slice.addressType?.value;
+      if (family !== 'IPv4' && family !== 'IPv6') continue;
+      for (const { value, path } of sliceAddresses(slice)) {
+        for (const message of sliceAddressProblems(path, value.value, family)) {
+          findings.push(Finding.of(this, slice.uri, value.range, message));
+        }
+      }
+    }
     return findings;
   },
 
@@ -67,6 +86,23 @@ export const endpointIpInvalid: Rule = {
     return fix ? [fix] : [];
   },
 };
+
+/**
+ * validateEndpoints for an address of an IPv4 or IPv6 slice: of the slice's family
+ * (by Go's `To4`, so `::ffff:a.b.c.d` counts as IPv4), then not special. Upstream checks
+ * the ranges only of addresses of the right family.
+ */
+function sliceAddressProblems(path: string, value: string, family: 'IPv4' | 'IPv6'): string[] {
+  const ofFamily = family === 'IPv4' ? isValidIpv4Address(value) : isValidIpv6Address(value);
+  const ip = parseIpSloppy(value);
+  if (ofFamily.length > 0) {
+    const advice = ip
+      ? `. An EndpointSlice holds one address family: put this ${familyOf(ip)} address in a slice of addressType ${familyOf(ip)}.`
+      : '';
+    return ofFamily.map((problem) => FieldError.invalid(path, value, problem) + advice);
+  }
+  return validateEndpointIp(value).map((problem) => FieldError.invalid(path, value, problem));
+}
 
 /**
  * The host name an `ip` value holds (lowercased), or undefined when it is no DNS name or

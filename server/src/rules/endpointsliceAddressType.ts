@@ -1,11 +1,4 @@
-import { parseIpSloppy, familyOf } from '../model/ip';
-import {
-  FieldError,
-  isFullyQualifiedDomainName,
-  isValidIpv4Address,
-  isValidIpv6Address,
-  validateEndpointIp,
-} from '../model/k8sValidation';
+import { FieldError, isFullyQualifiedDomainName } from '../model/k8sValidation';
 import { sliceAddresses } from './fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
@@ -18,16 +11,14 @@ const ADDRESS_TYPES: readonly string[] = ['FQDN', 'IPv4', 'IPv6'];
  *
  * validateAddressType and validateEndpoints (kubernetes/kubernetes
  * pkg/apis/discovery/validation): `addressType` is required and one of IPv4, IPv6 or
- * FQDN, and every address must be of that type: an IPv4 or IPv6 address
- * (IsValidIPv4Address, IsValidIPv6Address) that is no unspecified, loopback, link-local
- * or link-local multicast one (ValidateEndpointIP), or a fully qualified domain name
- * (IsFullyQualifiedDomainName). Addresses of an unknown type are not checked, as upstream,
- * and the special ranges only for addresses of the right family.
+ * FQDN, and every address of an FQDN slice is a fully qualified domain name
+ * (IsFullyQualifiedDomainName). Addresses of IPv4 and IPv6 slices are checked by
+ * endpoint-ip-invalid, with those of Endpoints; of an unknown type, not at all, as upstream.
  */
 export const endpointsliceAddressType: Rule = {
   code: 'endpointslice-address-type',
   defaultSeverity: 'error',
-  description: 'An EndpointSlice has no valid addressType, or an address that is not of its type.',
+  description: 'An EndpointSlice has no valid addressType, or an FQDN slice an address that is no domain name.',
 
   check(index) {
     const findings: FindingType[] = [];
@@ -55,23 +46,10 @@ export const endpointsliceAddressType: Rule = {
         report(type.range, FieldError.notSupported('addressType', type.value, ADDRESS_TYPES) + advice);
         continue;
       }
+      if (type.value !== 'FQDN') continue;
+      // The addresses of IPv4 and IPv6 slices are endpoint-ip-invalid's.
       for (const { value, path } of sliceAddresses(slice)) {
-        if (type.value === 'FQDN') {
-          for (const message of isFullyQualifiedDomainName(path, value.value)) report(value.range, message);
-          continue;
-        }
-        const ofType = type.value === 'IPv4' ? isValidIpv4Address(value.value) : isValidIpv6Address(value.value);
-        const ip = parseIpSloppy(value.value);
-        for (const problem of ofType) {
-          const advice = ip
-            ? `. An EndpointSlice holds one address family: put this ${familyOf(ip)} address in a slice of addressType ${familyOf(ip)}.`
-            : '';
-          report(value.range, FieldError.invalid(path, value.value, problem) + advice);
-        }
-        // Upstream checks the special ranges only of addresses of the slice's type.
-        if (ofType.length > 0) continue;
-        for (const problem of validateEndpointIp(value.value))
-          report(value.range, FieldError.invalid(path, value.value, problem));
+        for (const message of isFullyQualifiedDomainName(path, value.value)) report(value.range, message);
       }
     }
     return findings;

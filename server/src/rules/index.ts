@@ -1,4 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import { backendsInSeveralFiles } from './backendsInSeveralFiles';
 import { endpointFamilyMismatch } from './endpointFamilyMismatch';
 import { endpointIpIsClusterIp } from './endpointIpIsClusterIp';
@@ -14,6 +15,7 @@ import { endpointslicePortInvalid } from './endpointslicePortInvalid';
 import { endpointsPortInvalid } from './endpointsPortInvalid';
 import { endpointsSubsetInvalid } from './endpointsSubsetInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
+import { endpointsDeprecated } from './endpointsDeprecated';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { ipNonStandard } from './ipNonStandard';
@@ -27,7 +29,7 @@ import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { ignoreFix, isSuppressed } from './suppressions';
-import type { Finding, Fix, FixContext, Rule, Severity } from './types';
+import type { CheckContext, Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
 export const rules: readonly Rule[] = [
@@ -59,6 +61,7 @@ export const rules: readonly Rule[] = [
   serviceExternalIpInvalid,
   ipNonStandard,
   ipv6NonCanonical,
+  endpointsDeprecated,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
@@ -75,6 +78,7 @@ export type RuleFailure = { code: string; error: unknown };
 export function checkAll(
   index: WorkspaceIndex,
   severities: SeverityOverrides = {},
+  context: CheckContext = { kubernetesVersion: KubernetesVersion.LATEST },
 ): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
@@ -82,7 +86,7 @@ export function checkAll(
     const severity = severities[rule.code] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     try {
-      for (const finding of rule.check(index)) {
+      for (const finding of rule.check(index, context)) {
         if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
       }
     } catch (error) {

@@ -66,22 +66,29 @@ export function columnOf(text: string, offset: number): number {
   return offset - (text.lastIndexOf('\n', offset - 1) + 1);
 }
 
-/** The style of the file around `object`: indentation from its metadata, sequences from `sequenceItem`. */
-export function styleOf(text: string, object: ObjectBase, sequenceItem?: SourceRange): YamlStyle {
+/**
+ * The style of the file around `object`: indentation from its metadata, sequences from
+ * `sequenceItem`, the mapping of an item of a sequence `depth` levels below the object.
+ */
+export function styleOf(text: string, object: ObjectBase, sequenceItem?: SourceRange, depth = 2): YamlStyle {
   const objectColumn = columnOf(text, object.range.start);
   const metadataColumn = object.metadataRange ? columnOf(text, object.metadataRange.start) : objectColumn + 2;
   const width = metadataColumn - objectColumn;
   const indent = ' '.repeat(width >= 2 && width <= 8 ? width : 2);
-  // A first-level sequence item's mapping starts at 2 indents + "- " when indented, 1 indent + "- " when flush.
+  // An item's mapping starts at `depth` indents + "- " when indented, one indent less when flush.
   const indentSequences = sequenceItem
-    ? columnOf(text, sequenceItem.start) - objectColumn >= 2 * indent.length + 2
+    ? columnOf(text, sequenceItem.start) - objectColumn >= depth * indent.length + 2
     : true;
   return { eol: eolOf(text), indent, indentSequences };
 }
 
-/** The source text of a scalar, quotes included, so a copy is written exactly as the original. */
-export function sourceOf(text: string, located: Located<unknown>): string {
-  return text.slice(located.range.start, located.range.end);
+/**
+ * The source text of a scalar, quotes included, so a copy is written exactly as the
+ * original; a scalar written over several lines is copied as a one-line quoted string.
+ */
+export function sourceOf(text: string, located: Pick<Located<unknown>, 'range'> & { value?: unknown }): string {
+  const source = text.slice(located.range.start, located.range.end);
+  return source.includes('\n') && located.value !== undefined ? JSON.stringify(String(located.value)) : source;
 }
 
 /** A string as a YAML scalar: plain when that reads back as the same string, quoted otherwise. */
@@ -160,6 +167,27 @@ export function afterDocument(text: string, object: ObjectBase): { offset: numbe
   }
   const endsWithNewline = text.length === 0 || text.endsWith('\n');
   return { offset: text.length, lead: endsWithNewline ? '' : eolOf(text) };
+}
+
+/** A whole YAML document ready to insert: its text, and the same as an LSP snippet with tab stops. */
+export type RenderedDocument = { text: string; snippet: string };
+
+/**
+ * Inserts documents after the one holding `object` (see `afterDocument`), each
+ * introduced by a `---` line, as one edit; the rest of the file is untouched.
+ */
+export function insertDocumentsAfter(
+  text: string,
+  object: ObjectBase,
+  documents: readonly RenderedDocument[],
+): { range: SourceRange; newText: string; snippet: string } {
+  const { offset, lead } = afterDocument(text, object);
+  const separator = `---${eolOf(text)}`;
+  return {
+    range: { start: offset, end: offset },
+    newText: lead + documents.map((document) => separator + document.text).join(''),
+    snippet: escapeSnippet(lead) + documents.map((document) => escapeSnippet(separator) + document.snippet).join(''),
+  };
 }
 
 /** Escapes text for an LSP snippet, where `$`, `}` and `\` are special. */
