@@ -39,8 +39,11 @@ for (const name of fs.readdirSync(FIXES).sort()) {
     const after = { header: [], files };
     const remaining = checkAll(indexOf(files), {}, context).findings;
     if (name.startsWith('convert-')) {
+      // Hints are about layout (backends-in-several-files), which the fixtures choose on purpose.
       assert.deepEqual(
-        remaining.map((finding) => `${finding.code}: ${finding.message}`),
+        remaining
+          .filter((finding) => finding.severity !== 'hint')
+          .map((finding) => `${finding.code}: ${finding.message}`),
         [],
         'converted slices pass every check',
       );

@@ -120,8 +120,9 @@ export class WorkspaceIndex {
     return this.endpoints.values();
   }
 
+  /** Every EndpointSlice, with or without the label that files it under a Service. */
   allEndpointSlices(): EndpointSlice[] {
-    return this.slicesByService.values();
+    return [...this.objects()].filter((object): object is EndpointSlice => object.kind === 'EndpointSlice');
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {

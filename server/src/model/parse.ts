@@ -10,6 +10,7 @@ import type {
   KubeObject,
   Kustomization,
   Located,
+  LocatedList,
   ObjectBase,
   ScalarFields,
   Service,
@@ -153,7 +154,11 @@ class DocumentReader {
       type: spec && this.string(spec, 'type'),
       externalName: spec && this.string(spec, 'externalName'),
       clusterIP: spec && this.string(spec, 'clusterIP'),
-      ipFamilies: spec ? this.strings(spec, 'ipFamilies') : [],
+      clusterIPs: spec && this.stringList(spec, 'clusterIPs'),
+      ipFamilies: spec && this.stringList(spec, 'ipFamilies'),
+      ipFamilyPolicy: spec && this.string(spec, 'ipFamilyPolicy'),
+      externalIPs: spec && this.stringList(spec, 'externalIPs'),
+      specRange: spec && rangeOf(spec),
       ports: this.maps(spec, 'ports').map((port): ServicePort => ({
         range: rangeOf(port),
         name: this.string(port, 'name'),
@@ -161,6 +166,8 @@ class DocumentReader {
         targetPort: this.integer(port, 'targetPort') ?? this.string(port, 'targetPort'),
         protocol: this.string(port, 'protocol'),
         nodePort: this.integer(port, 'nodePort'),
+        appProtocol: this.string(port, 'appProtocol'),
+        keys: this.keys(port),
       })),
       specEndpointsKey: endpointsPair && isScalar(endpointsPair.key) ? rangeOf(endpointsPair.key) : undefined,
     };
@@ -173,15 +180,15 @@ class DocumentReader {
       subsets: this.maps(map, 'subsets').map((subset): EndpointSubset => ({
         range: rangeOf(subset),
         addresses: [
-          ...this.maps(subset, 'addresses').map((address) => this.address(address, true)),
-          ...this.maps(subset, 'notReadyAddresses').map((address) => this.address(address, false)),
+          ...this.maps(subset, 'addresses').map((address, i) => this.address(address, true, i)),
+          ...this.maps(subset, 'notReadyAddresses').map((address, i) => this.address(address, false, i)),
         ],
         ports: this.maps(subset, 'ports').map((port) => this.endpointPort(port)),
       })),
     };
   }
 
-  private address(map: YAMLMap, ready: boolean): EndpointAddress {
+  private address(map: YAMLMap, ready: boolean, indexInList: number): EndpointAddress {
     return {
       range: rangeOf(map),
       ip: this.string(map, 'ip'),
@@ -189,6 +196,7 @@ class DocumentReader {
       nodeName: this.string(map, 'nodeName'),
       targetRef: this.scalarFields(this.map(map, 'targetRef')),
       ready,
+      indexInList,
     };
   }
 
@@ -199,10 +207,13 @@ class DocumentReader {
       port: this.integer(map, 'port'),
       protocol: this.string(map, 'protocol'),
       appProtocol: this.string(map, 'appProtocol'),
+      keys: this.keys(map),
     };
   }
 
   private endpointSlice(map: YAMLMap, base: ObjectBase): EndpointSlice {
+    // v1 renamed v1beta1's `topology` to `deprecatedTopology`.
+    const topologyField = base.apiVersion.endsWith('/v1beta1') ? 'topology' : 'deprecatedTopology';
     return {
       ...base,
       kind: 'EndpointSlice',
@@ -210,12 +221,23 @@ class DocumentReader {
       serviceName: base.labels[SERVICE_NAME_LABEL],
       endpoints: this.maps(map, 'endpoints').map((endpoint): SliceEndpoint => {
         const conditions = this.map(endpoint, 'conditions');
+        const hints = this.map(endpoint, 'hints');
+        const topologyPair = this.pair(endpoint, topologyField);
+        const topology = this.map(endpoint, topologyField);
         return {
           range: rangeOf(endpoint),
           addresses: this.strings(endpoint, 'addresses'),
           ready: conditions && this.boolean(conditions, 'ready'),
           hostname: this.string(endpoint, 'hostname'),
           nodeName: this.string(endpoint, 'nodeName'),
+          zone: this.string(endpoint, 'zone'),
+          hints: hints && {
+            forZones: this.namesList(hints, 'forZones'),
+          },
+          topology:
+            topology && topologyPair && isScalar(topologyPair.key)
+              ? { field: topologyField, keyRange: rangeOf(topologyPair.key), labels: this.stringMap(topology) }
+              : undefined,
         };
       }),
       ports: this.maps(map, 'ports').map((port) => this.endpointPort(port)),
@@ -322,6 +344,38 @@ class DocumentReader {
       return isScalar(node) && typeof node.value === 'string'
         ? [{ value: node.value, range: rangeOf(item as Node) }]
         : [];
+    });
+  }
+
+  /** A sequence of strings with its ranges; undefined when the key is absent or not a sequence. */
+  private stringList(map: YAMLMap, key: string): LocatedList<string> | undefined {
+    const pair = this.pair(map, key);
+    const value = this.get(map, key);
+    if (!pair || !isSeq(value)) return undefined;
+    return {
+      items: this.strings(map, key),
+      range: rangeOf(pair.value as Node),
+      keyRange: isScalar(pair.key) ? rangeOf(pair.key) : undefined,
+    };
+  }
+
+  /** The `name` of each mapping in a sequence (`forZones: [{name: a}]`), as a list; entries without one are left out. */
+  private namesList(map: YAMLMap, key: string): LocatedList<string> | undefined {
+    const pair = this.pair(map, key);
+    const value = this.get(map, key);
+    if (!pair || !isSeq(value)) return undefined;
+    return {
+      items: this.maps(map, key).flatMap((item) => this.string(item, 'name') ?? []),
+      range: rangeOf(pair.value as Node),
+      keyRange: isScalar(pair.key) ? rangeOf(pair.key) : undefined,
+    };
+  }
+
+  /** The keys written in a mapping, as strings. */
+  private keys(map: YAMLMap): string[] {
+    return map.items.flatMap((item) => {
+      const key = this.resolve(item.key as Node | null);
+      return isScalar(key) ? [String(key.value)] : [];
     });
   }
 

@@ -10,6 +10,15 @@ export type Located<T> = {
   keyRange?: SourceRange;
 };
 
+/** A sequence of string scalars together with where it is written. */
+export type LocatedList<T> = {
+  items: Located<T>[];
+  /** The sequence node itself. */
+  range: SourceRange;
+  /** The key of the mapping entry that holds it. */
+  keyRange?: SourceRange;
+};
+
 /** The kinds the analysis models; every other kind is skipped. */
 export type ModelledKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | WorkloadKind;
 
@@ -49,6 +58,12 @@ export type ServicePort = {
   targetPort?: Located<number | string>;
   protocol?: Located<string>;
   nodePort?: Located<number>;
+  appProtocol?: Located<string>;
+  /**
+   * Every key written in the port's mapping, whatever its value. Tells a missing field
+   * (which the API server reads as zero) from one of the wrong type (which it cannot decode).
+   */
+  keys: string[];
 };
 
 export type Service = ObjectBase & {
@@ -61,8 +76,12 @@ export type Service = ObjectBase & {
   type?: Located<string>;
   externalName?: Located<string>;
   clusterIP?: Located<string>;
-  /** `spec.ipFamilies`, primary family first. */
-  ipFamilies: Located<string>[];
+  clusterIPs?: LocatedList<string>;
+  ipFamilies?: LocatedList<string>;
+  ipFamilyPolicy?: Located<string>;
+  externalIPs?: LocatedList<string>;
+  /** The `spec` mapping, where a fix inserts a missing field. */
+  specRange?: SourceRange;
   ports: ServicePort[];
   /** The key of a `spec.endpoints` field, which Services do not have. */
   specEndpointsKey?: SourceRange;
@@ -75,6 +94,8 @@ export type EndpointPort = {
   port?: Located<number>;
   protocol?: Located<string>;
   appProtocol?: Located<string>;
+  /** Every key written in the port's mapping, whatever its value (see ServicePort.keys). */
+  keys: string[];
 };
 
 /** One entry of `subsets[].addresses` or `subsets[].notReadyAddresses`. */
@@ -86,6 +107,8 @@ export type EndpointAddress = {
   /** `targetRef`: the object behind the address, copied field by field when converting. */
   targetRef?: ScalarFields;
   ready: boolean;
+  /** Its index in `addresses` or `notReadyAddresses`, whichever holds it. */
+  indexInList: number;
 };
 
 /** The scalar entries of a flat mapping, in source order, with their ranges. */
@@ -109,6 +132,11 @@ export type SliceEndpoint = {
   ready?: Located<boolean>;
   hostname?: Located<string>;
   nodeName?: Located<string>;
+  zone?: Located<string>;
+  /** `hints.forZones[].name`, with the list's key. */
+  hints?: { forZones?: LocatedList<string> };
+  /** `deprecatedTopology` (v1) or `topology` (v1beta1): the field's name, its key and its labels. */
+  topology?: { field: string; keyRange: SourceRange; labels: Record<string, Located<string>> };
 };
 
 export type EndpointSlice = ObjectBase & {
@@ -153,6 +181,12 @@ export type Backend = Endpoints | EndpointSlice;
 
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/** The label that keeps the EndpointSlice mirroring controller away from an Endpoints. */
+export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
+
+/** The annotation of leader-election records, whose Endpoints are never mirrored either. */
+export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 
 /** The label that says which controller, or which person, owns an EndpointSlice. */
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';

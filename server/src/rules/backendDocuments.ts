@@ -153,7 +153,7 @@ function portsForService(text: string, service: Service): YamlValue[] {
  * `clusterIP`, else IPv4 (the API server's default on single-stack IPv4 clusters).
  */
 export function addressTypeOfService(service: Service): AddressType {
-  const primary = service.ipFamilies[0]?.value;
+  const primary = service.ipFamilies?.items[0]?.value;
   if (primary === 'IPv6' || primary === 'IPv4') return primary;
   const clusterIP = service.clusterIP?.value;
   return clusterIP && clusterIP !== 'None' ? addressTypeOf(clusterIP) : 'IPv4';

@@ -1,12 +1,32 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
+import { backendsInSeveralFiles } from './backendsInSeveralFiles';
+import { endpointFamilyMismatch } from './endpointFamilyMismatch';
+import { endpointIpIsClusterIp } from './endpointIpIsClusterIp';
+import { endpointsOverCapacity } from './endpointsOverCapacity';
+import { endpointsSkipMirror } from './endpointsSkipMirror';
+import { endpointslicePortWithoutNumber } from './endpointslicePortWithoutNumber';
+import { endpointsliceWithoutService } from './endpointsliceWithoutService';
+import { targetPortUnused } from './targetPortUnused';
 import { endpointIpInvalid } from './endpointIpInvalid';
+import { endpointsliceAddressType } from './endpointsliceAddressType';
+import { endpointsliceEndpointInvalid } from './endpointsliceEndpointInvalid';
+import { endpointslicePortInvalid } from './endpointslicePortInvalid';
+import { endpointsPortInvalid } from './endpointsPortInvalid';
+import { endpointsSubsetInvalid } from './endpointsSubsetInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
 import { endpointsDeprecated } from './endpointsDeprecated';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
+import { ipNonStandard } from './ipNonStandard';
+import { ipv6NonCanonical } from './ipv6NonCanonical';
+import { objectNameInvalid } from './objectNameInvalid';
 import { portMismatch } from './portMismatch';
+import { serviceClusterIpInvalid } from './serviceClusterIpInvalid';
+import { serviceExternalIpInvalid } from './serviceExternalIpInvalid';
+import { servicePortInvalid } from './servicePortInvalid';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
+import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { ignoreFix, isSuppressed } from './suppressions';
 import type { CheckContext, Finding, Fix, FixContext, Rule, Severity } from './types';
@@ -19,7 +39,28 @@ export const rules: readonly Rule[] = [
   endpointsForSelectorService,
   endpointsForExternalName,
   serviceSpecEndpoints,
+  endpointsliceWithoutService,
+  endpointslicePortWithoutNumber,
+  endpointFamilyMismatch,
+  endpointIpIsClusterIp,
+  endpointsSkipMirror,
+  endpointsOverCapacity,
+  backendsInSeveralFiles,
+  targetPortUnused,
+  // What the API server rejects or warns about, object by object.
+  objectNameInvalid,
   endpointIpInvalid,
+  endpointsSubsetInvalid,
+  endpointsPortInvalid,
+  endpointsliceAddressType,
+  endpointsliceEndpointInvalid,
+  endpointslicePortInvalid,
+  servicePortInvalid,
+  serviceTypeInvalid,
+  serviceClusterIpInvalid,
+  serviceExternalIpInvalid,
+  ipNonStandard,
+  ipv6NonCanonical,
   endpointsDeprecated,
 ];
 

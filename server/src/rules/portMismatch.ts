@@ -1,7 +1,8 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { portNameOf, protocolOf, ServiceSemantics } from '../model/semantics';
+import { portNameOf, portsMatch, protocolOf, ServiceSemantics } from '../model/semantics';
 import type { Backend, EndpointPort, Service, ServicePort } from '../model/types';
 import { anchorOfPort, describe, describeAt, describePort, editDistance } from './describe';
+import { backendPorts } from './fieldPaths';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
 import { insertFirstEntry, replaceScalar, scalarText } from './yamlText';
@@ -91,21 +92,12 @@ function alignPorts(index: WorkspaceIndex, service: Service): PortAlignment | un
     .backendsOf(service)
     .filter((backend) => backend.kind === 'EndpointSlice' || !ServiceSemantics.hasSelector(service));
   if (backends.length === 0) return undefined;
-  const backendPorts: BackendPort[] = backends.flatMap((backend) =>
-    (backend.kind === 'Endpoints' ? backend.subsets.flatMap((subset) => subset.ports) : backend.ports).map((port) => ({
-      backend,
-      port,
-    })),
-  );
-  const matches = (a: ServicePort | EndpointPort, b: ServicePort | EndpointPort) =>
-    portNameOf(a) === portNameOf(b) && protocolOf(a) === protocolOf(b);
+  const ports: BackendPort[] = backends.flatMap((backend) => backendPorts(backend).map((port) => ({ backend, port })));
   return {
     backends,
-    strayBackendPorts: backendPorts.filter(
-      ({ port }) => !service.ports.some((servicePort) => matches(servicePort, port)),
-    ),
+    strayBackendPorts: ports.filter(({ port }) => !service.ports.some((servicePort) => portsMatch(servicePort, port))),
     unservedServicePorts: service.ports.filter(
-      (servicePort) => !backendPorts.some(({ port }) => matches(servicePort, port)),
+      (servicePort) => !ports.some(({ port }) => portsMatch(servicePort, port)),
     ),
   };
 }

@@ -194,3 +194,70 @@ export function insertDocumentsAfter(
 export function escapeSnippet(text: string): string {
   return text.replace(/[$}\\]/g, (char) => '\\' + char);
 }
+
+/** A replacement of `range` by `newText` in one file. */
+export type TextEdit = { range: SourceRange; newText: string };
+
+/**
+ * Removes a block mapping entry: its whole line or lines, from the key to the end of
+ * the line where its value ends (a trailing comment included). Undefined when the key
+ * does not start its line (flow style, or the first entry of a sequence item).
+ */
+export function deleteEntry(text: string, keyRange: SourceRange, valueRange: SourceRange): TextEdit | undefined {
+  const lineStart = text.lastIndexOf('\n', keyRange.start - 1) + 1;
+  if (text.slice(lineStart, keyRange.start).trim() !== '') return undefined;
+  const lineEnd = text.indexOf('\n', Math.max(valueRange.end - 1, keyRange.end));
+  return { range: { start: lineStart, end: lineEnd < 0 ? text.length : lineEnd + 1 }, newText: '' };
+}
+
+/**
+ * Removes the YAML document holding `object` together with one `---` separator, so the
+ * other documents keep every byte: from its own `---` line to the next one, or, for a
+ * first document, up to and including the `---` line that follows it. Undefined for
+ * the only document of a file and for items of a List.
+ */
+export function deleteDocument(text: string, object: ObjectBase): TextEdit | undefined {
+  if (object.itemIndex !== undefined) return undefined;
+  const separators: number[] = [];
+  for (let lineStart = 0; lineStart < text.length;) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+    if (/^---(\s|$)/.test(line)) separators.push(lineStart);
+    if (lineEnd < 0) break;
+    lineStart = lineEnd + 1;
+  }
+  const before = separators.filter((offset) => offset < object.documentRange.start).at(-1);
+  const after = separators.find((offset) => offset >= object.documentRange.end);
+  if (before !== undefined) return { range: { start: before, end: after ?? text.length }, newText: '' };
+  if (after === undefined) return undefined;
+  const afterLineEnd = text.indexOf('\n', after);
+  const start = text.lastIndexOf('\n', object.documentRange.start - 1) + 1;
+  return { range: { start, end: afterLineEnd < 0 ? text.length : afterLineEnd + 1 }, newText: '' };
+}
+
+/**
+ * Merges edits of one file that touch or overlap into single edits, keeping the text
+ * between them, so a client applies them in any order with the same result. Insertions
+ * at the same offset keep their order.
+ */
+export function mergeEdits(text: string, edits: readonly TextEdit[]): TextEdit[] {
+  const sorted = edits
+    .map((edit, order) => ({ edit, order }))
+    .sort((a, b) => a.edit.range.start - b.edit.range.start || a.order - b.order)
+    .map(({ edit }) => edit);
+  const merged: TextEdit[] = [];
+  for (const edit of sorted) {
+    const last = merged.at(-1);
+    if (last && edit.range.start <= last.range.end) {
+      const end = Math.max(last.range.end, edit.range.end);
+      const between = text.slice(last.range.end, Math.max(edit.range.start, last.range.end));
+      merged[merged.length - 1] = {
+        range: { start: last.range.start, end },
+        newText: last.newText + between + edit.newText + text.slice(Math.max(edit.range.end, last.range.end), end),
+      };
+    } else {
+      merged.push(edit);
+    }
+  }
+  return merged;
+}
