@@ -218,6 +218,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.serviceKeyOf(object);
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.namespaceOf(object);
@@ -233,6 +234,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.slicesByService as MultiMap<string, KubeObject>;
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.workloads as MultiMap<string, KubeObject>;
