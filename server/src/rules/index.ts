@@ -4,9 +4,12 @@ import { endpointsForExternalName } from './endpointsForExternalName';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { portMismatch } from './portMismatch';
+import { selectorMatchesNoWorkload } from './selectorMatchesNoWorkload';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { ignoreFix, isSuppressed } from './suppressions';
+import { targetPortNameUnknown } from './targetPortNameUnknown';
+import { targetPortNumberUndeclared } from './targetPortNumberUndeclared';
 import type { Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
@@ -18,6 +21,9 @@ export const rules: readonly Rule[] = [
   endpointsForExternalName,
   serviceSpecEndpoints,
   endpointIpInvalid,
+  selectorMatchesNoWorkload,
+  targetPortNameUnknown,
+  targetPortNumberUndeclared,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
