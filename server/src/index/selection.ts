@@ -15,16 +15,28 @@ export function selectorMatches(
   return Object.entries(selector).every(([key, value]) => podLabels[key]?.value === value.value);
 }
 
-/** The workloads of the Service's namespace whose pod template carries every selector pair; none without a selector. */
+/** `app=web, tier=api`: a selector as `kubectl` writes one. */
+export function selectorText(labels: Readonly<Record<string, Located<string>>>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value.value}`)
+    .join(', ');
+}
+
+/**
+ * The workloads a Service selects: those of its namespace whose pod template carries
+ * every selector pair, nearest to the Service as backends are (so that folders of
+ * examples that reuse labels stay apart); none without a selector.
+ */
 export function workloadsSelectedBy(index: WorkspaceIndex, service: Service): Workload[] {
   const selector = service.selector?.labels;
   if (!selector) return [];
-  return index
+  const matching = index
     .workloadsIn(index.namespaceOf(service))
     .filter((workload) => selectorMatches(selector, workload.podLabels));
+  return nearest(matching, service.uri);
 }
 
-/** The Services of the workload's namespace whose selector matches its pods. */
+/** The Services that select the workload: the inverse of `workloadsSelectedBy`. */
 export function servicesSelecting(index: WorkspaceIndex, workload: Workload): Service[] {
   const namespace = index.namespaceOf(workload);
   return index
@@ -33,7 +45,8 @@ export function servicesSelecting(index: WorkspaceIndex, workload: Workload): Se
       (service) =>
         service.selector &&
         index.namespaceOf(service) === namespace &&
-        selectorMatches(service.selector.labels, workload.podLabels),
+        selectorMatches(service.selector.labels, workload.podLabels) &&
+        workloadsSelectedBy(index, service).includes(workload),
     );
 }
 

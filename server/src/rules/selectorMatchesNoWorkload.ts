@@ -1,4 +1,4 @@
-import { selectorMatches } from '../index/selection';
+import { selectorMatches, selectorText } from '../index/selection';
 import { ServiceSemantics } from '../model/semantics';
 import type { Located, Workload } from '../model/types';
 import { describe, describeAt } from './describe';
@@ -48,7 +48,7 @@ export const selectorMatchesNoWorkload: Rule = {
           this,
           service.uri,
           missing.range,
-          `The selector ${pairsOf(selector)} of ${describe(index, service)} matches no workload of namespace "${namespace}" ` +
+          `The selector ${selectorText(selector)} of ${describe(index, service)} matches no workload of namespace "${namespace}" ` +
             `in the workspace, so the Service gets no endpoints unless Pods from elsewhere carry these labels.${hint}`,
           {
             related: matchesSome
@@ -60,13 +60,6 @@ export const selectorMatchesNoWorkload: Rule = {
     });
   },
 };
-
-/** `app=web, tier=api`: a selector as `kubectl` writes one. */
-export function pairsOf(labels: Readonly<Record<string, Located<string>>>): string {
-  return Object.entries(labels)
-    .map(([key, value]) => `${key}=${value.value}`)
-    .join(', ');
-}
 
 function closestWorkload(selector: Record<string, Located<string>>, workloads: readonly Workload[]): Workload {
   return workloads.reduce((best, workload) =>
