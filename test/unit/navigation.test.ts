@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { LineIndex } from '../../server/src/model/lineIndex';
 import { serviceLenses } from '../../server/src/navigation/codeLens';
+import { completionsAt } from '../../server/src/navigation/completion';
 import { hoverAt } from '../../server/src/navigation/hover';
 import { definitionsAt, referencesAt } from '../../server/src/navigation/links';
 import { prepareRename, renameAt } from '../../server/src/navigation/rename';
@@ -78,6 +79,17 @@ const features: Record<string, (fixture: CursorCase) => string[]> = {
     return workspaceSymbols(index, headerValue(header, 'query') ?? '').map(
       (symbol) => `${symbol.type} ${symbol.name} at ${describeSpan(files, symbol.location.uri, symbol.location.range)}`,
     );
+  },
+  completion({ index, files, uri, offset }) {
+    const text = files.get(relativePathOf(uri))!;
+    const items = completionsAt(index, uri, text, offset);
+    if (items.length === 0) return ['(none)'];
+    return items.flatMap((item) => [
+      `${item.label} (${item.kind}${item.detail ? `: ${item.detail}` : ''})${item.retrigger ? ' ↻' : ''} ${JSON.stringify(item.insertText)} over ${describeSpan(files, uri, item.range)}`,
+      ...(item.additionalEdits ?? []).map(
+        (edit) => `  + ${JSON.stringify(edit.newText)} at ${describeSpan(files, uri, edit.range)}`,
+      ),
+    ]);
   },
 };
 

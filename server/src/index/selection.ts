@@ -29,11 +29,18 @@ export function selectorText(labels: Readonly<Record<string, Located<string>>>):
  */
 export function workloadsSelectedBy(index: WorkspaceIndex, service: Service): Workload[] {
   const selector = service.selector?.labels;
-  if (!selector) return [];
-  const matching = index
-    .workloadsIn(index.namespaceOf(service))
-    .filter((workload) => selectorMatches(selector, workload.podLabels));
-  return nearest(matching, service.uri);
+  return selector ? workloadsMatching(index, index.namespaceOf(service), selector, service.uri) : [];
+}
+
+/** The workloads of `namespace` whose pod template carries every pair of `selector`, nearest to `uri`. */
+export function workloadsMatching(
+  index: WorkspaceIndex,
+  namespace: string,
+  selector: Readonly<Record<string, Located<string>>>,
+  uri: string,
+): Workload[] {
+  const matching = index.workloadsIn(namespace).filter((workload) => selectorMatches(selector, workload.podLabels));
+  return nearest(matching, uri);
 }
 
 /** The Services that select the workload: the inverse of `workloadsSelectedBy`. */

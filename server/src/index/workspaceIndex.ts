@@ -141,8 +141,8 @@ export class WorkspaceIndex {
     return this.workloads.get(namespace);
   }
 
-  /** The namespace Kubernetes would put the object in. */
-  namespaceOf(object: ObjectBase): string {
+  /** The namespace Kubernetes would put the object in (for `{ uri }` alone: what a file's objects inherit). */
+  namespaceOf(object: Pick<ObjectBase, 'uri' | 'namespace'>): string {
     return object.namespace?.value ?? this.inheritedNamespace(object.uri);
   }
 
