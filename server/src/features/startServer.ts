@@ -2,6 +2,7 @@ import type { Connection, InitializeResult } from 'vscode-languageserver';
 import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver';
 import { registerCodeActions } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
+import { NAVIGATION_CAPABILITIES, registerNavigation } from './navigation';
 import { ServerState } from './state';
 import { WorkspaceSync, workspaceFoldersOf } from './workspace';
 
@@ -20,6 +21,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...NAVIGATION_CAPABILITIES,
       },
       serverInfo: { name: 'kube-endpoints-language-server' },
     };
@@ -30,6 +32,7 @@ export function startServer(connection: Connection): void {
 
   workspace.register();
   registerCodeActions(state, diagnostics);
+  registerNavigation(state, diagnostics);
   state.documents.listen(connection);
   connection.listen();
 }
