@@ -15,7 +15,7 @@ import type {
 import { rules } from '../rules';
 import { plural, whereIs } from '../rules/describe';
 import type { Finding } from '../rules/types';
-import { addressesOf, containerPortsFor, portsOf, servicePortsFor, servicesOfTarget } from './links';
+import { addressesOf, containerPortsFor, isWorkload, portsOf, servicePortsFor, servicesOfTarget } from './links';
 import { type SourceLocation, type Target, targetAt, touches } from './locate';
 
 /** A hover: markdown and the span it is about. */
@@ -61,7 +61,7 @@ function describeTarget(index: WorkspaceIndex, card: Card, target: Target): stri
       if (target.object.kind === 'Endpoints' || target.object.kind === 'EndpointSlice') {
         return backendCard(index, card, target.object);
       }
-      if ('podLabels' in target.object) return workloadCard(index, card, target.object);
+      if (isWorkload(target.object)) return workloadCard(index, card, target.object);
       return undefined;
     case 'serviceLabel':
       return backendCard(index, card, target.object);
@@ -77,8 +77,10 @@ function describeTarget(index: WorkspaceIndex, card: Card, target: Target): stri
       return target.field === 'targetPort' ? targetPortCard(index, card, target.object, target.port) : undefined;
     case 'endpointPort':
       return endpointPortLine(index, target.object, target.port);
+    case 'containerPort':
+      return containerPortCard(index, card, target.object, target.port);
     case 'address': {
-      const ports = portsOf(target.object).map(describeEndpointPort).join(', ');
+      const ports = target.ports.map(describeEndpointPort).join(', ');
       return (
         `Address \`${target.address.value}\` (${target.ready ? 'ready' : 'not ready'}) of ${card.link(target.object)}` +
         (ports ? `, on ports ${ports}` : ', on no port')
@@ -172,6 +174,17 @@ function targetPortCard(index: WorkspaceIndex, card: Card, service: Service, por
       `- ${card.linkTo(location, `${describeContainerPort(containerPort)} of ${workload.kind} \`${card.key(workload)}\``)}`,
   );
   return `${head} reaches\n${items.join('\n')}`;
+}
+
+/** Which Service ports reach a container port, through the Services that select its workload. */
+function containerPortCard(index: WorkspaceIndex, card: Card, workload: Workload, port: ContainerPort): string {
+  const reaching = servicesSelecting(index, workload).flatMap((service) =>
+    service.ports
+      .filter((servicePort) => containerPortsFor(index, service, servicePort).some((reached) => reached.port === port))
+      .map((servicePort) => `- port ${describeServicePort(servicePort)} of ${card.link(service)}`),
+  );
+  const head = `Container port ${describeContainerPort(port)} of ${workload.kind} \`${card.key(workload)}\``;
+  return reaching.length > 0 ? `${head}, reached by\n${reaching.join('\n')}` : `${head}: no Service port targets it.`;
 }
 
 function describeContainerPort(port: ContainerPort): string {

@@ -1,4 +1,4 @@
-import { type ServiceReference } from '../index/selection';
+import type { ServiceReference } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type {
   Backend,
@@ -22,7 +22,7 @@ export type Target = { range: SourceRange } & (
   | { type: 'selector'; object: Service; key: string }
   | { type: 'servicePort'; object: Service; port: ServicePort; field: 'targetPort' | 'other' }
   | { type: 'endpointPort'; object: Backend; port: EndpointPort }
-  | { type: 'address'; object: Backend; address: Located<string>; ready: boolean }
+  | { type: 'address'; object: Backend; address: Located<string>; ready: boolean; ports: readonly EndpointPort[] }
   | { type: 'containerPort'; object: Workload; port: ContainerPort }
   | { type: 'serviceReference'; object: ServiceReference['object']; reference: ServiceReference }
   | { type: 'object'; object: KubeObject }
@@ -55,8 +55,10 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
     case 'Endpoints':
       for (const subset of object.subsets) {
         const address = subset.addresses.find((candidate) => at(candidate.ip));
-        if (address)
-          return { type: 'address', object, address: address.ip!, ready: address.ready, range: address.ip!.range };
+        if (address) {
+          const ip = address.ip!;
+          return { type: 'address', object, address: ip, ready: address.ready, ports: subset.ports, range: ip.range };
+        }
         const port = endpointPortAt(subset.ports, at);
         if (port) return { type: 'endpointPort', object, ...port };
       }
@@ -66,8 +68,10 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
       for (const endpoint of object.endpoints) {
         const address = endpoint.addresses.find((candidate) => at(candidate));
         // A slice endpoint is ready unless its `ready` condition says false.
-        if (address)
-          return { type: 'address', object, address, ready: endpoint.ready?.value !== false, range: address.range };
+        if (address) {
+          const ready = endpoint.ready?.value !== false;
+          return { type: 'address', object, address, ready, ports: object.ports, range: address.range };
+        }
       }
       const port = endpointPortAt(object.ports, at);
       if (port) return { type: 'endpointPort', object, ...port };
