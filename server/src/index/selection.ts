@@ -1,3 +1,4 @@
+import { ServiceSemantics } from '../model/semantics';
 import type { ContainerPort, Ingress, Located, Service, Workload } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
 
@@ -41,6 +42,20 @@ export function workloadsMatching(
 ): Workload[] {
   const matching = index.workloadsIn(namespace).filter((workload) => selectorMatches(selector, workload.podLabels));
   return nearest(matching, uri);
+}
+
+/**
+ * Each named Service whose selector picks pods (an ExternalName Service ignores its
+ * selector), with the workloads it selects: what the selector checks look at.
+ */
+export function selectingServices(index: WorkspaceIndex): { service: Service; workloads: Workload[] }[] {
+  return index
+    .allServices()
+    .flatMap((service) =>
+      service.name && service.selector && !ServiceSemantics.isExternalName(service)
+        ? [{ service, workloads: workloadsSelectedBy(index, service) }]
+        : [],
+    );
 }
 
 /** The Services that select the workload: the inverse of `workloadsSelectedBy`. */

@@ -1,5 +1,4 @@
-import { selectorMatches, selectorText } from '../index/selection';
-import { ServiceSemantics } from '../model/semantics';
+import { selectingServices, selectorText } from '../index/selection';
 import type { Located, Workload } from '../model/types';
 import { describe, describeAt } from './describe';
 import type { Rule } from './types';
@@ -24,14 +23,11 @@ export const selectorMatchesNoWorkload: Rule = {
   description: 'A Service selector matches no workload of its namespace in the workspace, which has workloads there.',
 
   check(index) {
-    return index.allServices().flatMap((service) => {
-      const selector = service.selector?.labels;
-      if (!selector || !service.name || ServiceSemantics.isExternalName(service)) return [];
+    return selectingServices(index).flatMap(({ service, workloads: selected }) => {
+      const selector = service.selector!.labels;
       const namespace = index.namespaceOf(service);
       const workloads = index.workloadsIn(namespace);
-      if (workloads.length === 0 || workloads.some((workload) => selectorMatches(selector, workload.podLabels))) {
-        return [];
-      }
+      if (selected.length > 0 || workloads.length === 0) return [];
       const closest = closestWorkload(selector, workloads);
       const [missingKey, missing] = Object.entries(selector).find(
         ([key, value]) => closest.podLabels[key]?.value !== value.value,

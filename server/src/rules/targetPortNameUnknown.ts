@@ -1,6 +1,6 @@
-import { containerPortsOf, workloadsSelectedBy } from '../index/selection';
+import { containerPortsOf, selectingServices } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { containerPortProtocolOf, protocolOf, ServiceSemantics } from '../model/semantics';
+import { containerPortProtocolOf, protocolOf } from '../model/semantics';
 import type { Located, Service, ServicePort, Workload } from '../model/types';
 import { describe, describeAt, editDistance } from './describe';
 import type { Fix, Rule } from './types';
@@ -75,9 +75,7 @@ type UnknownTargetPort = {
 
 /** The named targetPorts that no selected workload defines, for Services that select some workload. */
 function unknownTargetPorts(index: WorkspaceIndex): UnknownTargetPort[] {
-  return index.allServices().flatMap((service) => {
-    if (!service.name || ServiceSemantics.isExternalName(service)) return [];
-    const workloads = workloadsSelectedBy(index, service);
+  return selectingServices(index).flatMap(({ service, workloads }) => {
     if (workloads.length === 0) return [];
     return service.ports.flatMap((port) => {
       const targetPort = port.targetPort;

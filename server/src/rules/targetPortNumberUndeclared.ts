@@ -1,5 +1,5 @@
-import { containerPortsOf, workloadsSelectedBy } from '../index/selection';
-import { containerPortProtocolOf, protocolOf, ServiceSemantics } from '../model/semantics';
+import { containerPortsOf, selectingServices } from '../index/selection';
+import { containerPortProtocolOf, protocolOf } from '../model/semantics';
 import { describe, describeAt } from './describe';
 import type { Rule } from './types';
 import { Finding } from './types';
@@ -19,9 +19,8 @@ export const targetPortNumberUndeclared: Rule = {
   description: 'A numeric targetPort is declared as a containerPort by none of the workloads the Service selects.',
 
   check(index) {
-    return index.allServices().flatMap((service) => {
-      if (!service.name || ServiceSemantics.isExternalName(service)) return [];
-      const workloads = workloadsSelectedBy(index, service).filter((workload) => workload.containerPorts.length > 0);
+    return selectingServices(index).flatMap(({ service, workloads: selected }) => {
+      const workloads = selected.filter((workload) => workload.containerPorts.length > 0);
       if (workloads.length === 0) return [];
       const declared = containerPortsOf(workloads);
       return service.ports.flatMap((port) => {
