@@ -19,9 +19,9 @@ export function startServer(connection: Connection): void {
       ?.kubeEndpoints;
     return {
       capabilities: {
+        ...NAVIGATION_CAPABILITIES,
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        ...NAVIGATION_CAPABILITIES,
       },
       serverInfo: { name: 'kube-endpoints-language-server' },
     };

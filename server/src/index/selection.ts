@@ -77,6 +77,11 @@ export function containerPortsOf(workloads: readonly Workload[]): ContainerPort[
   return workloads.flatMap((workload) => workload.containerPorts);
 }
 
+/** The protocol of a container port once the API server's default (TCP) applies. */
+export function containerPortProtocolOf(port: ContainerPort): string {
+  return port.protocol?.value || 'TCP';
+}
+
 /** How many pods a workload runs, when its spec says: undefined for DaemonSets and Jobs. */
 export function podCountOf(workload: Workload): number | undefined {
   switch (workload.kind) {

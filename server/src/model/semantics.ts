@@ -1,4 +1,4 @@
-import type { ContainerPort, EndpointPort, Service, ServicePort } from './types';
+import type { EndpointPort, Service, ServicePort } from './types';
 
 /** What the API server and kube-proxy make of a Service's fields. */
 export namespace ServiceSemantics {
@@ -25,9 +25,4 @@ export function protocolOf(port: ServicePort | EndpointPort): string {
 /** The port name kube-proxy matches on: the empty string when unnamed. */
 export function portNameOf(port: ServicePort | EndpointPort): string {
   return port.name?.value ?? '';
-}
-
-/** The protocol of a container port once the API server's default (TCP) applies. */
-export function containerPortProtocolOf(port: ContainerPort): string {
-  return port.protocol?.value || 'TCP';
 }

@@ -1,7 +1,13 @@
-import { podCountOf, selectorText, servicesSelecting, workloadsSelectedBy } from '../index/selection';
+import {
+  containerPortProtocolOf,
+  podCountOf,
+  selectorText,
+  servicesSelecting,
+  workloadsSelectedBy,
+} from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { LineIndex } from '../model/lineIndex';
-import { ServiceSemantics, containerPortProtocolOf, portNameOf, protocolOf } from '../model/semantics';
+import { ServiceSemantics, portNameOf, protocolOf } from '../model/semantics';
 import type {
   Backend,
   ContainerPort,

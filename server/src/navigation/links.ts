@@ -1,6 +1,12 @@
-import { referencesTo, servicesReferencedBy, servicesSelecting, workloadsSelectedBy } from '../index/selection';
+import {
+  containerPortProtocolOf,
+  referencesTo,
+  servicesReferencedBy,
+  servicesSelecting,
+  workloadsSelectedBy,
+} from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { containerPortProtocolOf, portNameOf, protocolOf } from '../model/semantics';
+import { portNameOf, protocolOf } from '../model/semantics';
 import type {
   Backend,
   ContainerPort,

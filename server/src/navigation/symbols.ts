@@ -1,5 +1,6 @@
+import { containerPortProtocolOf } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { containerPortProtocolOf, protocolOf } from '../model/semantics';
+import { protocolOf } from '../model/semantics';
 import type { KubeObject, Located, ServicePort, SourceRange } from '../model/types';
 import { addressesOf, portsOf } from './links';
 import type { SourceLocation } from './locate';

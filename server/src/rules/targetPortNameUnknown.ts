@@ -1,6 +1,6 @@
-import { containerPortsOf, selectingServices } from '../index/selection';
+import { containerPortProtocolOf, containerPortsOf, selectingServices } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { containerPortProtocolOf, protocolOf } from '../model/semantics';
+import { protocolOf } from '../model/semantics';
 import type { Located, Service, ServicePort, Workload } from '../model/types';
 import { describe, describeAt, editDistance } from './describe';
 import type { Fix, Rule } from './types';

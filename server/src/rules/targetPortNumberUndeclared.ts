@@ -1,5 +1,5 @@
-import { containerPortsOf, selectingServices } from '../index/selection';
-import { containerPortProtocolOf, protocolOf } from '../model/semantics';
+import { containerPortProtocolOf, containerPortsOf, selectingServices } from '../index/selection';
+import { protocolOf } from '../model/semantics';
 import { describe, describeAt } from './describe';
 import type { Rule } from './types';
 import { Finding } from './types';
