@@ -15,7 +15,7 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
-import { copyToTemp, TestClient } from '../support/lspClient';
+import { copyToTemp, MINIMAL_CAPABILITIES, TestClient } from '../support/lspClient';
 
 /**
  * Navigation over a real connection: the bundled server on a copy of
@@ -223,6 +223,29 @@ describe('navigation over stdio', () => {
       ),
       ['db/postgres.yaml:5:9 pg', 'db/postgres-endpoints.yaml:4:9 pg', 'db/postgres-endpoints.yaml:21:33 pg'],
     );
+  });
+
+  test('a client without document changes gets the rename as a plain map of edits', async () => {
+    const minimal = await TestClient.start(client.root, MINIMAL_CAPABILITIES);
+    try {
+      // Without progress support, the diagnostics tell that indexing is over.
+      await minimal.until(() => minimal.diagnostics.size === 2, 'the workspace to be checked');
+      const edit: WorkspaceEdit = await minimal.connection.sendRequest('textDocument/rename', {
+        textDocument: { uri: minimal.uri('cache/redis.yaml') },
+        position: positionOf('cache/redis.yaml', 'name: redis', 6),
+        newName: 'cache',
+      });
+      assert.equal(edit.documentChanges, undefined);
+      assert.deepEqual(
+        Object.entries(edit.changes ?? {}).map(([uri, edits]) => [
+          path.relative(client.root, new URL(uri).pathname),
+          edits.map((text) => `${text.range.start.line + 1}:${text.range.start.character + 1} ${text.newText}`),
+        ]),
+        [['cache/redis.yaml', ['5:9 cache', '22:16 cache']]],
+      );
+    } finally {
+      await minimal.stop();
+    }
   });
 
   test('rename refuses a name that is not a DNS-1035 label, with the reason', async () => {
