@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
-import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, Location, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -15,6 +15,23 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { configurationSection: 'kubeEndpoints' },
+    middleware: {
+      // The server's lenses run `editor.action.showReferences` with LSP arguments; VS Code wants its own types.
+      async provideCodeLenses(document, token, next) {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          const args = lens.command?.arguments;
+          if (lens.command?.command !== 'editor.action.showReferences' || args?.length !== 3) continue;
+          const converter = client!.protocol2CodeConverter;
+          lens.command.arguments = [
+            converter.asUri(args[0]),
+            converter.asPosition(args[1]),
+            (args[2] as Location[]).map((location) => converter.asLocation(location)),
+          ];
+        }
+        return lenses;
+      },
+    },
   };
   client = new LanguageClient('kubeEndpoints', 'Kube Endpoints', serverOptions, clientOptions);
   await client.start();

@@ -6,8 +6,10 @@ import { pathToFileURL } from 'node:url';
 import {
   type ClientCapabilities,
   type Diagnostic,
+  type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type ServerCapabilities,
   type TextDocumentEdit,
   type WorkspaceEdit,
   createProtocolConnection,
@@ -44,6 +46,8 @@ export class TestClient {
   readonly registrations: string[] = [];
   /** Whether the server ended its indexing progress. */
   indexed = false;
+  /** What the server announced in `initialize`. */
+  capabilities: ServerCapabilities = {};
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
@@ -85,19 +89,29 @@ export class TestClient {
     connection.onNotification('window/logMessage', () => undefined);
     connection.listen();
     const rootUri = pathToFileURL(root).href;
-    await connection.sendRequest('initialize', {
+    const initialized: InitializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
       capabilities,
       initializationOptions,
     });
+    client.capabilities = initialized.capabilities;
     await connection.sendNotification('initialized', {});
     return client;
   }
 
   uri(relativePath: string): string {
     return pathToFileURL(path.join(this.root, relativePath)).href;
+  }
+
+  /** Opens a document with `text` (a new file, or one edited in the editor); returns its URI. */
+  async open(relativePath: string, text: string): Promise<string> {
+    const uri = this.uri(relativePath);
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text },
+    });
+    return uri;
   }
 
   /** Diagnostic codes of one file, sorted, as `line:code`. */

@@ -2,6 +2,7 @@ import type { Connection, InitializeResult } from 'vscode-languageserver';
 import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver';
 import { registerCodeActions } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
+import { NAVIGATION_CAPABILITIES, registerNavigation } from './navigation';
 import { ServerState } from './state';
 import { WorkspaceSync, workspaceFoldersOf } from './workspace';
 
@@ -18,6 +19,7 @@ export function startServer(connection: Connection): void {
       ?.kubeEndpoints;
     return {
       capabilities: {
+        ...NAVIGATION_CAPABILITIES,
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       },
@@ -30,6 +32,7 @@ export function startServer(connection: Connection): void {
 
   workspace.register();
   registerCodeActions(state, diagnostics);
+  registerNavigation(state, diagnostics);
   state.documents.listen(connection);
   connection.listen();
 }

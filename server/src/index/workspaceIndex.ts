@@ -142,8 +142,8 @@ export class WorkspaceIndex {
     return this.workloads.get(namespace);
   }
 
-  /** The namespace Kubernetes would put the object in. */
-  namespaceOf(object: ObjectBase): string {
+  /** The namespace Kubernetes would put the object in (for `{ uri }` alone: what a file's objects inherit). */
+  namespaceOf(object: Pick<ObjectBase, 'uri' | 'namespace'>): string {
     return object.namespace?.value ?? this.inheritedNamespace(object.uri);
   }
 
@@ -219,6 +219,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.serviceKeyOf(object);
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.namespaceOf(object);
@@ -234,6 +235,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.slicesByService as MultiMap<string, KubeObject>;
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.workloads as MultiMap<string, KubeObject>;

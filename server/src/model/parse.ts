@@ -7,6 +7,7 @@ import type {
   EndpointSlice,
   Endpoints,
   EndpointSubset,
+  Ingress,
   KubeObject,
   Kustomization,
   Located,
@@ -114,6 +115,8 @@ class DocumentReader {
         return this.endpoints(map, base);
       case 'EndpointSlice':
         return this.endpointSlice(map, base);
+      case 'Ingress':
+        return this.ingress(map, base);
       default:
         if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
         return undefined;
@@ -263,6 +266,28 @@ class DocumentReader {
         })),
       ),
       replicas: spec && this.integer(spec, 'replicas'),
+      serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,
+    };
+  }
+
+  private ingress(map: YAMLMap, base: ObjectBase): Ingress {
+    const spec = this.map(map, 'spec');
+    const paths = this.maps(spec, 'rules').flatMap((rule) => {
+      const http = this.map(rule, 'http');
+      return this.maps(http, 'paths');
+    });
+    const backends = [spec && this.map(spec, 'defaultBackend'), spec && this.map(spec, 'backend')];
+    for (const path of paths) backends.push(this.map(path, 'backend'));
+    return {
+      ...base,
+      kind: 'Ingress',
+      serviceNames: backends
+        .flatMap((backend) => {
+          if (!backend) return [];
+          const service = this.map(backend, 'service');
+          return (service && this.string(service, 'name')) ?? this.string(backend, 'serviceName') ?? [];
+        })
+        .sort((a, b) => a.range.start - b.range.start),
     };
   }
 

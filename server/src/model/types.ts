@@ -20,7 +20,7 @@ export type LocatedList<T> = {
 };
 
 /** The kinds the analysis models; every other kind is skipped. */
-export type ModelledKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | WorkloadKind;
+export type ModelledKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | 'Ingress' | WorkloadKind;
 
 export type WorkloadKind =
   'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';
@@ -163,6 +163,19 @@ export type Workload = ObjectBase & {
   podLabels: Record<string, Located<string>>;
   containerPorts: ContainerPort[];
   replicas?: Located<number>;
+  /** A StatefulSet's `spec.serviceName`: the headless Service that gives its pods their DNS names. */
+  serviceName?: Located<string>;
+};
+
+/** An Ingress, for the Services its backends name. */
+export type Ingress = ObjectBase & {
+  kind: 'Ingress';
+  /**
+   * Every Service name a backend names: `spec.defaultBackend.service.name` and
+   * `spec.rules[].http.paths[].backend.service.name` (networking.k8s.io/v1), or
+   * `spec.backend.serviceName` and `...backend.serviceName` (extensions/v1beta1).
+   */
+  serviceNames: Located<string>[];
 };
 
 /** A kustomization file, which can set the namespace of the resources it lists. */
@@ -174,7 +187,7 @@ export type Kustomization = ObjectBase & {
 };
 
 /** Every object the model yields. */
-export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustomization;
+export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress;
 
 /** A backend object of a Service: what kube-proxy reads addresses from. */
 export type Backend = Endpoints | EndpointSlice;

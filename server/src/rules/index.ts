@@ -25,10 +25,13 @@ import { portMismatch } from './portMismatch';
 import { serviceClusterIpInvalid } from './serviceClusterIpInvalid';
 import { serviceExternalIpInvalid } from './serviceExternalIpInvalid';
 import { servicePortInvalid } from './servicePortInvalid';
+import { selectorMatchesNoWorkload } from './selectorMatchesNoWorkload';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { ignoreFix, isSuppressed } from './suppressions';
+import { targetPortNameUnknown } from './targetPortNameUnknown';
+import { targetPortNumberUndeclared } from './targetPortNumberUndeclared';
 import type { CheckContext, Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
@@ -47,6 +50,9 @@ export const rules: readonly Rule[] = [
   endpointsOverCapacity,
   backendsInSeveralFiles,
   targetPortUnused,
+  selectorMatchesNoWorkload,
+  targetPortNameUnknown,
+  targetPortNumberUndeclared,
   // What the API server rejects or warns about, object by object.
   objectNameInvalid,
   endpointIpInvalid,
