@@ -29,13 +29,13 @@ let client: TestClient;
 before(async () => {
   client = await TestClient.start(copyToTemp(SHOP));
   await client.indexingDone();
-  // The Endpoints port typo and the Service without Endpoints.
+  // The Endpoints port typo, the Service without Endpoints, and the deprecated Endpoints API (1.33+).
   assert.deepEqual(
     [...client.diagnostics.values()]
       .flat()
       .map((diagnostic) => diagnostic.code)
       .sort(),
-    ['port-mismatch', 'service-without-endpoints'],
+    ['endpoints-deprecated', 'port-mismatch', 'service-without-endpoints'],
   );
 });
 after(async () => client.stop());
