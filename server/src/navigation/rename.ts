@@ -1,3 +1,4 @@
+import { isDns1035Label } from '../model/k8sValidation';
 import { UriPath } from '../index/uriPath';
 import { ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import type { Located, Service, SourceRange } from '../model/types';
@@ -36,7 +37,7 @@ export function renameAt(
 ): { changes: FileChange[] } | { error: string } {
   const subject = subjectAt(index, uri, offset);
   if (!subject) return { error: 'Nothing to rename here.' };
-  const invalid = dns1035LabelError(newName);
+  const [invalid] = isDns1035Label(newName);
   if (invalid) return { error: `"${newName}" is not a valid Service name: ${invalid}.` };
   for (const service of subject.services) {
     const clash = index
@@ -100,18 +101,6 @@ function subjectAt(index: WorkspaceIndex, uri: string, offset: number): Subject 
       .map((link) => link.location),
   ]);
   return { at, name: services[0].name!.value, services, locations };
-}
-
-/** Kubernetes' IsDNS1035Label (Service names): the first problem, or undefined when valid. */
-export function dns1035LabelError(value: string): string | undefined {
-  if (value.length > 63) return 'must be no more than 63 characters';
-  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
-    return (
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic " +
-      "character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123')"
-    );
-  }
-  return undefined;
 }
 
 function sameFolder(a: string, b: string): boolean {
