@@ -44,6 +44,8 @@ export class TestClient {
   readonly registrations: string[] = [];
   /** Whether the server ended its indexing progress. */
   indexed = false;
+  /** Notifications beyond diagnostics, progress and log messages (custom ones), in order. */
+  readonly notifications: { method: string; params: unknown }[] = [];
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
@@ -83,6 +85,10 @@ export class TestClient {
       client.wake();
     });
     connection.onNotification('window/logMessage', () => undefined);
+    connection.onUnhandledNotification((message) => {
+      client.notifications.push({ method: message.method, params: message.params });
+      client.wake();
+    });
     connection.listen();
     const rootUri = pathToFileURL(root).href;
     await connection.sendRequest('initialize', {
