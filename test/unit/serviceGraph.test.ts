@@ -129,7 +129,7 @@ describe('serviceGraph', () => {
   test('links a selector to the workloads of its namespace whose pod labels carry every pair', () => {
     assert.deepEqual(outline(serviceGraph(indexOf({ 'web.yaml': selected }))), [
       'Service default/web (ClusterIP · http 80)',
-      'Deployment default/web (Deployment · 3 replicas)',
+      'Deployment default/web (3 replicas)',
       'Service default/web -selects-> Deployment default/web',
     ]);
   });

@@ -118,9 +118,7 @@ class GraphBuilder {
       this.addBackend(backend);
     }
     for (const workload of selectedWorkloads(this.index, service)) {
-      const detail = workload.replicas
-        ? `${workload.kind} · ${plural(workload.replicas.value, 'replica')}`
-        : workload.kind;
+      const detail = workload.replicas ? plural(workload.replicas.value, 'replica') : undefined;
       this.edges.push({ from: id, to: this.addObject(workload, detail), kind: 'selects' });
     }
     const externalName = ServiceSemantics.isExternalName(service) ? service.externalName : undefined;
@@ -179,13 +177,13 @@ class GraphBuilder {
   }
 
   /** Adds an object node once; returns its id. */
-  private addObject(object: KubeObject, detail: string): string {
+  private addObject(object: KubeObject, detail: string | undefined): string {
     return this.add({
       id: objectId(object),
       kind: object.kind as GraphNodeKind,
       name: object.name?.value ?? '(unnamed)',
       namespace: this.index.namespaceOf(object),
-      detail,
+      ...(detail ? { detail } : {}),
       uri: object.uri,
       range: object.name?.range ?? object.range,
       severity: this.worstIn(object.uri, object.range),

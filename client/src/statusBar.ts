@@ -1,0 +1,50 @@
+import { type Disposable, type Event, MarkdownString, StatusBarAlignment, window } from 'vscode';
+import type { StatusParams } from '../../server/src/features/protocol';
+
+/**
+ * One status bar item: the indexing progress, then the Services found and the problems;
+ * a click opens the Problems panel.
+ */
+export function createStatusBar(statuses: Event<StatusParams>): Disposable {
+  const item = window.createStatusBarItem('kubeEndpoints.status', StatusBarAlignment.Left, 0);
+  item.name = 'Kube Endpoints';
+  item.text = '$(sync~spin) Kube Endpoints: starting…';
+  item.command = 'workbench.actions.view.problems';
+  item.show();
+  const listener = statuses((status) => {
+    item.text = textOf(status);
+    item.tooltip = tooltipOf(status);
+  });
+  return { dispose: () => (listener.dispose(), item.dispose()) };
+}
+
+/** `$(sync~spin) Kube Endpoints: indexing 120 files…`, `$(check) 14 Services`, `$(warning) 14 Services · 2 warnings`. */
+function textOf(status: StatusParams): string {
+  if (status.state === 'indexing') return `$(sync~spin) Kube Endpoints: indexing ${plural(status.files, 'file')}…`;
+  if (status.state === 'disabled') return '$(circle-slash) Kube Endpoints: off';
+  const { error, warning } = status.problems;
+  const icon = error > 0 ? '$(error)' : warning > 0 ? '$(warning)' : '$(check)';
+  const problems = [error > 0 ? plural(error, 'error') : '', warning > 0 ? plural(warning, 'warning') : ''];
+  return [`${icon} ${plural(status.services, 'Service')}`, problems.filter(Boolean).join(', ')]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function tooltipOf(status: StatusParams): MarkdownString {
+  const { error, warning, information } = status.problems;
+  const tooltip = new MarkdownString(
+    [
+      `**Kube Endpoints** — ${status.state === 'indexing' ? 'indexing' : status.state === 'disabled' ? 'off (`kubeEndpoints.enable`)' : 'ready'}`,
+      `${plural(status.files, 'YAML file')} · ${plural(status.services, 'Service')} · ` +
+        `${plural(status.backends, 'Endpoints/EndpointSlice', 'Endpoints/EndpointSlices')} · ${plural(status.workloads, 'workload')}`,
+      `${plural(error, 'error')} · ${plural(warning, 'warning')} · ${information} information`,
+      'Click for the Problems panel · [Show Service Graph](command:kubeEndpoints.showServiceGraph)',
+    ].join('\n\n'),
+  );
+  tooltip.isTrusted = { enabledCommands: ['kubeEndpoints.showServiceGraph'] };
+  return tooltip;
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
