@@ -105,3 +105,30 @@ test('the open graph follows edits: fixing a name in the editor pairs the object
     assert.equal(await service.count(), 2, 'the Service and its Endpoints, both named elasticsearch');
   });
 });
+
+test('the walkthrough lists its four steps and shows the markdown of a step', async (t) => {
+  await withScreenshotOnFailure(t, async () => {
+    await e2e.runCommand(page, 'Welcome: Open Walkthrough...');
+    const rows = '.quick-input-widget .quick-input-list .monaco-list-row';
+    await page.locator('.quick-input-widget .quick-input-box input').fill('Kube Endpoints');
+    await page.locator(rows, { hasText: 'Get started with Kube Endpoints' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const steps = page.locator('.gettingStartedContainer .getting-started-step .step-title');
+    await steps.first().waitFor();
+    assert.deepEqual(await steps.allTextContents(), [
+      'Open a folder of manifests',
+      'See what routes nowhere',
+      'Fix it with a quick fix',
+      'See the Service graph',
+    ]);
+    await page.locator('.getting-started-step', { hasText: 'See the Service graph' }).click();
+    const media = page.frameLocator('.gettingStartedContainer iframe.webview.ready').frameLocator('#active-frame');
+    await media.locator('h1', { hasText: 'See the Service graph' }).waitFor();
+    await media.locator('img[src*="service-graph.png"]').waitFor();
+    assert.ok(
+      await media.locator('img[src*="service-graph.png"]').evaluate((img) => img.naturalWidth > 0),
+      'image loads',
+    );
+    await e2e.screenshot(page, 'walkthrough');
+  });
+});
