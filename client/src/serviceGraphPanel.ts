@@ -4,6 +4,9 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { SERVICE_GRAPH_REQUEST, type ServiceGraphResult, type StatusParams } from '../../server/src/features/protocol';
 import { serviceGraphHtml } from './serviceGraphHtml';
 
+/** Edits come in bursts: redraw once they pause. */
+const REFRESH_DELAY_MS = 250;
+
 /**
  * The "Show Service Graph" webview: asks the server for the graph, hands it to the page,
  * redraws when the workspace changes, and opens the object behind a clicked node.
@@ -13,6 +16,8 @@ export class ServiceGraphPanel {
   private static current: ServiceGraphPanel | undefined;
   private readonly panel: WebviewPanel;
   private graph: ServiceGraphResult | undefined;
+  private shownJson = '';
+  private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposables: Disposable[] = [];
 
   static show(context: ExtensionContext, client: LanguageClient, statuses: Event<StatusParams>): void {
@@ -40,20 +45,27 @@ export class ServiceGraphPanel {
     });
     this.disposables.push(
       webview.onDidReceiveMessage((message: { type?: string; id?: string }) => {
-        if (message.type === 'ready' || message.type === 'refresh') void this.refresh();
+        if (message.type === 'ready' || message.type === 'refresh') void this.refresh(true);
         if (message.type === 'open' && typeof message.id === 'string') void this.open(message.id);
       }),
       statuses((status) => {
-        if (status.state === 'ready' && this.panel.visible) void this.refresh();
+        if (status.state !== 'ready' || !this.panel.visible) return;
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
       }),
       this.panel.onDidDispose(() => this.dispose()),
     );
   }
 
-  private async refresh(): Promise<void> {
+  /** Asks for the graph and hands it to the page, unless it is the one the page shows. */
+  private async refresh(force = false): Promise<void> {
     try {
-      this.graph = await this.client.sendRequest<ServiceGraphResult>(SERVICE_GRAPH_REQUEST);
-      await this.panel.webview.postMessage({ type: 'graph', graph: this.graph });
+      const graph = await this.client.sendRequest<ServiceGraphResult>(SERVICE_GRAPH_REQUEST);
+      const json = JSON.stringify(graph);
+      if (!force && json === this.shownJson) return;
+      this.graph = graph;
+      this.shownJson = json;
+      await this.panel.webview.postMessage({ type: 'graph', graph });
     } catch (error) {
       void window.showErrorMessage(`Kube Endpoints: could not read the Service graph (${String(error)}).`);
     }
@@ -71,6 +83,7 @@ export class ServiceGraphPanel {
 
   private dispose(): void {
     ServiceGraphPanel.current = undefined;
+    clearTimeout(this.refreshTimer);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }

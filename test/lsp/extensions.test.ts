@@ -45,8 +45,9 @@ describe('kubeEndpoints/status', () => {
       .filter((file) => /\.ya?ml$/.test(String(file)))
       .map((file) => fs.readFileSync(path.join(client.root, String(file)), 'utf8'));
     const count = (kinds: RegExp) => texts.join('\n').match(new RegExp(`^kind: ${kinds.source}$`, 'gm'))?.length ?? 0;
+    assert.ok(ready.revision >= 1);
     assert.deepEqual(
-      { ...ready, problems: undefined },
+      { ...ready, problems: undefined, revision: undefined },
       {
         state: 'ready',
         files: texts.length,
@@ -54,6 +55,7 @@ describe('kubeEndpoints/status', () => {
         backends: count(/(Endpoints|EndpointSlice)/),
         workloads: count(/(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)/),
         problems: undefined,
+        revision: undefined,
       },
     );
     // The status follows the diagnostics it counts.
@@ -71,6 +73,19 @@ describe('kubeEndpoints/status', () => {
     });
     await client.until(() => statuses(client).at(-1)!.services === before.services - 1, 'the Service to go');
     assert.equal(statuses(client).at(-1)!.problems.warning, before.problems.warning - 1);
+
+    // An edit that changes no count still says that the workspace was checked again.
+    const uri = client.uri('web/web.yaml');
+    const text = fs.readFileSync(path.join(client.root, 'web/web.yaml'), 'utf8');
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text },
+    });
+    const revision = statuses(client).at(-1)!.revision;
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: text.replace('name: web', 'name: website') }],
+    });
+    await client.until(() => statuses(client).at(-1)!.revision > revision, 'a new revision');
 
     client.settings.enable = false;
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });

@@ -8,7 +8,7 @@ import type { Severity } from '../rules/types';
 
 /**
  * Server → client notification: indexing progress, then what the workspace holds and
- * how many problems it has, each time that changes. Sent only to clients that pass
+ * how many problems it has, after each check. Sent only to clients that pass
  * `{ statusNotification: true }` in `initializationOptions`.
  */
 export const STATUS_NOTIFICATION = 'kubeEndpoints/status';
@@ -24,6 +24,11 @@ export type StatusParams = {
   workloads: number;
   /** Findings by severity, over the whole workspace. */
   problems: Record<Severity, number>;
+  /**
+   * How many times the workspace has been checked: it grows after every change, also
+   * those that leave the counts alone, so views of the workspace know to refresh.
+   */
+  revision: number;
 };
 
 /** Client → server request, no params: the Service graph of the workspace. */

@@ -5,11 +5,11 @@ import type { ServerState } from './state';
 
 /**
  * Tells the client what the server is doing (`kubeEndpoints/status`): indexing with
- * a file count, then the workspace's counts after each check. Identical statuses
- * are sent once.
+ * a file count, then the workspace's counts after each check.
  */
 export class StatusReporter {
   private lastSent = '';
+  private revision = 0;
 
   constructor(private readonly state: ServerState) {}
 
@@ -22,6 +22,7 @@ export class StatusReporter {
   ready(findings: readonly Finding[]): void {
     const problems = { error: 0, warning: 0, information: 0, hint: 0 };
     for (const finding of findings) problems[finding.severity]++;
+    this.revision++;
     this.send({ ...this.counts(), state: this.state.settings.enable ? 'ready' : 'disabled', problems });
   }
 
@@ -41,11 +42,13 @@ export class StatusReporter {
       backends: index.allEndpoints().length + index.allEndpointSlices().length,
       workloads,
       problems: { error: 0, warning: 0, information: 0, hint: 0 },
+      revision: this.revision,
     };
   }
 
   private send(params: StatusParams): void {
     if (!this.state.statusNotification) return;
+    // Only indexing can repeat itself (a folder scanned twice).
     const serialized = JSON.stringify(params);
     if (serialized === this.lastSent) return;
     this.lastSent = serialized;
