@@ -26,7 +26,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const statuses = new EventEmitter<StatusParams>();
   context.subscriptions.push(
     statuses,
-    createStatusBar(statuses.event),
+    createStatusBar(client, statuses.event),
     client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => statuses.fire(status)),
     commands.registerCommand('kubeEndpoints.showServiceGraph', () =>
       ServiceGraphPanel.show(context, languageClient, statuses.event),

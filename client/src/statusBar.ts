@@ -1,21 +1,29 @@
 import { type Disposable, type Event, MarkdownString, StatusBarAlignment, window } from 'vscode';
+import { type LanguageClient, State } from 'vscode-languageclient/node';
 import type { StatusParams } from '../../server/src/features/protocol';
 
 /**
  * One status bar item: the indexing progress, then the Services found and the problems;
- * a click opens the Problems panel.
+ * a click opens the Problems panel. Says so when the language server has stopped.
  */
-export function createStatusBar(statuses: Event<StatusParams>): Disposable {
+export function createStatusBar(client: LanguageClient, statuses: Event<StatusParams>): Disposable {
   const item = window.createStatusBarItem('kubeEndpoints.status', StatusBarAlignment.Left, 0);
   item.name = 'Kube Endpoints';
   item.text = '$(sync~spin) Kube Endpoints: starting…';
   item.command = 'workbench.actions.view.problems';
   item.show();
-  const listener = statuses((status) => {
-    item.text = textOf(status);
-    item.tooltip = tooltipOf(status);
-  });
-  return { dispose: () => (listener.dispose(), item.dispose()) };
+  const listeners = [
+    statuses((status) => {
+      item.text = textOf(status);
+      item.tooltip = tooltipOf(status);
+    }),
+    client.onDidChangeState(({ newState }) => {
+      if (newState !== State.Stopped) return;
+      item.text = '$(error) Kube Endpoints: stopped';
+      item.tooltip = 'The Kube Endpoints language server stopped: see its output (View › Output › Kube Endpoints).';
+    }),
+  ];
+  return { dispose: () => [...listeners, item].forEach((disposable) => disposable.dispose()) };
 }
 
 /** `$(sync~spin) Kube Endpoints: indexing 120 files…`, `$(check) 14 Services`, `$(warning) 14 Services · 2 warnings`. */
@@ -30,11 +38,17 @@ function textOf(status: StatusParams): string {
     .join(' · ');
 }
 
+const STATE_WORDS: Record<StatusParams['state'], string> = {
+  indexing: 'indexing the workspace',
+  ready: 'ready',
+  disabled: 'off (`kubeEndpoints.enable` is false)',
+};
+
 function tooltipOf(status: StatusParams): MarkdownString {
   const { error, warning, information } = status.problems;
   const tooltip = new MarkdownString(
     [
-      `**Kube Endpoints** — ${status.state === 'indexing' ? 'indexing' : status.state === 'disabled' ? 'off (`kubeEndpoints.enable`)' : 'ready'}`,
+      `**Kube Endpoints** — ${STATE_WORDS[status.state]}`,
       `${plural(status.files, 'YAML file')} · ${plural(status.services, 'Service')} · ` +
         `${plural(status.backends, 'Endpoints/EndpointSlice', 'Endpoints/EndpointSlices')} · ${plural(status.workloads, 'workload')}`,
       `${plural(error, 'error')} · ${plural(warning, 'warning')} · ${information} information`,

@@ -56,6 +56,15 @@ test('the status bar counts the Services and the problems the Problems panel sho
       await statusItem().screenshot({ path: path.join(e2e.REPO_ROOT, 'docs/images/status-bar.png') });
     }
 
+    await statusItem().hover();
+    const hover = page.locator('.workbench-hover, .monaco-hover', { hasText: 'Kube Endpoints — ready' });
+    await hover.waitFor();
+    assert.match(
+      await hover.innerText(),
+      /9 Services · 6 Endpoints\/EndpointSlices · 1 workload[\s\S]*Show Service Graph/,
+    );
+    await page.mouse.move(700, 400);
+
     await page.keyboard.press('Control+Shift+M'); // Hide the panel, so the click has to show it.
     await page.locator('.markers-panel').waitFor({ state: 'hidden' });
     await statusItem().click();
