@@ -1,7 +1,10 @@
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import { commands, EventEmitter, type ExtensionContext } from 'vscode';
 import type { LanguageClientOptions, Location, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type StatusParams } from '../../server/src/features/protocol';
+import { ServiceGraphPanel } from './serviceGraphPanel';
+import { createStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
 
@@ -15,6 +18,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { configurationSection: 'kubeEndpoints' },
+    initializationOptions: { statusNotification: true },
     middleware: {
       // The server's lenses run `editor.action.showReferences` with LSP arguments; VS Code wants its own types.
       async provideCodeLenses(document, token, next) {
@@ -34,6 +38,17 @@ export async function activate(context: ExtensionContext): Promise<void> {
     },
   };
   client = new LanguageClient('kubeEndpoints', 'Kube Endpoints', serverOptions, clientOptions);
+  const languageClient = client;
+
+  const statuses = new EventEmitter<StatusParams>();
+  context.subscriptions.push(
+    statuses,
+    createStatusBar(client, statuses.event),
+    client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => statuses.fire(status)),
+    commands.registerCommand('kubeEndpoints.showServiceGraph', () =>
+      ServiceGraphPanel.show(context, languageClient, statuses.event),
+    ),
+  );
   await client.start();
 }
 

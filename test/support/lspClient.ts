@@ -48,6 +48,8 @@ export class TestClient {
   indexed = false;
   /** What the server announced in `initialize`. */
   capabilities: ServerCapabilities = {};
+  /** Notifications beyond diagnostics, progress and log messages (custom ones), in order. */
+  readonly notifications: { method: string; params: unknown }[] = [];
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
@@ -87,6 +89,10 @@ export class TestClient {
       client.wake();
     });
     connection.onNotification('window/logMessage', () => undefined);
+    connection.onUnhandledNotification((message) => {
+      client.notifications.push({ method: message.method, params: message.params });
+      client.wake();
+    });
     connection.listen();
     const rootUri = pathToFileURL(root).href;
     const initialized: InitializeResult = await connection.sendRequest('initialize', {

@@ -42,6 +42,8 @@ export class ServerState {
   capabilities: ClientCapabilities = {};
   /** `kubeEndpoints` settings passed in `initializationOptions`, for clients that cannot be asked. */
   initializationSettings: unknown;
+  /** Whether the client asked for `kubeEndpoints/status` notifications. */
+  statusNotification = false;
   /** Local folders of the workspace, as file system paths. */
   folders: { uri: string; path: string }[] = [];
   private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();

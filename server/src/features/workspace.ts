@@ -10,6 +10,7 @@ import { ExcludeFilter, findYamlFiles, isYamlFileName, readText } from '../node/
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS } from './state';
+import type { StatusReporter } from './status';
 
 /** How long the cold scan may hold the event loop before it lets requests through. */
 const SCAN_SLICE_MS = 20;
@@ -28,6 +29,7 @@ export class WorkspaceSync {
   constructor(
     private readonly state: ServerState,
     private readonly diagnostics: DiagnosticsPublisher,
+    private readonly status: StatusReporter,
   ) {}
 
   register(): void {
@@ -61,6 +63,7 @@ export class WorkspaceSync {
       ? await connection.window.createWorkDoneProgress()
       : undefined;
     progress?.begin('Kube Endpoints: indexing YAML', undefined, 'finding files');
+    this.status.indexing(0);
     let indexed = 0;
     let sliceStart = Date.now();
     for (const folder of this.state.folders) {
@@ -72,6 +75,7 @@ export class WorkspaceSync {
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
           progress?.report(`${indexed} files`);
+          this.status.indexing(indexed);
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = Date.now();
         }
