@@ -105,6 +105,7 @@ test('the open graph follows edits: fixing a name in the editor pairs the object
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await page.keyboard.press('Control+Shift+ArrowRight'); // Selects the misspelt name …
     await page.keyboard.type('elasticsearch'); // … and types the right one, unsaved.
+    await e2e.waitForEditorText(page, (text) => text.includes('name: elasticsearch\n'));
     // The Service and its Endpoints pair: both warnings go, from the status bar and the graph.
     await statusItem()
       .filter({ hasText: `${warnings - 2} warnings` })

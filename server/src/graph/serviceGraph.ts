@@ -1,3 +1,4 @@
+import { workloadsSelectedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { ServiceSemantics } from '../model/semantics';
 import type {
@@ -8,7 +9,6 @@ import type {
   Service,
   ServicePort,
   SourceRange,
-  Workload,
   WorkloadKind,
 } from '../model/types';
 import type { Severity } from '../rules/types';
@@ -71,8 +71,8 @@ export type ServiceGraphOptions = {
 /**
  * The Service graph of the workspace: every Service (sorted by namespace and name)
  * → its Endpoints and EndpointSlices (paired as the rules pair them) → their addresses,
- * and every Service with a selector → the workloads of its namespace whose pod labels
- * carry each selector pair. Backends that belong to no Service follow, so that
+ * and every Service with a selector → the workloads it selects (`workloadsSelectedBy`,
+ * as navigation follows them). Backends that belong to no Service follow, so that
  * orphans show. Workloads no Service selects are left out.
  *
  * `problems` (the current findings) mark each node with the worst severity inside it.
@@ -117,7 +117,7 @@ class GraphBuilder {
       this.edges.push({ from: id, to: objectId(backend), kind: 'backend' });
       this.addBackend(backend);
     }
-    for (const workload of selectedWorkloads(this.index, service)) {
+    for (const workload of workloadsSelectedBy(this.index, service)) {
       const detail = workload.replicas ? plural(workload.replicas.value, 'replica') : undefined;
       this.edges.push({ from: id, to: this.addObject(workload, detail), kind: 'selects' });
     }
@@ -215,19 +215,6 @@ const SEVERITY_RANK: Record<Severity, number> = { hint: 0, information: 1, warni
 function objectId(object: KubeObject): string {
   const item = object.itemIndex === undefined ? '' : `.${object.itemIndex}`;
   return `${object.kind}:${object.uri}#${object.docIndex}${item}`;
-}
-
-/**
- * The workloads of the Service's namespace whose pod labels carry every selector pair,
- * as the endpoints controller selects Pods.
- */
-function selectedWorkloads(index: WorkspaceIndex, service: Service): Workload[] {
-  const selector = service.selector?.labels;
-  if (!selector) return [];
-  const pairs = Object.entries(selector);
-  return index
-    .workloadsIn(index.namespaceOf(service))
-    .filter((workload) => pairs.every(([key, value]) => workload.podLabels[key]?.value === value.value));
 }
 
 /** Every address of a backend in document order, each with its scalar (the IP, else the host name). */
