@@ -68,7 +68,9 @@ export const serviceWithoutEndpoints: Rule = {
     if (!context.preferEndpointSlice) backends.reverse();
     const fixes: Fix[] = backends.flatMap((backend, i) => {
       const inFile = createInFile(index, service, backend, i === 0);
-      return context.canCreateFiles ? [inFile, createInNewFile(index, service, backend)] : [inFile];
+      return context.canCreateFiles && isSafeFileStem(service.name!.value)
+        ? [inFile, createInNewFile(index, service, backend)]
+        : [inFile];
     });
     if (finding.data?.otherNamespace) {
       for (const backend of backendsInOtherNamespaces(index, service)) {
@@ -132,6 +134,15 @@ function createInNewFile(index: WorkspaceIndex, service: Service, backend: Backe
     title: `Create ${backend.label} in ${UriPath.basename(UriPath.of(uri))}`,
     changes: [{ kind: 'create', uri, text: backend.document.text }],
   };
+}
+
+/**
+ * Whether a Service name can name a new file beside it: only characters of DNS names, so
+ * no `/`, backslash, `..` or encoded separator can put the file outside the Service's folder.
+ * Other names are invalid Service names anyway (object-name-invalid says so).
+ */
+function isSafeFileStem(name: string): boolean {
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
 /** `<stem>.yaml` beside `uri`, or `<stem>-2.yaml`… when the index already has that file. */
