@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
+import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { checkAll, rules } from '../../server/src/rules';
 import { recheck } from '../../server/src/rules/recheck';
 import type { Finding } from '../../server/src/rules/types';
@@ -67,7 +68,7 @@ describe('targeted re-check', () => {
         if (!changes.everything) rechecked++;
         findings = changes.everything
           ? groupByUri(checkAll(index).findings)
-          : recheck(index, findings, changes, {}).findingsByUri;
+          : recheck(index, findings, changes, {}, { kubernetesVersion: KubernetesVersion.LATEST }).findingsByUri;
         if (JSON.stringify(canonical(findings)) !== JSON.stringify(before)) changed++;
         assert.deepEqual(canonical(findings), canonical(groupByUri(checkAll(index).findings)), `step ${step}: ${uri}`);
       }
@@ -104,7 +105,7 @@ describe('targeted re-check', () => {
         const changes = index.takeChanges();
         findings = changes.everything
           ? groupByUri(checkAll(index).findings)
-          : recheck(index, findings, changes, {}).findingsByUri;
+          : recheck(index, findings, changes, {}, { kubernetesVersion: KubernetesVersion.LATEST }).findingsByUri;
         assert.deepEqual(canonical(findings), canonical(groupByUri(checkAll(index).findings)), `step ${step}`);
       }
     } finally {

@@ -4,6 +4,7 @@ import { recheck } from '../rules/recheck';
 import type { Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
 import type { ServerState } from './state';
+import type { StatusReporter } from './status';
 
 /**
  * After this long without edits, the whole workspace is checked once more, so that findings
@@ -26,7 +27,10 @@ export class DiagnosticsPublisher {
   /** Until the first scan ends, a partial index would report spurious findings. */
   private ready = false;
 
-  constructor(private readonly state: ServerState) {}
+  constructor(
+    private readonly state: ServerState,
+    private readonly status: StatusReporter,
+  ) {}
 
   /** Starts publishing: the initial scan is complete. */
   start(): void {
@@ -48,30 +52,38 @@ export class DiagnosticsPublisher {
     return this.findingsByUri.get(uri) ?? [];
   }
 
+  /** Every current finding, for the Service graph. */
+  allFindings(): Finding[] {
+    return [...this.findingsByUri.values()].flat();
+  }
+
   /** Checks again (everything, unless `everything` is false and only some objects changed) and publishes. */
   refresh(everything = true): void {
     clearImmediate(this.pending);
     this.pending = undefined;
     clearTimeout(this.fullCheckTimer);
     const { index, settings } = this.state;
+    const context = { kubernetesVersion: settings.kubernetesVersion };
     const changes = index.takeChanges();
     let touched: Iterable<string>;
     if (!settings.enable) {
       touched = [...this.findingsByUri.keys()];
       this.findingsByUri = new Map();
     } else if (everything || changes.everything) {
-      const { findings, failures } = checkAll(index, settings.rules);
+      const { findings, failures } = checkAll(index, settings.rules, context);
       this.reportFailures(failures);
       touched = new Set([...this.findingsByUri.keys(), ...findings.map((finding) => finding.uri)]);
       this.findingsByUri = groupByUri(findings);
     } else {
-      const result = recheck(index, this.findingsByUri, changes, settings.rules);
+      const result = recheck(index, this.findingsByUri, changes, settings.rules, context);
       this.reportFailures(result.failures);
       this.findingsByUri = result.findingsByUri;
       touched = result.touched;
       this.fullCheckTimer = setTimeout(() => this.refresh(), FULL_CHECK_AFTER_MS);
     }
     this.publish(touched);
+    // After the diagnostics, so that a client that counts them agrees with the status.
+    this.status.ready(this.findingsByUri.values());
   }
 
   /** Sends the diagnostics of the `touched` files whose diagnostics differ from those last sent. */

@@ -86,9 +86,11 @@ export class WorkspaceIndex {
   };
   private changes: IndexChanges = noChanges();
   private options: IndexOptions;
+  /** Every EndpointSlice, labelled or not; forgotten when a file with slices changes. */
+  private allSlices: EndpointSlice[] | undefined;
 
   constructor(options: Partial<IndexOptions> = {}) {
-    this.options = { defaultNamespace: 'default', ...options };
+    this.options = { defaultNamespace: options.defaultNamespace ?? 'default' };
   }
 
   /** Replaces everything `uri` contributed before. */
@@ -98,6 +100,7 @@ export class WorkspaceIndex {
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
     this.entries.set(uri, entry);
     this.recordChange(uri, previous, entry, edit);
+    if (hasSlice(previous) || hasSlice(entry)) this.allSlices = undefined;
     const kustomized = this.kustomized.has(uri);
     if (hasKustomization(entry)) this.kustomized.add(uri);
     else this.kustomized.delete(uri);
@@ -113,6 +116,7 @@ export class WorkspaceIndex {
     if (!previous) return;
     this.entries.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
+    if (hasSlice(previous)) this.allSlices = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
   }
@@ -152,9 +156,10 @@ export class WorkspaceIndex {
     return this.endpoints.values();
   }
 
+  /** Every EndpointSlice, with or without the label that files it under a Service, in file order. */
   allEndpointSlices(): readonly EndpointSlice[] {
-    this.settle();
-    return this.slicesByService.values();
+    this.allSlices ??= [...this.objects()].filter((object): object is EndpointSlice => object.kind === 'EndpointSlice');
+    return this.allSlices;
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
@@ -198,8 +203,8 @@ export class WorkspaceIndex {
     return this.grouped().backendsByName.get(name);
   }
 
-  /** The namespace Kubernetes would put the object in. */
-  namespaceOf(object: ObjectBase): string {
+  /** The namespace Kubernetes would put the object in (for `{ uri }` alone: what a file's objects inherit). */
+  namespaceOf(object: Pick<ObjectBase, 'uri' | 'namespace'>): string {
     this.settle();
     return object.namespace?.value ?? this.inheritedNamespace(object.uri);
   }
@@ -407,6 +412,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.serviceKeyOf(object);
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.namespaceOf(object);
@@ -422,6 +428,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.slicesByService as MultiMap<string, KubeObject>;
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.workloads as MultiMap<string, KubeObject>;
@@ -492,6 +499,10 @@ function listedPaths(
 
 function hasKustomization(entry: FileEntry | undefined): boolean {
   return entry?.objects.some((object) => object.kind === 'Kustomization') ?? false;
+}
+
+function hasSlice(entry: FileEntry | undefined): boolean {
+  return entry?.objects.some((object) => object.kind === 'EndpointSlice') ?? false;
 }
 
 function noChanges(): IndexChanges {

@@ -8,7 +8,7 @@ export function describe(index: WorkspaceIndex, object: KubeObject): string {
 }
 
 /** Where `object` is, seen from the file `fromUri`: "this file" or a relative path. */
-export function whereIs(object: KubeObject, fromUri: string): string {
+export function whereIs(object: { uri: string }, fromUri: string): string {
   if (object.uri === fromUri) return 'this file';
   return UriPath.relative(UriPath.dirname(UriPath.of(fromUri)), UriPath.of(object.uri));
 }
@@ -53,3 +53,8 @@ export function editDistance(a: string, b: string, limit: number): number {
 }
 
 let rows = new Uint32Array(128);
+
+/** `1 pod`, `3 pods`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

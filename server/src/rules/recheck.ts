@@ -3,7 +3,7 @@ import type { Backend, KubeObject, SourceRange } from '../model/types';
 import { editDistance } from './describe';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
 import { serviceNameOf, TYPO_DISTANCE } from './nearMisses';
-import type { Finding, Rule } from './types';
+import type { CheckContext, Finding, Rule } from './types';
 
 /**
  * Checking again after an edit, only where the edit can matter.
@@ -21,12 +21,13 @@ export function recheck(
   previous: Map<string, Finding[]>,
   changes: IndexChanges,
   severities: SeverityOverrides,
+  context: CheckContext,
 ): { findingsByUri: Map<string, Finding[]>; touched: Set<string>; failures: RuleFailure[] } {
   const seeds = affectedObjects(index, changes.objects);
   const targeted = (rule: Rule) => rule.dependsOn === 'related';
-  const scoped = checkAll(index.scopedTo(seeds), severities, targeted);
+  const scoped = checkAll(index.scopedTo(seeds), severities, context, targeted);
   // Rules that do not say what they depend on run over everything, and replace all their findings.
-  const whole = checkAll(index, severities, (rule) => !targeted(rule));
+  const whole = checkAll(index, severities, context, (rule) => !targeted(rule));
   const redone = new Set(rules.filter((rule) => !targeted(rule)).map((rule) => rule.code));
   const findings = [...scoped.findings, ...whole.findings];
   const failures = [...scoped.failures, ...whole.failures];
