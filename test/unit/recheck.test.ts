@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
+import { MODELLED_KINDS } from '../../server/src/model/types';
 import { checkAll, rules } from '../../server/src/rules';
 import { recheck } from '../../server/src/rules/recheck';
 import type { Finding } from '../../server/src/rules/types';
@@ -15,14 +16,15 @@ import type { Finding } from '../../server/src/rules/types';
  */
 const ROOT = path.resolve(__dirname, '../../..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const FIXTURES = path.join(ROOT, 'test/fixtures');
 
 const EDITS: ((text: string, random: () => number) => string)[] = [
   // A typo, or its repair, in some name.
-  (text, random) => replaceNth(text, /name: (\S+)/g, random, (name) => `name: ${mutate(name, random)}`),
+  (text, random) => replaceNth(text, /name: (\S+)/g, random, ([, name]) => `name: ${mutate(name, random)}`),
   // Another namespace.
   (text, random) => replaceNth(text, /namespace: (\S+)/g, random, () => `namespace: ns${Math.floor(random() * 3)}`),
   // Another port name.
-  (text, random) => replaceNth(text, /- name: (\S+)/g, random, (name) => `- name: ${mutate(name, random)}`),
+  (text, random) => replaceNth(text, /- name: (\S+)/g, random, ([, name]) => `- name: ${mutate(name, random)}`),
   // A document removed, or duplicated.
   (text, random) => {
     const documents = text.split('\n---\n');
@@ -36,13 +38,63 @@ const EDITS: ((text: string, random: () => number) => string)[] = [
     const at = Math.floor(random() * text.length);
     return text.slice(0, at) + 'x:- '[Math.floor(random() * 4)] + text.slice(at);
   },
+  // A line deleted.
+  (text, random) => {
+    const lines = text.split('\n');
+    lines.splice(Math.floor(random() * lines.length), 1);
+    return lines.join('\n');
+  },
+  // Another selector or pod label value, or another Service named by a slice's label.
+  (text, random) =>
+    replaceNth(
+      text,
+      /(app|kubernetes\.io\/service-name|app\.kubernetes\.io\/name): (\S+)$/gm,
+      random,
+      ([, key, value]) => `${key}: ${mutate(value, random)}`,
+    ),
+  // Another address or cluster IP: of either family, a loopback one, a Service's, or a host name.
+  (text, random) =>
+    replaceNth(
+      text,
+      /(ip: |clusterIP: |- )(\d+\.\d+\.\d+\.\d+|None)$/gm,
+      random,
+      ([, prefix]) => prefix + pick(['10.0.0.1', '10.96.0.10', 'fd00::1', '127.0.0.1', 'db.local', 'None'], random),
+    ),
+  // Another port number.
+  (text, random) =>
+    replaceNth(
+      text,
+      /(port|targetPort|containerPort): (\d+)$/gm,
+      random,
+      ([, key]) => `${key}: ${pick([80, 8080, 0, 70000], random)}`,
+    ),
+  // Another kind.
+  (text, random) =>
+    replaceNth(
+      text,
+      /^kind: (\S+)$/gm,
+      random,
+      () => `kind: ${pick(['Service', 'Endpoints', 'EndpointSlice', 'Deployment'], random)}`,
+    ),
+  // A suppression comment above some line.
+  (text, random) => {
+    const lines = text.split('\n');
+    const at = Math.floor(random() * lines.length);
+    const indent = /^\s*/.exec(lines[at])![0];
+    lines.splice(at, 0, `${indent}# kube-endpoints-ignore${random() < 0.5 ? '' : ' service-without-endpoints'}`);
+    return lines.join('\n');
+  },
 ];
 
 let changedInAll = 0;
+/** The codes whose findings some edit changed, to show that the edits reach every rule. */
+const codesChanged = new Set<string>();
+const CONTEXT = { kubernetesVersion: KubernetesVersion.LATEST };
+const MODELLED = new RegExp(`^\\s*(- )?kind: (${[...MODELLED_KINDS].join('|')})\\b`, 'm');
 
 describe('targeted re-check', () => {
-  for (const folder of [path.join(ROOT, 'examples'), ...repositories()]) {
-    test(path.basename(folder), () => {
+  for (const folder of [path.join(ROOT, 'examples'), ...subfolders(FIXTURES), ...subfolders(CORPUS)]) {
+    test(path.relative(ROOT, folder), () => {
       const index = new WorkspaceIndex();
       const files = fs
         .readdirSync(folder, { recursive: true, encoding: 'utf8' })
@@ -50,10 +102,10 @@ describe('targeted re-check', () => {
         .sort()
         .map((file) => pathToFileURL(path.join(folder, file)).href);
       const texts = new Map(files.map((uri) => [uri, fs.readFileSync(new URL(uri), 'utf8')]));
-      const modelled = files.filter((uri) => /kind: (Service|Endpoints|EndpointSlice)\b/.test(texts.get(uri)!));
+      const modelled = files.filter((uri) => MODELLED.test(texts.get(uri)!));
       for (const [uri, text] of texts) index.update(uri, text);
       index.takeChanges();
-      let findings = groupByUri(checkAll(index).findings);
+      let findings = groupByUri(checkAll(index, {}, CONTEXT).findings);
       const random = seeded(folder.length);
       let rechecked = 0;
       let changed = 0;
@@ -67,10 +119,12 @@ describe('targeted re-check', () => {
         const before = canonical(findings);
         if (!changes.everything) rechecked++;
         findings = changes.everything
-          ? groupByUri(checkAll(index).findings)
-          : recheck(index, findings, changes, {}, { kubernetesVersion: KubernetesVersion.LATEST }).findingsByUri;
-        if (JSON.stringify(canonical(findings)) !== JSON.stringify(before)) changed++;
-        assert.deepEqual(canonical(findings), canonical(groupByUri(checkAll(index).findings)), `step ${step}: ${uri}`);
+          ? groupByUri(checkAll(index, {}, CONTEXT).findings)
+          : recheck(index, findings, changes, {}, CONTEXT).findingsByUri;
+        const after = canonical(findings);
+        if (JSON.stringify(after) !== JSON.stringify(before)) changed++;
+        for (const code of changedCodes(before, after)) codesChanged.add(code);
+        assert.deepEqual(after, canonical(groupByUri(checkAll(index, {}, CONTEXT).findings)), `step ${step}: ${uri}`);
       }
       if (modelled.length > 0) assert.ok(rechecked > 30, `only ${rechecked} targeted re-checks`);
       changedInAll += changed;
@@ -79,11 +133,19 @@ describe('targeted re-check', () => {
 
   test('the edits changed findings', () => assert.ok(changedInAll > 50, `findings changed ${changedInAll} times`));
 
+  test('the edits changed the findings of every targeted rule', () => {
+    const missed = rules.filter((rule) => rule.dependsOn === 'related' && !codesChanged.has(rule.code));
+    assert.deepEqual(
+      missed.map((rule) => rule.code),
+      [],
+    );
+  });
+
   test('rules that do not say what they depend on are run over everything', () => {
     const saved = rules.map((rule) => rule.dependsOn);
     for (const rule of rules) (rule as { dependsOn?: string }).dependsOn = undefined;
     try {
-      const folder = path.join(ROOT, 'test/fixtures');
+      const folder = FIXTURES;
       const index = new WorkspaceIndex();
       const texts = new Map<string, string>();
       for (const file of fs
@@ -105,7 +167,7 @@ describe('targeted re-check', () => {
         const changes = index.takeChanges();
         findings = changes.everything
           ? groupByUri(checkAll(index).findings)
-          : recheck(index, findings, changes, {}, { kubernetesVersion: KubernetesVersion.LATEST }).findingsByUri;
+          : recheck(index, findings, changes, {}, CONTEXT).findingsByUri;
         assert.deepEqual(canonical(findings), canonical(groupByUri(checkAll(index).findings)), `step ${step}`);
       }
     } finally {
@@ -114,19 +176,29 @@ describe('targeted re-check', () => {
   });
 });
 
-function repositories(): string[] {
-  if (!fs.existsSync(CORPUS)) return [];
+/** Each folder of `root` (the fixtures of each rule; the corpus repositories), none if it is absent. */
+function subfolders(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
   return fs
-    .readdirSync(CORPUS)
-    .map((name) => path.join(CORPUS, name))
+    .readdirSync(root)
+    .map((name) => path.join(root, name))
     .filter((full) => fs.statSync(full).isDirectory());
 }
 
-function replaceNth(text: string, pattern: RegExp, random: () => number, replace: (value: string) => string): string {
+function replaceNth(
+  text: string,
+  pattern: RegExp,
+  random: () => number,
+  replace: (match: RegExpMatchArray) => string,
+): string {
   const matches = [...text.matchAll(pattern)];
   if (matches.length === 0) return text;
   const match = matches[Math.floor(random() * matches.length)];
-  return text.slice(0, match.index) + replace(match[1]) + text.slice(match.index! + match[0].length);
+  return text.slice(0, match.index) + replace(match) + text.slice(match.index! + match[0].length);
+}
+
+function pick<T>(values: readonly T[], random: () => number): T {
+  return values[Math.floor(random() * values.length)];
 }
 
 function mutate(name: string, random: () => number): string {
@@ -138,6 +210,21 @@ function groupByUri(findings: Finding[]): Map<string, Finding[]> {
   const grouped = new Map<string, Finding[]>();
   for (const finding of findings) grouped.set(finding.uri, [...(grouped.get(finding.uri) ?? []), finding]);
   return grouped;
+}
+
+/** The codes of the findings that are in one of `before` and `after` only. */
+function changedCodes(before: Record<string, string[]>, after: Record<string, string[]>): Set<string> {
+  const codes = new Set<string>();
+  for (const [one, other] of [
+    [before, after],
+    [after, before],
+  ]) {
+    for (const [uri, list] of Object.entries(one)) {
+      const others = new Set(other[uri] ?? []);
+      for (const finding of list) if (!others.has(finding)) codes.add((JSON.parse(finding) as Finding).code);
+    }
+  }
+  return codes;
 }
 
 /** Findings as sorted JSON per file, so that order does not matter. */

@@ -1,4 +1,4 @@
-import type { FileEdit } from '../model/documents';
+import { type FileEdit, movedFrom } from '../model/documents';
 import { parseFile } from '../model/parse';
 import type {
   Backend,
@@ -279,30 +279,45 @@ export class WorkspaceIndex {
       const key = this.filingKey(object);
       if (key === undefined) continue;
       this.mapFor(object)?.add(key, object as never);
-      this.group(object, key, true);
+      this.group(object, key, 'add');
       filed.push({ object, key });
     }
     this.filedUnder.set(entry.uri, filed);
   }
 
-  /** Files a new version of an entry: what it kept (same objects) stays, the rest is swapped. */
+  /**
+   * Files a new version of an entry: what it kept (same objects) stays, moved copies take their
+   * originals' places (so that lookups list objects in the same order as before the edit, and
+   * findings that list them need no recheck), the rest is swapped.
+   */
   private refile(entry: FileEntry): void {
     const current = new Set(entry.objects);
+    const copies = new Map<KubeObject, KubeObject>();
+    for (const object of entry.objects) {
+      const original = movedFrom.get(object);
+      if (original) copies.set(original, object);
+    }
     const filed: { object: KubeObject; key: string }[] = [];
     for (const item of this.filedUnder.get(entry.uri) ?? []) {
+      const copy = copies.get(item.object);
       if (current.delete(item.object)) {
         filed.push(item);
+      } else if (copy && current.delete(copy)) {
+        this.forgetPairingsOf(item.object, item.key);
+        this.mapFor(item.object)?.replace(item.key, item.object as never, copy as never);
+        this.group(item.object, item.key, 'replace', copy);
+        filed.push({ object: copy, key: item.key });
       } else {
         this.forgetPairingsOf(item.object, item.key);
         this.mapFor(item.object)?.delete(item.key, item.object as never);
-        this.group(item.object, item.key, false);
+        this.group(item.object, item.key, 'delete');
       }
     }
     for (const object of current) {
       const key = this.filingKey(object);
       if (key === undefined) continue;
       this.mapFor(object)?.add(key, object as never);
-      this.group(object, key, true);
+      this.group(object, key, 'add');
       this.forgetPairingsOf(object, key);
       filed.push({ object, key });
     }
@@ -313,13 +328,13 @@ export class WorkspaceIndex {
     for (const { object, key } of this.filedUnder.get(uri) ?? []) {
       this.forgetPairingsOf(object, key);
       this.mapFor(object)?.delete(key, object as never);
-      this.group(object, key, false);
+      this.group(object, key, 'delete');
     }
     this.filedUnder.delete(uri);
   }
 
-  /** Adds a Service or backend to (or removes it from) the groups of its namespace and name. */
-  private group(object: KubeObject, key: string, add: boolean): void {
+  /** Adds a Service or backend to (or removes it from, or swaps in its `copy` in) the groups of its namespace and name. */
+  private group(object: KubeObject, key: string, change: 'add' | 'delete' | 'replace', copy?: KubeObject): void {
     if (object.kind !== 'Service' && object.kind !== 'Endpoints' && object.kind !== 'EndpointSlice') return;
     const slash = key.indexOf('/');
     const namespace = key.slice(0, slash);
@@ -328,12 +343,13 @@ export class WorkspaceIndex {
       object.kind === 'Service'
         ? [this.groups.servicesByNamespace, this.groups.servicesByName]
         : [this.groups.backendsByNamespace, this.groups.backendsByName];
-    if (add) {
-      byNamespace.add(namespace, object as never);
-      byName.add(name, object as never);
-    } else {
-      byNamespace.delete(namespace, object as never);
-      byName.delete(name, object as never);
+    for (const [group, groupKey] of [
+      [byNamespace, namespace],
+      [byName, name],
+    ] as const) {
+      if (change === 'add') group.add(groupKey, object as never);
+      else if (change === 'delete') group.delete(groupKey, object as never);
+      else group.replace(groupKey, object as never, copy as never);
     }
   }
 
@@ -516,31 +532,47 @@ type ObjectGroups = {
   backendsByName: GroupMap<string, Backend>;
 };
 
-/** A map from keys to sets (insertion-ordered), read as arrays that are cached until the set changes. */
-class GroupMap<K, V> {
-  private readonly sets = new Map<K, Set<V>>();
+/**
+ * A map from keys to sets (insertion-ordered), read as arrays that are cached until the set
+ * changes. A value replaced by another keeps its place: the set holds each value under the
+ * value it first replaced (its slot).
+ */
+class GroupMap<K, V extends object> {
+  private readonly sets = new Map<K, Map<V, V>>();
   private readonly arrays = new Map<K, V[]>();
+  private readonly slots = new WeakMap<V, V>();
 
   get(key: K): readonly V[] {
     let array = this.arrays.get(key);
     if (!array) {
-      array = [...(this.sets.get(key) ?? [])];
+      array = [...(this.sets.get(key)?.values() ?? [])];
       this.arrays.set(key, array);
     }
     return array;
   }
 
   add(key: K, value: V): void {
+    // Added anew (after a refile of everything), a value is its own slot again.
+    this.slots.delete(value);
     const set = this.sets.get(key);
-    if (set) set.add(value);
-    else this.sets.set(key, new Set([value]));
+    if (set) set.set(value, value);
+    else this.sets.set(key, new Map([[value, value]]));
     this.arrays.delete(key);
   }
 
   delete(key: K, value: V): void {
     const set = this.sets.get(key);
-    if (!set?.delete(value)) return;
+    if (!set?.delete(this.slots.get(value) ?? value)) return;
     if (set.size === 0) this.sets.delete(key);
+    this.arrays.delete(key);
+  }
+
+  replace(key: K, value: V, replacement: V): void {
+    const slot = this.slots.get(value) ?? value;
+    const set = this.sets.get(key);
+    if (!set?.has(slot)) return this.add(key, replacement);
+    set.set(slot, replacement);
+    this.slots.set(replacement, slot);
     this.arrays.delete(key);
   }
 }
@@ -569,6 +601,15 @@ class MultiMap<K, V> {
     const at = list.indexOf(value);
     if (at >= 0) list.splice(at, 1);
     if (list.length === 0) this.map.delete(key);
+  }
+
+  /** Puts `replacement` where `value` was. */
+  replace(key: K, value: V, replacement: V): void {
+    const list = this.map.get(key);
+    const at = list ? list.indexOf(value) : -1;
+    if (at < 0) return this.add(key, replacement);
+    this.all = undefined;
+    list![at] = replacement;
   }
 
   values(): V[] {

@@ -200,9 +200,16 @@ export class DocumentReuse {
     if (previous < 0) return undefined;
     const objects = this.objectsByDoc[previous] ?? [];
     if (previous < this.firstMoved || (this.delta === 0 && previous === docIndex)) return objects;
-    return objects.map((object) => ({ ...shifted(object, this.delta), docIndex }));
+    return objects.map((object) => {
+      const copy = { ...shifted(object, this.delta), docIndex };
+      movedFrom.set(copy, object);
+      return copy;
+    });
   }
 }
+
+/** For a moved copy of an unchanged document's object, the object it copies (so the index can swap it in place). */
+export const movedFrom = new WeakMap<KubeObject, KubeObject>();
 
 /**
  * The documents of `text` between `from` and `to`, two document boundaries (a `---` line or

@@ -11,7 +11,7 @@ import type { CheckContext, Finding, Rule } from './types';
  * A finding about an object depends on the objects of its key (namespace/name: pairing, ports),
  * on those of its name in other namespaces and of a name a typo away in its namespace (the
  * near-miss hints), and, for selector rules, on the workloads of its namespace. So the rules run
- * from the changed objects and every object so related to them (closed under "same key", since a
+ * from the changed objects (keyed or not) and every object so related to them (closed under "same key", since a
  * rule that starts from a Service reports on its backends too); every other earlier finding
  * stands, moved along with its file's text. Namespace or option changes check everything.
  * `previous` is updated in place and returned.
@@ -137,6 +137,13 @@ function affectedObjects(index: WorkspaceIndex, changed: readonly KubeObject[]):
     for (const backend of index.backendsIn(namespace)) if (near(serviceNameOf(backend))) addWithKey(backend);
   }
   for (const namespace of namespaces) for (const service of index.servicesIn(namespace)) addWithKey(service);
+  // The changed objects themselves, also those no key finds (nameless, or a slice without its label).
+  const current = new Map<string, ReadonlySet<KubeObject>>();
+  for (const object of changed) {
+    let objects = current.get(object.uri);
+    if (!objects) current.set(object.uri, (objects = new Set(index.file(object.uri)?.objects)));
+    if (objects.has(object)) seeds.add(object);
+  }
   return seeds;
 }
 
