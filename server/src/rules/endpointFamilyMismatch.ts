@@ -21,6 +21,7 @@ export const endpointFamilyMismatch: Rule = {
   code: 'endpoint-family-mismatch',
   defaultSeverity: 'warning',
   description: 'An endpoint address is of an IP family its Service does not serve, so kube-proxy never uses it.',
+  dependsOn: 'related',
 
   check(index) {
     const findings: FindingType[] = [];
