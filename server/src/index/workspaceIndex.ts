@@ -362,23 +362,27 @@ export class WorkspaceIndex {
   }
 
   /**
-   * A view of this index whose `allServices()`, `allEndpoints()` and `allEndpointSlices()` list
-   * only `objects` (the objects rules start from), while every lookup still sees everything.
+   * A view of this index whose `objects()`, `allServices()`, `allEndpoints()` and
+   * `allEndpointSlices()` list only `objects` (the objects rules start from), while every
+   * lookup still sees everything.
    */
   scopedTo(objects: Iterable<KubeObject>): WorkspaceIndex {
     this.settle();
+    const all = [...objects];
     const services: Service[] = [];
     const endpoints: Endpoints[] = [];
     const slices: EndpointSlice[] = [];
-    for (const object of objects) {
-      if (object.kind === 'Service') services.push(object);
-      else if (object.kind === 'Endpoints') endpoints.push(object);
+    for (const object of all) {
+      // As in the index's own lists: Services and Endpoints without a name are in none.
+      if (object.kind === 'Service' && object.name) services.push(object);
+      else if (object.kind === 'Endpoints' && object.name) endpoints.push(object);
       else if (object.kind === 'EndpointSlice') slices.push(object);
     }
     const view = Object.create(this) as WorkspaceIndex;
     view.allServices = () => services;
     view.allEndpoints = () => endpoints;
     view.allEndpointSlices = () => slices;
+    view.objects = () => all.values();
     return view;
   }
 

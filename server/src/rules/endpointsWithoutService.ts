@@ -20,7 +20,6 @@ export const endpointsWithoutService: Rule = {
   code: 'endpoints-without-service',
   defaultSeverity: 'warning',
   description: 'An Endpoints has no Service of the same namespace and name, so nothing routes to it.',
-  dependsOn: 'related',
 
   check(index) {
     return index

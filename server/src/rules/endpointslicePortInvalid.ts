@@ -19,6 +19,7 @@ export const endpointslicePortInvalid: Rule = {
   defaultSeverity: 'error',
   description:
     'An EndpointSlice port has a duplicate or malformed name, or a protocol or appProtocol the API server rejects.',
+  dependsOn: 'related',
 
   check(index) {
     const findings: FindingType[] = [];

@@ -17,6 +17,7 @@ export const ipNonStandard: Rule = {
   code: 'ip-non-standard',
   defaultSeverity: 'warning',
   description: 'An IP has leading zeros or is IPv4-mapped IPv6, forms a future Kubernetes release will reject.',
+  dependsOn: 'related',
 
   check(index) {
     return ipWarningFindings(this, index, 'non-standard');

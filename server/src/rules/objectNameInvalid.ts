@@ -17,6 +17,7 @@ export const objectNameInvalid: Rule = {
   code: 'object-name-invalid',
   defaultSeverity: 'error',
   description: 'A Service, Endpoints or EndpointSlice name or namespace is not one the API server accepts.',
+  dependsOn: 'related',
 
   check(index) {
     const findings: FindingType[] = [];

@@ -1,19 +1,16 @@
 import type { IndexChanges, ObjectKey, WorkspaceIndex } from '../index/workspaceIndex';
-import type { Backend, KubeObject, SourceRange } from '../model/types';
-import { editDistance } from './describe';
+import type { KubeObject, SourceRange } from '../model/types';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
-import { serviceNameOf, TYPO_DISTANCE } from './nearMisses';
 import type { CheckContext, Finding, Rule } from './types';
 
 /**
  * Checking again after an edit, only where the edit can matter.
  *
- * A finding about an object depends on the objects of its key (namespace/name: pairing, ports),
- * on those of its name in other namespaces and of a name a typo away in its namespace (the
- * near-miss hints), and, for selector rules, on the workloads of its namespace. So the rules run
- * from the changed objects (keyed or not) and every object so related to them (closed under "same key", since a
- * rule that starts from a Service reports on its backends too); every other earlier finding
- * stands, moved along with its file's text. Namespace or option changes check everything.
+ * The rules marked `dependsOn: 'related'` report on an object from the objects of its key
+ * (namespace/name) alone, so they run from the changed objects and every object of their keys
+ * (closed under "same key", since a rule that starts from a Service reports on its backends
+ * too); every other earlier finding of theirs stands, moved along with its file's text. The
+ * other rules run over everything. Namespace or option changes check everything.
  * `previous` is updated in place and returned.
  */
 export function recheck(
@@ -94,49 +91,20 @@ const relatedUrisOf = new WeakMap<readonly Finding[], ReadonlySet<string>>();
 function affectedObjects(index: WorkspaceIndex, changed: readonly KubeObject[]): Set<KubeObject> {
   const seeds = new Set<KubeObject>();
   const keys = new Set<ObjectKey>();
-  const namespaces = new Set<string>();
   for (const object of changed) {
-    if (object.kind === 'Service' || object.kind === 'Endpoints') {
-      const key = index.keyOf(object);
-      if (key) keys.add(key);
-    } else if (object.kind === 'EndpointSlice') {
-      const key = index.serviceKeyOf(object);
-      if (key) keys.add(key);
-    } else if (object.kind !== 'Kustomization') {
-      namespaces.add(index.namespaceOf(object));
-    }
+    const key =
+      object.kind === 'Service' || object.kind === 'Endpoints'
+        ? index.keyOf(object)
+        : object.kind === 'EndpointSlice'
+          ? index.serviceKeyOf(object)
+          : undefined;
+    if (key) keys.add(key);
   }
-  const addWithKey = (object: KubeObject) => {
-    if (seeds.has(object)) return;
-    const key = object.kind === 'Service' ? index.keyOf(object) : index.serviceKeyOf(object as Backend);
-    if (key) addKey(key);
-    seeds.add(object);
-  };
-  const addedKeys = new Set<ObjectKey>();
-  const addKey = (key: ObjectKey) => {
-    if (addedKeys.has(key)) return;
-    addedKeys.add(key);
-    for (const object of [
-      ...index.servicesWithKey(key),
-      ...index.endpointsWithKey(key),
-      ...index.slicesForServiceKey(key),
-    ]) {
-      seeds.add(object);
-    }
-  };
   for (const key of keys) {
-    addKey(key);
-    const slash = key.indexOf('/');
-    const namespace = key.slice(0, slash);
-    const name = key.slice(slash + 1);
-    const near = (other: string | undefined) =>
-      other !== undefined && editDistance(name, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
-    for (const service of index.servicesNamed(name)) addWithKey(service);
-    for (const backend of index.backendsNamed(name)) addWithKey(backend);
-    for (const service of index.servicesIn(namespace)) if (near(service.name?.value)) addWithKey(service);
-    for (const backend of index.backendsIn(namespace)) if (near(serviceNameOf(backend))) addWithKey(backend);
+    for (const object of index.servicesWithKey(key)) seeds.add(object);
+    for (const object of index.endpointsWithKey(key)) seeds.add(object);
+    for (const object of index.slicesForServiceKey(key)) seeds.add(object);
   }
-  for (const namespace of namespaces) for (const service of index.servicesIn(namespace)) addWithKey(service);
   // The changed objects themselves, also those no key finds (nameless, or a slice without its label).
   const current = new Map<string, ReadonlySet<KubeObject>>();
   for (const object of changed) {

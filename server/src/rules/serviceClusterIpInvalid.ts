@@ -25,6 +25,7 @@ export const serviceClusterIpInvalid: Rule = {
   code: 'service-cluster-ip-invalid',
   defaultSeverity: 'error',
   description: 'A Service has cluster IPs, IP families or an IP family policy the API server rejects.',
+  dependsOn: 'related',
 
   check(index) {
     const findings: FindingType[] = [];

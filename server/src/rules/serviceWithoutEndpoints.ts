@@ -28,7 +28,6 @@ export const serviceWithoutEndpoints: Rule = {
   code: 'service-without-endpoints',
   defaultSeverity: 'warning',
   description: 'A Service without a selector has no Endpoints or EndpointSlice of the same namespace and name.',
-  dependsOn: 'related',
 
   check(index) {
     return index

@@ -97,10 +97,10 @@ export type Rule = {
   /**
    * What the rule's findings depend on, so that after an edit it runs only where that edit can
    * matter (rules/recheck.ts). `'related'`: the findings about an object depend only on the
-   * object, the objects of its key (namespace/name), those of its name in other namespaces and
-   * of names a typo away in its namespace, and the workloads of its namespace; and a finding is
-   * anchored inside an object of that key. Without it, the rule runs over the whole index after
-   * every edit (correct whatever it reads, but slower).
+   * object and the objects of its key (namespace/name: a Service, its Endpoints and slices),
+   * and each is anchored inside one of them. Without it, the rule runs over the whole index
+   * after every edit (correct whatever it reads, but slower): so for rules that read other
+   * objects, like near-miss names, selected workloads or every Service's cluster IP.
    */
   dependsOn?: 'related';
   /** Fixes for one of this rule's findings, computed from its `data` and the current index. */
