@@ -40,8 +40,15 @@ export function workloadsMatching(
   selector: Readonly<Record<string, Located<string>>>,
   uri: string,
 ): Workload[] {
-  const matching = index.workloadsIn(namespace).filter((workload) => selectorMatches(selector, workload.podLabels));
-  return nearest(matching, uri);
+  // Only the workloads that carry the selector's first pair can match: far fewer than the namespace's.
+  const first = Object.entries(selector)[0];
+  const candidates = first
+    ? index.workloadsWithPodLabel(namespace, first[0], first[1].value)
+    : index.workloadsIn(namespace);
+  return nearest(
+    candidates.filter((workload) => selectorMatches(selector, workload.podLabels)),
+    uri,
+  );
 }
 
 /**

@@ -83,6 +83,7 @@ export class WorkspaceIndex {
     servicesByName: new GroupMap(),
     backendsByNamespace: new GroupMap(),
     backendsByName: new GroupMap(),
+    workloadsByPodLabel: new GroupMap(),
   };
   private changes: IndexChanges = noChanges();
   private options: IndexOptions;
@@ -181,6 +182,11 @@ export class WorkspaceIndex {
   workloadsIn(namespace: string): readonly Workload[] {
     this.settle();
     return this.workloads.get(namespace);
+  }
+
+  /** The workloads of a namespace whose pod template carries `label: value`, in `workloadsIn` order. */
+  workloadsWithPodLabel(namespace: string, label: string, value: string): readonly Workload[] {
+    return this.grouped().workloadsByPodLabel.get(podLabelKey(namespace, label, value));
   }
 
   /** The Services of a namespace. */
@@ -333,20 +339,32 @@ export class WorkspaceIndex {
     this.filedUnder.delete(uri);
   }
 
-  /** Adds a Service or backend to (or removes it from, or swaps in its `copy` in) the groups of its namespace and name. */
+  /**
+   * Adds an object to (or removes it from, or swaps in its `copy` in) its groups: a Service or
+   * backend to those of its namespace and name, a workload to those of its pod labels.
+   */
   private group(object: KubeObject, key: string, change: 'add' | 'delete' | 'replace', copy?: KubeObject): void {
-    if (object.kind !== 'Service' && object.kind !== 'Endpoints' && object.kind !== 'EndpointSlice') return;
-    const slash = key.indexOf('/');
-    const namespace = key.slice(0, slash);
-    const name = key.slice(slash + 1);
-    const [byNamespace, byName] =
-      object.kind === 'Service'
-        ? [this.groups.servicesByNamespace, this.groups.servicesByName]
-        : [this.groups.backendsByNamespace, this.groups.backendsByName];
-    for (const [group, groupKey] of [
-      [byNamespace, namespace],
-      [byName, name],
-    ] as const) {
+    let groups: [GroupMap<string, KubeObject>, string][];
+    if (object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice') {
+      const slash = key.indexOf('/');
+      const [byNamespace, byName] =
+        object.kind === 'Service'
+          ? [this.groups.servicesByNamespace, this.groups.servicesByName]
+          : [this.groups.backendsByNamespace, this.groups.backendsByName];
+      groups = [
+        [byNamespace as GroupMap<string, KubeObject>, key.slice(0, slash)],
+        [byName as GroupMap<string, KubeObject>, key.slice(slash + 1)],
+      ];
+    } else if (object.kind !== 'Kustomization' && object.kind !== 'Ingress') {
+      // Filed under its namespace; grouped by each pod label, for selectors.
+      groups = Object.entries(object.podLabels).map(([label, value]) => [
+        this.groups.workloadsByPodLabel as GroupMap<string, KubeObject>,
+        podLabelKey(key, label, value.value),
+      ]);
+    } else {
+      return;
+    }
+    for (const [group, groupKey] of groups) {
       if (change === 'add') group.add(groupKey, object as never);
       else if (change === 'delete') group.delete(groupKey, object as never);
       else group.replace(groupKey, object as never, copy as never);
@@ -534,7 +552,12 @@ type ObjectGroups = {
   servicesByName: GroupMap<string, Service>;
   backendsByNamespace: GroupMap<string, Backend>;
   backendsByName: GroupMap<string, Backend>;
+  workloadsByPodLabel: GroupMap<string, Workload>;
 };
+
+function podLabelKey(namespace: string, label: string, value: string): string {
+  return `${namespace}\0${label}\0${value}`;
+}
 
 /**
  * A map from keys to sets (insertion-ordered), read as arrays that are cached until the set
