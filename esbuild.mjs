@@ -1,4 +1,5 @@
-// Bundles the client and the server (with the CLI) into single files, as the .vsix and the bins ship them.
+// Bundles the client and the server (with the CLI) into single files, as the .vsix and the bins ship them,
+// and the Service graph webview (script with Graphviz as WebAssembly, and style) for the browser.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
@@ -23,8 +24,18 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({
     ...common,
-    entryPoints: ['server/src/cli.ts'],
+    entryPoints: ['server/src/cli/main.ts'],
     outfile: 'server/out/cli.js',
     define: { VERSION: JSON.stringify(version) },
+  }),
+  build({
+    ...common,
+    platform: 'browser',
+    target: ['chrome114'],
+    format: 'esm',
+    // Graphviz's WebAssembly is embedded as a string: escaping its bytes as \uXXXX would add a third.
+    charset: 'utf8',
+    entryPoints: ['client/webview/serviceGraph.ts', 'client/webview/serviceGraph.css'],
+    outdir: 'client/out/webview',
   }),
 ]);

@@ -1,7 +1,10 @@
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { commands, EventEmitter, type ExtensionContext } from 'vscode';
+import type { LanguageClientOptions, Location, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type StatusParams } from '../../server/src/features/protocol';
+import { ServiceGraphPanel } from './serviceGraphPanel';
+import { createStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
 
@@ -15,8 +18,37 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { configurationSection: 'kubeEndpoints' },
+    initializationOptions: { statusNotification: true },
+    middleware: {
+      // The server's lenses run `editor.action.showReferences` with LSP arguments; VS Code wants its own types.
+      async provideCodeLenses(document, token, next) {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          const args = lens.command?.arguments;
+          if (lens.command?.command !== 'editor.action.showReferences' || args?.length !== 3) continue;
+          const converter = client!.protocol2CodeConverter;
+          lens.command.arguments = [
+            converter.asUri(args[0]),
+            converter.asPosition(args[1]),
+            (args[2] as Location[]).map((location) => converter.asLocation(location)),
+          ];
+        }
+        return lenses;
+      },
+    },
   };
   client = new LanguageClient('kubeEndpoints', 'Kube Endpoints', serverOptions, clientOptions);
+  const languageClient = client;
+
+  const statuses = new EventEmitter<StatusParams>();
+  context.subscriptions.push(
+    statuses,
+    createStatusBar(client, statuses.event),
+    client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => statuses.fire(status)),
+    commands.registerCommand('kubeEndpoints.showServiceGraph', () =>
+      ServiceGraphPanel.show(context, languageClient, statuses.event),
+    ),
+  );
   await client.start();
 }
 

@@ -7,16 +7,21 @@ import { copyToTemp, MINIMAL_CAPABILITIES, TestClient } from '../support/lspClie
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
-/** The findings the bundled examples must produce, by file, as `line:code`. */
+/**
+ * The findings the bundled examples must produce, by file, as `line:code`; by default
+ * the target is a Kubernetes release that deprecates hand-written Endpoints.
+ */
 const EXPECTED_EXAMPLE_CODES: Record<string, string[]> = {
-  'auth/ldap-endpoints.yaml': ['5:endpoints-without-service'],
+  'auth/ldap-endpoints.yaml': ['3:endpoints-deprecated', '5:endpoints-without-service'],
   'auth/ldap-service.yaml': ['4:service-without-endpoints'],
   'cache/redis-service.yaml': ['5:service-without-endpoints'],
-  'etcd/etcd-endpoints.yaml': ['12:port-mismatch'],
+  'etcd/etcd-endpoints.yaml': ['12:port-mismatch', '2:endpoints-deprecated'],
   'etcd/etcd-service.yaml': ['10:port-mismatch'],
+  'external-database/postgres-endpoints.yaml': ['3:endpoints-deprecated'],
   'legacy/legacy-api.yaml': ['5:service-without-endpoints', '9:service-spec-endpoints'],
+  'node-exporter/endpoints.yaml': ['2:endpoints-deprecated'],
   'payments/payments-endpoints.yaml': ['5:endpoints-for-external-name'],
-  'search/elasticsearch-endpoints.yaml': ['5:endpoints-without-service'],
+  'search/elasticsearch-endpoints.yaml': ['3:endpoints-deprecated', '5:endpoints-without-service'],
   'search/elasticsearch-service.yaml': ['4:service-without-endpoints'],
 };
 
@@ -49,7 +54,8 @@ async function quickFixes(
     range: diagnostic.range,
     context: { diagnostics: [diagnostic] },
   });
-  return { diagnostic, actions };
+  // Refactorings where the diagnostic is (converting an Endpoints) are not quick fixes.
+  return { diagnostic, actions: actions.filter((action) => action.kind === 'quickfix') };
 }
 
 describe('language server over stdio', () => {
@@ -64,37 +70,45 @@ describe('language server over stdio', () => {
     assert.equal(diagnostic.relatedInformation?.[0].location.uri, client.uri('auth/ldap-endpoints.yaml'));
   });
 
-  test('the preferred quick fix creates the Endpoints in the same file and the warning clears', async () => {
+  test('the preferred quick fix creates the EndpointSlice in the same file and the warning clears', async () => {
     const client = await startOnExamples();
     const { actions } = await quickFixes(client, 'cache/redis-service.yaml', 'service-without-endpoints');
     assert.deepEqual(
       actions.map((action) => [action.title, action.isPreferred ?? false]),
       [
-        ['Create Endpoints "redis-cache" in this file', true],
+        ['Create EndpointSlice "redis-cache-1" in this file', true],
+        ['Create EndpointSlice "redis-cache-1" in redis-cache-endpointslice.yaml', false],
+        ['Create Endpoints "redis-cache" in this file', false],
         ['Create Endpoints "redis-cache" in redis-cache-endpoints.yaml', false],
+        ['Ignore service-without-endpoints for Service "redis-cache"', false],
       ],
     );
     const before = fs.readFileSync(new URL(client.uri('cache/redis-service.yaml')), 'utf8');
     await client.applyToDisk(actions[0].edit!);
     // The Service is served now; the placeholder address is flagged until the user types a real one.
     await client.until(
-      () => client.codes('cache/redis-service.yaml').join() === '19:endpoint-ip-invalid',
+      () => client.codes('cache/redis-service.yaml').join() === '23:endpoint-ip-invalid',
       'the warning to move to the placeholder',
     );
     const after = fs.readFileSync(new URL(client.uri('cache/redis-service.yaml')), 'utf8');
     assert.ok(after.startsWith(before), 'the Service document is untouched');
-    assert.match(after.slice(before.length), /^---\nkind: Endpoints|^---\napiVersion: v1\nkind: Endpoints/);
+    assert.match(after.slice(before.length), /^---\napiVersion: discovery.k8s.io\/v1\nkind: EndpointSlice\n/);
   });
 
-  test('the new-file variant creates <name>-endpoints.yaml beside the Service', async () => {
+  test('the new-file variants create <name>-endpointslice.yaml or <name>-endpoints.yaml beside the Service', async () => {
     const client = await startOnExamples();
     const { actions } = await quickFixes(client, 'cache/redis-service.yaml', 'service-without-endpoints');
     await client.applyToDisk(actions[1].edit!);
     await client.until(
       () =>
         client.codes('cache/redis-service.yaml').length === 0 &&
-        client.codes('cache/redis-cache-endpoints.yaml').join() === '8:endpoint-ip-invalid',
+        client.codes('cache/redis-cache-endpointslice.yaml').join() === '12:endpoint-ip-invalid',
       'the warning to clear and the new file to be checked',
+    );
+    await client.applyToDisk(actions[3].edit!);
+    await client.until(
+      () => client.codes('cache/redis-cache-endpoints.yaml').join() === '2:endpoints-deprecated,8:endpoint-ip-invalid',
+      'the other new file to be checked',
     );
   });
 
@@ -103,13 +117,14 @@ describe('language server over stdio', () => {
     const { actions } = await quickFixes(client, 'auth/ldap-endpoints.yaml', 'endpoints-without-service');
     assert.deepEqual(
       actions.map((action) => action.title),
-      ['Set the namespace of Endpoints "ldap" to "auth"'],
+      ['Set the namespace of Endpoints "ldap" to "auth"', 'Ignore endpoints-without-service for Endpoints "ldap"'],
     );
     await client.applyToDisk(actions[0].edit!);
     await client.until(
       () =>
-        client.codes('auth/ldap-endpoints.yaml').length === 0 && client.codes('auth/ldap-service.yaml').length === 0,
-      'both files to clear',
+        client.codes('auth/ldap-endpoints.yaml').join() === '3:endpoints-deprecated' &&
+        client.codes('auth/ldap-service.yaml').length === 0,
+      'both warnings to clear',
     );
   });
 
@@ -127,7 +142,7 @@ describe('language server over stdio', () => {
     await client.until(
       () =>
         client.codes('search/elasticsearch-service.yaml').length === 0 &&
-        client.codes('search/elasticsearch-endpoints.yaml').length === 0,
+        client.codes('search/elasticsearch-endpoints.yaml').join() === '3:endpoints-deprecated',
       'the typo fixed in the editor to pair the objects',
     );
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
@@ -141,7 +156,11 @@ describe('language server over stdio', () => {
     const { actions } = await quickFixes(client, 'cache/redis-service.yaml', 'service-without-endpoints');
     assert.deepEqual(
       actions.map((action) => action.title),
-      ['Create Endpoints "redis-cache" in this file'],
+      [
+        'Create EndpointSlice "redis-cache-1" in this file',
+        'Create Endpoints "redis-cache" in this file',
+        'Ignore service-without-endpoints for Service "redis-cache"',
+      ],
     );
     assert.ok(actions[0].edit?.changes?.[client.uri('cache/redis-service.yaml')], 'a plain `changes` edit');
     await client.applyToDisk(actions[0].edit!);
@@ -155,10 +174,40 @@ describe('language server over stdio', () => {
     const client = await startOnExamples(
       undefined,
       { defaultNamespace: 'auth', rules: { 'service-spec-endpoints': 'off' } },
-      Object.keys(EXPECTED_EXAMPLE_CODES).length - 2,
+      Object.keys(EXPECTED_EXAMPLE_CODES).length - 1,
     );
-    assert.deepEqual(client.codes('auth/ldap-endpoints.yaml'), []);
+    assert.deepEqual(client.codes('auth/ldap-endpoints.yaml'), ['3:endpoints-deprecated']);
     assert.deepEqual(client.codes('auth/ldap-service.yaml'), []);
     assert.deepEqual(client.codes('legacy/legacy-api.yaml'), ['5:service-without-endpoints']);
+  });
+
+  test('.kube-endpoints.yaml in the workspace wins over editor settings', async () => {
+    const root = copyToTemp(EXAMPLES);
+    fs.writeFileSync(path.join(root, '.kube-endpoints.yaml'), 'defaultNamespace: auth\nexclude: [legacy/**]\n');
+    client = await TestClient.start(root, undefined, { defaultNamespace: 'elsewhere' });
+    await client.until(
+      () => client!.diagnostics.size === Object.keys(EXPECTED_EXAMPLE_CODES).length - 2,
+      'diagnostics',
+    );
+    assert.deepEqual(client.codes('auth/ldap-service.yaml'), []);
+    assert.deepEqual(client.codes('legacy/legacy-api.yaml'), []);
+  });
+
+  test('a client that cannot be asked for settings passes them at start and pushes changes', async () => {
+    const capabilities = {
+      ...MINIMAL_CAPABILITIES,
+      workspace: { ...MINIMAL_CAPABILITIES.workspace, configuration: false },
+    };
+    const root = copyToTemp(EXAMPLES);
+    client = await TestClient.start(root, capabilities, {}, { kubeEndpoints: { defaultNamespace: 'auth' } });
+    const started = client;
+    await started.until(
+      () => started.diagnostics.size === Object.keys(EXPECTED_EXAMPLE_CODES).length - 1,
+      'diagnostics',
+    );
+    await started.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { kubeEndpoints: { defaultNamespace: 'default' } },
+    });
+    await started.until(() => started.codes('auth/ldap-service.yaml').length === 1, 'the pushed setting to apply');
   });
 });

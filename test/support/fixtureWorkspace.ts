@@ -1,8 +1,11 @@
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
+import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { LineIndex } from '../../server/src/model/lineIndex';
-import type { FileChange, Finding } from '../../server/src/rules/types';
+import { applyFileChanges } from '../../server/src/rules/applyFixes';
+import { FixContext, type FileChange, type Finding } from '../../server/src/rules/types';
 
 /**
  * Annotated fixtures: one YAML text holding several files, each introduced by a
@@ -39,6 +42,24 @@ export function readFixture(file: string): FixtureWorkspace {
     files.set(relativePath, last ? lines.join('\n') : lines.join('\n') + '\n');
   });
   return { header, files };
+}
+
+/**
+ * The settings a fixture asks for in its header, as `# kubernetes-version: 1.32`,
+ * `# prefer-endpoint-slice: false` or `# endpoint-slice-managed-by: team-a` lines;
+ * the defaults otherwise. Fixes may create files.
+ */
+export function contextOf(header: readonly string[]): FixContext {
+  const setting = (name: string) =>
+    header.map((line) => new RegExp(`^# ${name}: (.*)$`).exec(line)?.[1].trim()).find((value) => value !== undefined);
+  const version = setting('kubernetes-version');
+  const prefer = setting('prefer-endpoint-slice');
+  return FixContext.of({
+    canCreateFiles: true,
+    kubernetesVersion: version === undefined ? undefined : KubernetesVersion.parse(version),
+    preferEndpointSlice: prefer === undefined ? undefined : prefer === 'true',
+    endpointSliceManagedBy: setting('endpoint-slice-managed-by'),
+  });
 }
 
 export function uriOf(relativePath: string): string {
@@ -86,23 +107,23 @@ export function renderFixture(workspace: FixtureWorkspace, findings: readonly Fi
   return out.join('\n') + (lastText.endsWith('\n') ? '\n' : '');
 }
 
-/** Applies changes to the files of a workspace: edits by offset (last first), new files added. */
+/** Applies changes to the files of a workspace (keyed by relative path), as the core does. */
 export function applyChanges(files: Map<string, string>, changes: readonly FileChange[]): Map<string, string> {
   const result = new Map(files);
-  const edits = changes.filter((change) => change.kind === 'edit').sort((a, b) => b.range.start - a.range.start);
-  for (const change of changes) {
-    if (change.kind !== 'create') continue;
-    const relativePath = relativePathOf(change.uri);
-    if (result.has(relativePath)) throw new Error(`fix creates ${relativePath}, which exists`);
-    result.set(relativePath, change.text);
-  }
-  for (const edit of edits) {
-    const relativePath = relativePathOf(edit.uri);
-    const text = result.get(relativePath);
-    if (text === undefined) throw new Error(`fix edits ${relativePath}, which does not exist`);
-    result.set(relativePath, text.slice(0, edit.range.start) + edit.newText + text.slice(edit.range.end));
+  for (const [uri, text] of applyFileChanges((uri) => files.get(relativePathOf(uri)), changes)) {
+    result.set(relativePathOf(uri), text);
   }
   return result;
+}
+
+/**
+ * Asserts that `file` holds the workspace annotated with `findings` (expect-test
+ * style), or rewrites it when UPDATE_EXPECT=1.
+ */
+export function assertFixture(file: string, workspace: FixtureWorkspace, findings: readonly Finding[]): void {
+  const actual = renderFixture(workspace, findings);
+  const { ok, expected } = expectFile(file, actual);
+  if (!ok) assert.equal(actual, expected, 'run with UPDATE_EXPECT=1 to accept');
 }
 
 /** Compares `actual` with a file's content, or rewrites the file when UPDATE_EXPECT=1. */

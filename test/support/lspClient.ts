@@ -6,8 +6,10 @@ import { pathToFileURL } from 'node:url';
 import {
   type ClientCapabilities,
   type Diagnostic,
+  type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type ServerCapabilities,
   type TextDocumentEdit,
   type WorkspaceEdit,
   createProtocolConnection,
@@ -42,6 +44,12 @@ export const MINIMAL_CAPABILITIES: ClientCapabilities = {
 export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly registrations: string[] = [];
+  /** Whether the server ended its indexing progress. */
+  indexed = false;
+  /** What the server announced in `initialize`. */
+  capabilities: ServerCapabilities = {};
+  /** Notifications beyond diagnostics, progress and log messages (custom ones), in order. */
+  readonly notifications: { method: string; params: unknown }[] = [];
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
@@ -56,6 +64,7 @@ export class TestClient {
     root: string,
     capabilities: ClientCapabilities = VSCODE_LIKE_CAPABILITIES,
     settings: Record<string, unknown> = {},
+    initializationOptions?: unknown,
   ): Promise<TestClient> {
     const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(
@@ -75,22 +84,40 @@ export class TestClient {
       return null;
     });
     connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onNotification('$/progress', () => undefined);
+    connection.onNotification('$/progress', (params: { value?: { kind?: string } }) => {
+      if (params.value?.kind === 'end') client.indexed = true;
+      client.wake();
+    });
     connection.onNotification('window/logMessage', () => undefined);
+    connection.onUnhandledNotification((message) => {
+      client.notifications.push({ method: message.method, params: message.params });
+      client.wake();
+    });
     connection.listen();
     const rootUri = pathToFileURL(root).href;
-    await connection.sendRequest('initialize', {
+    const initialized: InitializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
       capabilities,
+      initializationOptions,
     });
+    client.capabilities = initialized.capabilities;
     await connection.sendNotification('initialized', {});
     return client;
   }
 
   uri(relativePath: string): string {
     return pathToFileURL(path.join(this.root, relativePath)).href;
+  }
+
+  /** Opens a document with `text` (a new file, or one edited in the editor); returns its URI. */
+  async open(relativePath: string, text: string): Promise<string> {
+    const uri = this.uri(relativePath);
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text },
+    });
+    return uri;
   }
 
   /** Diagnostic codes of one file, sorted, as `line:code`. */
@@ -114,6 +141,20 @@ export class TestClient {
         });
       });
     }
+  }
+
+  /**
+   * Resolves once the initial indexing is over and every diagnostic it led to has
+   * arrived: the server publishes them right after ending its progress, and a
+   * response comes after every notification sent before it.
+   */
+  async indexingDone(ms = 60_000): Promise<void> {
+    await this.until(() => this.indexed, 'the end of indexing', ms);
+    await this.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: this.uri('none.yaml') },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
   }
 
   /** Writes a workspace edit to disk, as an editor that saves it would, and reports the changes. */

@@ -6,12 +6,13 @@ import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { checkAll, fixesFor } from '../../server/src/rules';
-import type { FileChange, Finding } from '../../server/src/rules/types';
+import { FixContext, type Finding, type Fix } from '../../server/src/rules/types';
 
 /**
  * The fix guarantee over real manifests: every fix offered for every finding in
  * ../shared/corpus edits only its own span (no line, comment or other document is
- * touched), leaves YAML that parses, and removes the finding it was offered for.
+ * touched; a conversion replaces exactly one object), leaves YAML that parses, and
+ * removes the finding it was offered for.
  */
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 const repositories = fs.existsSync(CORPUS)
@@ -35,8 +36,8 @@ describe('fixes over the corpus', () => {
       assert.deepEqual(failures, []);
       let fixesChecked = 0;
       for (const finding of findings) {
-        for (const fix of fixesFor(finding, index, { canCreateFiles: true })) {
-          checkFix(index, finding, fix.title, fix.changes);
+        for (const fix of fixesFor(finding, index, FixContext.of({ canCreateFiles: true }))) {
+          checkFix(index, finding, fix);
           fixesChecked++;
         }
       }
@@ -47,7 +48,7 @@ describe('fixes over the corpus', () => {
   test('some fixes were checked', () => assert.ok(totalFixesChecked > 0));
 });
 
-function checkFix(index: WorkspaceIndex, finding: Finding, title: string, changes: FileChange[]): void {
+function checkFix(index: WorkspaceIndex, finding: Finding, { title, changes, rewritesObjects }: Fix): void {
   const label = `${title} (${finding.uri})`;
   const originals = new Map<string, string>();
   for (const change of changes) {
@@ -58,8 +59,17 @@ function checkFix(index: WorkspaceIndex, finding: Finding, title: string, change
     }
     const text = index.file(change.uri)!.text;
     originals.set(change.uri, text);
-    const replaced = text.slice(change.range.start, change.range.end);
-    assert.doesNotMatch(replaced, /[\n#]/, `${label}: replaces a line break or a comment`);
+    if (rewritesObjects) {
+      const objects = index.file(change.uri)!.objects;
+      const { start, end } = change.range;
+      assert.ok(
+        objects.some((object) => object.range.start === start && object.range.end === end),
+        `${label}: replaces something else than one whole object`,
+      );
+    } else {
+      const replaced = text.slice(change.range.start, change.range.end);
+      assert.doesNotMatch(replaced, /[\n#]/, `${label}: replaces a line break or a comment`);
+    }
   }
   const before = countFindings(index, finding);
   try {

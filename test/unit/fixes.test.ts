@@ -2,13 +2,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { checkAll, fixesFor } from '../../server/src/rules';
-import { applyChanges, expectFile, FIXTURES, indexOf, readFixture, renderFixture } from '../support/fixtureWorkspace';
+import { assistsAt } from '../../server/src/rules/assists';
+import { applyChanges, assertFixture, contextOf, FIXTURES, indexOf, readFixture } from '../support/fixtureWorkspace';
+import { expandSnippet } from '../support/snippets';
 
 /**
  * Fix fixtures: test/fixtures/fixes/<case>/before.yaml names the fix in a
- * `# fix: <title>` header line; after.yaml is the workspace once it is applied,
- * annotated with the findings that remain.
+ * `# fix: <title>` header line (a quick fix of a finding, or an assist offered at the
+ * start of an object); after.yaml is the workspace once it is applied, annotated with
+ * the findings that remain. Header lines may set the context (see `contextOf`).
  */
 const FIXES = path.join(FIXTURES, 'fixes');
 
@@ -17,17 +21,66 @@ for (const name of fs.readdirSync(FIXES).sort()) {
     const before = readFixture(path.join(FIXES, name, 'before.yaml'));
     const title = before.header.map((line) => /^# fix: (.*)$/.exec(line)?.[1]).find(Boolean);
     assert.ok(title, 'before.yaml needs a "# fix: <title>" line before the first file');
+    const context = contextOf(before.header);
     const index = indexOf(before.files);
-    const offered = checkAll(index).findings.flatMap((finding) =>
-      fixesFor(finding, index, { canCreateFiles: true }).map((fix) => ({ finding, fix })),
+    const quickFixes = checkAll(index, {}, context).findings.flatMap((finding) => fixesFor(finding, index, context));
+    const assists = [...index.objects()].flatMap((object) =>
+      assistsAt(index, object.uri, { start: object.range.start, end: object.range.start }, context),
     );
-    const chosen = offered.find(({ fix }) => fix.title === title);
-    assert.ok(chosen, `no fix titled "${title}"; offered:\n${offered.map(({ fix }) => fix.title).join('\n')}`);
-    const files = applyChanges(before.files, chosen.fix.changes);
+    const offered = [...quickFixes, ...assists];
+    const chosen = offered.find((fix) => fix.title === title);
+    assert.ok(chosen, `no fix titled "${title}"; offered:\n${offered.map((fix) => fix.title).join('\n')}`);
+    for (const change of chosen.changes) {
+      if (change.kind === 'edit' && change.snippet !== undefined) {
+        assert.equal(expandSnippet(change.snippet), change.newText, 'the snippet edit inserts the same text');
+      }
+    }
+    const files = applyChanges(before.files, chosen.changes);
     const after = { header: [], files };
-    const remaining = checkAll(indexOf(files)).findings;
+    const remaining = checkAll(indexOf(files), {}, context).findings;
+    if (name.startsWith('convert-')) {
+      // Hints are about layout (backends-in-several-files), which the fixtures choose on purpose.
+      assert.deepEqual(
+        remaining
+          .filter((finding) => finding.severity !== 'hint')
+          .map((finding) => `${finding.code}: ${finding.message}`),
+        [],
+        'converted slices pass every check',
+      );
+      const added = without(addressesOf(indexOf(files), 'EndpointSlice'), addressesOf(index, 'EndpointSlice'));
+      assert.deepEqual(added, addressesOf(index, 'Endpoints'), 'the new slices hold the same addresses, as ready');
+    }
     const file = path.join(FIXES, name, 'after.yaml');
-    const { ok, expected } = expectFile(file, renderFixture(after, remaining));
-    if (!ok) assert.equal(renderFixture(after, remaining), expected, 'run with UPDATE_EXPECT=1 to accept');
+    assertFixture(file, after, remaining);
   });
+}
+
+/** Every address of every object of `kind` with its Service and readiness, sorted. */
+function addressesOf(index: WorkspaceIndex, kind: 'Endpoints' | 'EndpointSlice'): string[] {
+  const addresses: string[] = [];
+  for (const object of index.objects()) {
+    if (object.kind !== kind) continue;
+    if (object.kind === 'Endpoints') {
+      for (const address of object.subsets.flatMap((subset) => subset.addresses)) {
+        addresses.push(`${object.name?.value} ${address.ip?.value} ready=${address.ready}`);
+      }
+    } else if (object.kind === 'EndpointSlice') {
+      for (const endpoint of object.endpoints) {
+        for (const ip of endpoint.addresses) {
+          addresses.push(`${object.serviceName?.value} ${ip.value} ready=${endpoint.ready?.value ?? true}`);
+        }
+      }
+    }
+  }
+  return addresses.sort();
+}
+
+/** `all` less one occurrence of each of `removed`. */
+function without(all: string[], removed: string[]): string[] {
+  const rest = [...all];
+  for (const item of removed) {
+    const at = rest.indexOf(item);
+    if (at >= 0) rest.splice(at, 1);
+  }
+  return rest;
 }

@@ -85,6 +85,33 @@ describe('parseFile', () => {
     assert.equal(workload.podLabels.app.value, 'j');
     assert.equal(workload.containerPorts[0].name?.value, 'http');
   });
+
+  test('reads the Service names of Ingress backends, both API versions, and a StatefulSet serviceName', () => {
+    const text = [
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:',
+      '  rules:\n    - http:\n        paths:\n          - backend: {service: {name: a, port: {number: 80}}}',
+      '          - backend: {resource: {kind: Bucket, name: b}}',
+      '  defaultBackend:\n    service:\n      name: z',
+      '---',
+      'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: old}\nspec:\n  backend: {serviceName: c, servicePort: 80}',
+      '---',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  serviceName: d\n  template: {metadata: {labels: {app: s}}}',
+    ].join('\n');
+    const objects = parseFile('file:///ws/x.yaml', text).objects;
+    const names = objects.map((object) =>
+      object.kind === 'Ingress'
+        ? object.serviceNames.map((name) => name.value)
+        : object.kind === 'StatefulSet'
+          ? object.serviceName?.value
+          : undefined,
+    );
+    assert.deepEqual(names, [['a', 'z'], ['c'], 'd']);
+    const ingress = objects[0];
+    assert.ok(ingress.kind === 'Ingress');
+    assert.equal(text.slice(ingress.serviceNames[1].range.start, ingress.serviceNames[1].range.end), 'z');
+    // An Ingress is no workload: nothing files it under a namespace.
+    assert.equal(indexOf({ 'x.yaml': text }).workloadsIn('default').length, 1);
+  });
 });
 
 describe('WorkspaceIndex', () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { rules } from '../../server/src/rules';
-import { expectFile, FIXTURES, indexOf, readFixture, renderFixture, yamlFilesUnder } from '../support/fixtureWorkspace';
+import { assertFixture, contextOf, FIXTURES, indexOf, readFixture, yamlFilesUnder } from '../support/fixtureWorkspace';
 
 // Each rule's fixtures live in test/fixtures/<code>/ and are checked against that rule alone.
 for (const rule of rules) {
@@ -13,16 +13,15 @@ for (const rule of rules) {
     for (const file of files) {
       test(path.basename(file, '.yaml'), () => {
         const workspace = readFixture(file);
-        const findings = rule.check(indexOf(workspace.files));
+        const findings = rule.check(indexOf(workspace.files), contextOf(workspace.header));
         for (const finding of findings) assert.equal(finding.code, rule.code);
-        const { ok, expected } = expectFile(file, renderFixture(workspace, findings));
-        if (!ok) assert.equal(renderFixture(workspace, findings), expected, 'run with UPDATE_EXPECT=1 to accept');
+        assertFixture(file, workspace, findings);
       });
     }
   });
 }
 
 test('every fixture folder belongs to a rule or a feature', () => {
-  const known = new Set([...rules.map((rule) => rule.code), 'fixes']);
+  const known = new Set([...rules.map((rule) => rule.code), 'fixes', 'suppressions', 'navigation', 'workspaces']);
   for (const entry of fs.readdirSync(FIXTURES)) assert.ok(known.has(entry), `test/fixtures/${entry} matches no rule`);
 });

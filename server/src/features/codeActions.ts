@@ -9,14 +9,16 @@ import type {
 } from 'vscode-languageserver';
 import { CodeActionKind } from 'vscode-languageserver';
 import { fixesFor } from '../rules';
-import type { FileChange, Fix, FixContext } from '../rules/types';
+import { assistsAt } from '../rules/assists';
+import type { FileChange, Fix } from '../rules/types';
 import { DIAGNOSTIC_SOURCE, SourceRangeConvert } from './convert';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState } from './state';
 
 /**
- * Quick fixes for our diagnostics. The finding is looked up by the diagnostic's code
- * and position among the current findings, never by its message.
+ * Quick fixes for our diagnostics, and assists (refactorings) where the cursor is.
+ * The finding is looked up by the diagnostic's code and position among the current
+ * findings, never by its message.
  */
 export function registerCodeActions(state: ServerState, diagnostics: DiagnosticsPublisher): void {
   state.connection.onCodeAction((params) => codeActions(state, diagnostics, params));
@@ -24,33 +26,41 @@ export function registerCodeActions(state: ServerState, diagnostics: Diagnostics
 
 function codeActions(state: ServerState, diagnostics: DiagnosticsPublisher, params: CodeActionParams): CodeAction[] {
   const uri = params.textDocument.uri;
-  if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const lines = state.linesOf(uri);
-  const context: FixContext = { canCreateFiles: canCreateFiles(state) };
+  const context = state.fixContext();
+  const wanted = (kind: string) =>
+    !params.context.only ||
+    params.context.only.some((requested) => requested === '' || kind === requested || kind.startsWith(`${requested}.`));
   const actions: CodeAction[] = [];
-  for (const diagnostic of params.context.diagnostics) {
-    if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-    const start = SourceRangeConvert.fromLsp(lines, diagnostic.range).start;
-    const finding = diagnostics
-      .findingsOf(uri)
-      .find((candidate) => candidate.code === diagnostic.code && candidate.range.start === start);
-    if (!finding) continue;
-    for (const fix of fixesFor(finding, state.index, context)) {
-      actions.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: fix.isPreferred,
-        edit: toWorkspaceEdit(state, fix),
-      });
+  if (wanted(CodeActionKind.QuickFix)) {
+    for (const diagnostic of params.context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const start = SourceRangeConvert.fromLsp(lines, diagnostic.range).start;
+      const finding = diagnostics
+        .findingsOf(uri)
+        .find((candidate) => candidate.code === diagnostic.code && candidate.range.start === start);
+      if (!finding) continue;
+      for (const fix of fixesFor(finding, state.index, context)) {
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: fix.isPreferred,
+          edit: toWorkspaceEdit(state, fix),
+        });
+      }
+    }
+  }
+  if (wanted(CodeActionKind.RefactorRewrite)) {
+    // A quick fix for a diagnostic under the cursor may make the same change: list it once.
+    const offered = new Set(actions.map((action) => action.title));
+    const range = SourceRangeConvert.fromLsp(lines, params.range);
+    for (const fix of assistsAt(state.index, uri, range, context)) {
+      if (offered.has(fix.title)) continue;
+      actions.push({ title: fix.title, kind: CodeActionKind.RefactorRewrite, edit: toWorkspaceEdit(state, fix) });
     }
   }
   return actions;
-}
-
-function canCreateFiles(state: ServerState): boolean {
-  const workspaceEdit = state.capabilities.workspace?.workspaceEdit;
-  return !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
 }
 
 /** A fix as the client can apply it: document changes when supported, else a plain map of edits. */

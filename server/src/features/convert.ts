@@ -1,8 +1,17 @@
-import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver';
+import type {
+  Diagnostic,
+  DiagnosticRelatedInformation,
+  Location,
+  Range,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import { type LineIndex } from '../model/lineIndex';
 import type { SourceRange } from '../model/types';
-import type { Finding, Severity } from '../rules/types';
+import type { SourceLocation } from '../navigation/locate';
+import type { FileChange, Finding, Severity } from '../rules/types';
+import type { ServerState } from './state';
 
 /** Where diagnostics say they come from. */
 export const DIAGNOSTIC_SOURCE = 'kube-endpoints';
@@ -39,5 +48,31 @@ export function toDiagnostic(finding: Finding, linesOf: (uri: string) => LineInd
     message: finding.message,
     ...(related && related.length > 0 ? { relatedInformation: related } : {}),
     ...(finding.data ? { data: finding.data } : {}),
+  };
+}
+
+/** A span of a file as an LSP location. */
+export function toLocation(location: SourceLocation, linesOf: (uri: string) => LineIndex): Location {
+  return { uri: location.uri, range: SourceRangeConvert.toLsp(linesOf(location.uri), location.range) };
+}
+
+/**
+ * Edits as one workspace edit: one document edit per file (as clients apply each
+ * document's edits together) with its open version, or a plain map of edits for
+ * clients without document changes.
+ */
+export function toWorkspaceEditOf(state: ServerState, changes: readonly FileChange[]): WorkspaceEdit {
+  const byUri = new Map<string, TextEdit[]>();
+  for (const change of changes) {
+    if (change.kind !== 'edit') continue;
+    const edit = { range: SourceRangeConvert.toLsp(state.linesOf(change.uri), change.range), newText: change.newText };
+    byUri.set(change.uri, [...(byUri.get(change.uri) ?? []), edit]);
+  }
+  if (!state.capabilities.workspace?.workspaceEdit?.documentChanges) return { changes: Object.fromEntries(byUri) };
+  return {
+    documentChanges: [...byUri].map(([uri, edits]) => ({
+      textDocument: { uri, version: state.documents.get(uri)?.version ?? null },
+      edits,
+    })),
   };
 }

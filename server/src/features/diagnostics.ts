@@ -3,6 +3,7 @@ import { checkAll } from '../rules';
 import type { Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
 import type { ServerState } from './state';
+import type { StatusReporter } from './status';
 
 /** How long edits may keep coming before the workspace is checked again. */
 const SETTLE_MS = 40;
@@ -20,7 +21,10 @@ export class DiagnosticsPublisher {
   /** Until the first scan ends, a partial index would report spurious findings. */
   private ready = false;
 
-  constructor(private readonly state: ServerState) {}
+  constructor(
+    private readonly state: ServerState,
+    private readonly status: StatusReporter,
+  ) {}
 
   /** Starts publishing: the initial scan is complete. */
   start(): void {
@@ -40,10 +44,17 @@ export class DiagnosticsPublisher {
     return this.findingsByUri.get(uri) ?? [];
   }
 
+  /** Every current finding, for the Service graph. */
+  allFindings(): Finding[] {
+    return [...this.findingsByUri.values()].flat();
+  }
+
   refresh(): void {
     clearTimeout(this.timer);
     const { connection, index, settings } = this.state;
-    const { findings, failures } = settings.enable ? checkAll(index, settings.rules) : { findings: [], failures: [] };
+    const { findings, failures } = settings.enable
+      ? checkAll(index, settings.rules, { kubernetesVersion: settings.kubernetesVersion })
+      : { findings: [], failures: [] };
     for (const failure of failures) {
       if (this.reportedFailures.has(failure.code)) continue;
       this.reportedFailures.add(failure.code);
@@ -68,6 +79,8 @@ export class DiagnosticsPublisher {
       else this.published.set(uri, serialized);
       void connection.sendDiagnostics({ uri, diagnostics });
     }
+    // After the diagnostics, so that a client that counts them agrees with the status.
+    this.status.ready(findings);
   }
 }
 

@@ -2,22 +2,31 @@ import type { Connection, InitializeResult } from 'vscode-languageserver';
 import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver';
 import { registerCodeActions } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
+import { NAVIGATION_CAPABILITIES, registerNavigation } from './navigation';
+import { registerServiceGraph } from './serviceGraph';
 import { ServerState } from './state';
+import { StatusReporter } from './status';
 import { WorkspaceSync, workspaceFoldersOf } from './workspace';
 
 /** Wires every feature to a connection and starts listening. */
 export function startServer(connection: Connection): void {
   const state = new ServerState(connection);
-  const diagnostics = new DiagnosticsPublisher(state);
-  const workspace = new WorkspaceSync(state, diagnostics);
+  const status = new StatusReporter(state);
+  const diagnostics = new DiagnosticsPublisher(state, status);
+  const workspace = new WorkspaceSync(state, diagnostics, status);
 
   connection.onInitialize((params): InitializeResult => {
     state.capabilities = params.capabilities;
     state.folders = workspaceFoldersOf(params);
+    const options = params.initializationOptions as
+      { kubeEndpoints?: unknown; statusNotification?: unknown } | undefined;
+    state.initializationSettings = options?.kubeEndpoints;
+    state.statusNotification = options?.statusNotification === true;
     return {
       capabilities: {
+        ...NAVIGATION_CAPABILITIES,
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       },
       serverInfo: { name: 'kube-endpoints-language-server' },
     };
@@ -28,6 +37,8 @@ export function startServer(connection: Connection): void {
 
   workspace.register();
   registerCodeActions(state, diagnostics);
+  registerNavigation(state, diagnostics);
+  registerServiceGraph(state, diagnostics);
   state.documents.listen(connection);
   connection.listen();
 }

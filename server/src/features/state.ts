@@ -2,8 +2,11 @@ import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
+import type { ExcludeGlobs } from '../node/workspaceFiles';
 import type { SeverityOverrides } from '../rules';
+import { FixContext } from '../rules/types';
 
 /** The `kubeEndpoints.*` settings the server reads. */
 export type Settings = {
@@ -12,9 +15,24 @@ export type Settings = {
   exclude: string[];
   /** `kubeEndpoints.rules`: a severity per rule code. */
   rules: SeverityOverrides;
+  /** The `exclude` globs of `.kube-endpoints.yaml`, relative to its folder. */
+  projectExclude?: ExcludeGlobs;
+  /** `kubeEndpoints.kubernetesVersion`, parsed. */
+  kubernetesVersion: KubernetesVersion;
+  /** `kubeEndpoints.preferEndpointSlice`; null: decided by the Kubernetes version. */
+  preferEndpointSlice: boolean | null;
+  endpointSliceManagedBy: string;
 };
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, defaultNamespace: 'default', exclude: [], rules: {} };
+export const DEFAULT_SETTINGS: Settings = {
+  enable: true,
+  defaultNamespace: 'default',
+  exclude: [],
+  rules: {},
+  kubernetesVersion: KubernetesVersion.LATEST,
+  preferEndpointSlice: null,
+  endpointSliceManagedBy: FixContext.DEFAULT_MANAGED_BY,
+};
 
 /** What every feature shares: the connection, the open documents and the index. */
 export class ServerState {
@@ -22,6 +40,10 @@ export class ServerState {
   readonly documents = new TextDocuments(TextDocument);
   settings: Settings = DEFAULT_SETTINGS;
   capabilities: ClientCapabilities = {};
+  /** `kubeEndpoints` settings passed in `initializationOptions`, for clients that cannot be asked. */
+  initializationSettings: unknown;
+  /** Whether the client asked for `kubeEndpoints/status` notifications. */
+  statusNotification = false;
   /** Local folders of the workspace, as file system paths. */
   folders: { uri: string; path: string }[] = [];
   private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();
@@ -36,6 +58,17 @@ export class ServerState {
     const lines = new LineIndex(text);
     this.lineIndexes.set(uri, { text, lines });
     return lines;
+  }
+
+  /** What fixes and assists may do, from the client's capabilities and the settings. */
+  fixContext(): FixContext {
+    const workspaceEdit = this.capabilities.workspace?.workspaceEdit;
+    return FixContext.of({
+      canCreateFiles: !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create'),
+      kubernetesVersion: this.settings.kubernetesVersion,
+      preferEndpointSlice: this.settings.preferEndpointSlice,
+      endpointSliceManagedBy: this.settings.endpointSliceManagedBy,
+    });
   }
 
   forget(uri: string): void {

@@ -1,11 +1,16 @@
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import { KubernetesVersion } from '../model/kubernetesVersion';
+import { CONTROLLER_MANAGED_BY } from '../model/types';
 import { type SeverityOverrides, rules } from '../rules';
+import { findProjectConfig, PROJECT_CONFIG_FILE } from '../node/projectConfig';
 import { ExcludeFilter, findYamlFiles, isYamlFileName, readText } from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS } from './state';
+import type { StatusReporter } from './status';
 
 /** How long the cold scan may hold the event loop before it lets requests through. */
 const SCAN_SLICE_MS = 20;
@@ -24,6 +29,7 @@ export class WorkspaceSync {
   constructor(
     private readonly state: ServerState,
     private readonly diagnostics: DiagnosticsPublisher,
+    private readonly status: StatusReporter,
   ) {}
 
   register(): void {
@@ -35,7 +41,7 @@ export class WorkspaceSync {
     });
     documents.onDidClose(({ document }) => void this.reloadFromDisk(document.uri));
     connection.onDidChangeWatchedFiles((params) => void this.onWatchedFiles(params));
-    connection.onDidChangeConfiguration(() => void this.reloadSettings());
+    connection.onDidChangeConfiguration((params) => void this.reloadSettings(params.settings));
   }
 
   /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
@@ -57,11 +63,11 @@ export class WorkspaceSync {
       ? await connection.window.createWorkDoneProgress()
       : undefined;
     progress?.begin('Kube Endpoints: indexing YAML', undefined, 'finding files');
+    this.status.indexing(0);
     let indexed = 0;
     let sliceStart = Date.now();
     for (const folder of this.state.folders) {
-      const exclude = new ExcludeFilter(folder.path, this.state.settings.exclude);
-      for await (const file of findYamlFiles(folder.path, exclude)) {
+      for await (const file of findYamlFiles(folder.path, this.excludeFilter(folder.path))) {
         if (!this.state.documents.get(file.uri)) {
           const text = await readText(file.path);
           if (text !== undefined) this.state.index.update(file.uri, text);
@@ -69,6 +75,7 @@ export class WorkspaceSync {
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
           progress?.report(`${indexed} files`);
+          this.status.indexing(indexed);
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = Date.now();
         }
@@ -79,6 +86,7 @@ export class WorkspaceSync {
   }
 
   private async onWatchedFiles({ changes }: DidChangeWatchedFilesParams): Promise<void> {
+    if (changes.some((change) => change.uri.endsWith('/' + PROJECT_CONFIG_FILE))) await this.reloadSettings();
     for (const change of changes) {
       if (!this.isIndexed(change.uri) || this.state.documents.get(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) this.forget(change.uri);
@@ -104,30 +112,58 @@ export class WorkspaceSync {
   /** Whether a URI is a local YAML file inside a workspace folder and not excluded. */
   private isIndexed(uri: string): boolean {
     if (!uri.startsWith('file:') || !isYamlFileName(uri)) return false;
-    const path = fileURLToPath(uri);
-    const folder = this.state.folders.find((candidate) => path.startsWith(candidate.path));
+    const filePath = fileURLToPath(uri);
+    const folder = this.state.folders.find((candidate) => filePath.startsWith(candidate.path + path.sep));
     // Files opened from outside every folder are still checked, as a workspace of their own.
     if (!folder) return true;
-    return !new ExcludeFilter(folder.path, this.state.settings.exclude).excludes(path);
+    return !this.excludeFilter(folder.path).excludes(filePath);
   }
 
-  private async reloadSettings(): Promise<void> {
+  /** The editor's `exclude` globs for a workspace folder, plus those of `.kube-endpoints.yaml`. */
+  private excludeFilter(folder: string): ExcludeFilter {
+    const { exclude, projectExclude } = this.state.settings;
+    return new ExcludeFilter({ root: folder, globs: exclude }, ...(projectExclude ? [projectExclude] : []));
+  }
+
+  /** Re-reads settings; `pushed` is what a client without `workspace/configuration` sent. */
+  private async reloadSettings(pushed?: unknown): Promise<void> {
     const previous = this.state.settings;
-    this.state.settings = await this.fetchSettings();
+    this.state.settings = await this.fetchSettings(pushed);
     if (previous.defaultNamespace !== this.state.settings.defaultNamespace) {
       this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
     }
-    if (JSON.stringify(previous.exclude) !== JSON.stringify(this.state.settings.exclude)) {
+    const excludes = (settings: Settings) => JSON.stringify([settings.exclude, settings.projectExclude]);
+    if (excludes(previous) !== excludes(this.state.settings)) {
       for (const uri of [...this.state.index.uris()]) if (!this.isIndexed(uri)) this.forget(uri);
       await this.scanFolders();
     }
     this.diagnostics.refresh();
   }
 
-  private async fetchSettings(): Promise<Settings> {
-    if (!this.state.capabilities.workspace?.configuration) return DEFAULT_SETTINGS;
-    const raw: unknown = await this.state.connection.workspace.getConfiguration({ section: 'kubeEndpoints' });
-    return readSettings(raw);
+  /**
+   * The editor's settings (asked for, or as pushed or passed at initialization by
+   * clients that cannot be asked), overridden by the nearest `.kube-endpoints.yaml`
+   * of the first workspace folder, so that the editor and CI agree.
+   */
+  private async fetchSettings(pushed?: unknown): Promise<Settings> {
+    const { capabilities, connection, folders } = this.state;
+    const raw: unknown = capabilities.workspace?.configuration
+      ? await connection.workspace.getConfiguration({ section: 'kubeEndpoints' })
+      : ((pushed as { kubeEndpoints?: unknown } | undefined)?.kubeEndpoints ?? this.state.initializationSettings);
+    const editor = readSettings(raw);
+    const project = folders[0] && (await findProjectConfig(folders[0].path));
+    if (!project) return editor;
+    for (const problem of project.problems) void connection.window.showWarningMessage(`${project.path}: ${problem}`);
+    const { config } = project;
+    return {
+      ...editor,
+      defaultNamespace: config.defaultNamespace ?? editor.defaultNamespace,
+      kubernetesVersion:
+        (config.kubernetesVersion !== undefined && KubernetesVersion.parse(config.kubernetesVersion)) ||
+        editor.kubernetesVersion,
+      rules: { ...editor.rules, ...config.rules },
+      projectExclude: { root: path.dirname(project.path), globs: config.exclude ?? [] },
+    };
   }
 }
 
@@ -144,7 +180,29 @@ export function readSettings(raw: unknown): Settings {
       ? values.exclude.filter((glob): glob is string => typeof glob === 'string')
       : DEFAULT_SETTINGS.exclude,
     rules: readSeverities(values.rules),
+    kubernetesVersion:
+      (typeof values.kubernetesVersion === 'string' && KubernetesVersion.parse(values.kubernetesVersion)) ||
+      DEFAULT_SETTINGS.kubernetesVersion,
+    preferEndpointSlice:
+      typeof values.preferEndpointSlice === 'boolean'
+        ? values.preferEndpointSlice
+        : DEFAULT_SETTINGS.preferEndpointSlice,
+    endpointSliceManagedBy: isManagedByValue(values.endpointSliceManagedBy)
+      ? values.endpointSliceManagedBy
+      : DEFAULT_SETTINGS.endpointSliceManagedBy,
   };
+}
+
+/**
+ * A label value (63 characters at most, alphanumeric at both ends) that is not a
+ * controller's: a slice labelled as the controller's would be taken over by it.
+ */
+function isManagedByValue(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(value) &&
+    !CONTROLLER_MANAGED_BY.includes(value)
+  );
 }
 
 const SEVERITY_VALUES = new Set(['off', 'hint', 'information', 'warning', 'error']);

@@ -61,7 +61,7 @@ export class WorkspaceIndex {
   private options: IndexOptions;
 
   constructor(options: Partial<IndexOptions> = {}) {
-    this.options = { defaultNamespace: 'default', ...options };
+    this.options = { defaultNamespace: options.defaultNamespace ?? 'default' };
   }
 
   /** Replaces everything `uri` contributed before. */
@@ -120,8 +120,9 @@ export class WorkspaceIndex {
     return this.endpoints.values();
   }
 
+  /** Every EndpointSlice, with or without the label that files it under a Service. */
   allEndpointSlices(): EndpointSlice[] {
-    return this.slicesByService.values();
+    return [...this.objects()].filter((object): object is EndpointSlice => object.kind === 'EndpointSlice');
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
@@ -141,8 +142,8 @@ export class WorkspaceIndex {
     return this.workloads.get(namespace);
   }
 
-  /** The namespace Kubernetes would put the object in. */
-  namespaceOf(object: ObjectBase): string {
+  /** The namespace Kubernetes would put the object in (for `{ uri }` alone: what a file's objects inherit). */
+  namespaceOf(object: Pick<ObjectBase, 'uri' | 'namespace'>): string {
     return object.namespace?.value ?? this.inheritedNamespace(object.uri);
   }
 
@@ -218,6 +219,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.serviceKeyOf(object);
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.namespaceOf(object);
@@ -233,6 +235,7 @@ export class WorkspaceIndex {
       case 'EndpointSlice':
         return this.slicesByService as MultiMap<string, KubeObject>;
       case 'Kustomization':
+      case 'Ingress':
         return undefined;
       default:
         return this.workloads as MultiMap<string, KubeObject>;

@@ -59,3 +59,51 @@ function groupBytes(half: string): number[] | undefined {
     return [value >> 8, value & 0xff];
   });
 }
+
+/** The family Kubernetes gives an address: IPv4 for dotted and IPv4-mapped forms (`netutils.IsIPv6` is `To4() == nil`). */
+export function familyOf(ip: IpAddress): 'IPv4' | 'IPv6' {
+  return ipv4Of(ip) ? 'IPv4' : 'IPv6';
+}
+
+/**
+ * The canonical text of an address, as Go's `net.IP.String()` writes it: dotted for
+ * IPv4 (IPv4-mapped included), RFC 5952 for IPv6 (lowercase, no leading zeros, the
+ * longest run of two or more zero groups, the first of equals, as `::`).
+ */
+export function formatIp(ip: IpAddress): string {
+  const v4 = ipv4Of(ip);
+  if (v4) return v4.join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => (ip.bytes[2 * i] << 8) | ip.bytes[2 * i + 1]);
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  const hex = (from: number, to: number) =>
+    groups
+      .slice(from, to)
+      .map((group) => group.toString(16))
+      .join(':');
+  if (best.length < 2) return hex(0, 8);
+  return `${hex(0, best.start)}::${hex(best.start + best.length, 8)}`;
+}
+
+/**
+ * Whether Go's `netip.ParseAddr` also accepts what `parseIpSloppy` read: it refuses
+ * IPv4 octets with leading zeros ("010.0.0.1"), which older parsers read as octal.
+ */
+export function hasLeadingZeroOctet(text: string): boolean {
+  const dotted = text.slice(text.lastIndexOf(':') + 1);
+  return dotted.includes('.') && dotted.split('.').some((octet) => octet.length > 1 && octet.startsWith('0'));
+}
+
+/** Whether an address is written as IPv6 but holds an IPv4 address (`::ffff:1.2.3.4`, netip's `Is4In6`). */
+export function isIpv4MappedIpv6(text: string, ip: IpAddress): boolean {
+  return text.includes(':') && ipv4Of(ip) !== undefined;
+}

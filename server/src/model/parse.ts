@@ -7,10 +7,13 @@ import type {
   EndpointSlice,
   Endpoints,
   EndpointSubset,
+  Ingress,
   KubeObject,
   Kustomization,
   Located,
+  LocatedList,
   ObjectBase,
+  ScalarFields,
   Service,
   ServicePort,
   SliceEndpoint,
@@ -112,6 +115,8 @@ class DocumentReader {
         return this.endpoints(map, base);
       case 'EndpointSlice':
         return this.endpointSlice(map, base);
+      case 'Ingress':
+        return this.ingress(map, base);
       default:
         if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
         return undefined;
@@ -120,18 +125,21 @@ class DocumentReader {
 
   private base(map: YAMLMap, apiVersion: string, itemIndex?: number): ObjectBase {
     const metadata = this.map(map, 'metadata');
+    const annotations = metadata && this.map(metadata, 'annotations');
     return {
       uri: this.uri,
       docIndex: this.docIndex,
       itemIndex,
       apiVersion,
+      kindRange: this.string(map, 'kind')?.range,
       range: rangeOf(map),
       documentRange: this.documentRange,
       name: metadata && this.string(metadata, 'name'),
       namespace: metadata && this.string(metadata, 'namespace'),
       metadataRange: metadata && rangeOf(metadata),
       labels: this.stringMap(metadata && this.map(metadata, 'labels')),
-      annotations: this.stringMap(metadata && this.map(metadata, 'annotations')),
+      annotations: this.stringMap(annotations),
+      annotationsRange: annotations && rangeOf(annotations),
     };
   }
 
@@ -149,6 +157,11 @@ class DocumentReader {
       type: spec && this.string(spec, 'type'),
       externalName: spec && this.string(spec, 'externalName'),
       clusterIP: spec && this.string(spec, 'clusterIP'),
+      clusterIPs: spec && this.stringList(spec, 'clusterIPs'),
+      ipFamilies: spec && this.stringList(spec, 'ipFamilies'),
+      ipFamilyPolicy: spec && this.string(spec, 'ipFamilyPolicy'),
+      externalIPs: spec && this.stringList(spec, 'externalIPs'),
+      specRange: spec && rangeOf(spec),
       ports: this.maps(spec, 'ports').map((port): ServicePort => ({
         range: rangeOf(port),
         name: this.string(port, 'name'),
@@ -156,6 +169,8 @@ class DocumentReader {
         targetPort: this.integer(port, 'targetPort') ?? this.string(port, 'targetPort'),
         protocol: this.string(port, 'protocol'),
         nodePort: this.integer(port, 'nodePort'),
+        appProtocol: this.string(port, 'appProtocol'),
+        keys: this.keys(port),
       })),
       specEndpointsKey: endpointsPair && isScalar(endpointsPair.key) ? rangeOf(endpointsPair.key) : undefined,
     };
@@ -168,21 +183,23 @@ class DocumentReader {
       subsets: this.maps(map, 'subsets').map((subset): EndpointSubset => ({
         range: rangeOf(subset),
         addresses: [
-          ...this.maps(subset, 'addresses').map((address) => this.address(address, true)),
-          ...this.maps(subset, 'notReadyAddresses').map((address) => this.address(address, false)),
+          ...this.maps(subset, 'addresses').map((address, i) => this.address(address, true, i)),
+          ...this.maps(subset, 'notReadyAddresses').map((address, i) => this.address(address, false, i)),
         ],
         ports: this.maps(subset, 'ports').map((port) => this.endpointPort(port)),
       })),
     };
   }
 
-  private address(map: YAMLMap, ready: boolean): EndpointAddress {
+  private address(map: YAMLMap, ready: boolean, indexInList: number): EndpointAddress {
     return {
       range: rangeOf(map),
       ip: this.string(map, 'ip'),
       hostname: this.string(map, 'hostname'),
       nodeName: this.string(map, 'nodeName'),
+      targetRef: this.scalarFields(this.map(map, 'targetRef')),
       ready,
+      indexInList,
     };
   }
 
@@ -193,10 +210,13 @@ class DocumentReader {
       port: this.integer(map, 'port'),
       protocol: this.string(map, 'protocol'),
       appProtocol: this.string(map, 'appProtocol'),
+      keys: this.keys(map),
     };
   }
 
   private endpointSlice(map: YAMLMap, base: ObjectBase): EndpointSlice {
+    // v1 renamed v1beta1's `topology` to `deprecatedTopology`.
+    const topologyField = base.apiVersion.endsWith('/v1beta1') ? 'topology' : 'deprecatedTopology';
     return {
       ...base,
       kind: 'EndpointSlice',
@@ -204,12 +224,23 @@ class DocumentReader {
       serviceName: base.labels[SERVICE_NAME_LABEL],
       endpoints: this.maps(map, 'endpoints').map((endpoint): SliceEndpoint => {
         const conditions = this.map(endpoint, 'conditions');
+        const hints = this.map(endpoint, 'hints');
+        const topologyPair = this.pair(endpoint, topologyField);
+        const topology = this.map(endpoint, topologyField);
         return {
           range: rangeOf(endpoint),
           addresses: this.strings(endpoint, 'addresses'),
           ready: conditions && this.boolean(conditions, 'ready'),
           hostname: this.string(endpoint, 'hostname'),
           nodeName: this.string(endpoint, 'nodeName'),
+          zone: this.string(endpoint, 'zone'),
+          hints: hints && {
+            forZones: this.namesList(hints, 'forZones'),
+          },
+          topology:
+            topology && topologyPair && isScalar(topologyPair.key)
+              ? { field: topologyField, keyRange: rangeOf(topologyPair.key), labels: this.stringMap(topology) }
+              : undefined,
         };
       }),
       ports: this.maps(map, 'ports').map((port) => this.endpointPort(port)),
@@ -235,6 +266,28 @@ class DocumentReader {
         })),
       ),
       replicas: spec && this.integer(spec, 'replicas'),
+      serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,
+    };
+  }
+
+  private ingress(map: YAMLMap, base: ObjectBase): Ingress {
+    const spec = this.map(map, 'spec');
+    const paths = this.maps(spec, 'rules').flatMap((rule) => {
+      const http = this.map(rule, 'http');
+      return this.maps(http, 'paths');
+    });
+    const backends = [spec && this.map(spec, 'defaultBackend'), spec && this.map(spec, 'backend')];
+    for (const path of paths) backends.push(this.map(path, 'backend'));
+    return {
+      ...base,
+      kind: 'Ingress',
+      serviceNames: backends
+        .flatMap((backend) => {
+          if (!backend) return [];
+          const service = this.map(backend, 'service');
+          return (service && this.string(service, 'name')) ?? this.string(backend, 'serviceName') ?? [];
+        })
+        .sort((a, b) => a.range.start - b.range.start),
     };
   }
 
@@ -319,6 +372,38 @@ class DocumentReader {
     });
   }
 
+  /** A sequence of strings with its ranges; undefined when the key is absent or not a sequence. */
+  private stringList(map: YAMLMap, key: string): LocatedList<string> | undefined {
+    const pair = this.pair(map, key);
+    const value = this.get(map, key);
+    if (!pair || !isSeq(value)) return undefined;
+    return {
+      items: this.strings(map, key),
+      range: rangeOf(pair.value as Node),
+      keyRange: isScalar(pair.key) ? rangeOf(pair.key) : undefined,
+    };
+  }
+
+  /** The `name` of each mapping in a sequence (`forZones: [{name: a}]`), as a list; entries without one are left out. */
+  private namesList(map: YAMLMap, key: string): LocatedList<string> | undefined {
+    const pair = this.pair(map, key);
+    const value = this.get(map, key);
+    if (!pair || !isSeq(value)) return undefined;
+    return {
+      items: this.maps(map, key).flatMap((item) => this.string(item, 'name') ?? []),
+      range: rangeOf(pair.value as Node),
+      keyRange: isScalar(pair.key) ? rangeOf(pair.key) : undefined,
+    };
+  }
+
+  /** The keys written in a mapping, as strings. */
+  private keys(map: YAMLMap): string[] {
+    return map.items.flatMap((item) => {
+      const key = this.resolve(item.key as Node | null);
+      return isScalar(key) ? [String(key.value)] : [];
+    });
+  }
+
   private stringMap(map: YAMLMap | undefined): Record<string, Located<string>> {
     const result: Record<string, Located<string>> = {};
     if (!map) return result;
@@ -334,6 +419,19 @@ class DocumentReader {
       }
     }
     return result;
+  }
+
+  private scalarFields(map: YAMLMap | undefined): ScalarFields | undefined {
+    if (!map) return undefined;
+    const fields: ScalarFields['fields'] = [];
+    for (const item of map.items) {
+      const key = this.resolve(item.key as Node | null);
+      const value = this.resolve(item.value as Node | null);
+      if (isScalar(key) && isScalar(value) && value.value !== null) {
+        fields.push({ key: String(key.value), value: { value: value.value, range: rangeOf(item.value as Node) } });
+      }
+    }
+    return { range: rangeOf(map), fields };
   }
 
   /** Follows an alias to its anchor, once; anything else is returned as it is. */

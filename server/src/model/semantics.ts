@@ -1,3 +1,4 @@
+import { familyOf, parseIpSloppy } from './ip';
 import type { EndpointPort, Service, ServicePort } from './types';
 
 /** What the API server and kube-proxy make of a Service's fields. */
@@ -11,18 +12,60 @@ export namespace ServiceSemantics {
     return service.type?.value === 'ExternalName';
   }
 
+  /** The type once defaulted: a missing or empty one is ClusterIP. */
+  export function typeOf(service: Service): string {
+    return service.type?.value || 'ClusterIP';
+  }
+
+  /**
+   * Whether the Service is headless: its cluster IPs are exactly `None`, from
+   * `clusterIPs` or, when that is absent, from `clusterIP` (the registry copies it over).
+   */
+  export function isHeadless(service: Service): boolean {
+    const clusterIPs =
+      service.clusterIPs?.items.map((ip) => ip.value) ?? (service.clusterIP ? [service.clusterIP.value] : []);
+    return clusterIPs.length === 1 && clusterIPs[0] === 'None';
+  }
+
+  /**
+   * The IP families kube-proxy serves for the Service, when its YAML settles them:
+   * two families (from `ipFamilies` or the cluster IPs) mean both; one family with no
+   * policy or SingleStack means that one. Undefined when the cluster decides (no family
+   * written, or a dual-stack policy that may add the other), and for headless and
+   * ExternalName Services, which kube-proxy does not proxy.
+   */
+  export function servedFamilies(service: Service): ('IPv4' | 'IPv6')[] | undefined {
+    if (isExternalName(service) || isHeadless(service)) return undefined;
+    const written = service.ipFamilies?.items.map((family) => family.value) ?? [];
+    const fromIps = (service.clusterIPs?.items ?? (service.clusterIP ? [service.clusterIP] : [])).flatMap((ip) => {
+      const parsed = parseIpSloppy(ip.value);
+      return parsed ? [familyOf(parsed)] : [];
+    });
+    const families = [...new Set(written.length > 0 ? written : fromIps)].filter(
+      (family): family is 'IPv4' | 'IPv6' => family === 'IPv4' || family === 'IPv6',
+    );
+    if (families.length >= 2) return families;
+    const policy = service.ipFamilyPolicy?.value ?? 'SingleStack';
+    return families.length === 1 && policy === 'SingleStack' ? families : undefined;
+  }
+
   /** Whether somebody must write Endpoints or EndpointSlices for this Service by hand. */
   export function needsManualBackends(service: Service): boolean {
     return !hasSelector(service) && !isExternalName(service);
   }
 }
 
-/** The protocol the API server defaults a Service or endpoint port to. */
+/** The protocol of a port once the API server's default (TCP, for a missing or empty one) applies. */
 export function protocolOf(port: ServicePort | EndpointPort): string {
-  return port.protocol?.value ?? 'TCP';
+  return port.protocol?.value || 'TCP';
 }
 
 /** The port name kube-proxy matches on: the empty string when unnamed. */
 export function portNameOf(port: ServicePort | EndpointPort): string {
   return port.name?.value ?? '';
+}
+
+/** Whether kube-proxy pairs these ports: same name (unnamed is "") and same protocol (default TCP). */
+export function portsMatch(a: ServicePort | EndpointPort, b: ServicePort | EndpointPort): boolean {
+  return portNameOf(a) === portNameOf(b) && protocolOf(a) === protocolOf(b);
 }

@@ -10,8 +10,17 @@ export type Located<T> = {
   keyRange?: SourceRange;
 };
 
+/** A sequence of string scalars together with where it is written. */
+export type LocatedList<T> = {
+  items: Located<T>[];
+  /** The sequence node itself. */
+  range: SourceRange;
+  /** The key of the mapping entry that holds it. */
+  keyRange?: SourceRange;
+};
+
 /** The kinds the analysis models; every other kind is skipped. */
-export type ModelledKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | WorkloadKind;
+export type ModelledKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | 'Ingress' | WorkloadKind;
 
 export type WorkloadKind =
   'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';
@@ -24,6 +33,8 @@ export type ObjectBase = {
   /** For items of a `kind: List`, their index in `items`. */
   itemIndex?: number;
   apiVersion: string;
+  /** The `kind` value as written, where a finding about the kind itself is anchored. */
+  kindRange?: SourceRange;
   /** The object's mapping, from its first key to its last value. */
   range: SourceRange;
   /** The document that holds the object (the whole List for list items). */
@@ -35,6 +46,8 @@ export type ObjectBase = {
   metadataRange?: SourceRange;
   labels: Record<string, Located<string>>;
   annotations: Record<string, Located<string>>;
+  /** The `metadata.annotations` mapping, where a fix adds an annotation. */
+  annotationsRange?: SourceRange;
 };
 
 /** A port of a Service (`spec.ports[]`). */
@@ -45,6 +58,12 @@ export type ServicePort = {
   targetPort?: Located<number | string>;
   protocol?: Located<string>;
   nodePort?: Located<number>;
+  appProtocol?: Located<string>;
+  /**
+   * Every key written in the port's mapping, whatever its value. Tells a missing field
+   * (which the API server reads as zero) from one of the wrong type (which it cannot decode).
+   */
+  keys: string[];
 };
 
 export type Service = ObjectBase & {
@@ -57,6 +76,12 @@ export type Service = ObjectBase & {
   type?: Located<string>;
   externalName?: Located<string>;
   clusterIP?: Located<string>;
+  clusterIPs?: LocatedList<string>;
+  ipFamilies?: LocatedList<string>;
+  ipFamilyPolicy?: Located<string>;
+  externalIPs?: LocatedList<string>;
+  /** The `spec` mapping, where a fix inserts a missing field. */
+  specRange?: SourceRange;
   ports: ServicePort[];
   /** The key of a `spec.endpoints` field, which Services do not have. */
   specEndpointsKey?: SourceRange;
@@ -69,6 +94,8 @@ export type EndpointPort = {
   port?: Located<number>;
   protocol?: Located<string>;
   appProtocol?: Located<string>;
+  /** Every key written in the port's mapping, whatever its value (see ServicePort.keys). */
+  keys: string[];
 };
 
 /** One entry of `subsets[].addresses` or `subsets[].notReadyAddresses`. */
@@ -77,8 +104,15 @@ export type EndpointAddress = {
   ip?: Located<string>;
   hostname?: Located<string>;
   nodeName?: Located<string>;
+  /** `targetRef`: the object behind the address, copied field by field when converting. */
+  targetRef?: ScalarFields;
   ready: boolean;
+  /** Its index in `addresses` or `notReadyAddresses`, whichever holds it. */
+  indexInList: number;
 };
+
+/** The scalar entries of a flat mapping, in source order, with their ranges. */
+export type ScalarFields = { range: SourceRange; fields: { key: string; value: Located<unknown> }[] };
 
 export type EndpointSubset = {
   range: SourceRange;
@@ -98,6 +132,11 @@ export type SliceEndpoint = {
   ready?: Located<boolean>;
   hostname?: Located<string>;
   nodeName?: Located<string>;
+  zone?: Located<string>;
+  /** `hints.forZones[].name`, with the list's key. */
+  hints?: { forZones?: LocatedList<string> };
+  /** `deprecatedTopology` (v1) or `topology` (v1beta1): the field's name, its key and its labels. */
+  topology?: { field: string; keyRange: SourceRange; labels: Record<string, Located<string>> };
 };
 
 export type EndpointSlice = ObjectBase & {
@@ -124,6 +163,19 @@ export type Workload = ObjectBase & {
   podLabels: Record<string, Located<string>>;
   containerPorts: ContainerPort[];
   replicas?: Located<number>;
+  /** A StatefulSet's `spec.serviceName`: the headless Service that gives its pods their DNS names. */
+  serviceName?: Located<string>;
+};
+
+/** An Ingress, for the Services its backends name. */
+export type Ingress = ObjectBase & {
+  kind: 'Ingress';
+  /**
+   * Every Service name a backend names: `spec.defaultBackend.service.name` and
+   * `spec.rules[].http.paths[].backend.service.name` (networking.k8s.io/v1), or
+   * `spec.backend.serviceName` and `...backend.serviceName` (extensions/v1beta1).
+   */
+  serviceNames: Located<string>[];
 };
 
 /** A kustomization file, which can set the namespace of the resources it lists. */
@@ -135,13 +187,31 @@ export type Kustomization = ObjectBase & {
 };
 
 /** Every object the model yields. */
-export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustomization;
+export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress;
 
 /** A backend object of a Service: what kube-proxy reads addresses from. */
 export type Backend = Endpoints | EndpointSlice;
 
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/** The label that keeps the EndpointSlice mirroring controller away from an Endpoints. */
+export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
+
+/** The annotation of leader-election records, whose Endpoints are never mirrored either. */
+export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
+
+/** The label that says which controller, or which person, owns an EndpointSlice. */
+export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+
+/**
+ * `managed-by` values of the control plane's controllers: a slice carrying one is
+ * rewritten or deleted by that controller, so hand-written slices must not use them.
+ */
+export const CONTROLLER_MANAGED_BY: readonly string[] = [
+  'endpointslice-controller.k8s.io',
+  'endpointslicemirroring-controller.k8s.io',
+];
 
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Pod',

@@ -11,20 +11,28 @@ export function isYamlFileName(name: string): boolean {
   return /\.ya?ml$/i.test(name);
 }
 
-/** Decides which paths below a root to leave out, from `kubeEndpoints.exclude` globs. */
-export class ExcludeFilter {
-  private readonly patterns: Minimatch[];
+/** Globs and the folder they are relative to. */
+export type ExcludeGlobs = { root: string; globs: readonly string[] };
 
-  constructor(
-    private readonly root: string,
-    globs: readonly string[],
-  ) {
-    this.patterns = globs.map((glob) => new Minimatch(glob, { dot: true, matchBase: !glob.includes('/') }));
+/**
+ * Decides which paths to leave out: `kubeEndpoints.exclude` and `--exclude` globs are
+ * relative to the workspace folder or checked path, those of `.kube-endpoints.yaml`
+ * to the folder that holds it.
+ */
+export class ExcludeFilter {
+  private readonly patterns: { root: string; matcher: Minimatch }[];
+
+  constructor(...sources: ExcludeGlobs[]) {
+    this.patterns = sources.flatMap(({ root, globs }) =>
+      globs.map((glob) => ({ root, matcher: new Minimatch(glob, { dot: true, matchBase: !glob.includes('/') }) })),
+    );
   }
 
   excludes(absolutePath: string): boolean {
-    const relative = path.relative(this.root, absolutePath).split(path.sep).join('/');
-    return this.patterns.some((pattern) => pattern.match(relative) || pattern.match(relative + '/'));
+    return this.patterns.some(({ root, matcher }) => {
+      const relative = path.relative(root, absolutePath).split(path.sep).join('/');
+      return !relative.startsWith('../') && (matcher.match(relative) || matcher.match(relative + '/'));
+    });
   }
 }
 

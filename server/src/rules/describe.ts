@@ -8,7 +8,7 @@ export function describe(index: WorkspaceIndex, object: KubeObject): string {
 }
 
 /** Where `object` is, seen from the file `fromUri`: "this file" or a relative path. */
-export function whereIs(object: KubeObject, fromUri: string): string {
+export function whereIs(object: { uri: string }, fromUri: string): string {
   if (object.uri === fromUri) return 'this file';
   return UriPath.relative(UriPath.dirname(UriPath.of(fromUri)), UriPath.of(object.uri));
 }
@@ -45,4 +45,9 @@ export function editDistance(a: string, b: string, limit: number): number {
     previous = current;
   }
   return Math.min(previous[b.length], limit + 1);
+}
+
+/** `1 pod`, `3 pods`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,8 +1,8 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Endpoints } from '../model/types';
-import { describe, describeAt } from './describe';
-import { renameBackendFix, servicesInOtherNamespaces, setNamespaceFix, similarServices } from './nearMisses';
-import type { Fix, Rule } from './types';
+import { describe } from './describe';
+import { serviceNearMissFixes, serviceNearMisses } from './nearMisses';
+import type { Rule } from './types';
 import { Finding } from './types';
 
 /**
@@ -26,40 +26,17 @@ export const endpointsWithoutService: Rule = {
       .allEndpoints()
       .filter((endpoints) => endpoints.name && index.servicesOf(endpoints).length === 0)
       .map((endpoints) => {
-        const elsewhere = servicesInOtherNamespaces(index, endpoints);
-        const similar = similarServices(index, endpoints);
-        const hints = [
-          ...elsewhere.map(
-            (service) =>
-              ` ${describeAt(index, service, endpoints.uri)} has its name but another namespace: set the namespace to "${index.namespaceOf(service)}".`,
-          ),
-          ...similar.map((service) => ` Did you mean ${describeAt(index, service, endpoints.uri)}?`),
-        ];
+        const { hints, related } = serviceNearMisses(index, endpoints);
         const message =
           `${describe(index, endpoints)} has no Service of the same namespace and name, so no traffic reaches these addresses.` +
-          hints.join('');
-        return Finding.of(this, endpoints.uri, endpoints.name!.range, message, {
-          related: [...elsewhere, ...similar].map((service) => ({
-            uri: service.uri,
-            range: service.name!.range,
-            message: describe(index, service),
-          })),
-        });
+          hints;
+        return Finding.of(this, endpoints.uri, endpoints.name!.range, message, { related });
       });
   },
 
   fixes(finding, index) {
     const endpoints = endpointsAt(index, finding.uri, finding.range.start);
-    if (!endpoints) return [];
-    const namespaceFixes = unique(servicesInOtherNamespaces(index, endpoints).map((s) => index.namespaceOf(s))).map(
-      (namespace) => setNamespaceFix(index, endpoints, namespace),
-    );
-    const renameFixes = unique(similarServices(index, endpoints).map((s) => s.name!.value)).map((name) =>
-      renameBackendFix(index, endpoints, name),
-    );
-    const fixes = [...namespaceFixes, ...renameFixes].filter((fix): fix is Fix => fix !== undefined);
-    if (fixes.length === 1) fixes[0].isPreferred = true;
-    return fixes;
+    return endpoints ? serviceNearMissFixes(index, endpoints) : [];
   },
 };
 
@@ -68,8 +45,4 @@ export function endpointsAt(index: WorkspaceIndex, uri: string, offset: number):
   return index
     .file(uri)
     ?.objects.find((object): object is Endpoints => object.kind === 'Endpoints' && object.name?.range.start === offset);
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }

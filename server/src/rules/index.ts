@@ -1,12 +1,38 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
+import { backendsInSeveralFiles } from './backendsInSeveralFiles';
+import { endpointFamilyMismatch } from './endpointFamilyMismatch';
+import { endpointIpIsClusterIp } from './endpointIpIsClusterIp';
+import { endpointsOverCapacity } from './endpointsOverCapacity';
+import { endpointsSkipMirror } from './endpointsSkipMirror';
+import { endpointslicePortWithoutNumber } from './endpointslicePortWithoutNumber';
+import { endpointsliceWithoutService } from './endpointsliceWithoutService';
+import { targetPortUnused } from './targetPortUnused';
 import { endpointIpInvalid } from './endpointIpInvalid';
+import { endpointsliceAddressType } from './endpointsliceAddressType';
+import { endpointsliceEndpointInvalid } from './endpointsliceEndpointInvalid';
+import { endpointslicePortInvalid } from './endpointslicePortInvalid';
+import { endpointsPortInvalid } from './endpointsPortInvalid';
+import { endpointsSubsetInvalid } from './endpointsSubsetInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
+import { endpointsDeprecated } from './endpointsDeprecated';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
+import { ipNonStandard } from './ipNonStandard';
+import { ipv6NonCanonical } from './ipv6NonCanonical';
+import { objectNameInvalid } from './objectNameInvalid';
 import { portMismatch } from './portMismatch';
+import { serviceClusterIpInvalid } from './serviceClusterIpInvalid';
+import { serviceExternalIpInvalid } from './serviceExternalIpInvalid';
+import { servicePortInvalid } from './servicePortInvalid';
+import { selectorMatchesNoWorkload } from './selectorMatchesNoWorkload';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
+import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
-import type { Finding, Fix, FixContext, Rule, Severity } from './types';
+import { ignoreFix, isSuppressed } from './suppressions';
+import { targetPortNameUnknown } from './targetPortNameUnknown';
+import { targetPortNumberUndeclared } from './targetPortNumberUndeclared';
+import type { CheckContext, Finding, Fix, FixContext, Rule, Severity } from './types';
 
 /** Every rule, in the order their findings are listed. */
 export const rules: readonly Rule[] = [
@@ -16,7 +42,32 @@ export const rules: readonly Rule[] = [
   endpointsForSelectorService,
   endpointsForExternalName,
   serviceSpecEndpoints,
+  endpointsliceWithoutService,
+  endpointslicePortWithoutNumber,
+  endpointFamilyMismatch,
+  endpointIpIsClusterIp,
+  endpointsSkipMirror,
+  endpointsOverCapacity,
+  backendsInSeveralFiles,
+  targetPortUnused,
+  selectorMatchesNoWorkload,
+  targetPortNameUnknown,
+  targetPortNumberUndeclared,
+  // What the API server rejects or warns about, object by object.
+  objectNameInvalid,
   endpointIpInvalid,
+  endpointsSubsetInvalid,
+  endpointsPortInvalid,
+  endpointsliceAddressType,
+  endpointsliceEndpointInvalid,
+  endpointslicePortInvalid,
+  servicePortInvalid,
+  serviceTypeInvalid,
+  serviceClusterIpInvalid,
+  serviceExternalIpInvalid,
+  ipNonStandard,
+  ipv6NonCanonical,
+  endpointsDeprecated,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
@@ -33,6 +84,7 @@ export type RuleFailure = { code: string; error: unknown };
 export function checkAll(
   index: WorkspaceIndex,
   severities: SeverityOverrides = {},
+  context: CheckContext = { kubernetesVersion: KubernetesVersion.LATEST },
 ): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
@@ -40,7 +92,9 @@ export function checkAll(
     const severity = severities[rule.code] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     try {
-      for (const finding of rule.check(index)) findings.push({ ...finding, severity });
+      for (const finding of rule.check(index, context)) {
+        if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
+      }
     } catch (error) {
       failures.push({ code: rule.code, error });
     }
@@ -48,8 +102,9 @@ export function checkAll(
   return { findings, failures };
 }
 
-/** The fixes for a finding, from the rule that made it. */
+/** The fixes for a finding: the rule's own, then the one that ignores it for its object. */
 export function fixesFor(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[] {
   const rule = rules.find((candidate) => candidate.code === finding.code);
-  return rule?.fixes?.(finding, index, context) ?? [];
+  const ignore = ignoreFix(finding, index);
+  return [...(rule?.fixes?.(finding, index, context) ?? []), ...(ignore ? [ignore] : [])];
 }

@@ -1,6 +1,6 @@
 import { nearest, type WorkspaceIndex } from '../index/workspaceIndex';
-import type { Backend, KubeObject, Service } from '../model/types';
-import { editDistance } from './describe';
+import type { Backend, KubeObject, Service, SourceRange } from '../model/types';
+import { describe, describeAt, editDistance } from './describe';
 import type { Fix } from './types';
 import { insertEntryAfter, insertFirstEntry, replaceScalar } from './yamlText';
 
@@ -121,4 +121,45 @@ function byDistance<T>(name: string, candidates: T[], nameOf: (candidate: T) => 
     .filter(({ distance }) => distance > 0 && distance <= TYPO_DISTANCE)
     .sort((a, b) => a.distance - b.distance)
     .map(({ candidate }) => candidate);
+}
+
+/**
+ * For a backend whose Service does not exist: the Services it was probably meant for, as
+ * the sentences a message ends with and as related information.
+ */
+export function serviceNearMisses(
+  index: WorkspaceIndex,
+  backend: Backend,
+): { hints: string; related: { uri: string; range: SourceRange; message: string }[] } {
+  const elsewhere = servicesInOtherNamespaces(index, backend);
+  const similar = similarServices(index, backend);
+  const hints = [
+    ...elsewhere.map(
+      (service) =>
+        ` ${describeAt(index, service, backend.uri)} has its name but another namespace: set the namespace to "${index.namespaceOf(service)}".`,
+    ),
+    ...similar.map((service) => ` Did you mean ${describeAt(index, service, backend.uri)}?`),
+  ];
+  return {
+    hints: hints.join(''),
+    related: [...elsewhere, ...similar].map((service) => ({
+      uri: service.uri,
+      range: service.name!.range,
+      message: describe(index, service),
+    })),
+  };
+}
+
+/** The fixes for such a backend: move it to a same-named Service's namespace, or rename it to a Service a typo away. */
+export function serviceNearMissFixes(index: WorkspaceIndex, backend: Backend): Fix[] {
+  const namespaces = [
+    ...new Set(servicesInOtherNamespaces(index, backend).map((service) => index.namespaceOf(service))),
+  ];
+  const names = [...new Set(similarServices(index, backend).map((service) => service.name!.value))];
+  const fixes = [
+    ...namespaces.map((namespace) => setNamespaceFix(index, backend, namespace)),
+    ...names.map((name) => renameBackendFix(index, backend, name)),
+  ].filter((fix): fix is Fix => fix !== undefined);
+  if (fixes.length === 1) Object.assign(fixes[0], { isPreferred: true, safe: true });
+  return fixes;
 }

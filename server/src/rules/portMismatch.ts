@@ -1,7 +1,8 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { portNameOf, protocolOf, ServiceSemantics } from '../model/semantics';
+import { portNameOf, portsMatch, protocolOf, ServiceSemantics } from '../model/semantics';
 import type { Backend, EndpointPort, Service, ServicePort } from '../model/types';
 import { anchorOfPort, describe, describeAt, describePort, editDistance } from './describe';
+import { backendPorts } from './fieldPaths';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
 import { insertFirstEntry, replaceScalar, scalarText } from './yamlText';
@@ -84,27 +85,19 @@ type PortAlignment = {
 
 /** How a Service's ports line up with those of its backends; undefined when there is nothing to compare. */
 function alignPorts(index: WorkspaceIndex, service: Service): PortAlignment | undefined {
-  if (!service.name || ServiceSemantics.isExternalName(service)) return undefined;
+  // A Service without ports (a headless one, typically) has nothing for kube-proxy to pair.
+  if (!service.name || ServiceSemantics.isExternalName(service) || service.ports.length === 0) return undefined;
   // The endpoints controller rewrites Endpoints of selector Services, so only their slices are hand-made.
   const backends = index
     .backendsOf(service)
     .filter((backend) => backend.kind === 'EndpointSlice' || !ServiceSemantics.hasSelector(service));
   if (backends.length === 0) return undefined;
-  const backendPorts: BackendPort[] = backends.flatMap((backend) =>
-    (backend.kind === 'Endpoints' ? backend.subsets.flatMap((subset) => subset.ports) : backend.ports).map((port) => ({
-      backend,
-      port,
-    })),
-  );
-  const matches = (a: ServicePort | EndpointPort, b: ServicePort | EndpointPort) =>
-    portNameOf(a) === portNameOf(b) && protocolOf(a) === protocolOf(b);
+  const ports: BackendPort[] = backends.flatMap((backend) => backendPorts(backend).map((port) => ({ backend, port })));
   return {
     backends,
-    strayBackendPorts: backendPorts.filter(
-      ({ port }) => !service.ports.some((servicePort) => matches(servicePort, port)),
-    ),
+    strayBackendPorts: ports.filter(({ port }) => !service.ports.some((servicePort) => portsMatch(servicePort, port))),
     unservedServicePorts: service.ports.filter(
-      (servicePort) => !backendPorts.some(({ port }) => matches(servicePort, port)),
+      (servicePort) => !ports.some(({ port }) => portsMatch(servicePort, port)),
     ),
   };
 }
@@ -148,6 +141,6 @@ function renamesFor(index: WorkspaceIndex, stray: BackendPort, unserved: Service
       changes: [{ kind: 'edit', uri: stray.backend.uri, ...edit }],
     };
   });
-  if (fixes.length === 1) fixes[0].isPreferred = true;
+  if (fixes.length === 1) Object.assign(fixes[0], { isPreferred: true, safe: true });
   return fixes;
 }

@@ -4,12 +4,10 @@ import { ServiceSemantics } from '../model/semantics';
 import type { Service } from '../model/types';
 import { describe, describeAt } from './describe';
 import { backendsInOtherNamespaces, serviceNameOf, setNamespaceFix, similarBackends } from './nearMisses';
-import type { Fix, Rule } from './types';
+import { endpointSliceForService, endpointsForService, freeSliceNames } from './backendDocuments';
+import type { Fix, FixContext, Rule } from './types';
 import { Finding } from './types';
-import { afterDocument, entries, escapeSnippet, renderYaml, sourceOf, styleOf, type YamlValue } from './yamlText';
-
-/** What a created Endpoints holds until the user types the real address; the IP rule flags it. */
-export const ADDRESS_PLACEHOLDER = '<backend-ip>';
+import { insertDocumentsAfter, styleOf, type RenderedDocument, type YamlStyle } from './yamlText';
 
 /**
  * Rule: service-without-endpoints
@@ -21,8 +19,10 @@ export const ADDRESS_PLACEHOLDER = '<backend-ip>';
  * Endpoints or EndpointSlice of the same namespace/name exists, kube-proxy has no
  * backend for it and connections are refused. Headless Services included.
  *
- * Fixes: create the Endpoints in this file (preferred) or in a new file beside it;
- * move a same-named Endpoints of another namespace into this one.
+ * Fixes: create an EndpointSlice or an Endpoints, in this file or in a new file beside
+ * it (the EndpointSlice first and preferred when `preferEndpointSlice`, as from
+ * Kubernetes 1.33, which deprecates Endpoints); move a same-named backend of another
+ * namespace into this one.
  */
 export const serviceWithoutEndpoints: Rule = {
   code: 'service-without-endpoints',
@@ -64,8 +64,14 @@ export const serviceWithoutEndpoints: Rule = {
   fixes(finding, index, context) {
     const service = serviceAt(index, finding.uri, finding.range.start);
     if (!service) return [];
-    const fixes: Fix[] = [createEndpointsInFile(index, service)];
-    if (context.canCreateFiles) fixes.push(createEndpointsInNewFile(index, service));
+    const backends = [endpointSliceToCreate(index, service, context), endpointsToCreate(index, service)];
+    if (!context.preferEndpointSlice) backends.reverse();
+    const fixes: Fix[] = backends.flatMap((backend, i) => {
+      const inFile = createInFile(index, service, backend, i === 0);
+      return context.canCreateFiles && isSafeFileStem(service.name!.value)
+        ? [inFile, createInNewFile(index, service, backend)]
+        : [inFile];
+    });
     if (finding.data?.otherNamespace) {
       for (const backend of backendsInOtherNamespaces(index, service)) {
         const fix = setNamespaceFix(index, backend, index.namespaceOf(service));
@@ -83,33 +89,60 @@ export function serviceAt(index: WorkspaceIndex, uri: string, offset: number): S
     ?.objects.find((object): object is Service => object.kind === 'Service' && object.name?.range.start === offset);
 }
 
-function createEndpointsInFile(index: WorkspaceIndex, service: Service): Fix {
+/** A backend object a fix can create for a Service, rendered in the style of the Service's file. */
+type BackendToCreate = {
+  /** `Endpoints "db"`, for fix titles. */
+  label: string;
+  /** The file name, without extension, of the new-file variant. */
+  fileStem: string;
+  document: RenderedDocument;
+};
+
+function endpointsToCreate(index: WorkspaceIndex, service: Service): BackendToCreate {
   const text = index.file(service.uri)!.text;
-  const { offset, lead } = afterDocument(text, service);
-  const document = endpointsDocument(text, service);
-  const separator = `---${styleOf(text, service).eol}`;
+  const name = service.name!.value;
   return {
-    title: `Create Endpoints "${service.name!.value}" in this file`,
-    isPreferred: true,
-    changes: [
-      {
-        kind: 'edit',
-        uri: service.uri,
-        range: { start: offset, end: offset },
-        newText: lead + separator + document.text,
-        snippet: escapeSnippet(lead + separator) + document.snippet,
-      },
-    ],
+    label: `Endpoints "${name}"`,
+    fileStem: `${name}-endpoints`,
+    document: endpointsForService(text, service, styleOfService(text, service)),
   };
 }
 
-function createEndpointsInNewFile(index: WorkspaceIndex, service: Service): Fix {
+function endpointSliceToCreate(index: WorkspaceIndex, service: Service, context: FixContext): BackendToCreate {
   const text = index.file(service.uri)!.text;
-  const uri = freeSiblingUri(index, service.uri, `${service.name!.value}-endpoints`);
+  const [name] = freeSliceNames(index, index.namespaceOf(service), service.name!.value, 1);
+  const style = styleOfService(text, service);
   return {
-    title: `Create Endpoints "${service.name!.value}" in ${UriPath.basename(UriPath.of(uri))}`,
-    changes: [{ kind: 'create', uri, text: endpointsDocument(text, service).text }],
+    label: `EndpointSlice "${name}"`,
+    fileStem: `${service.name!.value}-endpointslice`,
+    document: endpointSliceForService(text, service, name, context.endpointSliceManagedBy, style),
   };
+}
+
+function createInFile(index: WorkspaceIndex, service: Service, backend: BackendToCreate, isPreferred: boolean): Fix {
+  const text = index.file(service.uri)!.text;
+  return {
+    title: `Create ${backend.label} in this file`,
+    isPreferred,
+    changes: [{ kind: 'edit', uri: service.uri, ...insertDocumentsAfter(text, service, [backend.document]) }],
+  };
+}
+
+function createInNewFile(index: WorkspaceIndex, service: Service, backend: BackendToCreate): Fix {
+  const uri = freeSiblingUri(index, service.uri, backend.fileStem);
+  return {
+    title: `Create ${backend.label} in ${UriPath.basename(UriPath.of(uri))}`,
+    changes: [{ kind: 'create', uri, text: backend.document.text }],
+  };
+}
+
+/**
+ * Whether a Service name can name a new file beside it: only characters of DNS names, so
+ * no `/`, backslash, `..` or encoded separator can put the file outside the Service's folder.
+ * Other names are invalid Service names anyway (object-name-invalid says so).
+ */
+function isSafeFileStem(name: string): boolean {
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
 /** `<stem>.yaml` beside `uri`, or `<stem>-2.yaml`… when the index already has that file. */
@@ -120,41 +153,7 @@ function freeSiblingUri(index: WorkspaceIndex, uri: string, stem: string): strin
   }
 }
 
-/**
- * The Endpoints a selector-less Service needs: name and namespace copied as the Service
- * writes them, one subset with a placeholder address, and one port per Service port with
- * its name and protocol. The port number is the numeric `targetPort` when there is one,
- * since kube-proxy forwards to the endpoint's port, else the Service `port`.
- */
-function endpointsDocument(text: string, service: Service): { text: string; snippet: string } {
-  const style = styleOf(text, service, service.ports[0]?.range);
-  const ports: YamlValue[] = service.ports.map((port) => {
-    const target = port.targetPort && typeof port.targetPort.value === 'number' ? port.targetPort : port.port;
-    return entries(
-      port.name !== undefined && ['name', sourceOf(text, port.name)],
-      target !== undefined && ['port', sourceOf(text, target)],
-      port.protocol !== undefined && ['protocol', sourceOf(text, port.protocol)],
-    );
-  });
-  const marker = '\u0000';
-  const subset = entries(['addresses', [entries(['ip', marker])]], ports.length > 0 && ['ports', ports]);
-  const body = renderYaml(
-    entries(
-      ['apiVersion', 'v1'],
-      ['kind', 'Endpoints'],
-      [
-        'metadata',
-        entries(
-          ['name', sourceOf(text, service.name!)],
-          service.namespace !== undefined && ['namespace', sourceOf(text, service.namespace)],
-        ),
-      ],
-      ['subsets', [subset]],
-    ),
-    style,
-  );
-  return {
-    text: body.replace(marker, ADDRESS_PLACEHOLDER),
-    snippet: escapeSnippet(body).replace(marker, `\${1:${ADDRESS_PLACEHOLDER}}`),
-  };
+/** Indentation from the Service, sequence style from its ports. */
+function styleOfService(text: string, service: Service): YamlStyle {
+  return styleOf(text, service, service.ports[0]?.range);
 }

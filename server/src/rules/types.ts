@@ -1,4 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { KubernetesVersion } from '../model/kubernetesVersion';
 import type { SourceRange } from '../model/types';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -35,14 +36,55 @@ export type FileChange =
 export type Fix = {
   title: string;
   isPreferred?: boolean;
+  /**
+   * Whether the fix needs no choice or input from a person (one candidate, no
+   * placeholder), so `kube-endpoints check --fix` may apply it unattended.
+   */
+  safe?: boolean;
+  /**
+   * Set when the fix rewrites whole objects (a conversion): each edit replaces exactly
+   * the mapping of one object, comments inside it included, and nothing else.
+   */
+  rewritesObjects?: boolean;
   changes: FileChange[];
 };
 
-/** What the rules know about the client, so a fix can use what it supports. */
-export type FixContext = {
+/** What the rules know about the cluster the manifests are for. */
+export type CheckContext = {
+  /** The Kubernetes release the manifests target (`kubeEndpoints.kubernetesVersion`). */
+  kubernetesVersion: KubernetesVersion;
+};
+
+/** What fixes know about the client and the user's preferences, so a fix can use what they allow. */
+export type FixContext = CheckContext & {
   /** Whether a fix may create new files. */
   canCreateFiles: boolean;
+  /** Offer EndpointSlices before Endpoints (`kubeEndpoints.preferEndpointSlice`). */
+  preferEndpointSlice: boolean;
+  /** The `endpointslice.kubernetes.io/managed-by` label of slices the fixes write. */
+  endpointSliceManagedBy: string;
 };
+
+export namespace FixContext {
+  /** The label value that marks a slice as written by people, not by a controller. */
+  export const DEFAULT_MANAGED_BY = 'staff';
+
+  /**
+   * A complete context: the newest Kubernetes release unless named, EndpointSlices
+   * preferred from the release that deprecated Endpoints unless said otherwise.
+   */
+  export function of(
+    options: Partial<Omit<FixContext, 'preferEndpointSlice'>> & { preferEndpointSlice?: boolean | null } = {},
+  ): FixContext {
+    const kubernetesVersion = options.kubernetesVersion ?? KubernetesVersion.LATEST;
+    return {
+      kubernetesVersion,
+      canCreateFiles: options.canCreateFiles ?? false,
+      preferEndpointSlice: options.preferEndpointSlice ?? KubernetesVersion.deprecatesEndpoints(kubernetesVersion),
+      endpointSliceManagedBy: options.endpointSliceManagedBy || DEFAULT_MANAGED_BY,
+    };
+  }
+}
 
 /** A check over the whole index, with the fixes for its findings beside it. */
 export type Rule = {
@@ -51,9 +93,20 @@ export type Rule = {
   defaultSeverity: Severity;
   /** One line for documentation and completion of settings. */
   description: string;
-  check(index: WorkspaceIndex): Finding[];
+  check(index: WorkspaceIndex, context: CheckContext): Finding[];
   /** Fixes for one of this rule's findings, computed from its `data` and the current index. */
   fixes?(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[];
+};
+
+/**
+ * A code action offered where the cursor is rather than for a finding, like
+ * rust-analyzer's assists: a refactoring the user asks for.
+ */
+export type Assist = {
+  /** Stable kebab-case id, for tests and logs. */
+  id: string;
+  /** The changes on offer at `range` of `uri` (a cursor is an empty range); empty when none apply. */
+  fixes(index: WorkspaceIndex, uri: string, range: SourceRange, context: FixContext): Fix[];
 };
 
 export namespace Finding {

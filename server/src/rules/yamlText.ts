@@ -66,22 +66,29 @@ export function columnOf(text: string, offset: number): number {
   return offset - (text.lastIndexOf('\n', offset - 1) + 1);
 }
 
-/** The style of the file around `object`: indentation from its metadata, sequences from `sequenceItem`. */
-export function styleOf(text: string, object: ObjectBase, sequenceItem?: SourceRange): YamlStyle {
+/**
+ * The style of the file around `object`: indentation from its metadata, sequences from
+ * `sequenceItem`, the mapping of an item of a sequence `depth` levels below the object.
+ */
+export function styleOf(text: string, object: ObjectBase, sequenceItem?: SourceRange, depth = 2): YamlStyle {
   const objectColumn = columnOf(text, object.range.start);
   const metadataColumn = object.metadataRange ? columnOf(text, object.metadataRange.start) : objectColumn + 2;
   const width = metadataColumn - objectColumn;
   const indent = ' '.repeat(width >= 2 && width <= 8 ? width : 2);
-  // A first-level sequence item's mapping starts at 2 indents + "- " when indented, 1 indent + "- " when flush.
+  // An item's mapping starts at `depth` indents + "- " when indented, one indent less when flush.
   const indentSequences = sequenceItem
-    ? columnOf(text, sequenceItem.start) - objectColumn >= 2 * indent.length + 2
+    ? columnOf(text, sequenceItem.start) - objectColumn >= depth * indent.length + 2
     : true;
   return { eol: eolOf(text), indent, indentSequences };
 }
 
-/** The source text of a scalar, quotes included, so a copy is written exactly as the original. */
-export function sourceOf(text: string, located: Located<unknown>): string {
-  return text.slice(located.range.start, located.range.end);
+/**
+ * The source text of a scalar, quotes included, so a copy is written exactly as the
+ * original; a scalar written over several lines is copied as a one-line quoted string.
+ */
+export function sourceOf(text: string, located: Pick<Located<unknown>, 'range'> & { value?: unknown }): string {
+  const source = text.slice(located.range.start, located.range.end);
+  return source.includes('\n') && located.value !== undefined ? JSON.stringify(String(located.value)) : source;
 }
 
 /** A string as a YAML scalar: plain when that reads back as the same string, quoted otherwise. */
@@ -162,7 +169,95 @@ export function afterDocument(text: string, object: ObjectBase): { offset: numbe
   return { offset: text.length, lead: endsWithNewline ? '' : eolOf(text) };
 }
 
+/** A whole YAML document ready to insert: its text, and the same as an LSP snippet with tab stops. */
+export type RenderedDocument = { text: string; snippet: string };
+
+/**
+ * Inserts documents after the one holding `object` (see `afterDocument`), each
+ * introduced by a `---` line, as one edit; the rest of the file is untouched.
+ */
+export function insertDocumentsAfter(
+  text: string,
+  object: ObjectBase,
+  documents: readonly RenderedDocument[],
+): { range: SourceRange; newText: string; snippet: string } {
+  const { offset, lead } = afterDocument(text, object);
+  const separator = `---${eolOf(text)}`;
+  return {
+    range: { start: offset, end: offset },
+    newText: lead + documents.map((document) => separator + document.text).join(''),
+    snippet: escapeSnippet(lead) + documents.map((document) => escapeSnippet(separator) + document.snippet).join(''),
+  };
+}
+
 /** Escapes text for an LSP snippet, where `$`, `}` and `\` are special. */
 export function escapeSnippet(text: string): string {
   return text.replace(/[$}\\]/g, (char) => '\\' + char);
+}
+
+/** A replacement of `range` by `newText` in one file. */
+export type TextEdit = { range: SourceRange; newText: string };
+
+/**
+ * Removes a block mapping entry: its whole line or lines, from the key to the end of
+ * the line where its value ends (a trailing comment included). Undefined when the key
+ * does not start its line (flow style, or the first entry of a sequence item).
+ */
+export function deleteEntry(text: string, keyRange: SourceRange, valueRange: SourceRange): TextEdit | undefined {
+  const lineStart = text.lastIndexOf('\n', keyRange.start - 1) + 1;
+  if (text.slice(lineStart, keyRange.start).trim() !== '') return undefined;
+  const lineEnd = text.indexOf('\n', Math.max(valueRange.end - 1, keyRange.end));
+  return { range: { start: lineStart, end: lineEnd < 0 ? text.length : lineEnd + 1 }, newText: '' };
+}
+
+/**
+ * Removes the YAML document holding `object` together with one `---` separator, so the
+ * other documents keep every byte: from its own `---` line to the next one, or, for a
+ * first document, up to and including the `---` line that follows it. Undefined for
+ * the only document of a file and for items of a List.
+ */
+export function deleteDocument(text: string, object: ObjectBase): TextEdit | undefined {
+  if (object.itemIndex !== undefined) return undefined;
+  const separators: number[] = [];
+  for (let lineStart = 0; lineStart < text.length;) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+    if (/^---(\s|$)/.test(line)) separators.push(lineStart);
+    if (lineEnd < 0) break;
+    lineStart = lineEnd + 1;
+  }
+  const before = separators.filter((offset) => offset < object.documentRange.start).at(-1);
+  const after = separators.find((offset) => offset >= object.documentRange.end);
+  if (before !== undefined) return { range: { start: before, end: after ?? text.length }, newText: '' };
+  if (after === undefined) return undefined;
+  const afterLineEnd = text.indexOf('\n', after);
+  const start = text.lastIndexOf('\n', object.documentRange.start - 1) + 1;
+  return { range: { start, end: afterLineEnd < 0 ? text.length : afterLineEnd + 1 }, newText: '' };
+}
+
+/**
+ * Merges edits of one file that touch or overlap into single edits, keeping the text
+ * between them, so a client applies them in any order with the same result. Insertions
+ * at the same offset keep their order.
+ */
+export function mergeEdits(text: string, edits: readonly TextEdit[]): TextEdit[] {
+  const sorted = edits
+    .map((edit, order) => ({ edit, order }))
+    .sort((a, b) => a.edit.range.start - b.edit.range.start || a.order - b.order)
+    .map(({ edit }) => edit);
+  const merged: TextEdit[] = [];
+  for (const edit of sorted) {
+    const last = merged.at(-1);
+    if (last && edit.range.start <= last.range.end) {
+      const end = Math.max(last.range.end, edit.range.end);
+      const between = text.slice(last.range.end, Math.max(edit.range.start, last.range.end));
+      merged[merged.length - 1] = {
+        range: { start: last.range.start, end },
+        newText: last.newText + between + edit.newText + text.slice(Math.max(edit.range.end, last.range.end), end),
+      };
+    } else {
+      merged.push(edit);
+    }
+  }
+  return merged;
 }

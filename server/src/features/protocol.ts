@@ -1,0 +1,40 @@
+/**
+ * The messages this server adds to LSP, for the VS Code client (as rust-analyzer's
+ * `lsp_ext.rs`). Plain constants and types, so the client bundles nothing from here.
+ */
+import type { Range } from 'vscode-languageserver';
+import type { GraphEdge, GraphNode } from '../graph/serviceGraph';
+import type { Severity } from '../rules/types';
+
+/**
+ * Server → client notification: indexing progress, then what the workspace holds and
+ * how many problems it has, after each check. Sent only to clients that pass
+ * `{ statusNotification: true }` in `initializationOptions`.
+ */
+export const STATUS_NOTIFICATION = 'kubeEndpoints/status';
+
+export type StatusParams = {
+  /** `disabled` when `kubeEndpoints.enable` is false. */
+  state: 'indexing' | 'ready' | 'disabled';
+  /** YAML files indexed so far. */
+  files: number;
+  services: number;
+  /** Endpoints and EndpointSlices. */
+  backends: number;
+  workloads: number;
+  /** Findings by severity, over the whole workspace. */
+  problems: Record<Severity, number>;
+  /**
+   * How many times the workspace has been checked: it grows after every change, also
+   * those that leave the counts alone, so views of the workspace know to refresh.
+   */
+  revision: number;
+};
+
+/** Client → server request, no params: the Service graph of the workspace. */
+export const SERVICE_GRAPH_REQUEST = 'kubeEndpoints/serviceGraph';
+
+/** A graph node whose range is an LSP range in its file. */
+export type ServiceGraphNode = Omit<GraphNode, 'range'> & { range: Range };
+
+export type ServiceGraphResult = { nodes: ServiceGraphNode[]; edges: GraphEdge[] };

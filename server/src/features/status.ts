@@ -1,0 +1,57 @@
+import { WORKLOAD_KINDS, type WorkloadKind } from '../model/types';
+import type { Finding } from '../rules/types';
+import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
+import type { ServerState } from './state';
+
+/**
+ * Tells the client what the server is doing (`kubeEndpoints/status`): indexing with
+ * a file count, then the workspace's counts after each check.
+ */
+export class StatusReporter {
+  private lastSent = '';
+  private revision = 0;
+
+  constructor(private readonly state: ServerState) {}
+
+  /** The scan is running and has read `files` files. */
+  indexing(files: number): void {
+    this.send({ ...this.counts(), state: 'indexing', files });
+  }
+
+  /** The workspace was checked and has these findings. */
+  ready(findings: readonly Finding[]): void {
+    const problems = { error: 0, warning: 0, information: 0, hint: 0 };
+    for (const finding of findings) problems[finding.severity]++;
+    this.revision++;
+    this.send({ ...this.counts(), state: this.state.settings.enable ? 'ready' : 'disabled', problems });
+  }
+
+  private counts(): Omit<StatusParams, 'state'> {
+    const { index } = this.state;
+    let files = 0;
+    let workloads = 0;
+    for (const uri of index.uris()) {
+      files++;
+      for (const object of index.file(uri)!.objects) {
+        if (WORKLOAD_KINDS.includes(object.kind as WorkloadKind)) workloads++;
+      }
+    }
+    return {
+      files,
+      services: index.allServices().length,
+      backends: index.allEndpoints().length + index.allEndpointSlices().length,
+      workloads,
+      problems: { error: 0, warning: 0, information: 0, hint: 0 },
+      revision: this.revision,
+    };
+  }
+
+  private send(params: StatusParams): void {
+    if (!this.state.statusNotification) return;
+    // Only indexing can repeat itself (a folder scanned twice).
+    const serialized = JSON.stringify(params);
+    if (serialized === this.lastSent) return;
+    this.lastSent = serialized;
+    void this.state.connection.sendNotification(STATUS_NOTIFICATION, params);
+  }
+}

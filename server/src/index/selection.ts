@@ -1,0 +1,126 @@
+import { ServiceSemantics } from '../model/semantics';
+import type { ContainerPort, Ingress, Located, Service, Workload } from '../model/types';
+import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
+
+/**
+ * The links between objects that are not Service/backend pairs: the workloads a
+ * Service's selector picks, and the Ingresses and StatefulSets that name a Service.
+ * Navigation follows them and the selector rules check them.
+ */
+
+/** Whether pods labelled `podLabels` carry every pair of `selector` (how the endpoints controller selects). */
+export function selectorMatches(
+  selector: Readonly<Record<string, Located<string>>>,
+  podLabels: Readonly<Record<string, Located<string>>>,
+): boolean {
+  return Object.entries(selector).every(([key, value]) => podLabels[key]?.value === value.value);
+}
+
+/** `app=web, tier=api`: a selector as `kubectl` writes one. */
+export function selectorText(labels: Readonly<Record<string, Located<string>>>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value.value}`)
+    .join(', ');
+}
+
+/**
+ * The workloads a Service selects: those of its namespace whose pod template carries
+ * every selector pair, nearest to the Service as backends are (so that folders of
+ * examples that reuse labels stay apart); none without a selector.
+ */
+export function workloadsSelectedBy(index: WorkspaceIndex, service: Service): Workload[] {
+  const selector = service.selector?.labels;
+  return selector ? workloadsMatching(index, index.namespaceOf(service), selector, service.uri) : [];
+}
+
+/** The workloads of `namespace` whose pod template carries every pair of `selector`, nearest to `uri`. */
+export function workloadsMatching(
+  index: WorkspaceIndex,
+  namespace: string,
+  selector: Readonly<Record<string, Located<string>>>,
+  uri: string,
+): Workload[] {
+  const matching = index.workloadsIn(namespace).filter((workload) => selectorMatches(selector, workload.podLabels));
+  return nearest(matching, uri);
+}
+
+/**
+ * Each named Service whose selector picks pods (an ExternalName Service ignores its
+ * selector), with the workloads it selects: what the selector checks look at.
+ */
+export function selectingServices(index: WorkspaceIndex): { service: Service; workloads: Workload[] }[] {
+  return index
+    .allServices()
+    .flatMap((service) =>
+      service.name && service.selector && !ServiceSemantics.isExternalName(service)
+        ? [{ service, workloads: workloadsSelectedBy(index, service) }]
+        : [],
+    );
+}
+
+/** The Services that select the workload: the inverse of `workloadsSelectedBy`. */
+export function servicesSelecting(index: WorkspaceIndex, workload: Workload): Service[] {
+  const namespace = index.namespaceOf(workload);
+  return index
+    .allServices()
+    .filter(
+      (service) =>
+        service.selector &&
+        index.namespaceOf(service) === namespace &&
+        selectorMatches(service.selector.labels, workload.podLabels) &&
+        workloadsSelectedBy(index, service).includes(workload),
+    );
+}
+
+/** Every container port of the workloads' pod templates. */
+export function containerPortsOf(workloads: readonly Workload[]): ContainerPort[] {
+  return workloads.flatMap((workload) => workload.containerPorts);
+}
+
+/** The protocol of a container port once the API server's default (TCP) applies. */
+export function containerPortProtocolOf(port: ContainerPort): string {
+  return port.protocol?.value || 'TCP';
+}
+
+/** How many pods a workload runs, when its spec says: undefined for DaemonSets and Jobs. */
+export function podCountOf(workload: Workload): number | undefined {
+  switch (workload.kind) {
+    case 'Pod':
+      return 1;
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      return workload.replicas?.value ?? 1;
+    default:
+      return undefined;
+  }
+}
+
+/** A place that names a Service outside its backends: an Ingress backend or a StatefulSet's `serviceName`. */
+export type ServiceReference = { object: Ingress | Workload; name: Located<string> };
+
+/** Every Ingress backend and StatefulSet `serviceName` of the workspace, in file order. */
+export function serviceReferences(index: WorkspaceIndex): ServiceReference[] {
+  const references: ServiceReference[] = [];
+  for (const object of index.objects()) {
+    if (object.kind === 'Ingress') references.push(...object.serviceNames.map((name) => ({ object, name })));
+    else if (object.kind === 'StatefulSet' && object.serviceName) references.push({ object, name: object.serviceName });
+  }
+  return references;
+}
+
+/** The Services a reference names: those of its namespace and name nearest to it, as for backends. */
+export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceReference): Service[] {
+  const key = ObjectKey.of(index.namespaceOf(reference.object), reference.name.value);
+  return nearest(index.servicesWithKey(key), reference.object.uri);
+}
+
+/** The Ingress backends and StatefulSets that name `service`. */
+export function referencesTo(index: WorkspaceIndex, service: Service): ServiceReference[] {
+  if (!service.name) return [];
+  return serviceReferences(index).filter(
+    (reference) =>
+      reference.name.value === service.name!.value && servicesReferencedBy(index, reference).includes(service),
+  );
+}

@@ -1,0 +1,85 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { KubernetesVersion } from '../model/kubernetesVersion';
+import { rules, type SeverityOverrides } from '../rules';
+
+/** The file, at the root of a repository, that the command line and the editor both read. */
+export const PROJECT_CONFIG_FILE = '.kube-endpoints.yaml';
+
+/** What `.kube-endpoints.yaml` may set; everything optional. */
+export type ProjectConfig = {
+  defaultNamespace?: string;
+  kubernetesVersion?: string;
+  /** Globs relative to the folder that holds the file. */
+  exclude?: string[];
+  rules?: SeverityOverrides;
+};
+
+const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
+
+/** Reads a project configuration; problems are returned as sentences, never thrown. */
+export function parseProjectConfig(text: string): { config: ProjectConfig; problems: string[] } {
+  const problems: string[] = [];
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 100 });
+  } catch (error) {
+    return { config: {}, problems: [`not valid YAML: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  if (raw === null || raw === undefined) return { config: {}, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { config: {}, problems: ['must be a mapping'] };
+  const values = raw as Record<string, unknown>;
+  const config: ProjectConfig = {};
+  for (const [key, value] of Object.entries(values)) {
+    switch (key) {
+      case 'defaultNamespace':
+        if (typeof value === 'string' && value !== '') config[key] = value;
+        else problems.push(`${key} must be a non-empty string`);
+        break;
+      case 'kubernetesVersion':
+        // Quoted: as a YAML number, 1.30 would read as 1.3.
+        if (typeof value === 'string' && KubernetesVersion.parse(value)) config[key] = value;
+        else problems.push(`${key} must be a quoted Kubernetes release such as "1.34"`);
+        break;
+      case 'exclude':
+        if (Array.isArray(value) && value.every((glob) => typeof glob === 'string')) config.exclude = value;
+        else problems.push('exclude must be a list of globs');
+        break;
+      case 'rules':
+        config.rules = readRules(value, problems);
+        break;
+      default:
+        problems.push(`unknown key "${key}"`);
+    }
+  }
+  return { config, problems };
+}
+
+/** The nearest `.kube-endpoints.yaml` in `dir` or a folder above it. */
+export async function findProjectConfig(
+  dir: string,
+): Promise<{ path: string; config: ProjectConfig; problems: string[] } | undefined> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const candidate = path.join(current, PROJECT_CONFIG_FILE);
+    const text = await fs.readFile(candidate, 'utf8').catch(() => undefined);
+    if (text !== undefined) return { path: candidate, ...parseProjectConfig(text) };
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+function readRules(value: unknown, problems: string[]): SeverityOverrides {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('rules must map rule codes to severities');
+    return {};
+  }
+  const codes = new Set(rules.map((rule) => rule.code));
+  const result: Record<string, string> = {};
+  for (const [code, severity] of Object.entries(value)) {
+    if (!codes.has(code)) problems.push(`unknown rule "${code}"`);
+    else if (typeof severity !== 'string' || !SEVERITIES.includes(severity)) {
+      problems.push(`rules.${code} must be one of ${SEVERITIES.join(', ')}`);
+    } else result[code] = severity;
+  }
+  return result as SeverityOverrides;
+}

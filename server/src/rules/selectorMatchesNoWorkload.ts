@@ -1,0 +1,68 @@
+import { selectingServices, selectorText } from '../index/selection';
+import type { Located, Workload } from '../model/types';
+import { describe, describeAt } from './describe';
+import type { Rule } from './types';
+import { Finding } from './types';
+
+/**
+ * Rule: selector-matches-no-workload
+ *
+ * The endpoints controller gives a Service with a selector the Pods of its namespace
+ * whose labels include every selector pair. When the workspace declares workloads in
+ * that namespace and none of their pod templates carries the pairs, the Service most
+ * likely selects nothing: a typo in a key or value, or a label changed on one side only.
+ * Pods may come from elsewhere (another repository, a Helm chart), hence information.
+ * A namespace without workloads in the workspace stays quiet, so a repository of only
+ * Services does too.
+ *
+ * Anchored on the first pair that the workload matching the most pairs lacks.
+ */
+export const selectorMatchesNoWorkload: Rule = {
+  code: 'selector-matches-no-workload',
+  defaultSeverity: 'information',
+  description: 'A Service selector matches no workload of its namespace in the workspace, which has workloads there.',
+
+  check(index) {
+    return selectingServices(index).flatMap(({ service, workloads: selected }) => {
+      const selector = service.selector!.labels;
+      const namespace = index.namespaceOf(service);
+      const workloads = index.workloadsIn(namespace);
+      if (selected.length > 0 || workloads.length === 0) return [];
+      const closest = closestWorkload(selector, workloads);
+      const [missingKey, missing] = Object.entries(selector).find(
+        ([key, value]) => closest.podLabels[key]?.value !== value.value,
+      )!;
+      const matchesSome = Object.keys(selector).length > unmatchedPairs(selector, closest);
+      const written = closest.podLabels[missingKey];
+      const hint = !matchesSome
+        ? ''
+        : written
+          ? ` The closest, ${describeAt(index, closest, service.uri)}, has ${missingKey}=${written.value} instead of ${missingKey}=${missing.value}.`
+          : ` The closest, ${describeAt(index, closest, service.uri)}, lacks ${missingKey}=${missing.value}.`;
+      return [
+        Finding.of(
+          this,
+          service.uri,
+          missing.range,
+          `The selector ${selectorText(selector)} of ${describe(index, service)} matches no workload of namespace "${namespace}" ` +
+            `in the workspace, so the Service gets no endpoints unless Pods from elsewhere carry these labels.${hint}`,
+          {
+            related: matchesSome
+              ? [{ uri: closest.uri, range: closest.name?.range ?? closest.range, message: describe(index, closest) }]
+              : [],
+          },
+        ),
+      ];
+    });
+  },
+};
+
+function closestWorkload(selector: Record<string, Located<string>>, workloads: readonly Workload[]): Workload {
+  return workloads.reduce((best, workload) =>
+    unmatchedPairs(selector, workload) < unmatchedPairs(selector, best) ? workload : best,
+  );
+}
+
+function unmatchedPairs(selector: Record<string, Located<string>>, workload: Workload): number {
+  return Object.entries(selector).filter(([key, value]) => workload.podLabels[key]?.value !== value.value).length;
+}
