@@ -5,6 +5,8 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { copyWorkspace, removeWorkspace } from './codeServer.mjs';
@@ -13,6 +15,7 @@ import {
   CREATE_ENDPOINTS,
   CROSS_FILE_FIXES,
   EXAMPLE_FINDINGS,
+  EXAMPLE_HINTS,
   EXAMPLES_DIR,
   REPO_ROOT,
   findingKeys,
@@ -26,22 +29,24 @@ after(async () => {
   for (const workspace of workspaces) await removeWorkspace(workspace);
 });
 
-/** LSP diagnostics by file as scenario findings, hints left out (as in VS Code's Problems panel). */
+/** LSP diagnostics by file as scenario findings, hints included (Neovim shows them). */
 function toFindings(diagnosticsByFile) {
   return Object.entries(diagnosticsByFile ?? {}).flatMap(([file, diagnostics]) =>
-    diagnostics
-      .filter((d) => (d.severity ?? 1) < 4)
-      .map((d) => ({
-        file,
-        line: d.range.start.line + 1,
-        column: d.range.start.character + 1,
-        severity: SEVERITIES[d.severity ?? 1],
-        code: String(d.code),
-      })),
+    diagnostics.map((d) => ({
+      file,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      severity: SEVERITIES[d.severity ?? 1],
+      code: String(d.code),
+    })),
   );
 }
 
-/** How many findings each file has: Neovim waits until the server published at least these. */
+/** Everything the server publishes for examples/: problems and hints. */
+const ALL_FINDINGS = [...EXAMPLE_FINDINGS, ...EXAMPLE_HINTS];
+const ofFiles = (findings, files) => findings.filter((f) => files.includes(f.file));
+
+/** How many diagnostics each file has: Neovim waits until the server published at least these. */
 function countsByFile(findings) {
   const counts = {};
   for (const { file } of findings) counts[file] = (counts[file] ?? 0) + 1;
@@ -55,13 +60,13 @@ async function runOnExamples(options) {
   const result = await runNeovimLsp({
     cmd: [process.execPath, SERVER, '--stdio'],
     rootDir: workspace,
-    minDiagnostics: countsByFile(EXAMPLE_FINDINGS),
+    minDiagnostics: countsByFile(ALL_FINDINGS),
     ...options,
   });
   return { workspace, result };
 }
 
-test('Neovim: push diagnostics for every file, and the create-Endpoints fix written to disk', async () => {
+test('Neovim: push diagnostics for every file, and the create-EndpointSlice fix written to disk', async () => {
   const fix = CREATE_ENDPOINTS;
   const original = await fsp.readFile(path.join(EXAMPLES_DIR, fix.file), 'utf8');
   const { workspace, result } = await runOnExamples({
@@ -72,20 +77,24 @@ test('Neovim: push diagnostics for every file, and the create-Endpoints fix writ
   });
 
   // Only one file is open: the rest comes from the server's own scan of the workspace.
-  assert.deepEqual(findingKeys(toFindings(result.diagnostics)), findingKeys(EXAMPLE_FINDINGS));
+  assert.deepEqual(findingKeys(toFindings(result.diagnostics)), findingKeys(ALL_FINDINGS));
 
-  // Neovim 0.7 claims no resource operations: only the in-file variant is offered.
+  // Neovim 0.7 claims no resource operations: only the in-file variants are offered.
   const [entry] = result.codeActions;
   assert.equal(result.codeActions.length, 1);
   assert.deepEqual(
-    entry.actions.map((a) => [a.title, a.isPreferred]),
-    [[fix.preferred, true]],
+    entry.actions.map((a) => a.title),
+    fix.inFileTitles,
+  );
+  assert.deepEqual(
+    entry.actions.filter((a) => a.isPreferred).map((a) => a.title),
+    [fix.preferred],
   );
   assert.equal(result.applied, fix.preferred);
 
   const afterFix = toFindings(result.diagnosticsAfter);
   assert.deepEqual(
-    findingKeys(afterFix.filter((f) => f.file === fix.file)),
+    findingKeys(ofFiles(afterFix, [fix.file])),
     findingKeys([fix.placeholderFinding]),
     'the warning is gone; the placeholder address is flagged',
   );
@@ -99,9 +108,40 @@ test('Neovim: a fix in one file clears the finding of its partner in a file that
   const { workspace, result } = await runOnExamples({
     files: [fix.file],
     apply: fix.title,
-    countsAfter: Object.fromEntries(fix.clears.map((file) => [file, 0])),
+    // The cleared files keep only their hints.
+    countsAfter: Object.fromEntries(fix.clears.map((file) => [file, ofFiles(EXAMPLE_HINTS, [file]).length])),
   });
+  const afterFix = toFindings(result.diagnosticsAfter);
+  assert.deepEqual(findingKeys(ofFiles(afterFix, fix.clears)), findingKeys(ofFiles(EXAMPLE_HINTS, fix.clears)));
   const others = (findings) => findingKeys(findings.filter((f) => !fix.clears.includes(f.file)));
-  assert.deepEqual(others(toFindings(result.diagnosticsAfter)), others(EXAMPLE_FINDINGS));
+  assert.deepEqual(others(afterFix), others(ALL_FINDINGS));
   assert.match(await fsp.readFile(path.join(workspace, fix.edits), 'utf8'), fix.expectText);
 });
+
+// The Neovim leg of the corpus comparison (test/lsp/sameFindings.test.ts compares the
+// command line with the server over a bare stdio connection): on each folder of the real
+// manifests in ../shared/corpus, Neovim's client receives exactly what `kube-endpoints
+// check` reports, hints included.
+const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+const CLI = path.join(REPO_ROOT, 'server', 'out', 'cli.js');
+const corpusFolders = fs.existsSync(CORPUS)
+  ? fs.readdirSync(CORPUS).filter((name) => fs.statSync(path.join(CORPUS, name)).isDirectory())
+  : [];
+
+for (const repository of corpusFolders) {
+  test(`Neovim and the command line agree on the corpus: ${repository}`, async () => {
+    const folder = path.join(CORPUS, repository);
+    const cli = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: folder, encoding: 'utf8' });
+    assert.ok(cli.status === 0 || cli.status === 1, cli.stderr);
+    const fromCli = JSON.parse(cli.stdout);
+    assert.ok(fromCli.length > 0, `${repository} has findings to compare`);
+    const result = await runNeovimLsp({
+      cmd: [process.execPath, SERVER, '--stdio'],
+      rootDir: folder,
+      files: [fromCli[0].file],
+      minDiagnostics: countsByFile(fromCli),
+      timeoutMs: 60_000,
+    });
+    assert.deepEqual(findingKeys(toFindings(result.diagnostics)), findingKeys(fromCli));
+  });
+}

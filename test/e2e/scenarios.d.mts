@@ -12,6 +12,7 @@ export interface Finding {
 export const REPO_ROOT: string;
 export const EXAMPLES_DIR: string;
 export const EXAMPLE_FINDINGS: Finding[];
+export const EXAMPLE_HINTS: Finding[];
 export function findingKey(finding: Finding): string;
 export function findingKeys(findings: Finding[]): string[];
 
@@ -22,6 +23,8 @@ export const CREATE_ENDPOINTS: {
   code: string;
   preferred: string;
   titles: string[];
+  inFileTitles: string[];
+  kindLine: string;
   appended: string;
   placeholder: string;
   placeholderFinding: Finding;
@@ -57,4 +60,13 @@ export function servicePair(text: string): Promise<{
   endpoints?: { name?: string; namespace?: string };
 }>;
 
-export const PENDING: { hover: string; rename: string };
+export const HOVER: { file: string; line: number; column: number; shows: string[] };
+
+export const RENAME: {
+  file: string;
+  line: number;
+  column: number;
+  newName: string;
+  partner: string;
+  expectText: RegExp;
+};

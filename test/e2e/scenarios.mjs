@@ -53,6 +53,22 @@ export const EXAMPLE_FINDINGS = [
   },
 ];
 
+/**
+ * The hints of examples/: every hand-written v1 Endpoints is deprecated from Kubernetes
+ * 1.33. VS Code shows hints only as faint dots in the editor; Neovim gets them like any
+ * diagnostic.
+ */
+export const EXAMPLE_HINTS = [
+  'auth/ldap-endpoints.yaml:3:7',
+  'etcd/etcd-endpoints.yaml:2:7',
+  'external-database/postgres-endpoints.yaml:3:7',
+  'node-exporter/endpoints.yaml:2:7',
+  'search/elasticsearch-endpoints.yaml:3:7',
+].map((place) => {
+  const [file, line, column] = place.split(':');
+  return { file, line: Number(line), column: Number(column), severity: 'hint', code: 'endpoints-deprecated' };
+});
+
 /** A finding as one comparable string: `file:line:column severity code`. */
 export function findingKey({ file, line, column, severity, code }) {
   return `${file}:${line}:${column} ${severity} ${code}`;
@@ -64,42 +80,59 @@ export function findingKeys(findings) {
 }
 
 /**
- * The Service that lacks Endpoints, and the quick fix that writes them. A client that can
- * create files is offered both titles; one that cannot (Neovim 0.7 claims no resource
- * operations) only the first. The address is a placeholder (a snippet tab stop where the
- * client applies snippet edits) that endpoint-ip-invalid flags until a real IP is typed.
+ * The Service that lacks backends, and the quick fix that writes them: an EndpointSlice
+ * (kube-proxy reads only slices; v1 Endpoints is deprecated from Kubernetes 1.33). A client
+ * that can create files is offered the new-file variants too; one that cannot (Neovim 0.7
+ * claims no resource operations) only the in-file ones. The address is a placeholder (a
+ * snippet tab stop where the client applies snippet edits) that endpoint-ip-invalid flags
+ * until a real IP is typed.
  */
 export const CREATE_ENDPOINTS = {
   file: 'cache/redis-service.yaml',
   line: 5,
   column: 9,
   code: 'service-without-endpoints',
-  preferred: 'Create Endpoints "redis-cache" in this file',
+  preferred: 'Create EndpointSlice "redis-cache-1" in this file',
   titles: [
+    'Create EndpointSlice "redis-cache-1" in this file',
+    'Create EndpointSlice "redis-cache-1" in redis-cache-endpointslice.yaml',
     'Create Endpoints "redis-cache" in this file',
     'Create Endpoints "redis-cache" in redis-cache-endpoints.yaml',
+    'Ignore service-without-endpoints for Service "redis-cache"',
   ],
+  /** What a client without resource operations is offered, in order. */
+  inFileTitles: [
+    'Create EndpointSlice "redis-cache-1" in this file',
+    'Create Endpoints "redis-cache" in this file',
+    'Ignore service-without-endpoints for Service "redis-cache"',
+  ],
+  /** The line that shows the new document has arrived in the editor. */
+  kindLine: 'kind: EndpointSlice',
   /** What the preferred fix appends to the file (the Service document stays as it is). */
   appended: [
     '---',
-    'apiVersion: v1',
-    'kind: Endpoints',
+    'apiVersion: discovery.k8s.io/v1',
+    'kind: EndpointSlice',
     'metadata:',
-    '  name: redis-cache',
+    '  name: redis-cache-1',
     '  namespace: shop',
-    'subsets:',
+    '  labels:',
+    '    kubernetes.io/service-name: redis-cache',
+    '    endpointslice.kubernetes.io/managed-by: staff',
+    'addressType: IPv4',
+    'endpoints:',
     '  - addresses:',
-    '      - ip: <backend-ip>',
-    '    ports:',
-    '      - port: 6379',
+    '      - <backend-ip>',
+    'ports:',
+    '  - port: 6379',
     '',
   ].join('\n'),
   placeholder: '<backend-ip>',
   /** The finding on the placeholder, the only one of the file right after the fix. */
   placeholderFinding: {
     file: 'cache/redis-service.yaml',
-    line: 19,
-    column: 13,
+    line: 23,
+    column: 9,
     severity: 'error',
     code: 'endpoint-ip-invalid',
   },
@@ -176,8 +209,24 @@ export async function servicePair(text) {
   return { service: meta('Service'), endpoints: meta('Endpoints') };
 }
 
-/** Features of other issues that the real-editor tests will cover once they land. */
-export const PENDING = {
-  hover: 'hover on a Service name shows its Endpoints (hover: another issue, in progress)',
-  rename: 'renaming a Service renames its Endpoints in the other file (rename: another issue, in progress)',
+/**
+ * Hovering a Service's name shows its backends, found in another file. The strings are
+ * what the rendered Markdown reads (code spans and links lose their marks).
+ */
+export const HOVER = {
+  file: 'external-database/postgres-service.yaml',
+  line: 5,
+  column: 9,
+  shows: ['Service data/postgres', 'Endpoints data/postgres', 'postgres-endpoints.yaml:5', '10.20.30.40:5432'],
+};
+
+/** Renaming a Service renames its Endpoints, which lives in another file. */
+export const RENAME = {
+  file: 'external-database/postgres-service.yaml',
+  line: 5,
+  column: 9,
+  newName: 'postgres-primary',
+  partner: 'external-database/postgres-endpoints.yaml',
+  /** Both files, on disk afterwards. */
+  expectText: /^ {2}name: postgres-primary$/m,
 };

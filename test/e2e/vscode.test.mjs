@@ -6,7 +6,7 @@
 // edits only where they say so. Each step waits on what the workbench shows (Problems rows,
 // editor text, status bar), never on a fixed sleep, saves a screenshot into
 // test/e2e/screenshots/, and on failure names itself and keeps a <step>-FAILED.png.
-// E2E_UPDATE_DOCS=1 also copies the two screenshots the README shows to docs/images/.
+// E2E_UPDATE_DOCS=1 also copies the screenshots the README shows to docs/images/.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,8 @@ import {
   CROSS_FILE_FIXES,
   EXAMPLE_FINDINGS,
   EXAMPLES_DIR,
-  PENDING,
+  HOVER,
+  RENAME,
   REPO_ROOT,
   SNIPPET,
   contributedSnippet,
@@ -30,6 +31,13 @@ import {
 const VSIX = path.join(REPO_ROOT, 'kube-endpoints.vsix');
 const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 const UPDATE_DOCS = process.env.E2E_UPDATE_DOCS === '1';
+
+/** Copies a step's screenshot over the README image of the same scene (E2E_UPDATE_DOCS=1). */
+async function updateDocsImage(screenshotFile, imageName) {
+  if (!UPDATE_DOCS) return;
+  await fsp.mkdir(DOCS_IMAGES, { recursive: true });
+  await fsp.copyFile(screenshotFile, path.join(DOCS_IMAGES, imageName));
+}
 /** A step's own limit; every wait inside it has a shorter one and says what it waited for. */
 const STEP_TIMEOUT = 120_000;
 
@@ -158,7 +166,7 @@ step('the Problems panel lists every finding of examples/, from files never open
   await shot('problems');
 });
 
-step(`the preferred quick fix creates the Endpoints of ${CREATE_ENDPOINTS.file}`, async ({ shot }) => {
+step(`the preferred quick fix creates the EndpointSlice of ${CREATE_ENDPOINTS.file}`, async ({ shot }) => {
   const fix = CREATE_ENDPOINTS;
   const original = await fsp.readFile(inWorkspace(fix.file), 'utf8');
   await e2e.openFile(page, fix.file);
@@ -167,9 +175,9 @@ step(`the preferred quick fix creates the Endpoints of ${CREATE_ENDPOINTS.file}`
   const menu = await shot('quick-fix-menu');
   await e2e.chooseQuickFix(page, fix.preferred);
 
-  // The Endpoints document appears below the Service, with its address a snippet tab
+  // The EndpointSlice document appears below the Service, with its address a snippet tab
   // stop: the placeholder is selected, ready to be typed over.
-  await e2e.waitForEditorText(page, (text) => text.includes('kind: Endpoints') && text.includes(fix.placeholder));
+  await e2e.waitForEditorText(page, (text) => text.includes(fix.kindLine) && text.includes(fix.placeholder));
   assert.match(await e2e.editorSelection(page), new RegExp(`\\(${fix.placeholder.length} selected\\)`));
   // The warning is gone; the placeholder is flagged until a real address replaces it.
   await waitForFindings(
@@ -181,17 +189,14 @@ step(`the preferred quick fix creates the Endpoints of ${CREATE_ENDPOINTS.file}`
 
   await page.locator('.part.editor .editor-group-container.active .monaco-editor.focused').waitFor();
   await page.keyboard.type(fix.address);
-  await e2e.waitForEditorText(page, (text) => text.includes(`ip: ${fix.address}`));
+  await e2e.waitForEditorText(page, (text) => text.includes(`- ${fix.address}\n`));
   await waitForFindings('the file to be clean', (found) => ofFiles(found, [fix.file]).length === 0);
   await e2e.saveActiveEditor(page);
   const expected = original + fix.appended.replace(fix.placeholder, fix.address);
-  await waitForFile(fix.file, (text) => text === expected, 'the Service followed by its new Endpoints');
+  await waitForFile(fix.file, (text) => text === expected, 'the Service followed by its new EndpointSlice');
   const result = await shot('fixed');
-  if (UPDATE_DOCS) {
-    await fsp.mkdir(DOCS_IMAGES, { recursive: true });
-    await fsp.copyFile(menu, path.join(DOCS_IMAGES, 'quick-fix.png'));
-    await fsp.copyFile(result, path.join(DOCS_IMAGES, 'problems.png'));
-  }
+  await updateDocsImage(menu, 'quick-fix.png');
+  await updateDocsImage(result, 'quick-fix-applied.png');
 });
 
 for (const fix of CROSS_FILE_FIXES) {
@@ -268,5 +273,29 @@ step(`the ${SNIPPET.prefix} snippet in a new file: the name typed once lands in 
   await page.locator('.tab.active.dirty').waitFor({ state: 'detached' }); // back to the saved text
 });
 
-test.todo(`hover: ${PENDING.hover}`);
-test.todo(`rename: ${PENDING.rename}`);
+step(`hover on the Service of ${HOVER.file} shows its Endpoints in the other file`, async ({ shot }) => {
+  await e2e.openFile(page, HOVER.file);
+  await e2e.goToPosition(page, HOVER.line, HOVER.column);
+  const text = await e2e.showHover(page, HOVER.shows[0]);
+  for (const expected of HOVER.shows) assert.ok(text.includes(expected), `hover lacks "${expected}": ${text}`);
+  await updateDocsImage(await shot('hover'), 'hover-codelens.png');
+  await page.keyboard.press('Escape');
+});
+
+step(`F2 on the Service of ${RENAME.file} renames its Endpoints in ${RENAME.partner}`, async ({ shot }) => {
+  await e2e.openFile(page, RENAME.file);
+  await e2e.goToPosition(page, RENAME.line, RENAME.column);
+  await e2e.renameSymbol(page, RENAME.newName);
+  await e2e.waitForEditorText(page, (text) => RENAME.expectText.test(text));
+  await shot('renamed');
+  // VS Code saves the files a refactoring touched (files.refactoring.autoSave); save what
+  // is left dirty in case a setting turns that off.
+  if (await page.locator('.tab.dirty').count()) await e2e.saveAll(page);
+  for (const file of [RENAME.file, RENAME.partner]) {
+    await waitForFile(file, (text) => RENAME.expectText.test(text), `${RENAME.expectText}`);
+  }
+  // Still paired: the hover of the renamed Service finds the renamed Endpoints.
+  await e2e.goToPosition(page, RENAME.line, RENAME.column);
+  await e2e.showHover(page, `Endpoints data/${RENAME.newName}`);
+  await page.keyboard.press('Escape');
+});

@@ -471,3 +471,30 @@ export async function acceptSuggestion(page, label, { timeoutMs = DEFAULT_TIMEOU
   await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'detached', timeout: timeoutMs });
   return chosen;
 }
+
+/**
+ * Shows the hover at the cursor (Show or Focus Hover, Ctrl+K Ctrl+I) and returns its text
+ * once it contains `expected` (the hover first shows "Loading..." while the server answers).
+ */
+export async function showHover(page, expected, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await focusEditor(page, { timeoutMs });
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents', { hasText: expected });
+  await hover.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await page.locator('.monaco-hover:not(.hidden)').first().textContent()) ?? '';
+}
+
+/**
+ * Renames the symbol at the cursor as a user does: F2, the new name typed into the rename
+ * box, Enter. Waits until the rename box has closed (the edit is then applied).
+ */
+export async function renameSymbol(page, newName, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await focusEditor(page, { timeoutMs });
+  await page.keyboard.press('F2');
+  const input = page.locator('.rename-box .rename-input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(newName);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+}

@@ -93,7 +93,7 @@ suite('examples/ in desktop VS Code', () => {
     assert.deepEqual(s.findingKeys(findings()), s.findingKeys(s.EXAMPLE_FINDINGS));
   });
 
-  test('the preferred quick fix creates the Endpoints, and the placeholder address is flagged until replaced', async () => {
+  test('the preferred quick fix creates the EndpointSlice, and the placeholder address is flagged until replaced', async () => {
     const fix = s.CREATE_ENDPOINTS;
     const original = await readDisk(fix.file);
     const actions = await quickFixesAt(fix.file, fix.line, fix.column);
@@ -161,7 +161,36 @@ suite('examples/ in desktop VS Code', () => {
     await until(`${SNIPPET.file} to be clean again`, () => ofFiles([SNIPPET.file]).length === 0);
   });
 
-  // Hover and rename belong to another issue, still in progress (see PENDING in scenarios.mjs).
-  test('hover on a Service name shows its Endpoints (pending: another issue)');
-  test('renaming a Service renames its Endpoints in the other file (pending: another issue)');
+  test('hover on a Service name shows its Endpoints from the other file', async () => {
+    const { HOVER } = s;
+    const uri = fileUri(HOVER.file);
+    await vscode.window.showTextDocument(uri);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(HOVER.line - 1, HOVER.column - 1),
+    );
+    // The Markdown source, with code spans: compare against the rendered text's words.
+    const text = hovers
+      .flatMap((hover) => hover.contents)
+      .map((content) => (typeof content === 'string' ? content : content.value))
+      .join('\n')
+      .replace(/`|\*\*/g, '');
+    for (const expected of HOVER.shows) assert.ok(text.includes(expected), `hover lacks "${expected}": ${text}`);
+  });
+
+  test('renaming a Service renames its Endpoints in the other file', async () => {
+    const { RENAME } = s;
+    const uri = fileUri(RENAME.file);
+    await vscode.window.showTextDocument(uri);
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+      'vscode.executeDocumentRenameProvider',
+      uri,
+      new vscode.Position(RENAME.line - 1, RENAME.column - 1),
+      RENAME.newName,
+    );
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await vscode.workspace.saveAll(false));
+    for (const file of [RENAME.file, RENAME.partner]) assert.match(await readDisk(file), RENAME.expectText);
+  });
 });
