@@ -37,7 +37,7 @@ export const endpointsWithoutService: Rule = {
         const { hints, related } = serviceNearMisses(index, endpoints);
         const message =
           `${describe(index, endpoints)} has no Service of the same namespace and name, so no traffic reaches these addresses, ` +
-          `and the endpoints controller deletes it when it restarts.` +
+          'and the endpoints controller deletes it when it restarts.' +
           hints;
         return Finding.of(this, endpoints.uri, endpoints.name!.range, message, { related });
       });
