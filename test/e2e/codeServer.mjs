@@ -113,11 +113,23 @@ export async function freePort() {
 /**
  * Copies a fixture folder to a fresh temp folder. Quick fixes and saves write to disk, so
  * each run (or test) gets its own copy and fixtures in the repository stay pristine.
+ * With `name`, the copy is `<temp>/<name>`, so the workbench shows that folder name
+ * (handy in screenshots) instead of a random one. Remove it with `removeWorkspace`.
  */
-export async function copyWorkspace(sourceDir, prefix = 'kube-e2e-ws-') {
-  const target = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+export async function copyWorkspace(sourceDir, { prefix = 'kube-e2e-ws-', name } = {}) {
+  const temp = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+  const target = name ? path.join(temp, name) : temp;
   await fsp.cp(sourceDir, target, { recursive: true });
   return target;
+}
+
+/** Deletes a folder made by copyWorkspace (kept with E2E_KEEP=1, for a look after a run). */
+export async function removeWorkspace(workspace, { prefix = 'kube-e2e-ws-' } = {}) {
+  if (KEEP_TEMP || !workspace) return;
+  // The temp folder itself, when the copy was made in a named subfolder of it.
+  const parent = path.dirname(workspace);
+  const temp = path.basename(parent).startsWith(prefix) ? parent : workspace;
+  await fsp.rm(temp, { recursive: true, force: true });
 }
 
 /**

@@ -278,9 +278,14 @@ export async function waitForProblems(page, predicate, { timeoutMs = DEFAULT_TIM
   await openProblems(page, { timeoutMs });
   const deadline = Date.now() + timeoutMs;
   let markers = [];
+  const read = async () => (await readProblems(page, { timeoutMs })).filter((r) => r.level === 2);
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   for (;;) {
-    markers = (await readProblems(page, { timeoutMs })).filter((r) => r.level === 2);
-    if (predicate(markers)) return markers;
+    markers = await read();
+    // A read scrolls the list, so rows that change meanwhile (the server publishes file by
+    // file) can mix two states, index by index. Only a result that a second read repeats
+    // counts.
+    if (predicate(markers) && same(markers, await read())) return markers;
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       throw new Error(`Problems panel never matched; last rows: ${JSON.stringify(markers.map((m) => m.label))}`);
@@ -308,25 +313,40 @@ export async function waitForProblems(page, predicate, { timeoutMs = DEFAULT_TIM
  * keys and Enter. Returns the labels that were offered.
  */
 export async function applyQuickFix(page, label, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
-  const matches = typeof label === 'string' ? (l) => l === label || l.startsWith(label) : (l) => label.test(l);
+  const offered = await openQuickFixes(page, { timeoutMs });
+  await chooseQuickFix(page, label, { timeoutMs });
+  return offered;
+}
+
+const QUICK_FIX_ROWS = '.action-widget .monaco-list-row.action';
+
+/**
+ * Opens the quick-fix menu (Ctrl+.) at the cursor, waits for its rows and returns their
+ * labels. The menu stays open (for a screenshot, say): `chooseQuickFix` picks a row.
+ */
+export async function openQuickFixes(page, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
   await dismissWidgets(page);
   await page.keyboard.press('Control+.');
-  const rowSelector = '.action-widget .monaco-list-row.action';
-  await page.locator(rowSelector).first().waitFor({ timeout: timeoutMs });
+  await page.locator(QUICK_FIX_ROWS).first().waitFor({ timeout: timeoutMs });
+  return listQuickFixes(page);
+}
+
+/** In the open quick-fix menu, applies the row matching `label` (see applyQuickFix). */
+export async function chooseQuickFix(page, label, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const matches = typeof label === 'string' ? (l) => l === label || l.startsWith(label) : (l) => label.test(l);
   const offered = await listQuickFixes(page);
   if (!offered.some(matches)) {
     await page.keyboard.press('Escape');
     throw new Error(`quick fix ${label} not offered; offered: ${JSON.stringify(offered)}`);
   }
-  await selectFocusedRow(page, rowSelector, matches, { timeoutMs });
+  await selectFocusedRow(page, QUICK_FIX_ROWS, matches, { timeoutMs });
   await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
-  return offered;
 }
 
 /** Labels of the rows in the open quick-fix menu (group headers excluded). */
 export async function listQuickFixes(page) {
   return page
-    .locator('.action-widget .monaco-list-row.action')
+    .locator(QUICK_FIX_ROWS)
     .evaluateAll((els) => els.map((el) => (el.getAttribute('aria-label') || el.textContent || '').trim()));
 }
 
@@ -388,7 +408,93 @@ export async function runCommand(page, label, { timeoutMs = DEFAULT_TIMEOUT } = 
   await selectFocusedRow(page, rowSelector, (l) => l.startsWith(label), { timeoutMs });
 }
 
+/** Waits until the tab of `file` (a base name) shows unsaved changes, open in the background or not. */
+export async function waitForDirtyTab(page, file, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const baseName = file.split('/').pop();
+  await page.locator(`.tab.dirty[data-resource-name="${escapeAttr(baseName)}"]`).waitFor({ timeout: timeoutMs });
+}
+
 /** Counts rendered squiggles of a severity ('error' | 'warning' | 'info' | 'hint') in the active editor. */
 export async function countSquiggles(page, severity = 'warning') {
   return page.locator(`${ACTIVE_EDITOR} .squiggly-${severity}`).count();
+}
+
+/** Status bar text of the cursor: "Ln 19, Col 25 (12 selected)", "2 selections (22 characters selected)". */
+export async function editorSelection(page) {
+  return ((await page.locator('#status\\.editor\\.selection').textContent()) ?? '').trim();
+}
+
+/** Saves every dirty editor (File: Save All Files, Ctrl+K S) and waits until no tab is dirty. */
+export async function saveAll(page, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await runCommand(page, 'File: Save All Files', { timeoutMs });
+  await page.locator('.tab.dirty').first().waitFor({ state: 'detached', timeout: timeoutMs });
+}
+
+/**
+ * Creates a file as a user does with the Explorer's New File (command "File: New File...",
+ * an input box in the Explorer tree): in the folder of the active editor's file, or the
+ * workspace root when none is open. Waits until the new, empty file is the active editor.
+ */
+export async function createFileInExplorer(page, name, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await runCommand(page, 'File: New File...', { timeoutMs });
+  const input = page.locator('.explorer-folders-view .monaco-inputbox input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(name);
+  await page.keyboard.press('Enter');
+  const baseName = name.split('/').pop();
+  await page.locator(`.tab.active[data-resource-name="${escapeAttr(baseName)}"]`).waitFor({ timeout: timeoutMs });
+  await page.locator(`${ACTIVE_EDITOR}.focused`).waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * Accepts a completion at the cursor: shows the suggest widget (Ctrl+Space, unless typing
+ * already opened it), waits for a row whose label matches `label` (a string: the row's
+ * first part, e.g. a snippet prefix; or a RegExp on the whole aria-label, which reads
+ * "<label>, <detail>, <kind>"), and chooses it with the arrow keys and Enter.
+ */
+export async function acceptSuggestion(page, label, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const rowSelector = '.editor-widget.suggest-widget .monaco-list-row';
+  const matches = typeof label === 'string' ? (l) => l === label || l.startsWith(`${label},`) : (l) => label.test(l);
+  if (!(await page.locator('.editor-widget.suggest-widget.visible').count())) {
+    await page.keyboard.press('Control+Space');
+  }
+  await page.waitForFunction(
+    ([sel, source, flags, plain]) =>
+      [...document.querySelectorAll(sel)].some((el) => {
+        const l = el.getAttribute('aria-label') || '';
+        return plain !== null ? l === plain || l.startsWith(`${plain},`) : new RegExp(source, flags).test(l);
+      }),
+    [rowSelector, label.source ?? '', label.flags ?? '', typeof label === 'string' ? label : null],
+    { timeout: timeoutMs },
+  );
+  const chosen = await selectFocusedRow(page, rowSelector, matches, { timeoutMs });
+  await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'detached', timeout: timeoutMs });
+  return chosen;
+}
+
+/**
+ * Shows the hover at the cursor (Show or Focus Hover, Ctrl+K Ctrl+I) and returns its text
+ * once it contains `expected` (the hover first shows "Loading..." while the server answers).
+ */
+export async function showHover(page, expected, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await focusEditor(page, { timeoutMs });
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents', { hasText: expected });
+  await hover.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await page.locator('.monaco-hover:not(.hidden)').first().textContent()) ?? '';
+}
+
+/**
+ * Renames the symbol at the cursor as a user does: F2, the new name typed into the rename
+ * box, Enter. Waits until the rename box has closed (the edit is then applied).
+ */
+export async function renameSymbol(page, newName, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  await focusEditor(page, { timeoutMs });
+  await page.keyboard.press('F2');
+  const input = page.locator('.rename-box .rename-input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(newName);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
 }

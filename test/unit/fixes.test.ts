@@ -6,7 +6,7 @@ import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { checkAll, fixesFor } from '../../server/src/rules';
 import { assistsAt } from '../../server/src/rules/assists';
 import { applyChanges, assertFixture, contextOf, FIXTURES, indexOf, readFixture } from '../support/fixtureWorkspace';
-import { expandSnippet } from '../support/snippets';
+import { expandSnippet, tabStopsOf } from '../support/snippets';
 
 /**
  * Fix fixtures: test/fixtures/fixes/<case>/before.yaml names the fix in a
@@ -33,6 +33,11 @@ for (const name of fs.readdirSync(FIXES).sort()) {
     for (const change of chosen.changes) {
       if (change.kind === 'edit' && change.snippet !== undefined) {
         assert.equal(expandSnippet(change.snippet), change.newText, 'the snippet edit inserts the same text');
+        // One address per tab stop: a shared number would mirror what is typed into every slice.
+        assert.ok(
+          tabStopsOf(change.snippet).every((stop) => stop.occurrences === 1),
+          'each placeholder is a tab stop of its own',
+        );
       }
     }
     const files = applyChanges(before.files, chosen.changes);

@@ -48,30 +48,36 @@ export function endpointsForService(text: string, service: Service, style: YamlS
     ],
     ['subsets', [subset]],
   );
-  return withAddressPlaceholders(renderYaml(body, style));
+  return withAddressPlaceholders([renderYaml(body, style)])[0];
 }
 
 /**
- * The EndpointSlice a selector-less Service needs: named `name`, labelled for the
- * Service and its manager, of the Service's primary IP family, with one endpoint
- * at a placeholder address and the Service's ports.
+ * The EndpointSlices a selector-less Service needs: one per IP family it serves
+ * (`addressTypesOfService`; a slice holds addresses of one type), named from `names`,
+ * labelled for the Service and its manager, each with one endpoint at a placeholder
+ * address and the Service's ports.
  */
-export function endpointSliceForService(
+export function endpointSlicesForService(
   text: string,
   service: Service,
-  name: string,
+  names: readonly string[],
   managedBy: string,
   style: YamlStyle,
-): RenderedDocument {
-  const body = endpointSlice({
-    name: scalarText(name),
-    namespace: service.namespace && sourceOf(text, service.namespace),
-    labels: sliceLabels(sourceOf(text, service.name!), managedBy),
-    addressType: addressTypeOfService(service),
-    endpoints: [entries(['addresses', [ADDRESS_MARKER]])],
-    ports: portsForService(text, service),
-  });
-  return withAddressPlaceholders(renderYaml(body, style));
+): RenderedDocument[] {
+  const bodies = addressTypesOfService(service).map((addressType, i) =>
+    renderYaml(
+      endpointSlice({
+        name: scalarText(names[i]),
+        namespace: service.namespace && sourceOf(text, service.namespace),
+        labels: sliceLabels(sourceOf(text, service.name!), managedBy),
+        addressType,
+        endpoints: [entries(['addresses', [ADDRESS_MARKER]])],
+        ports: portsForService(text, service),
+      }),
+      style,
+    ),
+  );
+  return withAddressPlaceholders(bodies);
 }
 
 /** The parts of an EndpointSlice, each value as YAML source text. */
@@ -159,6 +165,20 @@ export function addressTypeOfService(service: Service): AddressType {
   return clusterIP && clusterIP !== 'None' ? addressTypeOf(clusterIP) : 'IPv4';
 }
 
+/**
+ * The IP families a Service's slices must cover, primary first: both when its YAML makes
+ * it dual-stack (two `ipFamilies`, or cluster IPs of both families; the endpoints of a
+ * family reach only that family's cluster IP), else its primary family.
+ */
+export function addressTypesOfService(service: Service): AddressType[] {
+  const written = service.ipFamilies?.items.map((family) => family.value) ?? [];
+  const fromIps = (service.clusterIPs?.items ?? []).map((ip) => addressTypeOf(ip.value));
+  const families = [...new Set(written.length > 0 ? written : fromIps)].filter(
+    (family): family is AddressType => family === 'IPv4' || family === 'IPv6',
+  );
+  return families.length === 2 ? families : [addressTypeOfService(service)];
+}
+
 /** The address type an IP belongs in, by how it is written; what is no IP counts as IPv4. */
 export function addressTypeOf(ip: string): AddressType {
   return (parseIpSloppy(ip)?.family ?? (ip.includes(':') ? 6 : 4)) === 6 ? 'IPv6' : 'IPv4';
@@ -180,11 +200,14 @@ export function freeSliceNames(index: WorkspaceIndex, namespace: string, base: s
   return names;
 }
 
-/** The rendered text with placeholders for the address markers, plain and as snippet tab stops. */
-function withAddressPlaceholders(body: string): RenderedDocument {
+/**
+ * The rendered texts with placeholders for the address markers, plain and as snippet tab
+ * stops numbered across all of them (documents inserted by one edit share one snippet).
+ */
+function withAddressPlaceholders(bodies: readonly string[]): RenderedDocument[] {
   let stop = 0;
-  return {
+  return bodies.map((body) => ({
     text: body.split(ADDRESS_MARKER).join(ADDRESS_PLACEHOLDER),
     snippet: escapeSnippet(body).replace(/\u0000/g, () => `\${${++stop}:${ADDRESS_PLACEHOLDER}}`),
-  };
+  }));
 }

@@ -1,5 +1,6 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Endpoints } from '../model/types';
+import { LEADER_ANNOTATION } from '../model/types';
 import { describe } from './describe';
 import { serviceNearMissFixes, serviceNearMisses } from './nearMisses';
 import type { Rule } from './types';
@@ -11,7 +12,11 @@ import { Finding } from './types';
  * An Endpoints object serves the Service of the same namespace and name and nothing
  * else (kube-proxy and the EndpointSlice mirroring controller look it up by that key).
  * With no such Service it carries no traffic: usually a typo in the name or the
- * namespace. The message names the Service it was probably meant for.
+ * namespace. The message names the Service it was probably meant for. Worse, the
+ * endpoints controller deletes it: on start it queues every Endpoints, and syncing a
+ * key whose Service does not exist deletes the Endpoints (pkg/controller/endpoint,
+ * checkLeftoverEndpoints and syncService). Leader-election records, which carry the
+ * annotation control-plane.alpha.kubernetes.io/leader, are the exception there and here.
  *
  * Fixes: set the namespace to that of a same-named Service; rename to a Service whose
  * name is a typo away.
@@ -24,11 +29,15 @@ export const endpointsWithoutService: Rule = {
   check(index) {
     return index
       .allEndpoints()
-      .filter((endpoints) => endpoints.name && index.servicesOf(endpoints).length === 0)
+      .filter(
+        (endpoints) =>
+          endpoints.name && !endpoints.annotations[LEADER_ANNOTATION] && index.servicesOf(endpoints).length === 0,
+      )
       .map((endpoints) => {
         const { hints, related } = serviceNearMisses(index, endpoints);
         const message =
-          `${describe(index, endpoints)} has no Service of the same namespace and name, so no traffic reaches these addresses.` +
+          `${describe(index, endpoints)} has no Service of the same namespace and name, so no traffic reaches these addresses, ` +
+          'and the endpoints controller deletes it when it restarts.' +
           hints;
         return Finding.of(this, endpoints.uri, endpoints.name!.range, message, { related });
       });

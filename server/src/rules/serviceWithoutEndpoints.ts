@@ -4,7 +4,12 @@ import { ServiceSemantics } from '../model/semantics';
 import type { Service } from '../model/types';
 import { describe, describeAt } from './describe';
 import { backendsInOtherNamespaces, serviceNameOf, setNamespaceFix, similarBackends } from './nearMisses';
-import { endpointSliceForService, endpointsForService, freeSliceNames } from './backendDocuments';
+import {
+  addressTypesOfService,
+  endpointSlicesForService,
+  endpointsForService,
+  freeSliceNames,
+} from './backendDocuments';
 import type { Fix, FixContext, Rule } from './types';
 import { Finding } from './types';
 import { insertDocumentsAfter, styleOf, type RenderedDocument, type YamlStyle } from './yamlText';
@@ -95,7 +100,7 @@ type BackendToCreate = {
   label: string;
   /** The file name, without extension, of the new-file variant. */
   fileStem: string;
-  document: RenderedDocument;
+  documents: RenderedDocument[];
 };
 
 function endpointsToCreate(index: WorkspaceIndex, service: Service): BackendToCreate {
@@ -104,18 +109,22 @@ function endpointsToCreate(index: WorkspaceIndex, service: Service): BackendToCr
   return {
     label: `Endpoints "${name}"`,
     fileStem: `${name}-endpoints`,
-    document: endpointsForService(text, service, styleOfService(text, service)),
+    documents: [endpointsForService(text, service, styleOfService(text, service))],
   };
 }
 
 function endpointSliceToCreate(index: WorkspaceIndex, service: Service, context: FixContext): BackendToCreate {
   const text = index.file(service.uri)!.text;
-  const [name] = freeSliceNames(index, index.namespaceOf(service), service.name!.value, 1);
+  const families = addressTypesOfService(service);
+  const names = freeSliceNames(index, index.namespaceOf(service), service.name!.value, families.length);
   const style = styleOfService(text, service);
   return {
-    label: `EndpointSlice "${name}"`,
-    fileStem: `${service.name!.value}-endpointslice`,
-    document: endpointSliceForService(text, service, name, context.endpointSliceManagedBy, style),
+    label:
+      names.length === 1
+        ? `EndpointSlice "${names[0]}"`
+        : `EndpointSlices ${names.map((name, i) => `"${name}" (${families[i]})`).join(' and ')}`,
+    fileStem: `${service.name!.value}-endpointslice${names.length === 1 ? '' : 's'}`,
+    documents: endpointSlicesForService(text, service, names, context.endpointSliceManagedBy, style),
   };
 }
 
@@ -124,7 +133,7 @@ function createInFile(index: WorkspaceIndex, service: Service, backend: BackendT
   return {
     title: `Create ${backend.label} in this file`,
     isPreferred,
-    changes: [{ kind: 'edit', uri: service.uri, ...insertDocumentsAfter(text, service, [backend.document]) }],
+    changes: [{ kind: 'edit', uri: service.uri, ...insertDocumentsAfter(text, service, backend.documents) }],
   };
 }
 
@@ -132,7 +141,7 @@ function createInNewFile(index: WorkspaceIndex, service: Service, backend: Backe
   const uri = freeSiblingUri(index, service.uri, backend.fileStem);
   return {
     title: `Create ${backend.label} in ${UriPath.basename(UriPath.of(uri))}`,
-    changes: [{ kind: 'create', uri, text: backend.document.text }],
+    changes: [{ kind: 'create', uri, text: backend.documents.map((document) => document.text).join('---\n') }],
   };
 }
 
