@@ -3,6 +3,9 @@ import type { Finding } from '../rules/types';
 import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
 import type { ServerState } from './state';
 
+/** How often, at most, the counts go out while indexing. */
+const INDEXING_INTERVAL_MS = 250;
+
 /**
  * Tells the client what the server is doing (`kubeEndpoints/status`): indexing with
  * a file count, then the workspace's counts after each check.
@@ -10,18 +13,22 @@ import type { ServerState } from './state';
 export class StatusReporter {
   private lastSent = '';
   private revision = 0;
+  private lastIndexingAt = 0;
 
   constructor(private readonly state: ServerState) {}
 
   /** The scan is running and has read `files` files. */
   indexing(files: number): void {
+    // Counting walks the whole index: a few times a second is plenty for a status bar.
+    if (!this.state.statusNotification || Date.now() - this.lastIndexingAt < INDEXING_INTERVAL_MS) return;
+    this.lastIndexingAt = Date.now();
     this.send({ ...this.counts(), state: 'indexing', files });
   }
 
   /** The workspace was checked and has these findings (file by file). */
   ready(findingsByFile: Iterable<readonly Finding[]>): void {
     this.revision++;
-    // Counting walks the whole index: not on every keystroke for a client that did not ask.
+    // Not on every keystroke for a client that did not ask.
     if (!this.state.statusNotification) return;
     const problems = { error: 0, warning: 0, information: 0, hint: 0 };
     for (const findings of findingsByFile) for (const finding of findings) problems[finding.severity]++;
