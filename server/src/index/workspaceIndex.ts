@@ -1,4 +1,5 @@
 import { type FileEdit, movedFrom } from '../model/documents';
+import { canonicalIp } from '../model/ip';
 import { parseFile } from '../model/parse';
 import type {
   Backend,
@@ -10,6 +11,7 @@ import type {
   Service,
   Workload,
 } from '../model/types';
+import { backendAddresses, clusterIpsOf } from '../rules/fieldPaths';
 import { UriPath } from './uriPath';
 
 /** `namespace/name`: how Kubernetes ties a Service to its Endpoints. */
@@ -65,7 +67,7 @@ export class WorkspaceIndex {
   private readonly slicesByService = new MultiMap<ObjectKey, EndpointSlice>();
   private readonly workloads = new MultiMap<string, Workload>();
   /** The key each object was filed under, so removal finds it again. */
-  private readonly filedUnder = new Map<string, { object: KubeObject; key: string }[]>();
+  private readonly filedUnder = new Map<string, Filed[]>();
   private kustomizations: Kustomization[] = [];
   /** Files that hold a kustomization. */
   private readonly kustomized = new Set<string>();
@@ -84,6 +86,8 @@ export class WorkspaceIndex {
     backendsByNamespace: new GroupMap(),
     backendsByName: new GroupMap(),
     workloadsByPodLabel: new GroupMap(),
+    servicesByClusterIp: new GroupMap(),
+    backendsByAddress: new GroupMap(),
   };
   private changes: IndexChanges = noChanges();
   private options: IndexOptions;
@@ -209,6 +213,16 @@ export class WorkspaceIndex {
     return this.grouped().backendsByName.get(name);
   }
 
+  /** The named Services with `ip` (in canonical form) among their cluster IPs. */
+  servicesWithClusterIp(ip: string): readonly Service[] {
+    return this.grouped().servicesByClusterIp.get(ip);
+  }
+
+  /** The Endpoints and EndpointSlices, labelled or not, with the address `ip` (in canonical form). */
+  backendsWithAddress(ip: string): readonly Backend[] {
+    return this.grouped().backendsByAddress.get(ip);
+  }
+
   /** The namespace Kubernetes would put the object in (for `{ uri }` alone: what a file's objects inherit). */
   namespaceOf(object: Pick<ObjectBase, 'uri' | 'namespace'>): string {
     this.settle();
@@ -265,10 +279,11 @@ export class WorkspaceIndex {
    * Forgets the pairings an object filed under `key` takes part in: a pairing depends only on
    * the Services and backends of one key, so those of other keys stand.
    */
-  private forgetPairingsOf(object: KubeObject, key: string): void {
+  private forgetPairingsOf(object: KubeObject, key: string | undefined): void {
     if (object.kind !== 'Service' && object.kind !== 'Endpoints' && object.kind !== 'EndpointSlice') return;
     this.servicesOfCache.delete(object as Backend);
     this.backendsOfCache.delete(object as Service);
+    if (key === undefined) return;
     for (const service of this.services.get(key)) this.backendsOfCache.delete(service);
     for (const backend of this.endpoints.get(key)) this.servicesOfCache.delete(backend);
     for (const slice of this.slicesByService.get(key)) this.servicesOfCache.delete(slice);
@@ -280,12 +295,11 @@ export class WorkspaceIndex {
   }
 
   private fileObjects(entry: FileEntry): void {
-    const filed: { object: KubeObject; key: string }[] = [];
+    const filed: Filed[] = [];
     for (const object of entry.objects) {
       const key = this.filingKey(object);
-      if (key === undefined) continue;
-      this.mapFor(object)?.add(key, object as never);
-      this.group(object, key, 'add');
+      if (!isFiled(object, key)) continue;
+      this.place(object, key, 'add');
       filed.push({ object, key });
     }
     this.filedUnder.set(entry.uri, filed);
@@ -303,27 +317,24 @@ export class WorkspaceIndex {
       const original = movedFrom.get(object);
       if (original) copies.set(original, object);
     }
-    const filed: { object: KubeObject; key: string }[] = [];
+    const filed: Filed[] = [];
     for (const item of this.filedUnder.get(entry.uri) ?? []) {
       const copy = copies.get(item.object);
       if (current.delete(item.object)) {
         filed.push(item);
       } else if (copy && current.delete(copy)) {
         this.forgetPairingsOf(item.object, item.key);
-        this.mapFor(item.object)?.replace(item.key, item.object as never, copy as never);
-        this.group(item.object, item.key, 'replace', copy);
+        this.place(item.object, item.key, 'replace', copy);
         filed.push({ object: copy, key: item.key });
       } else {
         this.forgetPairingsOf(item.object, item.key);
-        this.mapFor(item.object)?.delete(item.key, item.object as never);
-        this.group(item.object, item.key, 'delete');
+        this.place(item.object, item.key, 'delete');
       }
     }
     for (const object of current) {
       const key = this.filingKey(object);
-      if (key === undefined) continue;
-      this.mapFor(object)?.add(key, object as never);
-      this.group(object, key, 'add');
+      if (!isFiled(object, key)) continue;
+      this.place(object, key, 'add');
       this.forgetPairingsOf(object, key);
       filed.push({ object, key });
     }
@@ -333,36 +344,54 @@ export class WorkspaceIndex {
   private unfile(uri: string): void {
     for (const { object, key } of this.filedUnder.get(uri) ?? []) {
       this.forgetPairingsOf(object, key);
-      this.mapFor(object)?.delete(key, object as never);
-      this.group(object, key, 'delete');
+      this.place(object, key, 'delete');
     }
     this.filedUnder.delete(uri);
   }
 
+  /** Adds an object to (or removes it from, or swaps in its `copy` in) its key's list, if it has a key, and its groups. */
+  private place(object: KubeObject, key: string | undefined, change: Change, copy?: KubeObject): void {
+    const map = key === undefined ? undefined : this.mapFor(object);
+    if (change === 'add') map?.add(key!, object);
+    else if (change === 'delete') map?.delete(key!, object);
+    else map?.replace(key!, object, copy!);
+    this.group(object, key, change, copy);
+  }
+
   /**
    * Adds an object to (or removes it from, or swaps in its `copy` in) its groups: a Service or
-   * backend to those of its namespace and name, a workload to those of its pod labels.
+   * backend to those of its namespace and name and of its IPs, a workload to those of its pod
+   * labels.
    */
-  private group(object: KubeObject, key: string, change: 'add' | 'delete' | 'replace', copy?: KubeObject): void {
-    let groups: [GroupMap<string, KubeObject>, string][];
+  private group(object: KubeObject, key: string | undefined, change: Change, copy?: KubeObject): void {
+    const groups: [GroupMap<string, KubeObject>, string][] = [];
     if (object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice') {
-      const slash = key.indexOf('/');
-      const [byNamespace, byName] =
-        object.kind === 'Service'
+      const service = object.kind === 'Service';
+      if (key !== undefined) {
+        const slash = key.indexOf('/');
+        const [byNamespace, byName] = service
           ? [this.groups.servicesByNamespace, this.groups.servicesByName]
           : [this.groups.backendsByNamespace, this.groups.backendsByName];
-      groups = [
-        [byNamespace as GroupMap<string, KubeObject>, key.slice(0, slash)],
-        [byName as GroupMap<string, KubeObject>, key.slice(slash + 1)],
-      ];
-    } else if (object.kind !== 'Kustomization' && object.kind !== 'Ingress') {
+        groups.push(
+          [byNamespace as GroupMap<string, KubeObject>, key.slice(0, slash)],
+          [byName as GroupMap<string, KubeObject>, key.slice(slash + 1)],
+        );
+      }
+      const [byIp, ips] = service
+        ? [this.groups.servicesByClusterIp, clusterIpsOf(object)]
+        : [this.groups.backendsByAddress, backendAddresses(object)];
+      for (const { value } of ips) {
+        const ip = canonicalIp(value.value);
+        if (ip !== undefined) groups.push([byIp as GroupMap<string, KubeObject>, ip]);
+      }
+    } else if (key !== undefined && object.kind !== 'Kustomization' && object.kind !== 'Ingress') {
       // Filed under its namespace; grouped by each pod label, for selectors.
-      groups = Object.entries(object.podLabels).map(([label, value]) => [
-        this.groups.workloadsByPodLabel as GroupMap<string, KubeObject>,
-        podLabelKey(key, label, value.value),
-      ]);
-    } else {
-      return;
+      for (const [label, value] of Object.entries(object.podLabels)) {
+        groups.push([
+          this.groups.workloadsByPodLabel as GroupMap<string, KubeObject>,
+          podLabelKey(key, label, value.value),
+        ]);
+      }
     }
     for (const [group, groupKey] of groups) {
       if (change === 'add') group.add(groupKey, object as never);
@@ -543,6 +572,16 @@ function hasSlice(entry: FileEntry | undefined): boolean {
   return entry?.objects.some((object) => object.kind === 'EndpointSlice') ?? false;
 }
 
+/** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */
+type Filed = { object: KubeObject; key: string | undefined };
+
+type Change = 'add' | 'delete' | 'replace';
+
+/** Whether an object is filed: when it has a key, and slices always (their addresses are grouped). */
+function isFiled(object: KubeObject, key: string | undefined): boolean {
+  return key !== undefined || object.kind === 'EndpointSlice';
+}
+
 function noChanges(): IndexChanges {
   return { everything: false, rewritten: new Set(), edits: new Map(), objects: [] };
 }
@@ -553,6 +592,8 @@ type ObjectGroups = {
   backendsByNamespace: GroupMap<string, Backend>;
   backendsByName: GroupMap<string, Backend>;
   workloadsByPodLabel: GroupMap<string, Workload>;
+  servicesByClusterIp: GroupMap<string, Service>;
+  backendsByAddress: GroupMap<string, Backend>;
 };
 
 function podLabelKey(namespace: string, label: string, value: string): string {

@@ -94,6 +94,12 @@ export function formatIp(ip: IpAddress): string {
   return `${hex(0, best.start)}::${hex(best.start + best.length, 8)}`;
 }
 
+/** The canonical text of the IP `text` holds, so that equal addresses written differently compare equal; undefined for no IP. */
+export function canonicalIp(text: string): string | undefined {
+  const ip = parseIpSloppy(text);
+  return ip && formatIp(ip);
+}
+
 /**
  * Whether Go's `netip.ParseAddr` also accepts what `parseIpSloppy` read: it refuses
  * IPv4 octets with leading zeros ("010.0.0.1"), which older parsers read as octal.

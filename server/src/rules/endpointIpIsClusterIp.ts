@@ -1,6 +1,5 @@
 import { UriPath } from '../index/uriPath';
-import { formatIp, parseIpSloppy } from '../model/ip';
-import type { Service } from '../model/types';
+import { canonicalIp } from '../model/ip';
 import { describe, describeAt } from './describe';
 import { allBackends, backendAddresses, clusterIpsOf } from './fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
@@ -23,21 +22,13 @@ export const endpointIpIsClusterIp: Rule = {
   description: "An endpoint address is a Service's cluster IP, which kube-proxy cannot forward to.",
 
   check(index) {
-    const byIp = new Map<string, Service[]>();
-    for (const service of index.allServices()) {
-      for (const { value } of clusterIpsOf(service)) {
-        const ip = parseIpSloppy(value.value);
-        if (!ip) continue;
-        const key = formatIp(ip);
-        byIp.set(key, [...(byIp.get(key) ?? []), service]);
-      }
-    }
     const findings: FindingType[] = [];
     for (const backend of allBackends(index)) {
+      const folder = UriPath.dirname(UriPath.of(backend.uri));
       for (const { value, path } of backendAddresses(backend)) {
-        const ip = parseIpSloppy(value.value);
-        const folder = UriPath.dirname(UriPath.of(backend.uri));
-        const services = ((ip && byIp.get(formatIp(ip))) || []).filter(
+        const ip = canonicalIp(value.value);
+        // Looked up in the whole index: after an edit this runs from the affected backends only.
+        const services = (ip === undefined ? [] : index.servicesWithClusterIp(ip)).filter(
           (service) => UriPath.dirname(UriPath.of(service.uri)) === folder,
         );
         if (services.length === 0) continue;
