@@ -8,7 +8,7 @@ import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { MODELLED_KINDS } from '../../server/src/model/types';
 import { checkAll, rules } from '../../server/src/rules';
 import { recheck } from '../../server/src/rules/recheck';
-import type { Finding } from '../../server/src/rules/types';
+import type { Dependency, Finding } from '../../server/src/rules/types';
 
 /**
  * The targeted re-check after an edit gives exactly the findings of a full check, over random
@@ -60,6 +60,11 @@ const EDITS: ((text: string, random: () => number) => string)[] = [
       random,
       ([, prefix]) => prefix + pick(['10.0.0.1', '10.96.0.10', 'fd00::1', '127.0.0.1', 'db.local', 'None'], random),
     ),
+  // One IP of the file copied over another: an endpoint address becomes a cluster IP, or the reverse.
+  (text, random) => {
+    const ips = [...text.matchAll(IP_FIELD)].map(([, , ip]) => ip);
+    return ips.length === 0 ? text : replaceNth(text, IP_FIELD, random, ([, prefix]) => prefix + pick(ips, random));
+  },
   // Another port number.
   (text, random) =>
     replaceNth(
@@ -85,6 +90,8 @@ const EDITS: ((text: string, random: () => number) => string)[] = [
     return lines.join('\n');
   },
 ];
+
+const IP_FIELD = /(ip: |clusterIP: |- )(\d+\.\d+\.\d+\.\d+|[0-9a-f:]*::[0-9a-f:]*)$/gm;
 
 let changedInAll = 0;
 /** The codes whose findings some edit changed, to show that the edits reach every rule. */
@@ -134,16 +141,28 @@ describe('targeted re-check', () => {
   test('the edits changed findings', () => assert.ok(changedInAll > 50, `findings changed ${changedInAll} times`));
 
   test('the edits changed the findings of every targeted rule', () => {
-    const missed = rules.filter((rule) => rule.dependsOn === 'related' && !codesChanged.has(rule.code));
+    const missed = rules.filter((rule) => rule.dependsOn !== undefined && !codesChanged.has(rule.code));
     assert.deepEqual(
       missed.map((rule) => rule.code),
       [],
     );
   });
 
+  test('every kind of dependency is declared, so the edits above exercise each', () => {
+    const declared = new Set<Dependency>(rules.flatMap((rule) => rule.dependsOn ?? []));
+    const kinds: Record<Dependency, true> = {
+      key: true,
+      nearNames: true,
+      selectedWorkloads: true,
+      namespaceWorkloads: true,
+      clusterIps: true,
+    };
+    assert.deepEqual([...declared].sort(), Object.keys(kinds).sort());
+  });
+
   test('rules that do not say what they depend on are run over everything', () => {
     const saved = rules.map((rule) => rule.dependsOn);
-    for (const rule of rules) (rule as { dependsOn?: string }).dependsOn = undefined;
+    for (const rule of rules) (rule as { dependsOn?: unknown }).dependsOn = undefined;
     try {
       const folder = FIXTURES;
       const index = new WorkspaceIndex();
@@ -171,7 +190,7 @@ describe('targeted re-check', () => {
         assert.deepEqual(canonical(findings), canonical(groupByUri(checkAll(index).findings)), `step ${step}`);
       }
     } finally {
-      rules.forEach((rule, i) => ((rule as { dependsOn?: string }).dependsOn = saved[i]));
+      rules.forEach((rule, i) => ((rule as { dependsOn?: unknown }).dependsOn = saved[i]));
     }
   });
 });

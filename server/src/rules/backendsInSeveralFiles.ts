@@ -15,7 +15,7 @@ export const backendsInSeveralFiles: Rule = {
   code: 'backends-in-several-files',
   defaultSeverity: 'hint',
   description: 'The Endpoints and EndpointSlices of one Service are spread over several files.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

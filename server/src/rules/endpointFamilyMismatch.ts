@@ -21,7 +21,7 @@ export const endpointFamilyMismatch: Rule = {
   code: 'endpoint-family-mismatch',
   defaultSeverity: 'warning',
   description: 'An endpoint address is of an IP family its Service does not serve, so kube-proxy never uses it.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -34,6 +34,7 @@ export const endpointIpInvalid: Rule = {
   code: 'endpoint-ip-invalid',
   defaultSeverity: 'error',
   description: 'An Endpoints or EndpointSlice address is not an IP the API server accepts.',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

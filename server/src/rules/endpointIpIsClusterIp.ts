@@ -20,6 +20,7 @@ export const endpointIpIsClusterIp: Rule = {
   code: 'endpoint-ip-is-cluster-ip',
   defaultSeverity: 'warning',
   description: "An endpoint address is a Service's cluster IP, which kube-proxy cannot forward to.",
+  dependsOn: ['key', 'clusterIps'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -24,7 +24,7 @@ export const endpointsDeprecated: Rule = {
   code: 'endpoints-deprecated',
   defaultSeverity: 'hint',
   description: 'An Endpoints is written for Kubernetes 1.33 or later, which deprecates Endpoints for EndpointSlices.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index, context) {
     const version = context.kubernetesVersion;

@@ -15,7 +15,7 @@ export const endpointsForExternalName: Rule = {
   code: 'endpoints-for-external-name',
   defaultSeverity: 'warning',
   description: 'An Endpoints or EndpointSlice belongs to an ExternalName Service, which never uses it.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const backends: Backend[] = [...index.allEndpoints(), ...index.allEndpointSlices()];

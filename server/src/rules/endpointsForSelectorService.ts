@@ -16,7 +16,7 @@ export const endpointsForSelectorService: Rule = {
   defaultSeverity: 'warning',
   description:
     'A hand-written Endpoints belongs to a Service with a selector, whose Endpoints the control plane overwrites.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     return index.allEndpoints().flatMap((endpoints) => {

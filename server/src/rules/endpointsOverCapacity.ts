@@ -23,7 +23,7 @@ export const endpointsOverCapacity: Rule = {
   defaultSeverity: 'warning',
   description:
     'An Endpoints has more addresses than the EndpointSlice mirroring controller copies (1000 per subset and port set).',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

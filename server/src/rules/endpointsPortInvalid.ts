@@ -17,7 +17,7 @@ export const endpointsPortInvalid: Rule = {
   code: 'endpoints-port-invalid',
   defaultSeverity: 'error',
   description: 'An Endpoints port has a number, protocol, name or appProtocol the API server rejects.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -19,7 +19,7 @@ export const endpointsSkipMirror: Rule = {
   defaultSeverity: 'warning',
   description:
     'An Endpoints is kept from EndpointSlice mirroring, and its Service has no EndpointSlice, so kube-proxy never sees it.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -16,7 +16,7 @@ export const endpointsSubsetInvalid: Rule = {
   code: 'endpoints-subset-invalid',
   defaultSeverity: 'error',
   description: 'An Endpoints subset has no addresses, or an address hostname or nodeName the API server rejects.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

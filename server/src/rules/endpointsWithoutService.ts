@@ -25,6 +25,7 @@ export const endpointsWithoutService: Rule = {
   code: 'endpoints-without-service',
   defaultSeverity: 'warning',
   description: 'An Endpoints has no Service of the same namespace and name, so nothing routes to it.',
+  dependsOn: ['key', 'nearNames'],
 
   check(index) {
     return index

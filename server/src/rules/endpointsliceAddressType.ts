@@ -19,7 +19,7 @@ export const endpointsliceAddressType: Rule = {
   code: 'endpointslice-address-type',
   defaultSeverity: 'error',
   description: 'An EndpointSlice has no valid addressType, or an FQDN slice an address that is no domain name.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -27,7 +27,7 @@ export const endpointsliceEndpointInvalid: Rule = {
   code: 'endpointslice-endpoint-invalid',
   defaultSeverity: 'error',
   description: 'An EndpointSlice has too many endpoints, or an endpoint the API server rejects.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -19,7 +19,7 @@ export const endpointslicePortInvalid: Rule = {
   defaultSeverity: 'error',
   description:
     'An EndpointSlice port has a duplicate or malformed name, or a protocol or appProtocol the API server rejects.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

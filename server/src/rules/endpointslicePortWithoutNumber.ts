@@ -15,7 +15,7 @@ export const endpointslicePortWithoutNumber: Rule = {
   code: 'endpointslice-port-without-number',
   defaultSeverity: 'warning',
   description: 'An EndpointSlice port has no port number, so kube-proxy ignores it.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -23,6 +23,7 @@ export const endpointsliceWithoutService: Rule = {
   code: 'endpointslice-without-service',
   defaultSeverity: 'warning',
   description: 'An EndpointSlice has no kubernetes.io/service-name label, or it names no Service of its namespace.',
+  dependsOn: ['key', 'nearNames'],
 
   check(index) {
     return index.allEndpointSlices().flatMap((slice) => {

@@ -17,7 +17,7 @@ export const ipNonStandard: Rule = {
   code: 'ip-non-standard',
   defaultSeverity: 'warning',
   description: 'An IP has leading zeros or is IPv4-mapped IPv6, forms a future Kubernetes release will reject.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     return ipWarningFindings(this, index, 'non-standard');

@@ -16,7 +16,7 @@ export const ipv6NonCanonical: Rule = {
   code: 'ipv6-non-canonical',
   defaultSeverity: 'information',
   description: 'An IPv6 address is not in RFC 5952 canonical form; the API server warns about it.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     return ipWarningFindings(this, index, 'non-canonical');

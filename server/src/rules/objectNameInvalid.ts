@@ -17,7 +17,7 @@ export const objectNameInvalid: Rule = {
   code: 'object-name-invalid',
   defaultSeverity: 'error',
   description: 'A Service, Endpoints or EndpointSlice name or namespace is not one the API server accepts.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

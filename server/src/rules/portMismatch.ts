@@ -27,7 +27,7 @@ export const portMismatch: Rule = {
   code: 'port-mismatch',
   defaultSeverity: 'warning',
   description: 'An endpoint port matches no Service port by name and protocol, or a Service port has no endpoint port.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

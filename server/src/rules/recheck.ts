@@ -1,16 +1,20 @@
+import { selectorMatches } from '../index/selection';
 import type { IndexChanges, ObjectKey, WorkspaceIndex } from '../index/workspaceIndex';
+import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
+import { editDistance } from './describe';
+import { clusterIpsOf } from './fieldPaths';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
-import type { CheckContext, Finding, Rule } from './types';
+import { serviceNameOf, TYPO_DISTANCE } from './nearMisses';
+import type { CheckContext, Dependency, Finding, Rule } from './types';
 
 /**
  * Checking again after an edit, only where the edit can matter.
  *
- * The rules marked `dependsOn: 'related'` report on an object from the objects of its key
- * (namespace/name) alone, so they run from the changed objects and every object of their keys
- * (closed under "same key", since a rule that starts from a Service reports on its backends
- * too); every other earlier finding of theirs stands, moved along with its file's text. The
- * other rules run over everything. Namespace or option changes check everything.
+ * The rules that say what they depend on (`Rule.dependsOn`) run from the objects whose findings
+ * the changed objects can alter through what those rules read (see `affectedObjects`); every
+ * other earlier finding of theirs stands, moved along with its file's text. Rules that do not
+ * say run over everything. Namespace or option changes check everything.
  * `previous` is updated in place and returned.
  */
 export function recheck(
@@ -20,8 +24,8 @@ export function recheck(
   severities: SeverityOverrides,
   context: CheckContext,
 ): { findingsByUri: Map<string, Finding[]>; touched: Set<string>; failures: RuleFailure[] } {
-  const seeds = affectedObjects(index, changes.objects);
-  const targeted = (rule: Rule) => rule.dependsOn === 'related';
+  const targeted = (rule: Rule) => rule.dependsOn !== undefined;
+  const seeds = affectedObjects(index, changes.objects, new Set(rules.flatMap((rule) => rule.dependsOn ?? [])));
   const scoped = checkAll(index.scopedTo(seeds), severities, context, targeted);
   // Rules that do not say what they depend on run over everything, and replace all their findings.
   const whole = checkAll(index, severities, context, (rule) => !targeted(rule));
@@ -87,23 +91,49 @@ function relatedUris(list: readonly Finding[]): ReadonlySet<string> {
 
 const relatedUrisOf = new WeakMap<readonly Finding[], ReadonlySet<string>>();
 
-/** The objects whose findings an edit of `changed` can alter (see `recheck`). */
-function affectedObjects(index: WorkspaceIndex, changed: readonly KubeObject[]): Set<KubeObject> {
+/**
+ * The objects whose findings an edit of `changed` (old and new versions) can alter, through what
+ * the rules read (`reads`). Closed under "same key": a rule that starts from a Service reports on
+ * its backends too, and a backend's findings are redone only if its Service is.
+ */
+function affectedObjects(
+  index: WorkspaceIndex,
+  changed: readonly KubeObject[],
+  reads: ReadonlySet<Dependency>,
+): Set<KubeObject> {
   const seeds = new Set<KubeObject>();
   const keys = new Set<ObjectKey>();
-  for (const object of changed) {
-    const key =
-      object.kind === 'Service' || object.kind === 'Endpoints'
-        ? index.keyOf(object)
-        : object.kind === 'EndpointSlice'
-          ? index.serviceKeyOf(object)
-          : undefined;
-    if (key) keys.add(key);
-  }
-  for (const key of keys) {
+  const addKey = (key: ObjectKey) => {
+    if (keys.has(key)) return;
+    keys.add(key);
     for (const object of index.servicesWithKey(key)) seeds.add(object);
     for (const object of index.endpointsWithKey(key)) seeds.add(object);
     for (const object of index.slicesForServiceKey(key)) seeds.add(object);
+  };
+  const add = (object: KubeObject) => {
+    const key = keyOf(index, object);
+    if (key) addKey(key);
+    else seeds.add(object);
+  };
+  for (const object of changed) {
+    const key = keyOf(index, object);
+    if (key) {
+      addKey(key);
+      if (reads.has('nearNames')) nearNames(index, key).forEach(add);
+    }
+    if (object.kind === 'Service' && reads.has('clusterIps')) {
+      // A backend's finding names the Services of its address; the backend itself is a changed object.
+      for (const { value } of clusterIpsOf(object)) {
+        const ip = canonicalIp(value.value);
+        if (ip !== undefined) index.backendsWithAddress(ip).forEach(add);
+      }
+    }
+    if ('podLabels' in object && (reads.has('selectedWorkloads') || reads.has('namespaceWorkloads'))) {
+      for (const service of index.servicesIn(index.namespaceOf(object))) {
+        const selector = service.selector?.labels;
+        if (selector && (reads.has('namespaceWorkloads') || selectorMatches(selector, object.podLabels))) add(service);
+      }
+    }
   }
   // The changed objects themselves, also those no key finds (nameless, or a slice without its label).
   const current = new Map<string, ReadonlySet<KubeObject>>();
@@ -113,6 +143,30 @@ function affectedObjects(index: WorkspaceIndex, changed: readonly KubeObject[]):
     if (objects.has(object)) seeds.add(object);
   }
   return seeds;
+}
+
+/** Where an object is filed: a Service or Endpoints by its key, a slice by its Service's. */
+function keyOf(index: WorkspaceIndex, object: KubeObject): ObjectKey | undefined {
+  return object.kind === 'Service' || object.kind === 'Endpoints'
+    ? index.keyOf(object)
+    : object.kind === 'EndpointSlice'
+      ? index.serviceKeyOf(object)
+      : undefined;
+}
+
+/** The Services and backends of `key`'s name in every namespace, and of names a typo away in its namespace. */
+function nearNames(index: WorkspaceIndex, key: ObjectKey): KubeObject[] {
+  const slash = key.indexOf('/');
+  const namespace = key.slice(0, slash);
+  const name = key.slice(slash + 1);
+  const near = (other: string | undefined) =>
+    other !== undefined && editDistance(name, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
+  return [
+    ...index.servicesNamed(name),
+    ...index.backendsNamed(name),
+    ...index.servicesIn(namespace).filter((service) => near(service.name?.value)),
+    ...index.backendsIn(namespace).filter((backend) => near(serviceNameOf(backend))),
+  ];
 }
 
 /** A finding with its ranges moved by the edits of their files; undefined when it lay in a changed part. */

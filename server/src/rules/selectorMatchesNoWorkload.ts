@@ -21,6 +21,7 @@ export const selectorMatchesNoWorkload: Rule = {
   code: 'selector-matches-no-workload',
   defaultSeverity: 'information',
   description: 'A Service selector matches no workload of its namespace in the workspace, which has workloads there.',
+  dependsOn: ['key', 'namespaceWorkloads'],
 
   check(index) {
     return selectingServices(index).flatMap(({ service, workloads: selected }) => {

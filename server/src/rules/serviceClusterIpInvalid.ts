@@ -25,7 +25,7 @@ export const serviceClusterIpInvalid: Rule = {
   code: 'service-cluster-ip-invalid',
   defaultSeverity: 'error',
   description: 'A Service has cluster IPs, IP families or an IP family policy the API server rejects.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -14,7 +14,7 @@ export const serviceExternalIpInvalid: Rule = {
   code: 'service-external-ip-invalid',
   defaultSeverity: 'error',
   description: 'A Service external IP is not an IP, or is one the API server refuses as external IP.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -21,7 +21,7 @@ export const servicePortInvalid: Rule = {
   defaultSeverity: 'error',
   description:
     'A Service has no ports, or a port whose name, number, protocol, targetPort or nodePort the API server rejects.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

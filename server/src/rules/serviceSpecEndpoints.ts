@@ -15,7 +15,7 @@ export const serviceSpecEndpoints: Rule = {
   code: 'service-spec-endpoints',
   defaultSeverity: 'error',
   description: 'A Service declares `spec.endpoints`, a field Services do not have.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     return index

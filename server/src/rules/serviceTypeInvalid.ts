@@ -21,7 +21,7 @@ export const serviceTypeInvalid: Rule = {
   code: 'service-type-invalid',
   defaultSeverity: 'error',
   description: 'A Service type is unknown, or the Service has fields its type does not allow.',
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -33,6 +33,7 @@ export const serviceWithoutEndpoints: Rule = {
   code: 'service-without-endpoints',
   defaultSeverity: 'warning',
   description: 'A Service without a selector has no Endpoints or EndpointSlice of the same namespace and name.',
+  dependsOn: ['key', 'nearNames'],
 
   check(index) {
     return index

@@ -21,6 +21,7 @@ export const targetPortNameUnknown: Rule = {
   code: 'target-port-name-unknown',
   defaultSeverity: 'warning',
   description: 'A named targetPort is defined by no container of the workloads the Service selects.',
+  dependsOn: ['key', 'selectedWorkloads'],
 
   check(index) {
     return unknownTargetPorts(index).map(({ service, port, targetPort, workloads }) => {

@@ -17,6 +17,7 @@ export const targetPortNumberUndeclared: Rule = {
   code: 'target-port-number-undeclared',
   defaultSeverity: 'hint',
   description: 'A numeric targetPort is declared as a containerPort by none of the workloads the Service selects.',
+  dependsOn: ['key', 'selectedWorkloads'],
 
   check(index) {
     return selectingServices(index).flatMap(({ service, workloads: selected }) => {

@@ -17,7 +17,7 @@ export const targetPortUnused: Rule = {
   code: 'target-port-unused',
   defaultSeverity: 'information',
   description: "A Service without selector has a targetPort that differs from its endpoints' port; it is not used.",
-  dependsOn: 'related',
+  dependsOn: ['key'],
 
   check(index) {
     const findings: FindingType[] = [];

@@ -86,6 +86,17 @@ export namespace FixContext {
   }
 }
 
+/**
+ * What a rule's findings about an object may read:
+ * - `key`: the object and the objects of its namespace/name;
+ * - `nearNames`: the Services and backends of its name in other namespaces and of names a typo
+ *   away in its namespace, and whether those are paired (the near-miss hints);
+ * - `selectedWorkloads`: the workloads a Service's selector matches;
+ * - `namespaceWorkloads`: every workload of a Service's namespace;
+ * - `clusterIps`: the Services whose cluster IP is one of a backend's addresses.
+ */
+export type Dependency = 'key' | 'nearNames' | 'selectedWorkloads' | 'namespaceWorkloads' | 'clusterIps';
+
 /** A check over the whole index, with the fixes for its findings beside it. */
 export type Rule = {
   code: string;
@@ -95,14 +106,13 @@ export type Rule = {
   description: string;
   check(index: WorkspaceIndex, context: CheckContext): Finding[];
   /**
-   * What the rule's findings depend on, so that after an edit it runs only where that edit can
-   * matter (rules/recheck.ts). `'related'`: the findings about an object depend only on the
-   * object and the objects of its key (namespace/name: a Service, its Endpoints and slices),
-   * and each is anchored inside one of them. Without it, the rule runs over the whole index
-   * after every edit (correct whatever it reads, but slower): so for rules that read other
-   * objects, like near-miss names, selected workloads or every Service's cluster IP.
+   * What the rule's findings about an object read, so that after an edit it runs only where that
+   * edit can matter (rules/recheck.ts): always `'key'` (the object and the objects of its
+   * namespace/name: a Service, its Endpoints and slices; each finding is anchored inside one of
+   * them), then whatever else it reads (see `Dependency`). Without it, the rule runs over the
+   * whole index after every edit: correct whatever it reads, but slower.
    */
-  dependsOn?: 'related';
+  dependsOn?: readonly ['key', ...Exclude<Dependency, 'key'>[]];
   /** Fixes for one of this rule's findings, computed from its `data` and the current index. */
   fixes?(finding: Finding, index: WorkspaceIndex, context: FixContext): Fix[];
 };
