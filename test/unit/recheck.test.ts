@@ -125,10 +125,14 @@ describe('targeted re-check', () => {
         const changes = index.takeChanges();
         const before = canonical(findings);
         if (!changes.everything) rechecked++;
-        findings = changes.everything
-          ? groupByUri(checkAll(index, {}, CONTEXT).findings)
-          : recheck(index, findings, changes, {}, CONTEXT).findingsByUri;
+        let touched: Set<string> | undefined;
+        if (changes.everything) findings = groupByUri(checkAll(index, {}, CONTEXT).findings);
+        else ({ findingsByUri: findings, touched } = recheck(index, findings, changes, {}, CONTEXT));
         const after = canonical(findings);
+        // Every file whose findings changed is reported as touched, so that its diagnostics are sent.
+        for (const uri of new Set([...Object.keys(before), ...Object.keys(after)])) {
+          if (touched && JSON.stringify(before[uri]) !== JSON.stringify(after[uri])) assert.ok(touched.has(uri), uri);
+        }
         if (JSON.stringify(after) !== JSON.stringify(before)) changed++;
         for (const code of changedCodes(before, after)) codesChanged.add(code);
         assert.deepEqual(after, canonical(groupByUri(checkAll(index, {}, CONTEXT).findings)), `step ${step}: ${uri}`);

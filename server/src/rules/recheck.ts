@@ -49,6 +49,10 @@ export function recheck(
   if (redone.size > 0) {
     for (const [uri, list] of findingsByUri) if (list.some((finding) => redone.has(finding.code))) candidates.add(uri);
   }
+  // The findings computed again, and those they replace, by file: a file whose findings come
+  // out the same is not touched, so its diagnostics are not sent again.
+  const replaced = new Map<string, string[]>();
+  const computed = new Map<string, string[]>();
   const rebuilt = new Set<string>();
   for (const uri of candidates) {
     const list = findingsByUri.get(uri);
@@ -57,16 +61,18 @@ export function recheck(
     const kept: Finding[] = [];
     for (const finding of list) {
       const moved = moveFinding(finding, changes);
-      if (moved === undefined || redone.has(finding.code) || (ranges && contains(ranges, moved.range.start))) continue;
-      kept.push(moved);
+      // Moved (its line may be another) or gone: the file's diagnostics are to be sent again.
+      if (moved !== finding) touched.add(uri);
+      if (moved === undefined) continue;
+      if (redone.has(finding.code) || (ranges && contains(ranges, moved.range.start))) note(replaced, moved);
+      else kept.push(moved);
     }
-    if (kept.length !== list.length || kept.some((finding, i) => finding !== list[i])) touched.add(uri);
     if (kept.length > 0) findingsByUri.set(uri, kept);
     else findingsByUri.delete(uri);
     rebuilt.add(uri);
   }
   for (const finding of findings) {
-    touched.add(finding.uri);
+    note(computed, finding);
     const list = findingsByUri.get(finding.uri);
     if (list && rebuilt.has(finding.uri)) {
       list.push(finding);
@@ -76,7 +82,19 @@ export function recheck(
       rebuilt.add(finding.uri);
     }
   }
+  for (const uri of new Set([...replaced.keys(), ...computed.keys()])) {
+    const before = replaced.get(uri)?.sort() ?? [];
+    const after = computed.get(uri)?.sort() ?? [];
+    if (before.length !== after.length || before.some((finding, i) => finding !== after[i])) touched.add(uri);
+  }
   return { findingsByUri, touched, failures };
+}
+
+/** Adds a finding, as JSON, to its file's list in `byUri`. */
+function note(byUri: Map<string, string[]>, finding: Finding): void {
+  const list = byUri.get(finding.uri);
+  if (list) list.push(JSON.stringify(finding));
+  else byUri.set(finding.uri, [JSON.stringify(finding)]);
 }
 
 /** The files a list of findings points to in its related information, computed once per list. */

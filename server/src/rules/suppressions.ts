@@ -74,9 +74,15 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
 
 /** The innermost object whose mapping holds `offset` (a List item rather than the List). */
 function objectAt(objects: readonly KubeObject[], offset: number): KubeObject | undefined {
-  return objects
-    .filter((object) => object.range.start <= offset && offset <= object.range.end)
-    .sort((a, b) => a.range.end - a.range.start - (b.range.end - b.range.start))[0];
+  // A loop, not filter and sort: this runs for every finding of every check, over files of thousands of objects.
+  let innermost: KubeObject | undefined;
+  for (const object of objects) {
+    const { start, end } = object.range;
+    if (start <= offset && offset <= end && (!innermost || end - start < innermost.range.end - innermost.range.start)) {
+      innermost = object;
+    }
+  }
+  return innermost;
 }
 
 function listsCode(list: string, code: string): boolean {
