@@ -36,14 +36,24 @@ export function recheck(
   // Updated in place: copying a map of every file's findings would cost more than the check.
   const findingsByUri = previous;
   const touched = new Set<string>();
-  const changed = (uri: string) => changes.edits.has(uri) || changes.rewritten.has(uri);
+  const pointers = pointersInto(findingsByUri);
   // Only files that changed, hold an affected object, or point into a changed file need a look.
   const candidates = new Set<string>([...changes.edits.keys(), ...seedRanges.keys()]);
-  for (const [uri, list] of previous) {
-    for (const target of relatedUris(list)) if (changed(target)) candidates.add(uri);
+  for (const target of [...changes.edits.keys(), ...changes.rewritten]) {
+    for (const uri of pointers.get(target) ?? []) candidates.add(uri);
   }
+  // Every list is replaced through here, so that `pointers` can follow.
+  const replacedLists = new Map<string, readonly Finding[] | undefined>();
+  const replace = (uri: string, list: Finding[]) => {
+    if (!replacedLists.has(uri)) replacedLists.set(uri, findingsByUri.get(uri));
+    if (list.length > 0) findingsByUri.set(uri, list);
+    else findingsByUri.delete(uri);
+  };
   for (const uri of changes.rewritten) {
-    if (findingsByUri.delete(uri)) touched.add(uri);
+    if (findingsByUri.has(uri)) {
+      replace(uri, []);
+      touched.add(uri);
+    }
     candidates.delete(uri);
   }
   if (redone.size > 0) {
@@ -67,8 +77,7 @@ export function recheck(
       if (redone.has(finding.code) || (ranges && contains(ranges, moved.range.start))) note(replaced, moved);
       else kept.push(moved);
     }
-    if (kept.length > 0) findingsByUri.set(uri, kept);
-    else findingsByUri.delete(uri);
+    replace(uri, kept);
     rebuilt.add(uri);
   }
   for (const finding of findings) {
@@ -78,7 +87,7 @@ export function recheck(
       list.push(finding);
     } else {
       // Never add to a list the previous findings still own.
-      findingsByUri.set(finding.uri, [...(list ?? []), finding]);
+      replace(finding.uri, [...(list ?? []), finding]);
       rebuilt.add(finding.uri);
     }
   }
@@ -86,6 +95,10 @@ export function recheck(
     const before = replaced.get(uri)?.sort() ?? [];
     const after = computed.get(uri)?.sort() ?? [];
     if (before.length !== after.length || before.some((finding, i) => finding !== after[i])) touched.add(uri);
+  }
+  for (const [uri, list] of replacedLists) {
+    link(pointers, uri, list, false);
+    link(pointers, uri, findingsByUri.get(uri), true);
   }
   return { findingsByUri, touched, failures };
 }
@@ -95,6 +108,41 @@ function note(byUri: Map<string, string[]>, finding: Finding): void {
   const list = byUri.get(finding.uri);
   if (list) list.push(JSON.stringify(finding));
   else byUri.set(finding.uri, [JSON.stringify(finding)]);
+}
+
+/**
+ * For a map of findings by file, the files whose findings point into each file (by related
+ * information): built once per map, then kept up to date by `recheck`, so that an edit finds the
+ * findings it moves without a look at every file's.
+ */
+function pointersInto(findingsByUri: Map<string, Finding[]>): Map<string, Set<string>> {
+  let pointers = pointersOf.get(findingsByUri);
+  if (!pointers) {
+    pointers = new Map();
+    for (const [uri, list] of findingsByUri) link(pointers, uri, list, true);
+    pointersOf.set(findingsByUri, pointers);
+  }
+  return pointers;
+}
+
+const pointersOf = new WeakMap<Map<string, Finding[]>, Map<string, Set<string>>>();
+
+/** Records that the findings `list` of `uri` point into the files they name, or with `add` false forgets it. */
+function link(
+  pointers: Map<string, Set<string>>,
+  uri: string,
+  list: readonly Finding[] | undefined,
+  add: boolean,
+): void {
+  for (const target of relatedUris(list ?? [])) {
+    let uris = pointers.get(target);
+    if (add) {
+      if (!uris) pointers.set(target, (uris = new Set()));
+      uris.add(uri);
+    } else if (uris?.delete(uri) && uris.size === 0) {
+      pointers.delete(target);
+    }
+  }
 }
 
 /** The files a list of findings points to in its related information, computed once per list. */

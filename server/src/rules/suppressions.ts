@@ -72,17 +72,22 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
     : edit({ start: at + 1, end: at + 1 }, block + eol);
 }
 
-/** The innermost object whose mapping holds `offset` (a List item rather than the List). */
+/**
+ * The object whose mapping holds `offset`. A file's objects are in file order and do not overlap
+ * (a List is no object, its items are), so a binary search finds it: this runs for every finding
+ * of every check, in files of thousands of objects.
+ */
 function objectAt(objects: readonly KubeObject[], offset: number): KubeObject | undefined {
-  // A loop, not filter and sort: this runs for every finding of every check, over files of thousands of objects.
-  let innermost: KubeObject | undefined;
-  for (const object of objects) {
-    const { start, end } = object.range;
-    if (start <= offset && offset <= end && (!innermost || end - start < innermost.range.end - innermost.range.start)) {
-      innermost = object;
-    }
+  let low = 0;
+  let high = objects.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const { start, end } = objects[middle].range;
+    if (start > offset) high = middle - 1;
+    else if (end < offset) low = middle + 1;
+    else return objects[middle];
   }
-  return innermost;
+  return undefined;
 }
 
 function listsCode(list: string, code: string): boolean {
