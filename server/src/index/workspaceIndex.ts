@@ -11,7 +11,7 @@ import type {
   Service,
   Workload,
 } from '../model/types';
-import { backendAddresses, clusterIpsOf } from '../rules/fieldPaths';
+import { backendAddresses, clusterIpsOf } from '../model/fieldPaths';
 import { UriPath } from './uriPath';
 
 /** `namespace/name`: how Kubernetes ties a Service to its Endpoints. */

@@ -2,7 +2,7 @@ import { familyOf, parseIpSloppy } from '../model/ip';
 import { ServiceSemantics } from '../model/semantics';
 import type { Service } from '../model/types';
 import { describe, describeAt } from './describe';
-import { backendAddresses } from './fieldPaths';
+import { backendAddresses } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 

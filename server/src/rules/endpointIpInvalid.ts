@@ -9,7 +9,7 @@ import {
 } from '../model/k8sValidation';
 import { ServiceSemantics } from '../model/semantics';
 import type { EndpointAddress, Endpoints, Service } from '../model/types';
-import { endpointsAddresses, sliceAddresses } from './fieldPaths';
+import { endpointsAddresses, sliceAddresses } from '../model/fieldPaths';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
 import { deleteDocument, deleteEntry, eolOf, mergeEdits, replaceScalar, scalarText, type TextEdit } from './yamlText';

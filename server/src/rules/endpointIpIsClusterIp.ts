@@ -1,7 +1,7 @@
 import { UriPath } from '../index/uriPath';
 import { canonicalIp } from '../model/ip';
 import { describe, describeAt } from './describe';
-import { allBackends, backendAddresses, clusterIpsOf } from './fieldPaths';
+import { backendAddresses, clusterIpsOf } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 
@@ -24,7 +24,7 @@ export const endpointIpIsClusterIp: Rule = {
 
   check(index) {
     const findings: FindingType[] = [];
-    for (const backend of allBackends(index)) {
+    for (const backend of [...index.allEndpoints(), ...index.allEndpointSlices()]) {
       const folder = UriPath.dirname(UriPath.of(backend.uri));
       for (const { value, path } of backendAddresses(backend)) {
         const ip = canonicalIp(value.value);

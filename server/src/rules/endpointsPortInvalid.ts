@@ -1,6 +1,6 @@
 import { FieldError } from '../model/k8sValidation';
 import { anchorOfPort } from './describe';
-import { endpointsPorts } from './fieldPaths';
+import { endpointsPorts } from '../model/fieldPaths';
 import { appProtocolProblems, portNameProblems, portNumberProblems, protocolProblems } from './portChecks';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';

@@ -1,5 +1,5 @@
 import { FieldError, isDns1123Label, isDns1123Subdomain } from '../model/k8sValidation';
-import { endpointsAddresses } from './fieldPaths';
+import { endpointsAddresses } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 

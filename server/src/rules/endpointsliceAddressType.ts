@@ -1,5 +1,5 @@
 import { FieldError, isFullyQualifiedDomainName } from '../model/k8sValidation';
-import { sliceAddresses } from './fieldPaths';
+import { sliceAddresses } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 

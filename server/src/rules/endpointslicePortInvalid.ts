@@ -1,7 +1,7 @@
 import { FieldError } from '../model/k8sValidation';
 import { portNameOf } from '../model/semantics';
 import { anchorOfPort } from './describe';
-import { slicePorts } from './fieldPaths';
+import { slicePorts } from '../model/fieldPaths';
 import { appProtocolProblems, portNameProblems, protocolProblems } from './portChecks';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';

@@ -1,7 +1,7 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { ipWarnings, type IpWarning } from '../model/k8sValidation';
 import type { Located } from '../model/types';
-import { clusterIpsOf, endpointsAddresses, sliceAddresses } from './fieldPaths';
+import { clusterIpsOf, endpointsAddresses, sliceAddresses } from '../model/fieldPaths';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
 import { replaceScalar } from './yamlText';

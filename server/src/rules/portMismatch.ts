@@ -2,7 +2,7 @@ import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { portNameOf, portsMatch, protocolOf, ServiceSemantics } from '../model/semantics';
 import type { Backend, EndpointPort, Service, ServicePort } from '../model/types';
 import { anchorOfPort, describe, describeAt, describePort, editDistance } from './describe';
-import { backendPorts } from './fieldPaths';
+import { backendPorts } from '../model/fieldPaths';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
 import { insertFirstEntry, replaceScalar, scalarText } from './yamlText';

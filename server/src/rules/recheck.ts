@@ -3,7 +3,7 @@ import type { IndexChanges, ObjectKey, WorkspaceIndex } from '../index/workspace
 import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
 import { editDistance } from './describe';
-import { clusterIpsOf } from './fieldPaths';
+import { clusterIpsOf } from '../model/fieldPaths';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
 import { serviceNameOf, TYPO_DISTANCE } from './nearMisses';
 import type { CheckContext, Dependency, Finding, Rule } from './types';

@@ -2,7 +2,7 @@ import { parseIpSloppy, familyOf } from '../model/ip';
 import { FieldError, goQuote, isValidIp } from '../model/k8sValidation';
 import { ServiceSemantics } from '../model/semantics';
 import type { Service, SourceRange } from '../model/types';
-import { clusterIpsOf } from './fieldPaths';
+import { clusterIpsOf } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 

@@ -1,7 +1,7 @@
 import { FieldError, isDns1123Subdomain } from '../model/k8sValidation';
 import { ServiceSemantics } from '../model/semantics';
 import type { SourceRange } from '../model/types';
-import { clusterIpsOf } from './fieldPaths';
+import { clusterIpsOf } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 

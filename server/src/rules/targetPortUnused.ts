@@ -1,6 +1,6 @@
 import { portsMatch, ServiceSemantics } from '../model/semantics';
 import { describe, describePort } from './describe';
-import { backendPorts } from './fieldPaths';
+import { backendPorts } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 

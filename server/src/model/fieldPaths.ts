@@ -1,4 +1,3 @@
-import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type {
   Backend,
   EndpointAddress,
@@ -8,10 +7,10 @@ import type {
   Located,
   Service,
   SliceEndpoint,
-} from '../model/types';
+} from './types';
 
 /**
- * The fields rules report on, each with the path the API server names it by
+ * The fields rules and the index read, each with the path the API server names it by
  * (`subsets[0].notReadyAddresses[1]`), so every rule words a field the same way.
  */
 
@@ -62,11 +61,6 @@ export function backendAddresses(backend: Backend): BackendAddressAt[] {
   }
   if (backend.addressType?.value !== 'IPv4' && backend.addressType?.value !== 'IPv6') return [];
   return sliceAddresses(backend).map(({ value, path }) => ({ backend, value, path }));
-}
-
-/** Every Endpoints and EndpointSlice of the workspace. */
-export function allBackends(index: WorkspaceIndex): Backend[] {
-  return [...index.allEndpoints(), ...index.allEndpointSlices()];
 }
 
 /**
