@@ -12,6 +12,7 @@ import {
   type ServerCapabilities,
   type TextDocumentEdit,
   type WorkspaceEdit,
+  type WorkspaceFolder,
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
@@ -48,25 +49,34 @@ export class TestClient {
   indexed = false;
   /** What the server announced in `initialize`. */
   capabilities: ServerCapabilities = {};
+  /** `window/logMessage` messages, in order. */
+  readonly logs: { type: number; message: string }[] = [];
   /** Notifications beyond diagnostics, progress and log messages (custom ones), in order. */
   readonly notifications: { method: string; params: unknown }[] = [];
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
     readonly connection: ProtocolConnection,
-    private readonly child: ChildProcess,
+    /** The server process. */
+    readonly child: ChildProcess,
     readonly root: string,
     readonly settings: Record<string, unknown>,
   ) {}
 
-  /** Starts the server on a workspace folder and waits for `initialized`. */
+  /**
+   * Starts the server on a workspace folder and waits for `initialized`. `options.server` is
+   * another server script to spawn; `options.workspaceFolders` replaces the folder of `root`.
+   */
   static async start(
     root: string,
     capabilities: ClientCapabilities = VSCODE_LIKE_CAPABILITIES,
     settings: Record<string, unknown> = {},
     initializationOptions?: unknown,
+    options: { server?: string; workspaceFolders?: WorkspaceFolder[] } = {},
   ): Promise<TestClient> {
-    const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [options.server ?? SERVER_BIN, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const connection = createProtocolConnection(
       new StreamMessageReader(child.stdout!),
       new StreamMessageWriter(child.stdin!),
@@ -88,7 +98,9 @@ export class TestClient {
       if (params.value?.kind === 'end') client.indexed = true;
       client.wake();
     });
-    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
+      client.logs.push(params);
+    });
     connection.onUnhandledNotification((message) => {
       client.notifications.push({ method: message.method, params: message.params });
       client.wake();
@@ -98,7 +110,7 @@ export class TestClient {
     const initialized: InitializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
-      workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
+      workspaceFolders: options.workspaceFolders ?? [{ uri: rootUri, name: path.basename(root) }],
       capabilities,
       initializationOptions,
     });

@@ -119,7 +119,9 @@ async function check(options: Options): Promise<number> {
   }
   const { findings, failures } = checkAll(index, severities, { kubernetesVersion });
   for (const failure of failures)
-    process.stderr.write(`kube-endpoints: rule ${failure.code} failed: ${String(failure.error)}\n`);
+    process.stderr.write(
+      `kube-endpoints: rule ${failure.code} failed${failure.uri ? ` on ${failure.uri}` : ''}: ${String(failure.error)}\n`,
+    );
   process.stdout.write(
     report(options.format, place(index, findings, stdinUri), {
       version: typeof VERSION === 'string' ? VERSION : '0.0.0',

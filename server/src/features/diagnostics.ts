@@ -12,6 +12,9 @@ import type { StatusReporter } from './status';
  */
 const FULL_CHECK_AFTER_MS = 1500;
 
+/** How long a check waits, at most, for a stream of changes to pause: diagnostics keep coming while it lasts. */
+const MAX_DEFER_MS = 200;
+
 /**
  * Push diagnostics for every file with findings, open or not. After a change, the rules run
  * again from the objects the change can affect (edits in one file clear warnings in another;
@@ -23,6 +26,10 @@ export class DiagnosticsPublisher {
   private readonly published = new Map<string, string>();
   private readonly reportedFailures = new Set<string>();
   private pending: NodeJS.Immediate | undefined;
+  /** When the pending check was first asked for. */
+  private pendingSince = 0;
+  private changes = 0;
+  private readonly checks = { full: 0, targeted: 0 };
   private fullCheckTimer: NodeJS.Timeout | undefined;
   /** Until the first scan ends, a partial index would report spurious findings. */
   private ready = false;
@@ -39,12 +46,20 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * Re-checks once the messages already received are handled: edits that arrive together
-   * (or while a check runs) share one check, and a lone keystroke waits for no timer.
+   * Re-checks once the messages already received are handled: changes that arrive together, or
+   * pile up while a check runs, share one check, so a flood of edits never queues stale checks.
+   * A lone keystroke waits for no timer; a stream of changes gets a check every MAX_DEFER_MS.
    */
   schedule(): void {
+    this.changes++;
     if (!this.ready || this.pending) return;
-    this.pending = setImmediate(() => this.refresh(false));
+    this.pendingSince = Date.now();
+    this.pending = setImmediate(() => this.checkWhenQuiet(undefined));
+  }
+
+  /** How many changes asked for a check, and how many checks ran, since the server started. */
+  counts(): { changes: number; checks: { full: number; targeted: number } } {
+    return { changes: this.changes, checks: { ...this.checks } };
   }
 
   /** The current findings of one file, for code actions. */
@@ -55,6 +70,19 @@ export class DiagnosticsPublisher {
   /** Every current finding, for the Service graph. */
   allFindings(): Finding[] {
     return [...this.findingsByUri.values()].flat();
+  }
+
+  /**
+   * The connection handles one received message per turn of the event loop, and reads the
+   * input between turns: a turn that brought no change means that none is waiting.
+   */
+  private checkWhenQuiet(changesSeen: number | undefined): void {
+    if (this.changes !== changesSeen && Date.now() - this.pendingSince < MAX_DEFER_MS) {
+      const changes = this.changes;
+      this.pending = setImmediate(() => this.checkWhenQuiet(changes));
+      return;
+    }
+    this.refresh(false);
   }
 
   /** Checks again (everything, unless `everything` is false and only some objects changed) and publishes. */
@@ -70,11 +98,13 @@ export class DiagnosticsPublisher {
       touched = [...this.findingsByUri.keys()];
       this.findingsByUri = new Map();
     } else if (everything || changes.everything) {
+      this.checks.full++;
       const { findings, failures } = checkAll(index, settings.rules, context);
       this.reportFailures(failures);
       touched = new Set([...this.findingsByUri.keys(), ...findings.map((finding) => finding.uri)]);
       this.findingsByUri = groupByUri(findings);
     } else {
+      this.checks.targeted++;
       const result = recheck(index, this.findingsByUri, changes, settings.rules, context);
       this.reportFailures(result.failures);
       this.findingsByUri = result.findingsByUri;
@@ -103,12 +133,15 @@ export class DiagnosticsPublisher {
     }
   }
 
+  /** Logs each rule that threw once per file (or once for the whole workspace), not on every keystroke. */
   private reportFailures(failures: RuleFailure[]): void {
     for (const failure of failures) {
-      if (this.reportedFailures.has(failure.code)) continue;
-      this.reportedFailures.add(failure.code);
+      const key = `${failure.code} ${failure.uri ?? ''}`;
+      if (this.reportedFailures.has(key)) continue;
+      this.reportedFailures.add(key);
+      const where = failure.uri ? `on ${failure.uri}; its findings there are skipped` : 'on the whole workspace';
       const detail = failure.error instanceof Error ? failure.error.stack : String(failure.error);
-      this.state.connection.console.error(`Rule ${failure.code} failed and was skipped: ${detail}`);
+      this.state.connection.console.error(`Rule ${failure.code} failed ${where}: ${detail}`);
     }
   }
 }

@@ -38,3 +38,18 @@ export const SERVICE_GRAPH_REQUEST = 'kubeEndpoints/serviceGraph';
 export type ServiceGraphNode = Omit<GraphNode, 'range'> & { range: Range };
 
 export type ServiceGraphResult = { nodes: ServiceGraphNode[]; edges: GraphEdge[] };
+
+/**
+ * Client → server request, no params: what the server process uses and has done since it
+ * started, for bug reports and the robustness tests (as rust-analyzer's `memoryUsage`).
+ */
+export const SERVER_STATS_REQUEST = 'kubeEndpoints/serverStats';
+
+export type ServerStatsResult = {
+  /** From `process.memoryUsage()`, in bytes. */
+  memory: { rss: number; heapUsed: number };
+  /** Changes to the index that asked for a check: edits, opens, closes, files changed on disk. */
+  changes: number;
+  /** Checks run: of the whole workspace, and targeted ones after changes (several changes share one). */
+  checks: { full: number; targeted: number };
+};

@@ -3,6 +3,7 @@ import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver';
 import { registerCodeActions } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { NAVIGATION_CAPABILITIES, registerNavigation } from './navigation';
+import { registerServerStats } from './serverStats';
 import { registerServiceGraph } from './serviceGraph';
 import { ServerState } from './state';
 import { StatusReporter } from './status';
@@ -39,6 +40,7 @@ export function startServer(connection: Connection): void {
   registerCodeActions(state, diagnostics);
   registerNavigation(state, diagnostics);
   registerServiceGraph(state, diagnostics);
+  registerServerStats(state, diagnostics);
   state.documents.listen(connection);
   connection.listen();
 }

@@ -183,6 +183,23 @@ export class WorkspaceIndex {
     return this.slicesByService.get(key);
   }
 
+  /**
+   * The objects filed under one key: its Services, Endpoints and the EndpointSlices labelled for
+   * it. A rule's findings about any of them read the others (`'key'` in `Rule.dependsOn`).
+   */
+  keyGroup(key: ObjectKey): KubeObject[] {
+    return [...this.servicesWithKey(key), ...this.endpointsWithKey(key), ...this.slicesForServiceKey(key)];
+  }
+
+  /** The key whose group holds an object: a Service's or Endpoints' own, a slice's Service's; else undefined. */
+  groupKeyOf(object: KubeObject): ObjectKey | undefined {
+    return object.kind === 'Service' || object.kind === 'Endpoints'
+      ? this.keyOf(object)
+      : object.kind === 'EndpointSlice'
+        ? this.serviceKeyOf(object)
+        : undefined;
+  }
+
   workloadsIn(namespace: string): readonly Workload[] {
     this.settle();
     return this.workloads.get(namespace);

@@ -1,5 +1,6 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
+import type { KubeObject } from '../model/types';
 import { backendsInSeveralFiles } from './backendsInSeveralFiles';
 import { endpointFamilyMismatch } from './endpointFamilyMismatch';
 import { endpointIpIsClusterIp } from './endpointIpIsClusterIp';
@@ -73,13 +74,13 @@ export const rules: readonly Rule[] = [
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
 export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 
-/** A rule that threw, so that the caller can log it once. */
-export type RuleFailure = { code: string; error: unknown };
+/** A rule that threw, on one file (`uri`) or on the whole index only, so that the caller can log it once. */
+export type RuleFailure = { code: string; uri?: string; error: unknown };
 
 /**
  * Runs every rule that is not switched off over the index, with the severities the
- * settings give (only the rules `only` accepts). A rule that throws loses its own
- * findings and is reported; the others still run.
+ * settings give (only the rules `only` accepts). A rule that throws is run again file by
+ * file, so that only the files it throws on lose its findings; the other rules still run.
  */
 export function checkAll(
   index: WorkspaceIndex,
@@ -93,12 +94,50 @@ export function checkAll(
     if (!only(rule)) continue;
     const severity = severities[rule.code] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
+    let ruleFindings: Finding[];
     try {
-      for (const finding of rule.check(index, context)) {
-        if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
-      }
+      ruleFindings = rule.check(index, context);
     } catch (error) {
-      failures.push({ code: rule.code, error });
+      const byFile = checkFileByFile(rule, index, context);
+      ruleFindings = byFile.findings;
+      // Thrown on the whole index but on no single file: still a bug to report.
+      failures.push(...(byFile.failures.length > 0 ? byFile.failures : [{ code: rule.code, error }]));
+    }
+    for (const finding of ruleFindings) {
+      if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
+    }
+  }
+  return { findings, failures };
+}
+
+/**
+ * A rule's findings, file by file: for each file, the rule runs from the file's objects and
+ * the objects that share their keys (what its findings read first, as in rules/recheck.ts),
+ * and the findings anchored in that file are kept, unless it throws there.
+ */
+function checkFileByFile(
+  rule: Rule,
+  index: WorkspaceIndex,
+  context: CheckContext,
+): { findings: Finding[]; failures: RuleFailure[] } {
+  const objectsByUri = new Map<string, KubeObject[]>();
+  for (const object of index.objects()) {
+    const list = objectsByUri.get(object.uri);
+    if (list) list.push(object);
+    else objectsByUri.set(object.uri, [object]);
+  }
+  const findings: Finding[] = [];
+  const failures: RuleFailure[] = [];
+  for (const [uri, objects] of objectsByUri) {
+    const scope = new Set(objects);
+    for (const object of objects) {
+      const key = index.groupKeyOf(object);
+      if (key) for (const other of index.keyGroup(key)) scope.add(other);
+    }
+    try {
+      findings.push(...rule.check(index.scopedTo(scope), context).filter((finding) => finding.uri === uri));
+    } catch (error) {
+      failures.push({ code: rule.code, uri, error });
     }
   }
   return { findings, failures };

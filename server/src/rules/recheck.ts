@@ -172,17 +172,15 @@ function affectedObjects(
   const addKey = (key: ObjectKey) => {
     if (keys.has(key)) return;
     keys.add(key);
-    for (const object of index.servicesWithKey(key)) seeds.add(object);
-    for (const object of index.endpointsWithKey(key)) seeds.add(object);
-    for (const object of index.slicesForServiceKey(key)) seeds.add(object);
+    for (const object of index.keyGroup(key)) seeds.add(object);
   };
   const add = (object: KubeObject) => {
-    const key = keyOf(index, object);
+    const key = index.groupKeyOf(object);
     if (key) addKey(key);
     else seeds.add(object);
   };
   for (const object of changed) {
-    const key = keyOf(index, object);
+    const key = index.groupKeyOf(object);
     if (key) {
       addKey(key);
       if (reads.has('nearNames')) nearNames(index, key).forEach(add);
@@ -209,15 +207,6 @@ function affectedObjects(
     if (objects.has(object)) seeds.add(object);
   }
   return seeds;
-}
-
-/** Where an object is filed: a Service or Endpoints by its key, a slice by its Service's. */
-function keyOf(index: WorkspaceIndex, object: KubeObject): ObjectKey | undefined {
-  return object.kind === 'Service' || object.kind === 'Endpoints'
-    ? index.keyOf(object)
-    : object.kind === 'EndpointSlice'
-      ? index.serviceKeyOf(object)
-      : undefined;
 }
 
 /** The Services and backends of `key`'s name in every namespace, and of names a typo away in its namespace. */

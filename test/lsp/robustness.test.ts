@@ -1,0 +1,195 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, test } from 'node:test';
+import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
+import { TestClient } from '../support/lspClient';
+
+/** A Service without a selector and without Endpoints: a service-without-endpoints warning on line 4. */
+const ALPHA = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: alpha\nspec:\n  ports:\n    - port: 80\n';
+/** The same, with a field Services do not have: a service-spec-endpoints error on line 8 too. */
+const POISON =
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: beta\nspec:\n  ports:\n    - port: 80\n  endpoints:\n    - 10.0.5.10\n';
+
+const FAULTY_SERVER = path.resolve(__dirname, '../support/serverWithFaultyRule.js');
+
+let client: TestClient | undefined;
+afterEach(async () => {
+  await client?.stop();
+  client = undefined;
+});
+
+/** A temporary folder holding `files` (relative path → text). */
+function workspaceOf(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
+  return root;
+}
+
+/** Resolves once the server process has exited, with its exit code; rejects after `ms`. */
+function exitOf(client: TestClient, ms = 5_000): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms`)), ms);
+    client.child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/** The server's counts (kubeEndpoints/serverStats). */
+async function statsOf(client: TestClient): Promise<{ changes: number; checks: { full: number; targeted: number } }> {
+  return client.connection.sendRequest('kubeEndpoints/serverStats');
+}
+
+/** Asks again every 50 ms until `condition` holds; rejects after `ms`. */
+async function poll(condition: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the server under faults', () => {
+  test('a rule that throws on one file loses its findings there only, and is logged once', async () => {
+    client = await TestClient.start(
+      workspaceOf({ 'alpha.yaml': ALPHA, 'poison.yaml': POISON }),
+      undefined,
+      {},
+      undefined,
+      {
+        server: FAULTY_SERVER,
+      },
+    );
+    const started = client;
+    await started.indexingDone();
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints']);
+    assert.deepEqual(started.codes('poison.yaml'), ['8:service-spec-endpoints']);
+
+    // Edits of both files check again, targeted then everything once edits pause, without a new log.
+    const fullChecks = (await statsOf(started)).checks.full;
+    for (const [file, text] of [
+      ['alpha.yaml', ALPHA],
+      ['poison.yaml', POISON],
+    ]) {
+      const uri = await started.open(file, text);
+      for (let version = 2; version < 12; version++) {
+        await started.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version },
+          contentChanges: [
+            { range: { start: { line: 6, character: 13 }, end: { line: 6, character: 15 } }, text: `8${version % 10}` },
+          ],
+        });
+      }
+    }
+    await poll(async () => (await statsOf(started)).checks.full > fullChecks, 'a full check after the edits');
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints']);
+    assert.deepEqual(started.codes('poison.yaml'), ['8:service-spec-endpoints']);
+    const failures = started.logs.filter((log) => log.message.startsWith('Rule service-without-endpoints failed'));
+    assert.equal(failures.length, 1, failures.map((log) => log.message).join('\n'));
+    assert.match(failures[0].message, /poison\.yaml; its findings there are skipped: Error: injected failure\n\s+at /);
+  });
+
+  test('a request for a document the server never saw answers empty, without an error', async () => {
+    client = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    const started = client;
+    await started.indexingDone();
+    const position = { line: 3, character: 9 };
+    for (const uri of [started.uri('never-seen.yaml'), 'untitled:Untitled-1', 'file:///outside/the/workspace.yml']) {
+      const textDocument = { uri };
+      const answers: Record<string, unknown> = {
+        hover: await started.connection.sendRequest('textDocument/hover', { textDocument, position }),
+        definition: await started.connection.sendRequest('textDocument/definition', { textDocument, position }),
+        references: await started.connection.sendRequest('textDocument/references', {
+          textDocument,
+          position,
+          context: { includeDeclaration: true },
+        }),
+        rename: await started.connection.sendRequest('textDocument/rename', { textDocument, position, newName: 'x' }),
+        codeAction: await started.connection.sendRequest('textDocument/codeAction', {
+          textDocument,
+          range: { start: position, end: position },
+          context: { diagnostics: [] },
+        }),
+        documentSymbol: await started.connection.sendRequest('textDocument/documentSymbol', { textDocument }),
+        completion: await started.connection.sendRequest('textDocument/completion', { textDocument, position }),
+        codeLens: await started.connection.sendRequest('textDocument/codeLens', { textDocument }),
+      };
+      for (const [request, answer] of Object.entries(answers)) {
+        assert.ok(
+          answer === null || (Array.isArray(answer) && answer.length === 0),
+          `${request} of ${uri}: ${JSON.stringify(answer)}`,
+        );
+      }
+    }
+    assert.deepEqual(
+      started.logs.filter((log) => log.type <= 2),
+      [],
+      'no error or warning logged',
+    );
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints'], 'still serving');
+  });
+
+  test('$/cancelRequest answers a waiting request with RequestCancelled, and nothing hangs', async () => {
+    client = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    const started = client;
+    await started.indexingDone();
+    const uri = await started.open('busy.yaml', POISON);
+    // Requests queued behind a burst of edits, each cancelled as soon as sent.
+    const answers: Promise<string>[] = [];
+    for (let version = 2; version < 200; version++) {
+      void started.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ text: POISON.repeat(20) }],
+      });
+      if (version % 10 !== 0) continue;
+      const source = new CancellationTokenSource();
+      const answer = started.connection.sendRequest('workspace/symbol', { query: '' }, source.token);
+      source.cancel();
+      answers.push(
+        answer.then(
+          () => 'result',
+          (error: unknown) => (error instanceof ResponseError ? `error ${error.code}` : String(error)),
+        ),
+      );
+    }
+    const settled = await Promise.race([
+      Promise.all(answers),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a cancelled request hangs')), 10_000)),
+    ]);
+    assert.ok(
+      settled.every((answer) => answer === 'result' || answer === `error ${LSPErrorCodes.RequestCancelled}`),
+      settled.join(),
+    );
+    assert.ok(settled.includes(`error ${LSPErrorCodes.RequestCancelled}`), settled.join());
+  });
+});
+
+describe('the server process ends', () => {
+  test('on exit without shutdown, with code 1', async () => {
+    const started = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    await started.indexingDone();
+    const exited = exitOf(started);
+    await started.connection.sendNotification('exit');
+    assert.equal(await exited, 1);
+  });
+
+  test('on shutdown then exit, with code 0', async () => {
+    const started = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    await started.indexingDone();
+    const exited = exitOf(started);
+    await started.connection.sendRequest('shutdown');
+    await started.connection.sendNotification('exit');
+    assert.equal(await exited, 0);
+  });
+
+  test('when the client goes away (its end of stdin closes)', async () => {
+    const started = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    await started.indexingDone();
+    const exited = exitOf(started);
+    started.child.stdin!.end();
+    assert.equal(await exited, 1);
+  });
+});
