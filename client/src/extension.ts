@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { commands, EventEmitter, type ExtensionContext } from 'vscode';
+import { commands, EventEmitter, type ExtensionContext, workspace } from 'vscode';
 import type { LanguageClientOptions, Location, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type StatusParams } from '../../server/src/features/protocol';
@@ -16,7 +16,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'yaml' }],
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      ...virtualFolderSchemes().map((scheme) => ({ scheme, language: 'yaml' })),
+    ],
     synchronize: { configurationSection: 'kubeEndpoints' },
     initializationOptions: { statusNotification: true },
     middleware: {
@@ -50,6 +53,15 @@ export async function activate(context: ExtensionContext): Promise<void> {
     ),
   );
   await client.start();
+}
+
+/**
+ * The schemes of virtual workspace folders (`vscode-vfs` for GitHub Repositories): the server
+ * cannot read their files, so the client sends it the open documents of those folders.
+ */
+function virtualFolderSchemes(): string[] {
+  const schemes = (workspace.workspaceFolders ?? []).map((folder) => folder.uri.scheme);
+  return [...new Set(schemes)].filter((scheme) => scheme !== 'file');
 }
 
 export async function deactivate(): Promise<void> {

@@ -41,6 +41,7 @@ function codeActions(state: ServerState, diagnostics: DiagnosticsPublisher, para
         .find((candidate) => candidate.code === diagnostic.code && candidate.range.start === start);
       if (!finding) continue;
       for (const fix of fixesFor(finding, state.index, context)) {
+        if (!staysInWorkspace(state, fix)) continue;
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
@@ -56,11 +57,22 @@ function codeActions(state: ServerState, diagnostics: DiagnosticsPublisher, para
     const offered = new Set(actions.map((action) => action.title));
     const range = SourceRangeConvert.fromLsp(lines, params.range);
     for (const fix of assistsAt(state.index, uri, range, context)) {
-      if (offered.has(fix.title)) continue;
+      if (offered.has(fix.title) || !staysInWorkspace(state, fix)) continue;
       actions.push({ title: fix.title, kind: CodeActionKind.RefactorRewrite, edit: toWorkspaceEdit(state, fix) });
     }
   }
   return actions;
+}
+
+/**
+ * Whether a fix changes only files inside the workspace folders, or edits a document open in the
+ * editor (where the user sees it): a fix never creates or edits a file anywhere else.
+ */
+function staysInWorkspace(state: ServerState, fix: Fix): boolean {
+  return fix.changes.every(
+    (change) =>
+      state.inWorkspace(change.uri) || (change.kind === 'edit' && state.documents.get(change.uri) !== undefined),
+  );
 }
 
 /** A fix as the client can apply it: document changes when supported, else a plain map of edits. */

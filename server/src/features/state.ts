@@ -1,6 +1,7 @@
 import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { UriPath } from '../index/uriPath';
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
@@ -44,8 +45,10 @@ export class ServerState {
   initializationSettings: unknown;
   /** Whether the client asked for `kubeEndpoints/status` notifications. */
   statusNotification = false;
-  /** Local folders of the workspace, as file system paths. */
+  /** Local folders of the workspace, as file system paths: the only ones read from disk. */
   folders: { uri: string; path: string }[] = [];
+  /** Every folder of the workspace, local or virtual (`vscode-vfs:` and the like), by URI. */
+  folderUris: string[] = [];
   private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();
 
   constructor(readonly connection: Connection) {}
@@ -74,7 +77,20 @@ export class ServerState {
     });
   }
 
+  /** Whether a URI lies inside one of the workspace folders (`..` segments folded first). */
+  inWorkspace(uri: string): boolean {
+    const path = UriPath.resolve('/', UriPath.of(uri));
+    return this.folderUris.some(
+      (folder) => schemeAndAuthority(folder) === schemeAndAuthority(uri) && UriPath.isWithin(path, UriPath.of(folder)),
+    );
+  }
+
   forget(uri: string): void {
     this.lineIndexes.delete(uri);
   }
+}
+
+/** `file://`, `vscode-vfs://github`: what must match before paths are compared. */
+function schemeAndAuthority(uri: string): string | undefined {
+  return /^[a-z][\w+.-]*:\/\/[^/]*/i.exec(uri)?.[0].toLowerCase();
 }

@@ -15,10 +15,14 @@ import type { StatusReporter } from './status';
 /** How long the cold scan may hold the event loop before it lets requests through. */
 const SCAN_SLICE_MS = 20;
 
-/** The local folders of the workspace named in `initialize`. */
-export function workspaceFoldersOf(params: InitializeParams): { uri: string; path: string }[] {
-  const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => ({ uri, path: fileURLToPath(uri) }));
+/** The URIs of the workspace folders named in `initialize`, local or virtual. */
+export function folderUrisOf(params: InitializeParams): string[] {
+  return params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+}
+
+/** The local folders among `folderUris`, with their paths. */
+export function localFolders(folderUris: readonly string[]): { uri: string; path: string }[] {
+  return folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => ({ uri, path: fileURLToPath(uri) }));
 }
 
 /**
@@ -100,10 +104,14 @@ export class WorkspaceSync {
     this.diagnostics.schedule();
   }
 
-  /** After a close or a change on disk: the disk is the truth again. */
+  /**
+   * After a close or a change on disk: the disk is the truth again. Only files of local workspace
+   * folders are read: a document from elsewhere, or of a virtual folder, is forgotten once closed.
+   */
   private async reloadFromDisk(uri: string): Promise<void> {
     if (!this.isIndexed(uri)) return;
-    const text = await readText(fileURLToPath(uri));
+    const onDisk = uri.startsWith('file:') && this.state.inWorkspace(uri);
+    const text = onDisk ? await readText(fileURLToPath(uri)) : undefined;
     if (text === undefined) this.forget(uri);
     else this.state.index.update(uri, text);
     this.diagnostics.schedule();
@@ -114,9 +122,13 @@ export class WorkspaceSync {
     this.state.forget(uri);
   }
 
-  /** Whether a URI is a local YAML file inside a workspace folder and not excluded. */
+  /**
+   * Whether a URI is a YAML file inside a workspace folder and not excluded; a document of a
+   * virtual folder is indexed while it is open (the client sends its text).
+   */
   private isIndexed(uri: string): boolean {
-    if (!uri.startsWith('file:') || !isYamlFileName(uri)) return false;
+    if (!isYamlFileName(uri)) return false;
+    if (!uri.startsWith('file:')) return this.state.inWorkspace(uri);
     const filePath = fileURLToPath(uri);
     const folder = this.state.folders.find((candidate) => filePath.startsWith(candidate.path + path.sep));
     // Files opened from outside every folder are still checked, as a workspace of their own.

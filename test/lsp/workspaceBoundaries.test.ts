@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, Diagnostic, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { TestClient } from '../support/lspClient';
+
+/** A Service without a selector and without Endpoints: a service-without-endpoints warning. */
+const serviceNamed = (name: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  ports:\n    - port: 80\n`;
+/** Endpoints that serve `serviceNamed('alpha')`. */
+const ALPHA_ENDPOINTS =
+  'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: alpha\nsubsets:\n  - addresses:\n      - ip: 10.0.0.1\n    ports:\n      - port: 80\n';
+
+let client: TestClient | undefined;
+afterEach(async () => {
+  await client?.stop();
+  client = undefined;
+});
+
+/** A temporary folder holding `files` (relative path → text). */
+function folderOf(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
+  return root;
+}
+
+/** The code actions for the diagnostic of `code` in `uri`. */
+async function actionsFor(client: TestClient, uri: string, code: string): Promise<CodeAction[]> {
+  const diagnostic = client.diagnostics.get(uri)?.find((candidate: Diagnostic) => candidate.code === code);
+  assert.ok(diagnostic, `${uri} has no ${code}`);
+  return client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  });
+}
+
+/** Every URI a workspace edit creates or edits. */
+function urisOf(edit: WorkspaceEdit | undefined): string[] {
+  const fromDocumentChanges = (edit?.documentChanges ?? []).map((change) =>
+    'kind' in change ? (change.kind === 'rename' ? change.newUri : change.uri) : change.textDocument.uri,
+  );
+  return [...fromDocumentChanges, ...Object.keys(edit?.changes ?? {})];
+}
+
+describe('fixes stay inside the workspace folders', () => {
+  test('a fix that would create a file outside every folder is dropped; the open document may still be fixed', async () => {
+    const root = folderOf({ 'alpha.yaml': serviceNamed('alpha') });
+    const outside = pathToFileURL(path.join(folderOf({}), 'gamma.yaml')).href;
+    client = await TestClient.start(root);
+    const started = client;
+    await started.indexingDone();
+
+    // Inside the folder, a fix may create a file beside the Service.
+    const inside = await actionsFor(started, started.uri('alpha.yaml'), 'service-without-endpoints');
+    assert.ok(
+      inside.some((action) => action.title.endsWith('in alpha-endpointslice.yaml')),
+      'a new file inside',
+    );
+    for (const action of inside) {
+      for (const uri of urisOf(action.edit)) assert.ok(uri.startsWith(pathToFileURL(root).href + '/'), uri);
+    }
+
+    // Outside, only edits of the document the user opened are offered.
+    await started.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: outside, languageId: 'yaml', version: 1, text: serviceNamed('gamma') },
+    });
+    await started.until(() => (started.diagnostics.get(outside) ?? []).length > 0, 'the outside document checked');
+    const actions = await actionsFor(started, outside, 'service-without-endpoints');
+    assert.ok(
+      actions.some((action) => action.title.endsWith('in this file')),
+      'the open document can be fixed',
+    );
+    assert.deepEqual(
+      actions.filter((action) => urisOf(action.edit).some((uri) => uri !== outside)).map((action) => action.title),
+      [],
+    );
+
+    // Closed, it is forgotten: the server reads nothing outside the folders.
+    await started.connection.sendNotification('textDocument/didClose', { textDocument: { uri: outside } });
+    await started.until(() => (started.diagnostics.get(outside) ?? []).length === 0, 'the outside document dropped');
+  });
+});
+
+describe('a virtual workspace folder', () => {
+  test('its open documents are checked together, and a closed one is forgotten, never read from disk', async () => {
+    const folder = 'vscode-vfs://github/acme/shop';
+    client = await TestClient.start(folderOf({}), undefined, {}, undefined, {
+      workspaceFolders: [{ uri: folder, name: 'shop' }],
+    });
+    const started = client;
+    await started.indexingDone();
+    const open = async (file: string, text: string) => {
+      const uri = `${folder}/${file}`;
+      await started.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'yaml', version: 1, text },
+      });
+      return uri;
+    };
+    const codesOf = (uri: string) => (started.diagnostics.get(uri) ?? []).map((diagnostic) => String(diagnostic.code));
+
+    const service = await open('alpha.yaml', serviceNamed('alpha'));
+    await started.until(() => codesOf(service).join() === 'service-without-endpoints', 'the Service checked');
+    const endpoints = await open('alpha-endpoints.yaml', ALPHA_ENDPOINTS);
+    await started.until(
+      () => codesOf(service).length === 0 && codesOf(endpoints).join() === 'endpoints-deprecated',
+      'the Endpoints to serve the Service',
+    );
+    const actions = await actionsFor(started, endpoints, 'endpoints-deprecated');
+    for (const action of actions) {
+      for (const uri of urisOf(action.edit)) assert.ok(uri.startsWith(`${folder}/`), uri);
+    }
+
+    await started.connection.sendNotification('textDocument/didClose', { textDocument: { uri: endpoints } });
+    await started.until(() => codesOf(service).join() === 'service-without-endpoints', 'the Endpoints forgotten');
+    assert.deepEqual(
+      started.logs.filter((log) => log.type <= 2),
+      [],
+      'no error or warning logged',
+    );
+  });
+});

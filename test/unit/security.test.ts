@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+
+/**
+ * The server never executes or evaluates anything from the workspace: no child processes, no
+ * eval or Function, no module loaded by a computed name, in our code or in the bundle it ships.
+ */
+const ROOT = path.resolve(__dirname, '../../..');
+const BUNDLE = path.join(ROOT, 'server/out/server.js');
+
+/** What would run code: processes, evaluation, modules by a computed name, VM contexts, workers. */
+const EXECUTING = [
+  /child_process/,
+  /\beval\s*\(/,
+  /\bFunction\s*\(/,
+  /\brequire\s*\(/,
+  /\bimport\s*\(/,
+  /['"](node:)?(vm|worker_threads|cluster)['"]/,
+  // vscode-languageserver's `Files` runs npm and yarn to find global modules.
+  /[{,]\s*Files\s*[,}]|\bFiles\./,
+];
+
+/** The modules the bundle may load: Node's own, by a literal name. */
+const BUNDLE_MODULES = new Set(['buffer', 'crypto', 'fs', 'net', 'os', 'path', 'process', 'url', 'util']);
+
+describe('nothing from the workspace is executed', () => {
+  test('the server sources spawn no process, evaluate nothing and load no module by a computed name', () => {
+    const sources = fs
+      .readdirSync(path.join(ROOT, 'server/src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'));
+    assert.ok(sources.length > 50, 'the sources are found');
+    const offending = sources.flatMap((file) => {
+      const text = fs.readFileSync(path.join(ROOT, 'server/src', file), 'utf8');
+      return EXECUTING.filter((pattern) => pattern.test(text)).map((pattern) => `${file}: ${String(pattern)}`);
+    });
+    assert.deepEqual(offending, []);
+  });
+
+  test('the bundle evaluates nothing and loads only built-in modules by literal names', () => {
+    const bundle = fs.readFileSync(BUNDLE, 'utf8');
+    assert.doesNotMatch(bundle, /\beval\s*\(|\bnew Function\b|\bFunction\s*\(/);
+    assert.doesNotMatch(bundle, /\bimport\s*\(/);
+    const loads = [...bundle.matchAll(/\brequire\s*\(\s*([^)]*)\)/g)].map((match) => match[1]);
+    const modules = loads.map((argument) => /^"(?:node:)?([a-z_]+)"$/.exec(argument)?.[1] ?? argument);
+    // child_process is there for vscode-languageserver's `Files`, which the sources never use (above).
+    const unexpected = modules.filter((name) => !BUNDLE_MODULES.has(name) && name !== 'child_process');
+    assert.deepEqual(unexpected, []);
+    assert.equal(modules.filter((name) => name === 'child_process').length, 1);
+  });
+});
