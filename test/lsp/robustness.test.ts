@@ -1,10 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
-import { TestClient } from '../support/lspClient';
+import { folderWith, TestClient } from '../support/lspClient';
 
 /** A Service without a selector and without Endpoints: a service-without-endpoints warning on line 4. */
 const ALPHA = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: alpha\nspec:\n  ports:\n    - port: 80\n';
@@ -19,13 +17,6 @@ afterEach(async () => {
   await client?.stop();
   client = undefined;
 });
-
-/** A temporary folder holding `files` (relative path → text). */
-function workspaceOf(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
-  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
-  return root;
-}
 
 /** Resolves once the server process has exited, with its exit code; rejects after `ms`. */
 function exitOf(client: TestClient, ms = 5_000): Promise<number | null> {
@@ -55,7 +46,7 @@ async function poll(condition: () => Promise<boolean>, what: string, ms = 10_000
 describe('the server under faults', () => {
   test('a rule that throws on one file loses its findings there only, and is logged once', async () => {
     client = await TestClient.start(
-      workspaceOf({ 'alpha.yaml': ALPHA, 'poison.yaml': POISON }),
+      folderWith({ 'alpha.yaml': ALPHA, 'poison.yaml': POISON }),
       undefined,
       {},
       undefined,
@@ -93,7 +84,7 @@ describe('the server under faults', () => {
   });
 
   test('a request for a document the server never saw answers empty, without an error', async () => {
-    client = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    client = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     const started = client;
     await started.indexingDone();
     const position = { line: 3, character: 9 };
@@ -133,7 +124,7 @@ describe('the server under faults', () => {
   });
 
   test('$/cancelRequest answers a waiting request with RequestCancelled, and nothing hangs', async () => {
-    client = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    client = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     const started = client;
     await started.indexingDone();
     const uri = await started.open('busy.yaml', POISON);
@@ -169,7 +160,7 @@ describe('the server under faults', () => {
 
 describe('the server process ends', () => {
   test('on exit without shutdown, with code 1', async () => {
-    const started = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    const started = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     await started.indexingDone();
     const exited = exitOf(started);
     await started.connection.sendNotification('exit');
@@ -177,7 +168,7 @@ describe('the server process ends', () => {
   });
 
   test('on shutdown then exit, with code 0', async () => {
-    const started = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    const started = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     await started.indexingDone();
     const exited = exitOf(started);
     await started.connection.sendRequest('shutdown');
@@ -186,7 +177,7 @@ describe('the server process ends', () => {
   });
 
   test('when the client goes away (its end of stdin closes)', async () => {
-    const started = await TestClient.start(workspaceOf({ 'alpha.yaml': ALPHA }));
+    const started = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     await started.indexingDone();
     const exited = exitOf(started);
     started.child.stdin!.end();

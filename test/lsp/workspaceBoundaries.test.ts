@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { TestClient } from '../support/lspClient';
+import { folderWith, TestClient } from '../support/lspClient';
 
 /** A Service without a selector and without Endpoints: a service-without-endpoints warning. */
 const serviceNamed = (name: string) =>
@@ -19,13 +17,6 @@ afterEach(async () => {
   await client?.stop();
   client = undefined;
 });
-
-/** A temporary folder holding `files` (relative path → text). */
-function folderOf(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
-  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
-  return root;
-}
 
 /** The code actions for the diagnostic of `code` in `uri`. */
 async function actionsFor(client: TestClient, uri: string, code: string): Promise<CodeAction[]> {
@@ -48,8 +39,8 @@ function urisOf(edit: WorkspaceEdit | undefined): string[] {
 
 describe('fixes stay inside the workspace folders', () => {
   test('a fix that would create a file outside every folder is dropped; the open document may still be fixed', async () => {
-    const root = folderOf({ 'alpha.yaml': serviceNamed('alpha') });
-    const outside = pathToFileURL(path.join(folderOf({}), 'gamma.yaml')).href;
+    const root = folderWith({ 'alpha.yaml': serviceNamed('alpha') });
+    const outside = pathToFileURL(path.join(folderWith({}), 'gamma.yaml')).href;
     client = await TestClient.start(root);
     const started = client;
     await started.indexingDone();
@@ -88,7 +79,7 @@ describe('fixes stay inside the workspace folders', () => {
 describe('a virtual workspace folder', () => {
   test('its open documents are checked together, and a closed one is forgotten, never read from disk', async () => {
     const folder = 'vscode-vfs://github/acme/shop';
-    client = await TestClient.start(folderOf({}), undefined, {}, undefined, {
+    client = await TestClient.start(folderWith({}), undefined, {}, undefined, {
       workspaceFolders: [{ uri: folder, name: 'shop' }],
     });
     const started = client;

@@ -235,3 +235,10 @@ export function copyToTemp(source: string): string {
   fs.cpSync(source, target, { recursive: true });
   return target;
 }
+
+/** A fresh folder in the temporary directory holding `files` (relative path → text). */
+export function folderWith(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
+  return root;
+}

@@ -179,9 +179,12 @@ function affectedObjects(
     if (key) addKey(key);
     else seeds.add(object);
   };
+  // A burst of edits lists every version of an object: the near names of a key are looked up once.
+  const changedKeys = new Set<ObjectKey>();
   for (const object of changed) {
     const key = index.groupKeyOf(object);
-    if (key) {
+    if (key && !changedKeys.has(key)) {
+      changedKeys.add(key);
       addKey(key);
       if (reads.has('nearNames')) nearNames(index, key).forEach(add);
     }
