@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
+import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
+import { checkAll, rules } from '../../server/src/rules';
+import type { Finding } from '../../server/src/rules/types';
+import { yamlFilesUnder } from '../support/fixtureWorkspace';
+
+/**
+ * A rule that throws on the whole index is run again file by file (rules/index.ts), so that only
+ * the files it throws on lose its findings. That is exact: file by file, every rule finds what it
+ * finds over the whole index.
+ */
+const ROOT = path.resolve(__dirname, '../../..');
+const FOLDERS = [path.join(ROOT, 'examples'), path.join(ROOT, 'test/fixtures')];
+const CONTEXT = { kubernetesVersion: KubernetesVersion.LATEST };
+
+test('file by file, every rule finds exactly what it finds over the whole index', () => {
+  for (const folder of FOLDERS) {
+    const index = new WorkspaceIndex();
+    for (const file of yamlFilesUnder(folder)) index.update(pathToFileURL(file).href, fs.readFileSync(file, 'utf8'));
+    const whole = checkAll(index, {}, CONTEXT).findings;
+    for (const rule of rules) {
+      const check = rule.check;
+      // Throws on the whole index only; the views of single files go through.
+      rule.check = (view, context) => {
+        if (view === index) throw new Error('injected failure');
+        return check.call(rule, view, context);
+      };
+      try {
+        const { findings, failures } = checkAll(index, {}, CONTEXT, (candidate) => candidate === rule);
+        const name = `${rule.code} in ${path.relative(ROOT, folder)}`;
+        assert.deepEqual(canonical(findings), canonical(whole.filter((finding) => finding.code === rule.code)), name);
+        assert.deepEqual(
+          failures.map((failure) => [failure.code, failure.uri]),
+          [[rule.code, undefined]],
+          `${name}: reported once, for the whole workspace`,
+        );
+      } finally {
+        rule.check = check;
+      }
+    }
+  }
+});
+
+function canonical(findings: Finding[]): string[] {
+  return findings.map((finding) => JSON.stringify(finding)).sort();
+}
