@@ -131,7 +131,7 @@ export class WorkspaceSync {
     if (!uri.startsWith('file:')) return this.state.inWorkspace(uri);
     const filePath = fileURLToPath(uri);
     const folder = this.state.folders.find((candidate) => filePath.startsWith(candidate.path + path.sep));
-    // Files opened from outside every folder are still checked, as a workspace of their own.
+    // Files opened from outside every folder are checked while open, as a workspace of their own.
     if (!folder) return true;
     return !this.excludeFilter(folder.path).excludes(filePath);
   }
