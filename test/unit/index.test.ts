@@ -171,6 +171,22 @@ describe('WorkspaceIndex', () => {
     assert.equal(index.servicesOf(index.allEndpoints().find((e) => e.uri.includes('x/y/z'))!).length, 3);
   });
 
+  test('lookups list objects in file order, however the files were read or edited', () => {
+    const files = { 'a.yaml': endpoints('s'), 'b.yaml': endpoints('s'), 'c.yaml': service('s') };
+    const fresh = indexOf(files);
+    const edited = indexOf(files);
+    // An edit files the edited objects again; they must not move to the end of their lists.
+    edited.update('file:///ws/a.yaml', endpoints('s') + '# edited\n');
+    const reversed = indexOf(Object.fromEntries(Object.entries(files).reverse()));
+    for (const index of [fresh, edited, reversed]) {
+      const paths = (objects: readonly { uri: string }[]) =>
+        objects.map((object) => object.uri.slice('file:///ws/'.length));
+      assert.deepEqual(paths(index.endpointsWithKey('default/s')), ['a.yaml', 'b.yaml']);
+      assert.deepEqual(paths(index.backendsNamed('s')), ['a.yaml', 'b.yaml']);
+      assert.deepEqual(paths(index.backendsIn('default')), ['a.yaml', 'b.yaml']);
+    }
+  });
+
   test('EndpointSlices are found by their service-name label', () => {
     const slice =
       'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: web-1\n  namespace: n\n  labels:\n    kubernetes.io/service-name: web\naddressType: IPv4\n';

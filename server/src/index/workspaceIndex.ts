@@ -12,6 +12,7 @@ import type {
   Workload,
 } from '../model/types';
 import { backendAddresses, clusterIpsOf } from '../model/fieldPaths';
+import { compareByPlace } from '../model/types';
 import { UriPath } from './uriPath';
 
 /** `namespace/name`: how Kubernetes ties a Service to its Endpoints. */
@@ -618,11 +619,11 @@ function podLabelKey(namespace: string, label: string, value: string): string {
 }
 
 /**
- * A map from keys to sets (insertion-ordered), read as arrays that are cached until the set
- * changes. A value replaced by another keeps its place: the set holds each value under the
- * value it first replaced (its slot).
+ * A map from keys to sets, read as arrays in file order (`compareByPlace`) that are cached until
+ * the set changes. A value replaced by another keeps its slot: the set holds each value under
+ * the value it first replaced.
  */
-class GroupMap<K, V extends object> {
+class GroupMap<K, V extends ObjectBase> {
   private readonly sets = new Map<K, Map<V, V>>();
   private readonly arrays = new Map<K, V[]>();
   private readonly slots = new WeakMap<V, V>();
@@ -630,7 +631,7 @@ class GroupMap<K, V extends object> {
   get(key: K): readonly V[] {
     let array = this.arrays.get(key);
     if (!array) {
-      array = [...(this.sets.get(key)?.values() ?? [])];
+      array = [...(this.sets.get(key)?.values() ?? [])].sort(compareByPlace);
       this.arrays.set(key, array);
     }
     return array;
@@ -663,7 +664,7 @@ class GroupMap<K, V extends object> {
 }
 
 /** A map from keys to lists that keeps no empty lists. */
-class MultiMap<K, V> {
+class MultiMap<K, V extends ObjectBase> {
   private readonly map = new Map<K, V[]>();
   /** All values, kept until the next change: rules ask for them again and again. */
   private all: V[] | undefined;
@@ -672,11 +673,14 @@ class MultiMap<K, V> {
     return this.map.get(key) ?? [];
   }
 
+  /** Keeps each list in file order (`compareByPlace`); values mostly arrive in that order already. */
   add(key: K, value: V): void {
     this.all = undefined;
     const list = this.map.get(key);
-    if (list) list.push(value);
-    else this.map.set(key, [value]);
+    if (!list) return void this.map.set(key, [value]);
+    let at = list.length;
+    while (at > 0 && compareByPlace(list[at - 1], value) > 0) at--;
+    list.splice(at, 0, value);
   }
 
   delete(key: K, value: V): void {

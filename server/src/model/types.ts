@@ -25,6 +25,14 @@ export type ModelledKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomiz
 export type WorkloadKind =
   'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';
 
+/**
+ * Orders objects by file, then by position: the order of a fresh scan, so that what a message
+ * lists does not depend on the order in which files were read or edited.
+ */
+export function compareByPlace(a: ObjectBase, b: ObjectBase): number {
+  return a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start - b.range.start;
+}
+
 /** What every modelled object carries: identity, provenance and the ranges fixes need. */
 export type ObjectBase = {
   uri: string;

@@ -24,9 +24,9 @@ export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backen
   const namespace = index.namespaceOf(backend);
   if (name === undefined) return [];
   return nearest(
-    inFileOrder(index.servicesNamed(name)).filter(
-      (service) => index.namespaceOf(service) !== namespace && index.backendsOf(service).length === 0,
-    ),
+    index
+      .servicesNamed(name)
+      .filter((service) => index.namespaceOf(service) !== namespace && index.backendsOf(service).length === 0),
     backend.uri,
   );
 }
@@ -37,9 +37,9 @@ export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Servic
   const namespace = index.namespaceOf(service);
   if (name === undefined) return [];
   return nearest(
-    inFileOrder(index.backendsNamed(name)).filter(
-      (backend) => index.namespaceOf(backend) !== namespace && index.servicesOf(backend).length === 0,
-    ),
+    index
+      .backendsNamed(name)
+      .filter((backend) => index.namespaceOf(backend) !== namespace && index.servicesOf(backend).length === 0),
     service.uri,
   );
 }
@@ -51,7 +51,7 @@ export function similarServices(index: WorkspaceIndex, backend: Backend): Servic
   if (name === undefined) return [];
   return byDistance(
     name,
-    inFileOrder(index.servicesIn(namespace).filter((service) => index.backendsOf(service).length === 0)),
+    index.servicesIn(namespace).filter((service) => index.backendsOf(service).length === 0),
     (service) => service.name?.value,
   );
 }
@@ -63,7 +63,7 @@ export function similarBackends(index: WorkspaceIndex, service: Service): Backen
   if (name === undefined) return [];
   return byDistance(
     name,
-    inFileOrder(index.backendsIn(namespace).filter((backend) => index.servicesOf(backend).length === 0)),
+    index.backendsIn(namespace).filter((backend) => index.servicesOf(backend).length === 0),
     serviceNameOf,
   );
 }
@@ -101,14 +101,6 @@ export function renameBackendFix(index: WorkspaceIndex, backend: Backend, name: 
     title,
     changes: [{ kind: 'edit', uri: backend.uri, ...replaceScalar(text, target, name) }],
   };
-}
-
-/**
- * Candidates by file and position, so that hints come in the same order however the index was
- * built or edited.
- */
-function inFileOrder<T extends KubeObject>(candidates: readonly T[]): T[] {
-  return [...candidates].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start - b.range.start));
 }
 
 function byDistance<T>(name: string, candidates: T[], nameOf: (candidate: T) => string | undefined): T[] {
