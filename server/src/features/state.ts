@@ -37,8 +37,10 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** What every feature shares: the connection, the open documents and the index. */
 export class ServerState {
-  readonly index = new WorkspaceIndex();
   readonly documents = new TextDocuments(TextDocument);
+  private readonly workspaceIndex = new WorkspaceIndex();
+  /** Open documents edited since the index last read their text. */
+  private readonly editedDocuments = new Set<string>();
   settings: Settings = DEFAULT_SETTINGS;
   capabilities: ClientCapabilities = {};
   /** `kubeEndpoints` settings passed in `initializationOptions`, for clients that cannot be asked. */
@@ -52,6 +54,24 @@ export class ServerState {
   private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();
 
   constructor(readonly connection: Connection) {}
+
+  /**
+   * The index, first brought up to date with the open documents' edits: an edit only marks its
+   * document, so that a flood of changes costs one parse per document when something reads.
+   */
+  get index(): WorkspaceIndex {
+    for (const uri of this.editedDocuments) {
+      const document = this.documents.get(uri);
+      if (document) this.workspaceIndex.update(uri, document.getText());
+    }
+    this.editedDocuments.clear();
+    return this.workspaceIndex;
+  }
+
+  /** Marks an open document as edited; the index reads its text when next asked for. */
+  documentEdited(uri: string): void {
+    this.editedDocuments.add(uri);
+  }
 
   /** The line index of the text the index holds for `uri`, rebuilt only when the text changed. */
   linesOf(uri: string): LineIndex {

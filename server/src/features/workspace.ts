@@ -40,7 +40,7 @@ export class WorkspaceSync {
     const { documents, connection } = this.state;
     documents.onDidChangeContent(({ document }) => {
       if (!this.isIndexed(document.uri)) return;
-      this.state.index.update(document.uri, document.getText());
+      this.state.documentEdited(document.uri);
       this.diagnostics.schedule();
     });
     documents.onDidClose(({ document }) => void this.reloadFromDisk(document.uri));
