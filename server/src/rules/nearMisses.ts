@@ -13,6 +13,12 @@ import { insertEntryAfter, insertFirstEntry, replaceScalar } from './yamlText';
 /** How far apart two names may be and still read as a typo. */
 export const TYPO_DISTANCE = 2;
 
+/**
+ * How many names a typo away a message suggests (and fixes offer), closest first: in a
+ * workspace of `app-1234`, `app-1284`… dozens qualify, and a wall of guesses helps nobody.
+ */
+const MAX_TYPO_SUGGESTIONS = 3;
+
 /*
  * Only unpaired objects are offered: a Service that has backends, or a backend that
  * has its Service, was not meant for the object at hand.
@@ -108,6 +114,7 @@ function byDistance<T>(name: string, candidates: T[], nameOf: (candidate: T) => 
     .map((candidate) => ({ candidate, distance: editDistance(name, nameOf(candidate) ?? '', TYPO_DISTANCE) }))
     .filter(({ distance }) => distance > 0 && distance <= TYPO_DISTANCE)
     .sort((a, b) => a.distance - b.distance)
+    .slice(0, MAX_TYPO_SUGGESTIONS)
     .map(({ candidate }) => candidate);
 }
 
