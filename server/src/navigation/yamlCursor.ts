@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { nestsTooDeep } from '../model/nesting';
 import type { Located, SourceRange } from '../model/types';
 
 /**
@@ -271,6 +272,7 @@ function scalarAfter(line: string, from: number): LineTokens['value'] {
 
 /** The scalar leaves of a complete flow mapping (`{app: web, tier: {a: b}}`), by path. */
 function flowEntries(text: string): [string[], string][] {
+  if (nestsTooDeep(text)) return [];
   let value: unknown;
   try {
     value = parse(text);
