@@ -81,6 +81,8 @@ describe('fast parsing', () => {
       const documents = parseAllDocuments(text);
       const spans = splitDocuments(text);
       if (spans && (Array.isArray(documents) ? documents.length : 0) !== spans.length) continue;
+      // `yaml` also reports a stray `]` or `}` that starts a document as an error of the document before it.
+      if (/^---\n[\]}]/m.test(text)) continue;
       compared++;
       assert.deepEqual(fast, parseWholeFile(uri, text).objects, `${uri}: ${JSON.stringify(text)}`);
     }

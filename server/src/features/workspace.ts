@@ -5,8 +5,16 @@ import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-langua
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { CONTROLLER_MANAGED_BY } from '../model/types';
 import { type SeverityOverrides, rules } from '../rules';
-import { findProjectConfig, PROJECT_CONFIG_FILE } from '../node/projectConfig';
-import { ExcludeFilter, isYamlFileName, readText, readYamlFiles } from '../node/workspaceFiles';
+import { findProjectConfig, isFileSize, PROJECT_CONFIG_FILE } from '../node/projectConfig';
+import {
+  ExcludeFilter,
+  type FileContent,
+  type FoundFile,
+  indexFile,
+  isYamlFileName,
+  readContentSync,
+  readYamlFiles,
+} from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS } from './state';
@@ -47,7 +55,10 @@ export class WorkspaceSync {
   /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
   async start(): Promise<void> {
     this.state.settings = await this.fetchSettings();
-    this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
+    this.state.index.configure({
+      defaultNamespace: this.state.settings.defaultNamespace,
+      maxFileSize: this.state.settings.maxFileSize,
+    });
     if (this.state.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.state.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.{yaml,yml}' }],
@@ -70,11 +81,10 @@ export class WorkspaceSync {
     let indexed = 0;
     let sliceStart = Date.now();
     for (const folder of this.state.folders) {
-      for await (const file of readYamlFiles(folder.path, this.excludeFilter(folder.path))) {
+      const files = readYamlFiles(folder.path, this.excludeFilter(folder.path), this.state.settings.maxFileSize);
+      for await (const file of files) {
         // An open document's text is the editor's, not the disk's.
-        if (file.text !== undefined && !this.state.documents.get(file.uri)) {
-          this.state.index.update(file.uri, file.text);
-        }
+        if (!this.state.documents.get(file.uri)) this.index(file, file.content);
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
           progress?.report(`${indexed} files`);
@@ -103,10 +113,18 @@ export class WorkspaceSync {
   /** After a close or a change on disk: the disk is the truth again. */
   private async reloadFromDisk(uri: string): Promise<void> {
     if (!this.isIndexed(uri)) return;
-    const text = await readText(fileURLToPath(uri));
-    if (text === undefined) this.forget(uri);
-    else this.state.index.update(uri, text);
+    const file = { uri, path: fileURLToPath(uri) };
+    this.index(file, readContentSync(file.path, this.state.settings.maxFileSize));
     this.diagnostics.schedule();
+  }
+
+  /** Indexes what was read of a file; an unreadable one (deleted since, a pipe, ...) is forgotten and logged. */
+  private index(file: FoundFile, content: FileContent): void {
+    const skipped = indexFile(this.state.index, file, content);
+    if (skipped) {
+      this.state.forget(file.uri);
+      this.state.connection.console.info(skipped);
+    }
   }
 
   private forget(uri: string): void {
@@ -134,13 +152,19 @@ export class WorkspaceSync {
   private async reloadSettings(pushed?: unknown): Promise<void> {
     const previous = this.state.settings;
     this.state.settings = await this.fetchSettings(pushed);
-    if (previous.defaultNamespace !== this.state.settings.defaultNamespace) {
-      this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
+    const { defaultNamespace, maxFileSize } = this.state.settings;
+    if (previous.defaultNamespace !== defaultNamespace || previous.maxFileSize !== maxFileSize) {
+      this.state.index.configure({ defaultNamespace, maxFileSize });
     }
-    const excludes = (settings: Settings) => JSON.stringify([settings.exclude, settings.projectExclude]);
-    if (excludes(previous) !== excludes(this.state.settings)) {
+    // What decides which files are read, and how.
+    const scanned = (settings: Settings) =>
+      JSON.stringify([settings.exclude, settings.projectExclude, settings.maxFileSize]);
+    if (scanned(previous) !== scanned(this.state.settings)) {
       for (const uri of [...this.state.index.uris()]) if (!this.isIndexed(uri)) this.forget(uri);
       await this.scanFolders();
+      // The scan leaves open documents alone, but a new size cap applies to them too.
+      for (const document of this.state.documents.all())
+        if (this.isIndexed(document.uri)) this.state.index.update(document.uri, document.getText());
     }
     this.diagnostics.refresh();
   }
@@ -163,6 +187,7 @@ export class WorkspaceSync {
     return {
       ...editor,
       defaultNamespace: config.defaultNamespace ?? editor.defaultNamespace,
+      maxFileSize: config.maxFileSize ?? editor.maxFileSize,
       kubernetesVersion:
         (config.kubernetesVersion !== undefined && KubernetesVersion.parse(config.kubernetesVersion)) ||
         editor.kubernetesVersion,
@@ -185,6 +210,7 @@ export function readSettings(raw: unknown): Settings {
       ? values.exclude.filter((glob): glob is string => typeof glob === 'string')
       : DEFAULT_SETTINGS.exclude,
     rules: readSeverities(values.rules),
+    maxFileSize: isFileSize(values.maxFileSize) ? values.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
     kubernetesVersion:
       (typeof values.kubernetesVersion === 'string' && KubernetesVersion.parse(values.kubernetesVersion)) ||
       DEFAULT_SETTINGS.kubernetesVersion,

@@ -14,6 +14,8 @@ export type ProjectConfig = {
   /** Globs relative to the folder that holds the file. */
   exclude?: string[];
   rules?: SeverityOverrides;
+  /** Files of more bytes are not parsed (see `file-not-checked`). */
+  maxFileSize?: number;
 };
 
 const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
@@ -49,6 +51,10 @@ export function parseProjectConfig(text: string): { config: ProjectConfig; probl
       case 'rules':
         config.rules = readRules(value, problems);
         break;
+      case 'maxFileSize':
+        if (isFileSize(value)) config[key] = value;
+        else problems.push(`${key} must be a positive whole number of bytes`);
+        break;
       default:
         problems.push(`unknown key "${key}"`);
     }
@@ -66,6 +72,11 @@ export async function findProjectConfig(
     if (text !== undefined) return { path: candidate, ...parseProjectConfig(text) };
     if (path.dirname(current) === current) return undefined;
   }
+}
+
+/** A valid `maxFileSize`: a positive whole number of bytes. */
+export function isFileSize(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 function readRules(value: unknown, problems: string[]): SeverityOverrides {
