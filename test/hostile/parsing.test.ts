@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { parseSimpleDocument } from '../../server/src/model/fastYaml';
 import { parseFile } from '../../server/src/model/parse';
 import { cursorContext } from '../../server/src/navigation/yamlCursor';
@@ -115,5 +116,20 @@ describe('templates and patches', () => {
 
   test('kustomize: a `$patch: delete` document is a patch, not an object', () => {
     assert.deepEqual(read(`${SERVICE}$patch: delete\n---\n${SERVICE.replace('web', 'api')}`), ['Service api']);
+  });
+});
+
+describe('the size cap and binary text in the index', () => {
+  test('counts UTF-8 bytes, as on disk; a NUL character makes the text binary', () => {
+    const index = new WorkspaceIndex({ maxFileSize: 10 });
+    const uncheckedOf = (text: string) => {
+      index.update('file:///a.yaml', text);
+      return index.file('file:///a.yaml')!.unchecked;
+    };
+    assert.equal(uncheckedOf('é'.repeat(5)), undefined);
+    assert.deepEqual(uncheckedOf('é'.repeat(6)), { kind: 'too-large', bytes: 12, maxFileSize: 10 });
+    assert.deepEqual(uncheckedOf('😀'.repeat(3)), { kind: 'too-large', bytes: 12, maxFileSize: 10 });
+    assert.deepEqual(uncheckedOf('a: \0'), { kind: 'binary' });
+    assert.equal(index.file('file:///a.yaml')!.text, '');
   });
 });

@@ -34,13 +34,20 @@ before(async () => {
 after(async () => client.stop());
 
 describe('files the server cannot check', () => {
-  test('a 50 MB file and a binary one: one information each, at the top', () => {
+  test('a 50 MB file and a binary one: one information each, at the top', async () => {
     assert.deepEqual(client.codes('dump.yaml'), ['1:file-not-checked']);
     assert.deepEqual(client.codes('image.yaml'), ['1:file-not-checked']);
     assert.deepEqual(client.codes('web.yaml'), ['4:service-without-endpoints']);
     const [dump] = client.diagnostics.get(client.uri('dump.yaml'))!;
     assert.equal(dump.severity, 3);
     assert.match(String(dump.message), /52428800 bytes, more than the limit of 5000000\. .*kubeEndpoints\.maxFileSize/);
+    // Code actions on it find no object to annotate, and still answer.
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: client.uri('dump.yaml') },
+      range: dump.range,
+      context: { diagnostics: [dump] },
+    });
+    assert.deepEqual(actions, []);
   });
 
   test('a pipe behind a link is skipped with a log line, the link loop is not followed', () => {

@@ -84,7 +84,7 @@ export class WorkspaceSync {
       const files = readYamlFiles(folder.path, this.excludeFilter(folder.path), this.state.settings.maxFileSize);
       for await (const file of files) {
         // An open document's text is the editor's, not the disk's.
-        if (!this.state.documents.get(file.uri)) this.index(file, file.content);
+        if (!this.state.documents.get(file.uri)) this.indexContent(file, file.content);
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
           progress?.report(`${indexed} files`);
@@ -114,12 +114,12 @@ export class WorkspaceSync {
   private async reloadFromDisk(uri: string): Promise<void> {
     if (!this.isIndexed(uri)) return;
     const file = { uri, path: fileURLToPath(uri) };
-    this.index(file, readContentSync(file.path, this.state.settings.maxFileSize));
+    this.indexContent(file, readContentSync(file.path, this.state.settings.maxFileSize));
     this.diagnostics.schedule();
   }
 
   /** Indexes what was read of a file; an unreadable one (deleted since, a pipe, ...) is forgotten and logged. */
-  private index(file: FoundFile, content: FileContent): void {
+  private indexContent(file: FoundFile, content: FileContent): void {
     const skipped = indexFile(this.state.index, file, content);
     if (skipped) {
       this.state.forget(file.uri);

@@ -50,7 +50,7 @@ export namespace UncheckedReason {
   }
 }
 
-/** The default of `kubeEndpoints.maxFileSize`: 5 MB, ten times the largest manifest of the corpus. */
+/** The default of `kubeEndpoints.maxFileSize`: 5 MB, six times the largest manifest of the corpus (a CRD). */
 export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 
 /** What changed in the index since the last `takeChanges()`, so a check can redo only what that affects. */

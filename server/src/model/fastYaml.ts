@@ -7,9 +7,9 @@ import { MAX_NESTING_DEPTH } from './nesting';
  * comments at column 0. It builds nodes that `yaml`'s type guards (`isMap`, `isScalar`, ...)
  * recognise, with the values and ranges `yaml`'s composer gives, in a fraction of its time
  * (they are light objects, not `yaml`'s classes, read only by parse.ts); for anything else (anchors,
- * aliases, tags, block scalars, multi-line scalars, tabs, indented comments, nesting
- * deeper than `MAX_NESTING_DEPTH`, ...) it returns `undefined` and the caller uses the full parser. A document it accepts
- * has no errors.
+ * aliases, tags, block scalars, multi-line scalars, tabs, indented comments, nesting deeper
+ * than `MAX_NESTING_DEPTH`, ...) it returns `undefined` and the caller uses the full parser.
+ * A document it accepts has no errors.
  *
  * `start` is where the document's content begins (after its `---` line), `end` where it ends.
  */

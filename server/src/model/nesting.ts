@@ -36,7 +36,8 @@ export function nestsTooDeep(text: string, start = 0, end = text.length): boolea
       for (; i < lineEnd; i++) {
         const c = text.charCodeAt(i);
         if (c === 91 /* [ */ || c === 123 /* { */) flowDepth++;
-        else if ((c === 93 /* ] */ || c === 125) /* } */ && flowDepth > 0) flowDepth--;
+        // `]` or `}`; a stray one closes nothing.
+        else if ((c === 93 || c === 125) && flowDepth > 0) flowDepth--;
         else if (c === 35 /* # */ && text.charCodeAt(i - 1) === 32) break;
         if (blockDepth + flowDepth > MAX_NESTING_DEPTH) return true;
       }
