@@ -61,6 +61,12 @@ describe('the size cap', () => {
     assert.match(check(dir, ['--max-file-size', '1000']).lines[0], /service-without-endpoints/);
     fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), 'maxFileSize: many\n');
     assert.match(check(dir).stderr, /maxFileSize must be a positive whole number of bytes/);
+    // A hostile configuration file is a problem like any other.
+    fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), `rules: ${'['.repeat(100_000)}`);
+    assert.match(check(dir).stderr, /\.kube-endpoints\.yaml: nested deeper than 1000 levels/);
+    const bomb = Array.from({ length: 30 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`).join('\n');
+    fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), `a0: &a0 [x]\n${bomb}\n`);
+    assert.match(check(dir, [], 10_000).stderr, /\.kube-endpoints\.yaml: not valid YAML: .*alias/i);
     const usage = check(dir, ['--max-file-size', '5MB']);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /--max-file-size must be a positive whole number of bytes, not "5MB"/);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { KubernetesVersion } from '../model/kubernetesVersion';
+import { MAX_NESTING_DEPTH, nestsTooDeep } from '../model/nesting';
 import { rules, type SeverityOverrides } from '../rules';
 
 /** The file, at the root of a repository, that the command line and the editor both read. */
@@ -23,6 +24,7 @@ const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
 /** Reads a project configuration; problems are returned as sentences, never thrown. */
 export function parseProjectConfig(text: string): { config: ProjectConfig; problems: string[] } {
   const problems: string[] = [];
+  if (nestsTooDeep(text)) return { config: {}, problems: [`nested deeper than ${MAX_NESTING_DEPTH} levels`] };
   let raw: unknown;
   try {
     raw = parse(text, { maxAliasCount: 100 });
