@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { ExcludeFilter, readYamlFiles } from '../../server/src/node/workspaceFiles';
 
 /**
@@ -13,8 +13,15 @@ import { ExcludeFilter, readYamlFiles } from '../../server/src/node/workspaceFil
 const CLI = path.resolve(__dirname, '../../../server/out/cli.js');
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n';
 
+/** The folders the tests made, removed at the end: some hold 50 MB. */
+const folders: string[] = [];
+after(() => {
+  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function workspace(files: Record<string, string | Buffer> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-hostile-'));
+  folders.push(dir);
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);

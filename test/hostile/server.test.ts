@@ -31,7 +31,10 @@ before(async () => {
   });
   await client.indexingDone();
 });
-after(async () => client.stop());
+after(async () => {
+  await client.stop();
+  fs.rmSync(client.root, { recursive: true, force: true });
+});
 
 describe('files the server cannot check', () => {
   test('a 50 MB file and a binary one: one information each, at the top', async () => {
