@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { type ServiceGraph, serviceGraph } from '../../server/src/graph/serviceGraph';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { checkAll } from '../../server/src/rules';
-import { ExcludeFilter, findYamlFiles, readText } from '../../server/src/node/workspaceFiles';
+import { ExcludeFilter, findYamlFiles, readContentSync } from '../../server/src/node/workspaceFiles';
 
 function indexOf(files: Record<string, string>): WorkspaceIndex {
   const index = new WorkspaceIndex();
@@ -168,7 +168,7 @@ describe('serviceGraph', () => {
     const index = new WorkspaceIndex();
     const texts = new Map<string, string>();
     for await (const file of findYamlFiles(examples, new ExcludeFilter())) {
-      const text = (await readText(file.path))!;
+      const { text } = readContentSync(file.path, Infinity) as { text: string };
       texts.set(file.uri, text);
       index.update(file.uri, text);
     }

@@ -3,11 +3,17 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
-import { WorkspaceIndex } from '../index/workspaceIndex';
+import { DEFAULT_MAX_FILE_SIZE, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
-import { type ExcludeGlobs, ExcludeFilter, readYamlFiles } from '../node/workspaceFiles';
-import { findProjectConfig, parseProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../node/projectConfig';
+import { type ExcludeGlobs, ExcludeFilter, indexFile, readYamlFiles } from '../node/workspaceFiles';
+import {
+  findProjectConfig,
+  isFileSize,
+  parseProjectConfig,
+  PROJECT_CONFIG_FILE,
+  type ProjectConfig,
+} from '../node/projectConfig';
 import { checkAll, rules, type SeverityOverrides } from '../rules';
 import { applySafeFixes } from '../rules/applyFixes';
 import { FixContext, type Finding, type Severity } from '../rules/types';
@@ -31,6 +37,8 @@ Options:
   --kubernetes-version <v>  the Kubernetes release the manifests target (default: ${KubernetesVersion.format(KubernetesVersion.LATEST)});
                             from 1.33 hand-written Endpoints get a deprecation hint
   --exclude <glob>          leave out matching files, relative to each path (repeatable)
+  --max-file-size <bytes>   files of more bytes are not parsed but reported as
+                            file-not-checked (default: ${DEFAULT_MAX_FILE_SIZE})
   --rule <code>=<severity>  override a rule's severity: off, hint, information,
                             warning or error (repeatable)
   -h, --help                show this help
@@ -58,6 +66,7 @@ type Options = {
   defaultNamespace?: string;
   kubernetesVersion?: KubernetesVersion;
   exclude: string[];
+  maxFileSize?: number;
   severities: Record<string, Severity | 'off'>;
 };
 
@@ -87,7 +96,10 @@ async function main(argv: string[]): Promise<number> {
 async function check(options: Options): Promise<number> {
   const project = await loadProjectConfig(options.configPath);
   const severities: SeverityOverrides = { ...project.rules, ...options.severities };
-  const index = new WorkspaceIndex({ defaultNamespace: options.defaultNamespace ?? project.defaultNamespace });
+  const index = new WorkspaceIndex({
+    defaultNamespace: options.defaultNamespace ?? project.defaultNamespace,
+    maxFileSize: options.maxFileSize ?? project.maxFileSize,
+  });
   const kubernetesVersion =
     options.kubernetesVersion ??
     (project.kubernetesVersion !== undefined ? KubernetesVersion.parse(project.kubernetesVersion) : undefined) ??
@@ -101,8 +113,9 @@ async function check(options: Options): Promise<number> {
     const absolute = path.resolve(root);
     if (!(await exists(absolute))) throw new UsageError(`no such file or folder: ${root}`);
     const exclude = new ExcludeFilter(project.excludes, { root: absolute, globs: options.exclude });
-    for await (const file of readYamlFiles(absolute, exclude)) {
-      if (file.text !== undefined) index.update(file.uri, file.text);
+    for await (const file of readYamlFiles(absolute, exclude, index.maxFileSize)) {
+      const skipped = indexFile(index, file, file.content);
+      if (skipped) process.stderr.write(`kube-endpoints: ${skipped}\n`);
     }
   }
   if (options.fix) {
@@ -212,6 +225,13 @@ function parseOptions(args: string[]): Options {
       case '--exclude':
         options.exclude.push(value());
         break;
+      case '--max-file-size': {
+        const text = value();
+        options.maxFileSize = Number(text);
+        if (!/^[0-9]+$/.test(text) || !isFileSize(options.maxFileSize))
+          throw new UsageError(`--max-file-size must be a positive whole number of bytes, not "${text}"`);
+        break;
+      }
       case '--kubernetes-version': {
         const text = value();
         options.kubernetesVersion = KubernetesVersion.parse(text);

@@ -2,7 +2,7 @@ import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { UriPath } from '../index/uriPath';
-import { WorkspaceIndex } from '../index/workspaceIndex';
+import { DEFAULT_MAX_FILE_SIZE, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
 import type { ExcludeGlobs } from '../node/workspaceFiles';
@@ -23,6 +23,8 @@ export type Settings = {
   /** `kubeEndpoints.preferEndpointSlice`; null: decided by the Kubernetes version. */
   preferEndpointSlice: boolean | null;
   endpointSliceManagedBy: string;
+  /** `kubeEndpoints.maxFileSize`: files of more bytes are not parsed (see `file-not-checked`). */
+  maxFileSize: number;
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   kubernetesVersion: KubernetesVersion.LATEST,
   preferEndpointSlice: null,
   endpointSliceManagedBy: FixContext.DEFAULT_MANAGED_BY,
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
 
 /** What every feature shares: the connection, the open documents and the index. */

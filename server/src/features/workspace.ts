@@ -5,8 +5,16 @@ import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-langua
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { CONTROLLER_MANAGED_BY } from '../model/types';
 import { type SeverityOverrides, rules } from '../rules';
-import { findProjectConfig, PROJECT_CONFIG_FILE } from '../node/projectConfig';
-import { ExcludeFilter, isYamlFileName, readText, readYamlFiles } from '../node/workspaceFiles';
+import { findProjectConfig, isFileSize, PROJECT_CONFIG_FILE } from '../node/projectConfig';
+import {
+  ExcludeFilter,
+  type FileContent,
+  type FoundFile,
+  indexFile,
+  isYamlFileName,
+  readContentSync,
+  readYamlFiles,
+} from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS } from './state';
@@ -43,7 +51,7 @@ export class WorkspaceSync {
       this.state.documentEdited(document.uri);
       this.diagnostics.schedule();
     });
-    documents.onDidClose(({ document }) => void this.reloadFromDisk(document.uri));
+    documents.onDidClose(({ document }) => this.reloadFromDisk(document.uri));
     connection.onDidChangeWatchedFiles((params) => void this.onWatchedFiles(params));
     connection.onDidChangeConfiguration((params) => void this.reloadSettings(params.settings));
   }
@@ -51,7 +59,10 @@ export class WorkspaceSync {
   /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
   async start(): Promise<void> {
     this.state.settings = await this.fetchSettings();
-    this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
+    this.state.index.configure({
+      defaultNamespace: this.state.settings.defaultNamespace,
+      maxFileSize: this.state.settings.maxFileSize,
+    });
     if (this.state.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.state.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.{yaml,yml}' }],
@@ -74,11 +85,10 @@ export class WorkspaceSync {
     let indexed = 0;
     let sliceStart = Date.now();
     for (const folder of this.state.folders) {
-      for await (const file of readYamlFiles(folder.path, this.excludeFilter(folder.path))) {
+      const files = readYamlFiles(folder.path, this.excludeFilter(folder.path), this.state.settings.maxFileSize);
+      for await (const file of files) {
         // An open document's text is the editor's, not the disk's.
-        if (file.text !== undefined && !this.state.documents.get(file.uri)) {
-          this.state.index.update(file.uri, file.text);
-        }
+        if (!this.state.documents.get(file.uri)) this.indexContent(file, file.content);
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
           progress?.report(`${indexed} files`);
@@ -99,7 +109,7 @@ export class WorkspaceSync {
     for (const change of changes) {
       if (!this.isIndexed(change.uri) || this.state.documents.get(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) this.forget(change.uri);
-      else await this.reloadFromDisk(change.uri);
+      else this.reloadFromDisk(change.uri);
     }
     this.diagnostics.schedule();
   }
@@ -108,13 +118,22 @@ export class WorkspaceSync {
    * After a close or a change on disk: the disk is the truth again. Only files of local workspace
    * folders are read: a document from elsewhere, or of a virtual folder, is forgotten once closed.
    */
-  private async reloadFromDisk(uri: string): Promise<void> {
+  private reloadFromDisk(uri: string): void {
     if (!this.isIndexed(uri)) return;
-    const onDisk = uri.startsWith('file:') && this.state.inWorkspace(uri);
-    const text = onDisk ? await readText(fileURLToPath(uri)) : undefined;
-    if (text === undefined) this.forget(uri);
-    else this.state.index.update(uri, text);
+    if (uri.startsWith('file:') && this.state.inWorkspace(uri)) {
+      const file = { uri, path: fileURLToPath(uri) };
+      this.indexContent(file, readContentSync(file.path, this.state.settings.maxFileSize));
+    } else this.forget(uri);
     this.diagnostics.schedule();
+  }
+
+  /** Indexes what was read of a file; an unreadable one (deleted since, a pipe, ...) is forgotten and logged. */
+  private indexContent(file: FoundFile, content: FileContent): void {
+    const skipped = indexFile(this.state.index, file, content);
+    if (skipped) {
+      this.state.forget(file.uri);
+      this.state.connection.console.info(skipped);
+    }
   }
 
   private forget(uri: string): void {
@@ -146,13 +165,19 @@ export class WorkspaceSync {
   private async reloadSettings(pushed?: unknown): Promise<void> {
     const previous = this.state.settings;
     this.state.settings = await this.fetchSettings(pushed);
-    if (previous.defaultNamespace !== this.state.settings.defaultNamespace) {
-      this.state.index.configure({ defaultNamespace: this.state.settings.defaultNamespace });
+    const { defaultNamespace, maxFileSize } = this.state.settings;
+    if (previous.defaultNamespace !== defaultNamespace || previous.maxFileSize !== maxFileSize) {
+      this.state.index.configure({ defaultNamespace, maxFileSize });
     }
-    const excludes = (settings: Settings) => JSON.stringify([settings.exclude, settings.projectExclude]);
-    if (excludes(previous) !== excludes(this.state.settings)) {
+    // What decides which files are read, and how.
+    const scanned = (settings: Settings) =>
+      JSON.stringify([settings.exclude, settings.projectExclude, settings.maxFileSize]);
+    if (scanned(previous) !== scanned(this.state.settings)) {
       for (const uri of [...this.state.index.uris()]) if (!this.isIndexed(uri)) this.forget(uri);
       await this.scanFolders();
+      // The scan leaves open documents alone, but a new size cap applies to them too.
+      for (const document of this.state.documents.all())
+        if (this.isIndexed(document.uri)) this.state.index.update(document.uri, document.getText());
     }
     this.diagnostics.refresh();
   }
@@ -175,6 +200,7 @@ export class WorkspaceSync {
     return {
       ...editor,
       defaultNamespace: config.defaultNamespace ?? editor.defaultNamespace,
+      maxFileSize: config.maxFileSize ?? editor.maxFileSize,
       kubernetesVersion:
         (config.kubernetesVersion !== undefined && KubernetesVersion.parse(config.kubernetesVersion)) ||
         editor.kubernetesVersion,
@@ -197,6 +223,7 @@ export function readSettings(raw: unknown): Settings {
       ? values.exclude.filter((glob): glob is string => typeof glob === 'string')
       : DEFAULT_SETTINGS.exclude,
     rules: readSeverities(values.rules),
+    maxFileSize: isFileSize(values.maxFileSize) ? values.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
     kubernetesVersion:
       (typeof values.kubernetesVersion === 'string' && KubernetesVersion.parse(values.kubernetesVersion)) ||
       DEFAULT_SETTINGS.kubernetesVersion,

@@ -33,7 +33,26 @@ export type FileEntry = {
   objects: readonly KubeObject[];
   /** Documents that did not parse and were skipped. */
   brokenDocuments: number;
+  /** Set when the file's content was not parsed at all (and `text` is empty). */
+  unchecked?: UncheckedReason;
 };
+
+/** Why a file was not parsed: more than `maxFileSize` bytes, or binary (it holds a NUL character). */
+export type UncheckedReason = { kind: 'too-large'; bytes: number; maxFileSize: number } | { kind: 'binary' };
+
+export namespace UncheckedReason {
+  /** Why `text` must not be parsed, if it must not; its size is counted in UTF-8 bytes, as on disk. */
+  export function of(text: string, maxFileSize: number): UncheckedReason | undefined {
+    if (text.includes('\0')) return { kind: 'binary' };
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: most texts need no count.
+    if (text.length * 3 <= maxFileSize) return undefined;
+    const bytes = utf8Length(text);
+    return bytes > maxFileSize ? { kind: 'too-large', bytes, maxFileSize } : undefined;
+  }
+}
+
+/** The default of `kubeEndpoints.maxFileSize`: 5 MB, six times the largest manifest of the corpus (a CRD). */
+export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 
 /** What changed in the index since the last `takeChanges()`, so a check can redo only what that affects. */
 export type IndexChanges = {
@@ -50,6 +69,8 @@ export type IndexChanges = {
 export type IndexOptions = {
   /** Namespace of objects that set none and are not under a namespaced kustomization. */
   defaultNamespace: string;
+  /** Files of more bytes are not parsed (`kubeEndpoints.maxFileSize`); set it before adding files. */
+  maxFileSize: number;
 };
 
 /**
@@ -96,14 +117,34 @@ export class WorkspaceIndex {
   private allSlices: EndpointSlice[] | undefined;
 
   constructor(options: Partial<IndexOptions> = {}) {
-    this.options = { defaultNamespace: options.defaultNamespace ?? 'default' };
+    this.options = {
+      defaultNamespace: options.defaultNamespace ?? 'default',
+      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    };
   }
 
-  /** Replaces everything `uri` contributed before. */
+  /**
+   * Replaces everything `uri` contributed before. Binary text, or text over `maxFileSize`,
+   * contributes nothing but its `unchecked` reason.
+   */
   update(uri: string, text: string): void {
+    const unchecked = UncheckedReason.of(text, this.options.maxFileSize);
+    this.replace(uri, unchecked ? '' : text, unchecked);
+  }
+
+  /** `update` for a file left unread because its size on disk, `bytes`, is over `maxFileSize`. */
+  updateTooLarge(uri: string, bytes: number): void {
+    this.replace(uri, '', { kind: 'too-large', bytes, maxFileSize: this.options.maxFileSize });
+  }
+
+  get maxFileSize(): number {
+    return this.options.maxFileSize;
+  }
+
+  private replace(uri: string, text: string, unchecked: UncheckedReason | undefined): void {
     const previous = this.entries.get(uri);
     const { edit, ...parsed } = parseFile(uri, text, previous);
-    const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed };
+    const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, ...(unchecked && { unchecked }) };
     this.entries.set(uri, entry);
     this.recordChange(uri, previous, entry, edit);
     if (hasSlice(previous) || hasSlice(entry)) this.allSlices = undefined;
@@ -708,4 +749,15 @@ class MultiMap<K, V extends ObjectBase> {
     }
     return this.all;
   }
+}
+
+/** The length of `text` in UTF-8 bytes. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A surrogate pair (4 bytes) counts 2 per half.
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
+  }
+  return bytes;
 }

@@ -1,4 +1,5 @@
 import type { Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { MAX_NESTING_DEPTH } from './nesting';
 
 /**
  * A fast reader for the YAML most manifests are written in: block mappings and
@@ -6,9 +7,9 @@ import type { Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
  * comments at column 0. It builds nodes that `yaml`'s type guards (`isMap`, `isScalar`, ...)
  * recognise, with the values and ranges `yaml`'s composer gives, in a fraction of its time
  * (they are light objects, not `yaml`'s classes, read only by parse.ts); for anything else (anchors,
- * aliases, tags, block scalars, multi-line scalars, tabs, indented comments, ...)
- * it returns `undefined` and the caller uses the full parser. A document it accepts
- * has no errors.
+ * aliases, tags, block scalars, multi-line scalars, tabs, indented comments, nesting deeper
+ * than `MAX_NESTING_DEPTH`, ...) it returns `undefined` and the caller uses the full parser.
+ * A document it accepts has no errors.
  *
  * `start` is where the document's content begins (after its `---` line), `end` where it ends.
  */
@@ -88,6 +89,8 @@ type Range = [number, number, number];
 class SimpleParser {
   private readonly lines: Line[] = [];
   private li = 0;
+  /** Blocks open around the current one: the reader recurses, so deep nesting bails before the stack runs out. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -128,9 +131,13 @@ class SimpleParser {
 
   /** A block mapping or sequence whose first entry starts at `at`, in column `indent`. */
   private block(indent: number, at: number): Node {
-    if (this.isDash(at, this.lines[this.li].end)) return this.sequence(indent, at);
-    if (this.keyEnd(at, this.lines[this.li].end) >= 0) return this.mapping(indent, at);
-    throw BAIL;
+    if (++this.depth > MAX_NESTING_DEPTH) throw BAIL;
+    let node: Node;
+    if (this.isDash(at, this.lines[this.li].end)) node = this.sequence(indent, at);
+    else if (this.keyEnd(at, this.lines[this.li].end) >= 0) node = this.mapping(indent, at);
+    else throw BAIL;
+    this.depth--;
+    return node;
   }
 
   private mapping(indent: number, at: number): YAMLMap {
@@ -321,6 +328,9 @@ class SimpleParser {
 
 /** One-line flow collections: `[a, "b"]`, `{app: web}`, `{}`; nothing fancier. */
 class FlowParser {
+  /** Collections open around the current one, bounded as in `SimpleParser`. */
+  private depth = 0;
+
   constructor(
     private readonly text: string,
     public at: number,
@@ -328,6 +338,7 @@ class FlowParser {
   ) {}
 
   collection(): YAMLMap | YAMLSeq {
+    if (++this.depth > MAX_NESTING_DEPTH) throw BAIL;
     const open = this.text.charCodeAt(this.at);
     const start = this.at;
     this.at++;
@@ -357,6 +368,7 @@ class FlowParser {
     }
     this.at++;
     node.range = [start, this.at, this.at];
+    this.depth--;
     return node;
   }
 

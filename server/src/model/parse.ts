@@ -31,6 +31,7 @@ import {
   splitDocuments,
 } from './documents';
 import { parseSimpleDocument } from './fastYaml';
+import { nestsTooDeep } from './nesting';
 
 /** The modelled objects of one file, and whether anything could not be read. */
 export type ParsedFile = {
@@ -50,7 +51,8 @@ export type ParsedFile = {
  * Documents that do not parse, are not mappings, or lack a string `kind` and
  * `apiVersion` yield nothing; nothing here throws. Items of `kind: List` are
  * yielded one by one. Aliases are followed one level for scalars only, so an
- * alias bomb costs nothing.
+ * alias bomb costs nothing. Documents nested deeper than `MAX_NESTING_DEPTH` are
+ * broken documents, never given to the recursive parser.
  *
  * The file is split on document boundaries; documents of kinds the model does not read are
  * skipped unparsed, the common YAML subset goes through a fast reader, and the rest through
@@ -111,6 +113,7 @@ function readDocument(
 function parseSpan(text: string, span: DocumentSpan): Document.Parsed | undefined {
   const simple = parseSimpleDocument(text, span.contentStart, span.end);
   if (simple) return { contents: simple.contents, errors: [] } as unknown as Document.Parsed;
+  if (nestsTooDeep(text, span.start, span.end)) return TOO_DEEP;
   let documents: Document.Parsed[];
   try {
     const tokens = [...new Parser().parse(text.slice(span.start, span.end))];
@@ -124,11 +127,15 @@ function parseSpan(text: string, span: DocumentSpan): Document.Parsed | undefine
 
 const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
 
+/** A document nested too deeply to give to `yaml` (see `MAX_NESTING_DEPTH`): read as broken. */
+const TOO_DEEP = { contents: null, errors: [{ message: 'nested too deeply' }] } as unknown as Document.Parsed;
+
 /**
  * The whole file through `yaml`, document by document, with no pre-scan and no fast reader:
  * used when the file cannot be split safely, and by tests as the reference.
  */
 export function parseWholeFile(uri: string, text: string): ParsedFile {
+  if (nestsTooDeep(text)) return { objects: [], brokenDocuments: 1 };
   let documents: Document.Parsed[];
   try {
     documents = parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
@@ -203,6 +210,8 @@ class DocumentReader {
     const apiVersion = this.string(map, 'apiVersion')?.value;
     if (kind === undefined || apiVersion === undefined) return undefined;
     if (kind === 'Kustomization') return this.kustomization(map);
+    // A kustomize patch (`$patch: delete`, `replace`) changes an object defined elsewhere; it is not one.
+    if (this.pair(map, '$patch')) return undefined;
     const base = this.base(map, apiVersion, itemIndex);
     switch (kind) {
       case 'Service':

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { nestsTooDeep } from '../model/nesting';
 import type { Located, SourceRange } from '../model/types';
 
 /**
@@ -269,11 +270,19 @@ function scalarAfter(line: string, from: number): LineTokens['value'] {
   return { text: raw, range: { start, end: start + raw.length } };
 }
 
+/**
+ * The longest flow mapping read for its entries. The scan runs on every completion request, and
+ * `yaml` takes seconds over a generated mapping of megabytes; labels and selectors are far shorter.
+ */
+const MAX_FLOW_MAPPING_LENGTH = 10_000;
+
 /** The scalar leaves of a complete flow mapping (`{app: web, tier: {a: b}}`), by path. */
 function flowEntries(text: string): [string[], string][] {
+  if (text.length > MAX_FLOW_MAPPING_LENGTH || nestsTooDeep(text)) return [];
   let value: unknown;
   try {
-    value = parse(text);
+    // Duplicate keys are not this scan's business, and checking for them costs quadratic time.
+    value = parse(text, { uniqueKeys: false });
   } catch {
     return [];
   }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { KubernetesVersion } from '../model/kubernetesVersion';
+import { MAX_NESTING_DEPTH, nestsTooDeep } from '../model/nesting';
 import { rules, type SeverityOverrides } from '../rules';
 
 /** The file, at the root of a repository, that the command line and the editor both read. */
@@ -14,6 +15,8 @@ export type ProjectConfig = {
   /** Globs relative to the folder that holds the file. */
   exclude?: string[];
   rules?: SeverityOverrides;
+  /** Files of more bytes are not parsed (see `file-not-checked`). */
+  maxFileSize?: number;
 };
 
 const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
@@ -21,6 +24,7 @@ const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];
 /** Reads a project configuration; problems are returned as sentences, never thrown. */
 export function parseProjectConfig(text: string): { config: ProjectConfig; problems: string[] } {
   const problems: string[] = [];
+  if (nestsTooDeep(text)) return { config: {}, problems: [`nested deeper than ${MAX_NESTING_DEPTH} levels`] };
   let raw: unknown;
   try {
     raw = parse(text, { maxAliasCount: 100 });
@@ -49,6 +53,10 @@ export function parseProjectConfig(text: string): { config: ProjectConfig; probl
       case 'rules':
         config.rules = readRules(value, problems);
         break;
+      case 'maxFileSize':
+        if (isFileSize(value)) config[key] = value;
+        else problems.push(`${key} must be a positive whole number of bytes`);
+        break;
       default:
         problems.push(`unknown key "${key}"`);
     }
@@ -66,6 +74,11 @@ export async function findProjectConfig(
     if (text !== undefined) return { path: candidate, ...parseProjectConfig(text) };
     if (path.dirname(current) === current) return undefined;
   }
+}
+
+/** A valid `maxFileSize`: a positive whole number of bytes. */
+export function isFileSize(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 function readRules(value: unknown, problems: string[]): SeverityOverrides {

@@ -1,7 +1,8 @@
-import { type Dirent, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Minimatch } from 'minimatch';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
 
 /** Folders never worth indexing: dependencies and version control. */
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
@@ -49,16 +50,38 @@ export async function* findYamlFiles(root: string, exclude: ExcludeFilter): Asyn
 }
 
 /**
- * The YAML files below `root` with their text (undefined when unreadable), in `findYamlFiles`
- * order, for a whole-workspace scan. Folders and files are read synchronously, one at a time:
- * for many small files that is several times faster than promises (no thread-pool round trip
- * per open, stat, read and close), and each step is short, so the caller can still yield often.
+ * What reading a YAML file gave: its text, its size when that is over the limit (the file is
+ * then not read), or why it could not be read (gone, a folder or a pipe named `.yaml`, ...).
+ */
+export type FileContent = { text: string } | { tooLarge: number } | { unreadable: string };
+
+/**
+ * The YAML files below `root` with their content, in `findYamlFiles` order, for a
+ * whole-workspace scan. Folders and files are read synchronously, one at a time: for many
+ * small files that is several times faster than promises (no thread-pool round trip per
+ * open, stat, read and close), and each step is short, so the caller can still yield often.
  */
 export async function* readYamlFiles(
   root: string,
   exclude: ExcludeFilter,
-): AsyncGenerator<FoundFile & { text: string | undefined }> {
-  for (const file of findYamlFilesSync(root, exclude)) yield { ...file, text: readTextSync(file.path) };
+  maxFileSize: number,
+): AsyncGenerator<FoundFile & { content: FileContent }> {
+  for (const file of findYamlFilesSync(root, exclude))
+    yield { ...file, content: readContentSync(file.path, maxFileSize) };
+}
+
+/**
+ * Puts a file's content into the index (a file over the limit as such, see `file-not-checked`);
+ * an unreadable file is removed from it. Returns a line for the log when the file was unreadable.
+ */
+export function indexFile(index: WorkspaceIndex, file: FoundFile, content: FileContent): string | undefined {
+  if ('text' in content) index.update(file.uri, content.text);
+  else if ('tooLarge' in content) index.updateTooLarge(file.uri, content.tooLarge);
+  else {
+    index.remove(file.uri);
+    return `skipped ${file.path}: ${content.unreadable}`;
+  }
+  return undefined;
 }
 
 /** `findYamlFiles`, synchronously (folders are read one at a time; see `readYamlFiles`). */
@@ -95,25 +118,19 @@ function* findYamlFilesSync(root: string, exclude: ExcludeFilter): Generator<Fou
   }
 }
 
-/** `readText`, synchronously. */
-function readTextSync(filePath: string): string | undefined {
+/**
+ * Reads a file as UTF-8 text (invalid bytes become U+FFFD) unless it is over `maxFileSize`
+ * bytes or no regular file: reading a named pipe would block until someone writes to it.
+ */
+export function readContentSync(filePath: string, maxFileSize: number): FileContent {
   try {
-    return textOf(readFileSync(filePath));
-  } catch {
-    return undefined;
+    const stats = statSync(filePath);
+    if (!stats.isFile()) return { unreadable: 'not a regular file' };
+    if (stats.size > maxFileSize) return { tooLarge: stats.size };
+    // The file may have grown since `stat`.
+    const bytes = readFileSync(filePath);
+    return bytes.length > maxFileSize ? { tooLarge: bytes.length } : { text: bytes.toString('utf8') };
+  } catch (error) {
+    return { unreadable: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
-}
-
-/** Reads a file as UTF-8 text; undefined when it cannot be read or is not text. */
-export async function readText(filePath: string): Promise<string | undefined> {
-  try {
-    return textOf(await fs.readFile(filePath));
-  } catch {
-    return undefined;
-  }
-}
-
-function textOf(bytes: Buffer): string | undefined {
-  // A NUL byte means binary content under a YAML name: nothing to analyse.
-  return bytes.includes(0) ? undefined : bytes.toString('utf8');
 }

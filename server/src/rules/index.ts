@@ -19,6 +19,7 @@ import { endpointsForExternalName } from './endpointsForExternalName';
 import { endpointsDeprecated } from './endpointsDeprecated';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
+import { fileNotChecked } from './fileNotChecked';
 import { ipNonStandard } from './ipNonStandard';
 import { ipv6NonCanonical } from './ipv6NonCanonical';
 import { objectNameInvalid } from './objectNameInvalid';
@@ -69,6 +70,8 @@ export const rules: readonly Rule[] = [
   ipNonStandard,
   ipv6NonCanonical,
   endpointsDeprecated,
+  // What could not be checked at all.
+  fileNotChecked,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
