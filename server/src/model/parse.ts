@@ -222,6 +222,7 @@ class DocumentReader {
   private base(map: YAMLMap, apiVersion: string, itemIndex?: number): ObjectBase {
     const metadata = this.map(map, 'metadata');
     const annotations = metadata && this.map(metadata, 'annotations');
+    const annotationsKey = metadata && (this.pair(metadata, 'annotations')?.key as Node | null | undefined);
     return {
       uri: this.uri,
       docIndex: this.docIndex,
@@ -236,6 +237,7 @@ class DocumentReader {
       labels: this.stringMap(metadata && this.map(metadata, 'labels')),
       annotations: this.stringMap(annotations),
       annotationsRange: annotations && rangeOf(annotations),
+      annotationsKeyRange: annotationsKey ? rangeOf(annotationsKey) : undefined,
     };
   }
 

@@ -48,6 +48,8 @@ export type ObjectBase = {
   annotations: Record<string, Located<string>>;
   /** The `metadata.annotations` mapping, where a fix adds an annotation. */
   annotationsRange?: SourceRange;
+  /** The `annotations` key of `metadata`, also when its value is no mapping, which a fix then must not add again. */
+  annotationsKeyRange?: SourceRange;
 };
 
 /** A port of a Service (`spec.ports[]`). */

@@ -118,7 +118,6 @@ export function insertFirstEntry(
   key: string,
   value: string,
 ): { range: SourceRange; newText: string } {
-  const at = { start: mapping.start, end: mapping.start };
   if (text[mapping.start] === '{') {
     const empty = /^\{\s*\}/.test(text.slice(mapping.start, mapping.end));
     return {
@@ -126,7 +125,11 @@ export function insertFirstEntry(
       newText: `${key}: ${value}${empty ? '' : ', '}`,
     };
   }
-  return { range: at, newText: `${key}: ${value}${eolOf(text)}${' '.repeat(columnOf(text, mapping.start))}` };
+  const start = entryStart(text, mapping.start);
+  return {
+    range: { start, end: start },
+    newText: `${key}: ${value}${eolOf(text)}${' '.repeat(columnOf(text, start))}`,
+  };
 }
 
 /**
@@ -141,14 +144,38 @@ export function insertEntryAfter(
   value: string,
 ): { range: SourceRange; newText: string } {
   if (text[mapping.start] === '{' || !sibling.keyRange) return insertFirstEntry(text, mapping, key, value);
-  const lineEnd = text.indexOf('\n', sibling.range.end);
-  const column = columnOf(text, sibling.keyRange.start);
+  const at = lineAfter(text, sibling.range);
+  const column = entryColumn(text, sibling.keyRange);
   const eol = eolOf(text);
-  if (lineEnd < 0) {
+  if (at === undefined) {
     return { range: { start: text.length, end: text.length }, newText: `${eol}${' '.repeat(column)}${key}: ${value}` };
   }
-  const at = lineEnd + 1;
   return { range: { start: at, end: at }, newText: `${' '.repeat(column)}${key}: ${value}${eol}` };
+}
+
+/**
+ * The column where a block mapping entry starts: its key's, or that of a tag or anchor written
+ * before the key (`! name: x`, `&a name: x`), which belong to the entry too.
+ */
+export function entryColumn(text: string, keyRange: SourceRange): number {
+  return columnOf(text, entryStart(text, keyRange.start));
+}
+
+/** Where the entry whose key starts at `keyStart` starts: before the tags and anchors of its line in front of the key. */
+function entryStart(text: string, keyStart: number): number {
+  const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+  const properties = /(?:[!&]\S*[ \t]+)+$/.exec(text.slice(lineStart, keyStart));
+  return keyStart - (properties?.[0].length ?? 0);
+}
+
+/**
+ * The start of the line after the one where a value ends (its trailing comment included), or
+ * undefined on the last line. A block scalar's range ends after its last line break, so that
+ * break is its own.
+ */
+export function lineAfter(text: string, value: SourceRange): number | undefined {
+  const lineEnd = text.indexOf('\n', text[value.end - 1] === '\n' ? value.end - 1 : value.end);
+  return lineEnd < 0 ? undefined : lineEnd + 1;
 }
 
 /**
