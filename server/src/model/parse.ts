@@ -222,7 +222,6 @@ class DocumentReader {
   private base(map: YAMLMap, apiVersion: string, itemIndex?: number): ObjectBase {
     const metadata = this.map(map, 'metadata');
     const annotations = metadata && this.map(metadata, 'annotations');
-    const annotationsKey = metadata && (this.pair(metadata, 'annotations')?.key as Node | null | undefined);
     return {
       uri: this.uri,
       docIndex: this.docIndex,
@@ -237,7 +236,8 @@ class DocumentReader {
       labels: this.stringMap(metadata && this.map(metadata, 'labels')),
       annotations: this.stringMap(annotations),
       annotationsRange: annotations && rangeOf(annotations),
-      annotationsKeyRange: annotationsKey ? rangeOf(annotationsKey) : undefined,
+      metadataKeys: metadata ? this.keys(metadata) : [],
+      annotationKeys: annotations ? this.keys(annotations) : [],
     };
   }
 

@@ -48,8 +48,10 @@ export type ObjectBase = {
   annotations: Record<string, Located<string>>;
   /** The `metadata.annotations` mapping, where a fix adds an annotation. */
   annotationsRange?: SourceRange;
-  /** The `annotations` key of `metadata`, also when its value is no mapping, which a fix then must not add again. */
-  annotationsKeyRange?: SourceRange;
+  /** Every key of `metadata`, whatever its value, so that a fix never adds one a second time. */
+  metadataKeys: readonly string[];
+  /** Every key of `metadata.annotations`, whatever its value. */
+  annotationKeys: readonly string[];
 };
 
 /** A port of a Service (`spec.ports[]`). */

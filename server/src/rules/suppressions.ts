@@ -43,6 +43,8 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
     title,
     changes: [{ kind: 'edit', uri: finding.uri, range, newText }],
   });
+  // An ignore annotation that is empty or no string: adding another would repeat the key.
+  if (!existing && object.annotationKeys.includes(IGNORE_ANNOTATION)) return undefined;
   if (existing) {
     const codes = existing.value.trim();
     const replacement = replaceScalar(text, existing, codes === '' ? finding.code : `${codes},${finding.code}`);
@@ -53,7 +55,7 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
     return edit(insertion.range, insertion.newText);
   }
   // An `annotations:` that is empty or no mapping: adding another would repeat the key.
-  if (object.annotationsKeyRange) return undefined;
+  if (object.metadataKeys.includes('annotations')) return undefined;
   if (text[object.metadataRange.start] === '{' || !object.name?.keyRange) {
     const insertion = insertFirstEntry(
       text,

@@ -96,7 +96,10 @@ export function scalarText(value: string): string {
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
-/** Replaces a scalar's value, keeping its quoting style when it was quoted. */
+/**
+ * Replaces a scalar's value, keeping its quoting style when it was quoted. A block scalar
+ * (`|`, `>`) becomes a one-line scalar; the line break that ends it stays.
+ */
 export function replaceScalar(
   text: string,
   located: Located<string>,
@@ -105,7 +108,8 @@ export function replaceScalar(
   const quote = text[located.range.start];
   if (quote === '"') return { range: located.range, newText: JSON.stringify(value) };
   if (quote === "'") return { range: located.range, newText: `'${value.replace(/'/g, "''")}'` };
-  return { range: located.range, newText: scalarText(value) };
+  const lineBreak = text[located.range.end - 1] === '\n' ? eolOf(text) : '';
+  return { range: located.range, newText: scalarText(value) + lineBreak };
 }
 
 /**
