@@ -91,9 +91,13 @@ export function sourceOf(text: string, located: Pick<Located<unknown>, 'range'> 
   return source.includes('\n') && located.value !== undefined ? JSON.stringify(String(located.value)) : source;
 }
 
-/** A string as a YAML scalar: plain when that reads back as the same string, quoted otherwise. */
+/**
+ * A string as a one-line YAML scalar: plain when that reads back as the same string, quoted
+ * otherwise; never a block scalar, whose lines would need the indentation of where it goes.
+ */
 export function scalarText(value: string): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  // Only the line break stringify ends with goes: trimEnd() would also drop spaces such as U+2028 from the value.
+  return stringify(value, { lineWidth: 0, blockQuote: false }).replace(/\n$/, '');
 }
 
 /**
