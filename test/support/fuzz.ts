@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { checkAll, fixesFor } from '../../server/src/rules';
@@ -127,7 +128,7 @@ function checkRecheck(workspace: Workspace, findings: Finding[], editSeed: numbe
   if (changes.everything) return;
   const rechecked = guard('exception', () => recheck(index, groupByUri(findings), changes, {}, context));
   const full = checkAll(index, {}, context);
-  if (JSON.stringify(canonical(rechecked.findingsByUri)) !== JSON.stringify(canonical(groupByUri(full.findings)))) {
+  if (!isDeepStrictEqual(canonical(rechecked.findingsByUri), canonical(groupByUri(full.findings)))) {
     throw new FuzzFailure('recheck', `after an edit of ${relativePath} the re-check differs from a full check`);
   }
 }
