@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { checkAll, fixesFor } from '../../server/src/rules';
 import { applyFileChanges } from '../../server/src/rules/applyFixes';
@@ -74,7 +75,7 @@ export function checkWorkspace(workspace: Workspace, editSeed: number): void {
       }
     }
   }
-  checkRecheck(workspace, findings, editSeed);
+  checkRecheck(index, workspace, findings, editSeed);
 }
 
 /** Edits apply, keep every byte outside their spans, stay in the workspace and keep YAML parseable. */
@@ -113,11 +114,12 @@ function checkFix(texts: Map<string, string>, fix: Fix, label: string): void {
   }
 }
 
-/** After a random edit of one file, the targeted re-check gives the findings of a full check. */
-function checkRecheck(workspace: Workspace, findings: Finding[], editSeed: number): void {
+/**
+ * After a random edit of one file of `index` (which holds `workspace`, its changes taken), the
+ * targeted re-check gives the findings of a full check.
+ */
+function checkRecheck(index: WorkspaceIndex, workspace: Workspace, findings: Finding[], editSeed: number): void {
   const random = seeded(editSeed);
-  const index = indexOf(workspace);
-  index.takeChanges();
   const relativePath = pick([...workspace.keys()], random);
   if (relativePath === undefined) return;
   const edit = pick([...EDITS, ...MUTATIONS], random);
