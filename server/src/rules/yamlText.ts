@@ -97,8 +97,13 @@ export function sourceOf(text: string, located: Pick<Located<unknown>, 'range'> 
  */
 export function scalarText(value: string): string {
   // Only the line break stringify ends with goes: trimEnd() would also drop spaces such as U+2028 from the value.
-  return stringify(value, { lineWidth: 0, blockQuote: false }).replace(/\n$/, '');
+  const text = stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
+  // Where yaml writes several lines (a block scalar, a folded quoted string), JSON's string, which YAML reads too.
+  return text.includes('\n') ? JSON.stringify(value) : text;
 }
+
+/** Line breaks, control characters, surrogates and BOMs: what a scalar can only hold escaped. */
+const NEEDS_ESCAPE = /[\0-\x08\n-\x1f\x7f-\x9f\ud800-\udfff\ufeff]/;
 
 /**
  * Replaces a scalar's value, keeping its quoting style when it was quoted. A block scalar
@@ -110,7 +115,10 @@ export function replaceScalar(
   value: string,
 ): { range: SourceRange; newText: string } {
   const quote = text[located.range.start];
-  if (quote === '"') return { range: located.range, newText: JSON.stringify(value) };
+  // Single quotes hold no escapes: a line break or a character YAML does not print raw needs double quotes.
+  if (quote === '"' || (quote === "'" && NEEDS_ESCAPE.test(value))) {
+    return { range: located.range, newText: JSON.stringify(value) };
+  }
   if (quote === "'") return { range: located.range, newText: `'${value.replace(/'/g, "''")}'` };
   const lineBreak = text[located.range.end - 1] === '\n' ? eolOf(text) : '';
   return { range: located.range, newText: scalarText(value) + lineBreak };
