@@ -179,6 +179,8 @@ export function entryColumn(text: string, keyRange: SourceRange): number {
 
 /** Where the entry whose key starts at `keyStart` starts: before the tags and anchors of its line in front of the key. */
 function entryStart(text: string, keyStart: number): number {
+  // An explicit key (`? k`) starts its entry; yaml lets a tag stand before the `?`, but it stays there.
+  if (text[keyStart] === '?') return keyStart;
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
   const properties = /(?:[!&]\S*[ \t]+)+$/.exec(text.slice(lineStart, keyStart));
   return keyStart - (properties?.[0].length ?? 0);
