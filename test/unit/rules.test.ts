@@ -22,6 +22,13 @@ for (const rule of rules) {
 }
 
 test('every fixture folder belongs to a rule or a feature', () => {
-  const known = new Set([...rules.map((rule) => rule.code), 'fixes', 'suppressions', 'navigation', 'workspaces']);
+  const known = new Set([
+    ...rules.map((rule) => rule.code),
+    'fixes',
+    'suppressions',
+    'navigation',
+    'workspaces',
+    'fuzz-regressions',
+  ]);
   for (const entry of fs.readdirSync(FIXTURES)) assert.ok(known.has(entry), `test/fixtures/${entry} matches no rule`);
 });

@@ -19,8 +19,19 @@ import { UriPath } from './uriPath';
 export type ObjectKey = string;
 
 export namespace ObjectKey {
+  /**
+   * `namespace/name`. A `/` (and so `%`) in the namespace is escaped, so that the first `/`
+   * always ends the namespace: valid namespaces have neither, but the key of any object must
+   * split back into the same two parts (see `parts`).
+   */
   export function of(namespace: string, name: string): ObjectKey {
-    return `${namespace}/${name}`;
+    return `${namespace.replace(/%/g, '%25').replace(/\//g, '%2F')}/${name}`;
+  }
+
+  /** The namespace and name a key was made of. */
+  export function parts(key: ObjectKey): { namespace: string; name: string } {
+    const slash = key.indexOf('/');
+    return { namespace: decodeURIComponent(key.slice(0, slash)), name: key.slice(slash + 1) };
   }
 }
 
@@ -427,13 +438,13 @@ export class WorkspaceIndex {
     if (object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice') {
       const service = object.kind === 'Service';
       if (key !== undefined) {
-        const slash = key.indexOf('/');
+        const { namespace, name } = ObjectKey.parts(key);
         const [byNamespace, byName] = service
           ? [this.groups.servicesByNamespace, this.groups.servicesByName]
           : [this.groups.backendsByNamespace, this.groups.backendsByName];
         groups.push(
-          [byNamespace as GroupMap<string, KubeObject>, key.slice(0, slash)],
-          [byName as GroupMap<string, KubeObject>, key.slice(slash + 1)],
+          [byNamespace as GroupMap<string, KubeObject>, namespace],
+          [byName as GroupMap<string, KubeObject>, name],
         );
       }
       const [byIp, ips] = service

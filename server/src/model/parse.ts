@@ -245,6 +245,8 @@ class DocumentReader {
       labels: this.stringMap(metadata && this.map(metadata, 'labels')),
       annotations: this.stringMap(annotations),
       annotationsRange: annotations && rangeOf(annotations),
+      metadataKeys: metadata ? this.keys(metadata) : [],
+      annotationKeys: annotations ? this.keys(annotations) : [],
     };
   }
 

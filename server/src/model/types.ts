@@ -56,6 +56,10 @@ export type ObjectBase = {
   annotations: Record<string, Located<string>>;
   /** The `metadata.annotations` mapping, where a fix adds an annotation. */
   annotationsRange?: SourceRange;
+  /** Every key of `metadata`, whatever its value, so that a fix never adds one a second time. */
+  metadataKeys: readonly string[];
+  /** Every key of `metadata.annotations`, whatever its value. */
+  annotationKeys: readonly string[];
 };
 
 /** A port of a Service (`spec.ports[]`). */

@@ -82,7 +82,9 @@ export function serviceNameOf(backend: Backend): string | undefined {
 /** A fix that sets `metadata.namespace` of `object`, replacing it or adding it after the name. */
 export function setNamespaceFix(index: WorkspaceIndex, object: KubeObject, namespace: string): Fix | undefined {
   const text = index.file(object.uri)?.text;
+  // A namespace that is empty or no string has no scalar to replace, and adding another would repeat the key.
   if (text === undefined || !object.metadataRange) return undefined;
+  if (!object.namespace && object.metadataKeys.includes('namespace')) return undefined;
   const edit = object.namespace
     ? replaceScalar(text, object.namespace, namespace)
     : object.name

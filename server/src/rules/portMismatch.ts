@@ -125,7 +125,8 @@ function strayPortMessage(index: WorkspaceIndex, service: Service, backend: Back
 /** Renames of a stray endpoint port to the unserved Service ports of its protocol, nearest name first. */
 function renamesFor(index: WorkspaceIndex, stray: BackendPort, unserved: ServicePort[]): Fix[] {
   const text = index.file(stray.backend.uri)?.text;
-  if (text === undefined) return [];
+  // A name that is empty or no string cannot be replaced as a scalar, nor added again.
+  if (text === undefined || (!stray.port.name && stray.port.keys.includes('name'))) return [];
   const currentName = portNameOf(stray.port);
   const targets = unserved
     .filter((servicePort) => servicePort.name && protocolOf(servicePort) === protocolOf(stray.port))

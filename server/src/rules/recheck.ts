@@ -1,5 +1,5 @@
 import { selectorMatches } from '../index/selection';
-import type { IndexChanges, ObjectKey, WorkspaceIndex } from '../index/workspaceIndex';
+import { type IndexChanges, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
 import { editDistance } from './describe';
@@ -214,9 +214,7 @@ function affectedObjects(
 
 /** The Services and backends of `key`'s name in every namespace, and of names a typo away in its namespace. */
 function nearNames(index: WorkspaceIndex, key: ObjectKey): KubeObject[] {
-  const slash = key.indexOf('/');
-  const namespace = key.slice(0, slash);
-  const name = key.slice(slash + 1);
+  const { namespace, name } = ObjectKey.parts(key);
   const near = (other: string | undefined) =>
     other !== undefined && editDistance(name, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
   return [

@@ -1,7 +1,7 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { KubeObject } from '../model/types';
 import type { Finding, Fix } from './types';
-import { columnOf, eolOf, insertFirstEntry, replaceScalar, styleOf } from './yamlText';
+import { entryColumn, eolOf, insertFirstEntry, lineAfter, replaceScalar, styleOf } from './yamlText';
 
 /**
  * Suppressions, in the spirit of kube-linter's `ignore-check.kube-linter.io/<check>`:
@@ -43,6 +43,8 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
     title,
     changes: [{ kind: 'edit', uri: finding.uri, range, newText }],
   });
+  // An ignore annotation that is empty or no string: adding another would repeat the key.
+  if (!existing && object.annotationKeys.includes(IGNORE_ANNOTATION)) return undefined;
   if (existing) {
     const codes = existing.value.trim();
     const replacement = replaceScalar(text, existing, codes === '' ? finding.code : `${codes},${finding.code}`);
@@ -52,6 +54,8 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
     const insertion = insertFirstEntry(text, object.annotationsRange, IGNORE_ANNOTATION, finding.code);
     return edit(insertion.range, insertion.newText);
   }
+  // An `annotations:` that is empty or no mapping: adding another would repeat the key.
+  if (object.metadataKeys.includes('annotations')) return undefined;
   if (text[object.metadataRange.start] === '{' || !object.name?.keyRange) {
     const insertion = insertFirstEntry(
       text,
@@ -63,13 +67,13 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
   }
   // A block `annotations:` mapping on the lines after `name:`, indented like the file.
   const eol = eolOf(text);
-  const column = columnOf(text, object.name.keyRange.start);
+  const column = entryColumn(text, object.name.keyRange);
   const nested = ' '.repeat(column) + styleOf(text, object).indent;
-  const at = text.indexOf('\n', object.name.range.end);
+  const at = lineAfter(text, object.name.range);
   const block = `${' '.repeat(column)}annotations:${eol}${nested}${IGNORE_ANNOTATION}: ${finding.code}`;
-  return at < 0
+  return at === undefined
     ? edit({ start: text.length, end: text.length }, eol + block)
-    : edit({ start: at + 1, end: at + 1 }, block + eol);
+    : edit({ start: at, end: at }, block + eol);
 }
 
 /**

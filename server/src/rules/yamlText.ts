@@ -91,21 +91,37 @@ export function sourceOf(text: string, located: Pick<Located<unknown>, 'range'> 
   return source.includes('\n') && located.value !== undefined ? JSON.stringify(String(located.value)) : source;
 }
 
-/** A string as a YAML scalar: plain when that reads back as the same string, quoted otherwise. */
+/**
+ * A string as a one-line YAML scalar: plain when that reads back as the same string, quoted
+ * otherwise; never a block scalar, whose lines would need the indentation of where it goes.
+ */
 export function scalarText(value: string): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  // Only the line break stringify ends with goes: trimEnd() would also drop spaces such as U+2028 from the value.
+  const text = stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
+  // Where yaml writes several lines (a block scalar, a folded quoted string), JSON's string, which YAML reads too.
+  return text.includes('\n') ? JSON.stringify(value) : text;
 }
 
-/** Replaces a scalar's value, keeping its quoting style when it was quoted. */
+/** Line breaks, control characters, surrogates and BOMs: what a scalar can only hold escaped. */
+const NEEDS_ESCAPE = /[\0-\x08\n-\x1f\x7f-\x9f\ud800-\udfff\ufeff]/;
+
+/**
+ * Replaces a scalar's value, keeping its quoting style when it was quoted. A block scalar
+ * (`|`, `>`) becomes a one-line scalar; the line break that ends it stays.
+ */
 export function replaceScalar(
   text: string,
   located: Located<string>,
   value: string,
 ): { range: SourceRange; newText: string } {
   const quote = text[located.range.start];
-  if (quote === '"') return { range: located.range, newText: JSON.stringify(value) };
+  // Single quotes hold no escapes: a line break or a character YAML does not print raw needs double quotes.
+  if (quote === '"' || (quote === "'" && NEEDS_ESCAPE.test(value))) {
+    return { range: located.range, newText: JSON.stringify(value) };
+  }
   if (quote === "'") return { range: located.range, newText: `'${value.replace(/'/g, "''")}'` };
-  return { range: located.range, newText: scalarText(value) };
+  const lineBreak = text[located.range.end - 1] === '\n' ? eolOf(text) : '';
+  return { range: located.range, newText: scalarText(value) + lineBreak };
 }
 
 /**
@@ -118,7 +134,6 @@ export function insertFirstEntry(
   key: string,
   value: string,
 ): { range: SourceRange; newText: string } {
-  const at = { start: mapping.start, end: mapping.start };
   if (text[mapping.start] === '{') {
     const empty = /^\{\s*\}/.test(text.slice(mapping.start, mapping.end));
     return {
@@ -126,7 +141,11 @@ export function insertFirstEntry(
       newText: `${key}: ${value}${empty ? '' : ', '}`,
     };
   }
-  return { range: at, newText: `${key}: ${value}${eolOf(text)}${' '.repeat(columnOf(text, mapping.start))}` };
+  const start = entryStart(text, mapping.start);
+  return {
+    range: { start, end: start },
+    newText: `${key}: ${value}${eolOf(text)}${' '.repeat(columnOf(text, start))}`,
+  };
 }
 
 /**
@@ -141,14 +160,40 @@ export function insertEntryAfter(
   value: string,
 ): { range: SourceRange; newText: string } {
   if (text[mapping.start] === '{' || !sibling.keyRange) return insertFirstEntry(text, mapping, key, value);
-  const lineEnd = text.indexOf('\n', sibling.range.end);
-  const column = columnOf(text, sibling.keyRange.start);
+  const at = lineAfter(text, sibling.range);
+  const column = entryColumn(text, sibling.keyRange);
   const eol = eolOf(text);
-  if (lineEnd < 0) {
+  if (at === undefined) {
     return { range: { start: text.length, end: text.length }, newText: `${eol}${' '.repeat(column)}${key}: ${value}` };
   }
-  const at = lineEnd + 1;
   return { range: { start: at, end: at }, newText: `${' '.repeat(column)}${key}: ${value}${eol}` };
+}
+
+/**
+ * The column where a block mapping entry starts: its key's, or that of a tag or anchor written
+ * before the key (`! name: x`, `&a name: x`), which belong to the entry too.
+ */
+export function entryColumn(text: string, keyRange: SourceRange): number {
+  return columnOf(text, entryStart(text, keyRange.start));
+}
+
+/** Where the entry whose key starts at `keyStart` starts: before the tags and anchors of its line in front of the key. */
+function entryStart(text: string, keyStart: number): number {
+  // An explicit key (`? k`) starts its entry; yaml lets a tag stand before the `?`, but it stays there.
+  if (text[keyStart] === '?') return keyStart;
+  const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+  const properties = /(?:[!&]\S*[ \t]+)+$/.exec(text.slice(lineStart, keyStart));
+  return keyStart - (properties?.[0].length ?? 0);
+}
+
+/**
+ * The start of the line after the one where a value ends (its trailing comment included), or
+ * undefined on the last line. A block scalar's range ends after its last line break, so that
+ * break is its own.
+ */
+export function lineAfter(text: string, value: SourceRange): number | undefined {
+  const lineEnd = text.indexOf('\n', text[value.end - 1] === '\n' ? value.end - 1 : value.end);
+  return lineEnd < 0 ? undefined : lineEnd + 1;
 }
 
 /**

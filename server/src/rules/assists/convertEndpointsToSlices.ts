@@ -12,6 +12,7 @@ import {
 } from '../backendDocuments';
 import type { Assist, Fix, FixContext } from '../types';
 import {
+  afterDocument,
   columnOf,
   entries,
   escapeSnippet,
@@ -78,8 +79,11 @@ export function conversionFixes(index: WorkspaceIndex, endpoints: Endpoints, con
   const what = slices.length === 1 ? `EndpointSlice "${slices[0].name}"` : `${slices.length} EndpointSlices`;
   const source = `Endpoints "${endpoints.name.value}"`;
   const fixes: Fix[] = [];
-  // A List item or a document that starts mid-line cannot be swapped for top-level documents.
-  if (endpoints.itemIndex === undefined && columnOf(text, endpoints.range.start) === 0) {
+  // A List item or a document that starts mid-line cannot be swapped for top-level documents, nor
+  // one followed by more than comments before its document ends: yaml leaves out of a mapping's
+  // range what follows an empty explicit key (`? :`), which would trail the new documents.
+  const rest = text.slice(endpoints.range.end, afterDocument(text, endpoints).offset);
+  if (endpoints.itemIndex === undefined && columnOf(text, endpoints.range.start) === 0 && /^(\s|#.*)*$/.test(rest)) {
     const replaced = text.slice(endpoints.range.start, endpoints.range.end);
     let newText = documents.map((document) => document.text).join(`---${style.eol}`);
     if (!replaced.endsWith('\n')) newText = newText.slice(0, newText.length - style.eol.length);
