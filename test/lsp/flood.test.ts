@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { type Range, TextDocument } from 'vscode-languageserver-textdocument';
+import { seeded } from '../support/edits';
 import { folderWith, TestClient } from '../support/lspClient';
 
 /**
@@ -39,7 +40,7 @@ test('a flood of edits: coalesced checks, the final diagnostics exact, memory fl
       });
     }
     const before = await stats(client);
-    const random = seededRandom(8);
+    const random = seeded(8);
     let sent = 0;
     let rssAfterWarmUp: number | undefined;
     const start = Date.now();
@@ -153,15 +154,4 @@ function rssOf(pid: number): number | undefined {
 
 function mb(bytes: number | undefined): string {
   return bytes === undefined ? '?' : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }

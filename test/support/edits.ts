@@ -81,12 +81,17 @@ export const EDITS: ((text: string, random: () => number) => string)[] = [
 
 const IP_FIELD = /(ip: |clusterIP: |- )(\d+\.\d+\.\d+\.\d+|[0-9a-f:]*::[0-9a-f:]*)$/gm;
 
-/** A linear congruential generator: the same seed gives the same sequence, so every run can be replayed. */
+/**
+ * A seeded generator (mulberry32): the same seed gives the same sequence, so every run can be
+ * replayed; 32-bit integer arithmetic throughout, so different seeds give unrelated sequences.
+ */
 export function seeded(seed: number): () => number {
   let state = seed;
   return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { mayHoldModelledObject, splitDocuments } from '../../server/src/model/documents';
 import { parseFile, parseWholeFile } from '../../server/src/model/parse';
 import { MODELLED_KINDS } from '../../server/src/model/types';
+import { seeded } from '../support/edits';
 
 /**
  * The fast paths of parseFile (document splitting, the pre-scan that skips kinds the model
@@ -106,12 +107,3 @@ describe('fast parsing', () => {
     }
   });
 });
-
-/** A small seeded generator, so failures reproduce. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-}
