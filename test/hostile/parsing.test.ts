@@ -73,7 +73,8 @@ describe(`nesting ${LEVELS} levels deep`, () => {
   for (const [shape, text] of Object.entries(deep)) {
     test(`${shape}: the document is skipped as broken, in the fast reader, the full parser and the cursor scan`, () => {
       const parsed = parse(text);
-      assert.deepEqual(parsed, { objects: [], brokenDocuments: 1, edit: undefined });
+      assert.deepEqual(parsed.objects, []);
+      assert.equal(parsed.brokenDocuments.length, 1);
       assert.equal(parseSimpleDocument(text, 0, text.length), undefined);
       // Completion reads the cursor's context from the text, at the deepest point too.
       bounded(() => cursorContext(text, text.length - LEVELS));
@@ -88,7 +89,7 @@ describe(`nesting ${LEVELS} levels deep`, () => {
       parsed.objects.map((object) => object.name?.value),
       ['web', 'api'],
     );
-    assert.equal(parsed.brokenDocuments, 1);
+    assert.equal(parsed.brokenDocuments.length, 1);
   });
 });
 

@@ -93,7 +93,24 @@ describe('fast parsing', () => {
     assert.ok(compared > 400, `compared only ${compared}`);
   });
 
-  test('an edited file reuses its unchanged documents and still gives the objects of a fresh parse', () => {
+  test('a broken document stays broken while other documents are edited, and is forgotten once it parses', () => {
+    const uri = 'file:///ws/chart.yaml';
+    const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`;
+    const template =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{- include "x" . | nindent 4 }}\n';
+    const text = [service('a'), template, service('c')].join('---\n');
+    const first = { text, ...parseFile(uri, text) };
+    const templateStart = text.indexOf(template);
+    assert.deepEqual(first.brokenDocuments, [{ start: templateStart, end: templateStart + template.length }]);
+    const renamed = text.replace('name: a', 'name: aaa');
+    assert.deepEqual(parseFile(uri, renamed, first).brokenDocuments, [
+      { start: templateStart + 2, end: templateStart + 2 + template.length },
+    ]);
+    const fixed = text.replace(template, service('b'));
+    assert.deepEqual(parseFile(uri, fixed, first).brokenDocuments, []);
+  });
+
+  test('an edited file reuses its unchanged documents and still gives the objects and broken documents of a fresh parse', () => {
     const random = seeded(11);
     const multi = files.filter(({ text }) => (splitDocuments(text)?.length ?? 0) > 3);
     assert.ok(multi.length > 10);
@@ -102,8 +119,10 @@ describe('fast parsing', () => {
       const at = Math.floor(random() * text.length);
       const edited =
         random() < 0.5 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + 'x\n-: '[i % 4] + text.slice(at);
-      const previous = { text, objects: parseFile(uri, text).objects };
-      assert.deepEqual(parseFile(uri, edited, previous).objects, parseWholeFile(uri, edited).objects, uri);
+      const previous = { text, ...parseFile(uri, text) };
+      const reparsed = parseFile(uri, edited, previous);
+      assert.deepEqual(reparsed.objects, parseWholeFile(uri, edited).objects, uri);
+      assert.deepEqual(reparsed.brokenDocuments, parseFile(uri, edited).brokenDocuments, uri);
     }
   });
 });

@@ -102,7 +102,10 @@ function toSarif(findings: readonly PlacedFinding[], tool: ToolInfo) {
                 markdown: `${rule.description} [Documentation](${tool.helpUri(rule.code)})`,
               },
               helpUri: tool.helpUri(rule.code),
-              defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
+              defaultConfiguration:
+                rule.defaultSeverity === 'off'
+                  ? { enabled: false, level: 'note' }
+                  : { level: SARIF_LEVEL[rule.defaultSeverity] },
             })),
           },
         },

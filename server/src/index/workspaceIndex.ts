@@ -8,6 +8,7 @@ import type {
   KubeObject,
   Kustomization,
   ObjectBase,
+  SourceRange,
   Service,
   Workload,
 } from '../model/types';
@@ -42,8 +43,8 @@ export type FileEntry = {
   path: string;
   text: string;
   objects: readonly KubeObject[];
-  /** Documents that did not parse and were skipped. */
-  brokenDocuments: number;
+  /** The documents that did not parse and were skipped (see `ParsedFile`). */
+  brokenDocuments: readonly SourceRange[];
   /** Set when the file's content was not parsed at all (and `text` is empty). */
   unchecked?: UncheckedReason;
 };

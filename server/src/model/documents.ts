@@ -140,6 +140,8 @@ export class DocumentReuse {
   /** For each new document, the index of the same previous document, or -1. */
   private readonly previousIndex: number[] = [];
   private readonly objectsByDoc: KubeObject[][] = [];
+  /** Where each previous document's content started. */
+  private readonly previousContentStarts: number[] = [];
   private readonly firstMoved: number;
   private readonly delta: number;
   private readonly start: number;
@@ -186,12 +188,19 @@ export class DocumentReuse {
       this.previousIndex.push(i);
     }
     this.spans = spans;
+    this.previousContentStarts = previous.map((span) => span.contentStart);
     for (const object of previousObjects) (this.objectsByDoc[object.docIndex] ??= []).push(object);
   }
 
   /** What changed, in whole documents of the previous text (see `FileEdit`). */
   edit(): FileEdit {
     return { start: this.start, end: this.end, delta: this.delta };
+  }
+
+  /** Where the content of document `docIndex` of the new text started in the previous text, when it is unchanged. */
+  previousContentStart(docIndex: number): number | undefined {
+    const previous = this.previousIndex[docIndex] ?? -1;
+    return previous < 0 ? undefined : this.previousContentStarts[previous];
   }
 
   /** The objects of document `docIndex` of the new text, when it is a previous document unchanged. */

@@ -37,10 +37,10 @@ import { nestsTooDeep } from './nesting';
 export type ParsedFile = {
   objects: KubeObject[];
   /**
-   * Documents skipped because they do not parse as YAML, among those read in this pass (the
-   * pre-scan rules some out, and unchanged documents of an edited file are not read again).
+   * The documents skipped because they do not parse as YAML (a template, a syntax error), from
+   * their content's start to their end; documents the pre-scan rules out are not among them.
    */
-  brokenDocuments: number;
+  brokenDocuments: SourceRange[];
   /** With a previous version: the part of it that changed; absent when the whole file was read anew. */
   edit?: FileEdit;
 };
@@ -62,7 +62,7 @@ export type ParsedFile = {
 export function parseFile(
   uri: string,
   text: string,
-  previous?: { text: string; objects: readonly KubeObject[] },
+  previous?: { text: string; objects: readonly KubeObject[]; brokenDocuments: readonly SourceRange[] },
 ): ParsedFile {
   const kustomizationFile = isKustomizationFileName(uri);
   // A kustomization file's first document is read differently, so its documents cannot move.
@@ -70,12 +70,15 @@ export function parseFile(
   const spans = reuse?.spans ?? splitDocuments(text);
   if (!spans) return parseWholeFile(uri, text);
   const objects: KubeObject[] = [];
-  let brokenDocuments = 0;
+  const brokenDocuments: SourceRange[] = [];
+  const previouslyBroken = new Set(previous?.brokenDocuments.map((range) => range.start));
   for (let docIndex = 0; docIndex < spans.length; docIndex++) {
     const span = spans[docIndex];
+    const contentRange = { start: span.contentStart, end: span.end };
     const reused = reuse?.spans && reuse.objects(docIndex);
     if (reused) {
       objects.push(...reused);
+      if (previouslyBroken.has(reuse.previousContentStart(docIndex)!)) brokenDocuments.push(contentRange);
       continue;
     }
     const asKustomization = kustomizationFile && docIndex === 0;
@@ -84,7 +87,7 @@ export function parseFile(
     if (!document) return parseWholeFile(uri, text);
     const read = readDocument(uri, document, docIndex, asKustomization);
     if (read) objects.push(...read);
-    else brokenDocuments++;
+    else brokenDocuments.push(contentRange);
   }
   spansOf.set(objects, spans);
   return { objects, brokenDocuments, edit: reuse?.spans && reuse.edit() };
@@ -135,20 +138,21 @@ const TOO_DEEP = { contents: null, errors: [{ message: 'nested too deeply' }] } 
  * used when the file cannot be split safely, and by tests as the reference.
  */
 export function parseWholeFile(uri: string, text: string): ParsedFile {
-  if (nestsTooDeep(text)) return { objects: [], brokenDocuments: 1 };
+  const wholeFileBroken = { objects: [], brokenDocuments: [{ start: 0, end: text.length }] };
+  if (nestsTooDeep(text)) return wholeFileBroken;
   let documents: Document.Parsed[];
   try {
     documents = parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
   } catch {
-    return { objects: [], brokenDocuments: 1 };
+    return wholeFileBroken;
   }
   const objects: KubeObject[] = [];
-  let brokenDocuments = 0;
+  const brokenDocuments: SourceRange[] = [];
   const kustomizationFile = isKustomizationFileName(uri);
   documents.forEach((document, docIndex) => {
     const read = readDocument(uri, document, docIndex, kustomizationFile && docIndex === 0);
     if (read) objects.push(...read);
-    else brokenDocuments++;
+    else brokenDocuments.push({ start: document.range[0], end: document.range[2] });
   });
   return { objects, brokenDocuments };
 }

@@ -17,6 +17,7 @@ import { endpointsPortInvalid } from './endpointsPortInvalid';
 import { endpointsSubsetInvalid } from './endpointsSubsetInvalid';
 import { endpointsForExternalName } from './endpointsForExternalName';
 import { endpointsDeprecated } from './endpointsDeprecated';
+import { documentsNotChecked } from './documentsNotChecked';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { fileNotChecked } from './fileNotChecked';
@@ -72,6 +73,7 @@ export const rules: readonly Rule[] = [
   endpointsDeprecated,
   // What could not be checked at all.
   fileNotChecked,
+  documentsNotChecked,
 ];
 
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
@@ -131,7 +133,9 @@ function checkFileByFile(
   }
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
-  for (const [uri, objects] of objectsByUri) {
+  // Every file, those without objects too: some rules report on files (file-not-checked).
+  for (const uri of index.uris()) {
+    const objects = objectsByUri.get(uri) ?? [];
     const scope = new Set(objects);
     for (const object of objects) {
       const key = index.groupKeyOf(object);

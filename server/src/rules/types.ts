@@ -100,8 +100,8 @@ export type Dependency = 'key' | 'nearNames' | 'selectedWorkloads' | 'namespaceW
 /** A check over the whole index, with the fixes for its findings beside it. */
 export type Rule = {
   code: string;
-  /** The severity findings get unless a setting says otherwise. */
-  defaultSeverity: Severity;
+  /** The severity findings get unless a setting says otherwise; `off`: the rule runs only when a setting asks. */
+  defaultSeverity: Severity | 'off';
   /** One line for documentation and completion of settings. */
   description: string;
   check(index: WorkspaceIndex, context: CheckContext): Finding[];
@@ -137,6 +137,8 @@ export namespace Finding {
     message: string,
     extra: Pick<Finding, 'related' | 'data'> = {},
   ): Finding {
-    return { code: rule.code, severity: rule.defaultSeverity, uri, range, message, ...extra };
+    // A rule that is off by default runs only at a severity a setting gives, which replaces this one.
+    const severity = rule.defaultSeverity === 'off' ? 'information' : rule.defaultSeverity;
+    return { code: rule.code, severity, uri, range, message, ...extra };
   }
 }
