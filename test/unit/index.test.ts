@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { UriPath } from '../../server/src/index/uriPath';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { parseFile } from '../../server/src/model/parse';
-import type { Service } from '../../server/src/model/types';
+import { compareByPlace, type Service } from '../../server/src/model/types';
+import { checkAll } from '../../server/src/rules';
 
 const service = (name: string, namespace?: string) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec:\n  ports:\n    - port: 80\n`;
@@ -171,20 +172,26 @@ describe('WorkspaceIndex', () => {
     assert.equal(index.servicesOf(index.allEndpoints().find((e) => e.uri.includes('x/y/z'))!).length, 3);
   });
 
-  test('lookups list objects in file order, however the files were read or edited', () => {
-    const files = { 'a.yaml': endpoints('s'), 'b.yaml': endpoints('s'), 'c.yaml': service('s') };
+  test('findings read the same however the files were read or edited', () => {
+    const files = {
+      'a.yaml': endpoints('s') + '---\n' + endpoints('wep'),
+      'b.yaml': endpoints('s') + '---\n' + endpoints('wex'),
+      'c.yaml': service('s') + '---\n' + service('web'),
+    };
     const fresh = indexOf(files);
     const edited = indexOf(files);
-    // An edit files the edited objects again; they must not move to the end of their lists.
-    edited.update('file:///ws/a.yaml', endpoints('s') + '# edited\n');
+    // An edit files the edited objects again; what messages list must not move to the end.
+    edited.update('file:///ws/a.yaml', files['a.yaml'] + '# edited\n');
     const reversed = indexOf(Object.fromEntries(Object.entries(files).reverse()));
-    for (const index of [fresh, edited, reversed]) {
-      const paths = (objects: readonly { uri: string }[]) =>
-        objects.map((object) => object.uri.slice('file:///ws/'.length));
-      assert.deepEqual(paths(index.endpointsWithKey('default/s')), ['a.yaml', 'b.yaml']);
-      assert.deepEqual(paths(index.backendsNamed('s')), ['a.yaml', 'b.yaml']);
-      assert.deepEqual(paths(index.backendsIn('default')), ['a.yaml', 'b.yaml']);
-    }
+    const findings = (index: WorkspaceIndex) =>
+      JSON.stringify(checkAll(index).findings.sort((a, b) => compareByPlace(a, b) || a.code.localeCompare(b.code)));
+    assert.match(findings(fresh), /a\.yaml.*b\.yaml/, 'backends-in-several-files names both files, in order');
+    assert.equal(findings(edited), findings(fresh));
+    assert.equal(findings(reversed), findings(fresh));
+    assert.deepEqual(
+      edited.endpointsWithKey('default/s').map((object) => object.uri),
+      ['file:///ws/a.yaml', 'file:///ws/b.yaml'],
+    );
   });
 
   test('EndpointSlices are found by their service-name label', () => {

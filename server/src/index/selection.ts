@@ -1,5 +1,6 @@
 import { ServiceSemantics } from '../model/semantics';
 import type { ContainerPort, Ingress, Located, Service, Workload } from '../model/types';
+import { compareByPlace } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
 
 /**
@@ -33,7 +34,7 @@ export function workloadsSelectedBy(index: WorkspaceIndex, service: Service): Wo
   return selector ? workloadsMatching(index, index.namespaceOf(service), selector, service.uri) : [];
 }
 
-/** The workloads of `namespace` whose pod template carries every pair of `selector`, nearest to `uri`. */
+/** The workloads of `namespace` whose pod template carries every pair of `selector`: the nearest to `uri`, in file order. */
 export function workloadsMatching(
   index: WorkspaceIndex,
   namespace: string,
@@ -48,7 +49,7 @@ export function workloadsMatching(
   return nearest(
     candidates.filter((workload) => selectorMatches(selector, workload.podLabels)),
     uri,
-  );
+  ).sort(compareByPlace);
 }
 
 /**

@@ -672,11 +672,12 @@ function podLabelKey(namespace: string, label: string, value: string): string {
 }
 
 /**
- * A map from keys to sets, read as arrays in file order (`compareByPlace`) that are cached until
- * the set changes. A value replaced by another keeps its slot: the set holds each value under
- * the value it first replaced.
+ * A map from keys to sets (insertion-ordered), read as arrays that are cached until the set
+ * changes. A value replaced by another keeps its place: the set holds each value under the
+ * value it first replaced (its slot). Groups can be large (a namespace), so they are not kept
+ * in file order: callers that list their members in a message sort what they keep.
  */
-class GroupMap<K, V extends ObjectBase> {
+class GroupMap<K, V extends object> {
   private readonly sets = new Map<K, Map<V, V>>();
   private readonly arrays = new Map<K, V[]>();
   private readonly slots = new WeakMap<V, V>();
@@ -684,7 +685,7 @@ class GroupMap<K, V extends ObjectBase> {
   get(key: K): readonly V[] {
     let array = this.arrays.get(key);
     if (!array) {
-      array = [...(this.sets.get(key)?.values() ?? [])].sort(compareByPlace);
+      array = [...(this.sets.get(key)?.values() ?? [])];
       this.arrays.set(key, array);
     }
     return array;

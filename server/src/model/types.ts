@@ -29,7 +29,7 @@ export type WorkloadKind =
  * Orders objects by file, then by position: the order of a fresh scan, so that what a message
  * lists does not depend on the order in which files were read or edited.
  */
-export function compareByPlace(a: ObjectBase, b: ObjectBase): number {
+export function compareByPlace(a: Pick<ObjectBase, 'uri' | 'range'>, b: Pick<ObjectBase, 'uri' | 'range'>): number {
   return a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start - b.range.start;
 }
 

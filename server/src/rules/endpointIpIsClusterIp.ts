@@ -1,5 +1,6 @@
 import { UriPath } from '../index/uriPath';
 import { canonicalIp } from '../model/ip';
+import { compareByPlace } from '../model/types';
 import { describe, describeAt } from './describe';
 import { backendAddresses, clusterIpsOf } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
@@ -29,9 +30,9 @@ export const endpointIpIsClusterIp: Rule = {
       for (const { value, path } of backendAddresses(backend)) {
         const ip = canonicalIp(value.value);
         // Looked up in the whole index: after an edit this runs from the affected backends only.
-        const services = (ip === undefined ? [] : index.servicesWithClusterIp(ip)).filter(
-          (service) => UriPath.dirname(UriPath.of(service.uri)) === folder,
-        );
+        const services = (ip === undefined ? [] : index.servicesWithClusterIp(ip))
+          .filter((service) => UriPath.dirname(UriPath.of(service.uri)) === folder)
+          .sort(compareByPlace);
         if (services.length === 0) continue;
         const owners = services.map((service) => describeAt(index, service, backend.uri)).join(', ');
         findings.push(

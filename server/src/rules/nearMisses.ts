@@ -1,5 +1,6 @@
 import { nearest, type WorkspaceIndex } from '../index/workspaceIndex';
 import type { Backend, KubeObject, Service, SourceRange } from '../model/types';
+import { compareByPlace } from '../model/types';
 import { describe, describeAt, editDistance } from './describe';
 import type { Fix } from './types';
 import { insertEntryAfter, insertFirstEntry, replaceScalar } from './yamlText';
@@ -24,7 +25,7 @@ const MAX_TYPO_SUGGESTIONS = 3;
  * has its Service, was not meant for the object at hand.
  */
 
-/** Services without backends with the backend's name in other namespaces, nearest first. */
+/** Services without backends with the backend's name in other namespaces: the nearest, in file order. */
 export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backend): Service[] {
   const name = serviceNameOf(backend);
   const namespace = index.namespaceOf(backend);
@@ -34,10 +35,10 @@ export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backen
       .servicesNamed(name)
       .filter((service) => index.namespaceOf(service) !== namespace && index.backendsOf(service).length === 0),
     backend.uri,
-  );
+  ).sort(compareByPlace);
 }
 
-/** Backends without a Service, named for this Service, in other namespaces, nearest first. */
+/** Backends without a Service, named for this Service, in other namespaces: the nearest, in file order. */
 export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Service): Backend[] {
   const name = service.name?.value;
   const namespace = index.namespaceOf(service);
@@ -47,7 +48,7 @@ export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Servic
       .backendsNamed(name)
       .filter((backend) => index.namespaceOf(backend) !== namespace && index.servicesOf(backend).length === 0),
     service.uri,
-  );
+  ).sort(compareByPlace);
 }
 
 /** Services without backends in the backend's namespace whose name is a typo away from the one it names. */
@@ -111,11 +112,16 @@ export function renameBackendFix(index: WorkspaceIndex, backend: Backend, name: 
   };
 }
 
-function byDistance<T>(name: string, candidates: T[], nameOf: (candidate: T) => string | undefined): T[] {
+/** The candidates a typo away, closest first, then in file order: the same however the index was built or edited. */
+function byDistance<T extends KubeObject>(
+  name: string,
+  candidates: T[],
+  nameOf: (candidate: T) => string | undefined,
+): T[] {
   return candidates
     .map((candidate) => ({ candidate, distance: editDistance(name, nameOf(candidate) ?? '', TYPO_DISTANCE) }))
     .filter(({ distance }) => distance > 0 && distance <= TYPO_DISTANCE)
-    .sort((a, b) => a.distance - b.distance)
+    .sort((a, b) => a.distance - b.distance || compareByPlace(a.candidate, b.candidate))
     .slice(0, MAX_TYPO_SUGGESTIONS)
     .map(({ candidate }) => candidate);
 }
