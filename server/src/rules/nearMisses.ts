@@ -91,6 +91,7 @@ export function setNamespaceFix(index: WorkspaceIndex, object: KubeObject, names
     : object.name
       ? insertEntryAfter(text, object.metadataRange, object.name, 'namespace', scalarText(namespace))
       : insertFirstEntry(text, object.metadataRange, 'namespace', scalarText(namespace));
+  if (!edit) return undefined;
   return {
     title: `Set the namespace of ${object.kind} "${object.name?.value ?? ''}" to "${namespace}"`,
     changes: [{ kind: 'edit', uri: object.uri, ...edit }],
