@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { Located, ObjectBase, SourceRange } from '../model/types';
 
 /**
@@ -230,20 +230,29 @@ export type RenderedDocument = { text: string; snippet: string };
 
 /**
  * Inserts documents after the one holding `object` (see `afterDocument`), each
- * introduced by a `---` line, as one edit; the rest of the file is untouched.
+ * introduced by a `---` line, as one edit; the rest of the file is untouched. Undefined
+ * when they would go at the end of a file that parses but would not with them: yaml reads
+ * a quoted scalar left open at the end of a file (`"\"`, `'` after `? :`) without an
+ * error, and the new `---` would be read inside it.
  */
 export function insertDocumentsAfter(
   text: string,
   object: ObjectBase,
   documents: readonly RenderedDocument[],
-): { range: SourceRange; newText: string; snippet: string } {
+): { range: SourceRange; newText: string; snippet: string } | undefined {
   const { offset, lead } = afterDocument(text, object);
   const separator = `---${eolOf(text)}`;
+  const newText = lead + documents.map((document) => separator + document.text).join('');
+  if (offset === text.length && parsesCleanly(text) && !parsesCleanly(text + newText)) return undefined;
   return {
     range: { start: offset, end: offset },
-    newText: lead + documents.map((document) => separator + document.text).join(''),
+    newText,
     snippet: escapeSnippet(lead) + documents.map((document) => escapeSnippet(separator) + document.snippet).join(''),
   };
+}
+
+function parsesCleanly(text: string): boolean {
+  return parseAllDocuments(text).every((document) => document.errors.length === 0);
 }
 
 /** Escapes text for an LSP snippet, where `$`, `}` and `\` are special. */
