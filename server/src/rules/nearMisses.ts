@@ -3,7 +3,7 @@ import type { Backend, KubeObject, Service, SourceRange } from '../model/types';
 import { compareByPlace } from '../model/types';
 import { describe, describeAt, editDistance } from './describe';
 import type { Fix } from './types';
-import { insertEntryAfter, insertFirstEntry, replaceScalar } from './yamlText';
+import { insertEntryAfter, insertFirstEntry, replaceScalar, scalarText } from './yamlText';
 
 /**
  * The objects that were probably meant to pair but do not: same name in another
@@ -86,11 +86,13 @@ export function setNamespaceFix(index: WorkspaceIndex, object: KubeObject, names
   // A namespace that is empty or no string has no scalar to replace, and adding another would repeat the key.
   if (text === undefined || !object.metadataRange) return undefined;
   if (!object.namespace && object.metadataKeys.includes('namespace')) return undefined;
+  // The namespace comes from another object's value (a block scalar's line breaks included): insert it quoted as needed.
   const edit = object.namespace
     ? replaceScalar(text, object.namespace, namespace)
     : object.name
-      ? insertEntryAfter(text, object.metadataRange, object.name, 'namespace', namespace)
-      : insertFirstEntry(text, object.metadataRange, 'namespace', namespace);
+      ? insertEntryAfter(text, object.metadataRange, object.name, 'namespace', scalarText(namespace))
+      : insertFirstEntry(text, object.metadataRange, 'namespace', scalarText(namespace));
+  if (!edit) return undefined;
   return {
     title: `Set the namespace of ${object.kind} "${object.name?.value ?? ''}" to "${namespace}"`,
     changes: [{ kind: 'edit', uri: object.uri, ...edit }],

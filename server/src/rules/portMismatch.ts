@@ -132,16 +132,19 @@ function renamesFor(index: WorkspaceIndex, stray: BackendPort, unserved: Service
     .filter((servicePort) => servicePort.name && protocolOf(servicePort) === protocolOf(stray.port))
     .map((servicePort) => servicePort.name!.value)
     .sort((a, b) => editDistance(currentName, a, 64) - editDistance(currentName, b, 64));
-  const fixes = targets.map((name): Fix => {
+  const fixes = targets.flatMap((name): Fix[] => {
     const edit = stray.port.name
       ? replaceScalar(text, stray.port.name, name)
       : insertFirstEntry(text, stray.port.range, 'name', scalarText(name));
-    return {
-      title: stray.port.name
-        ? `Rename ${stray.backend.kind} port "${currentName}" to "${name}"`
-        : `Name ${stray.backend.kind} port ${describePort(stray.port)} "${name}"`,
-      changes: [{ kind: 'edit', uri: stray.backend.uri, ...edit }],
-    };
+    if (!edit) return [];
+    return [
+      {
+        title: stray.port.name
+          ? `Rename ${stray.backend.kind} port "${currentName}" to "${name}"`
+          : `Name ${stray.backend.kind} port ${describePort(stray.port)} "${name}"`,
+        changes: [{ kind: 'edit', uri: stray.backend.uri, ...edit }],
+      },
+    ];
   });
   if (fixes.length === 1) Object.assign(fixes[0], { isPreferred: true, safe: true });
   return fixes;

@@ -74,9 +74,11 @@ export const serviceWithoutEndpoints: Rule = {
     if (!context.preferEndpointSlice) backends.reverse();
     const fixes: Fix[] = backends.flatMap((backend, i) => {
       const inFile = createInFile(index, service, backend, i === 0);
-      return context.canCreateFiles && isSafeFileStem(service.name!.value)
-        ? [inFile, createInNewFile(index, service, backend)]
-        : [inFile];
+      const inNewFile =
+        context.canCreateFiles && isSafeFileStem(service.name!.value)
+          ? createInNewFile(index, service, backend)
+          : undefined;
+      return [inFile, inNewFile].filter((fix): fix is Fix => fix !== undefined);
     });
     if (finding.data?.otherNamespace) {
       for (const backend of backendsInOtherNamespaces(index, service)) {
@@ -129,13 +131,20 @@ function endpointSliceToCreate(index: WorkspaceIndex, service: Service, context:
   };
 }
 
-function createInFile(index: WorkspaceIndex, service: Service, backend: BackendToCreate, isPreferred: boolean): Fix {
-  const text = index.file(service.uri)!.text;
-  return {
-    title: `Create ${backend.label} in this file`,
-    isPreferred,
-    changes: [{ kind: 'edit', uri: service.uri, ...insertDocumentsAfter(text, service, backend.documents) }],
-  };
+function createInFile(
+  index: WorkspaceIndex,
+  service: Service,
+  backend: BackendToCreate,
+  isPreferred: boolean,
+): Fix | undefined {
+  const edit = insertDocumentsAfter(index.file(service.uri)!.text, service, backend.documents);
+  return (
+    edit && {
+      title: `Create ${backend.label} in this file`,
+      isPreferred,
+      changes: [{ kind: 'edit', uri: service.uri, ...edit }],
+    }
+  );
 }
 
 function createInNewFile(index: WorkspaceIndex, service: Service, backend: BackendToCreate): Fix {

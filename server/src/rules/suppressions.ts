@@ -52,7 +52,7 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
   }
   if (object.annotationsRange) {
     const insertion = insertFirstEntry(text, object.annotationsRange, IGNORE_ANNOTATION, finding.code);
-    return edit(insertion.range, insertion.newText);
+    return insertion && edit(insertion.range, insertion.newText);
   }
   // An `annotations:` that is empty or no mapping: adding another would repeat the key.
   if (object.metadataKeys.includes('annotations')) return undefined;
@@ -63,7 +63,7 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
       'annotations',
       `{${IGNORE_ANNOTATION}: ${finding.code}}`,
     );
-    return edit(insertion.range, insertion.newText);
+    return insertion && edit(insertion.range, insertion.newText);
   }
   // A block `annotations:` mapping on the lines after `name:`, indented like the file.
   const eol = eolOf(text);

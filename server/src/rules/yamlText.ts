@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { Located, ObjectBase, SourceRange } from '../model/types';
 
 /**
@@ -126,14 +126,16 @@ export function replaceScalar(
 
 /**
  * Inserts `key: value` as the first entry of a mapping: on its own line at the
- * mapping's column for block style, right after `{` for flow style.
+ * mapping's column for block style, right after `{` for flow style. Undefined when a tag
+ * or anchor stands before an explicit first key (`! ? k`): yaml gives it to the mapping,
+ * and no new first line keeps it there.
  */
 export function insertFirstEntry(
   text: string,
   mapping: SourceRange,
   key: string,
   value: string,
-): { range: SourceRange; newText: string } {
+): { range: SourceRange; newText: string } | undefined {
   if (text[mapping.start] === '{') {
     const empty = /^\{\s*\}/.test(text.slice(mapping.start, mapping.end));
     return {
@@ -141,6 +143,7 @@ export function insertFirstEntry(
       newText: `${key}: ${value}${empty ? '' : ', '}`,
     };
   }
+  if (isExplicitKey(text, mapping.start) && propertiesBefore(text, mapping.start) > 0) return undefined;
   const start = entryStart(text, mapping.start);
   return {
     range: { start, end: start },
@@ -158,7 +161,7 @@ export function insertEntryAfter(
   sibling: Located<unknown>,
   key: string,
   value: string,
-): { range: SourceRange; newText: string } {
+): { range: SourceRange; newText: string } | undefined {
   if (text[mapping.start] === '{' || !sibling.keyRange) return insertFirstEntry(text, mapping, key, value);
   const at = lineAfter(text, sibling.range);
   const column = entryColumn(text, sibling.keyRange);
@@ -180,10 +183,18 @@ export function entryColumn(text: string, keyRange: SourceRange): number {
 /** Where the entry whose key starts at `keyStart` starts: before the tags and anchors of its line in front of the key. */
 function entryStart(text: string, keyStart: number): number {
   // An explicit key (`? k`) starts its entry; yaml lets a tag stand before the `?`, but it stays there.
-  if (text[keyStart] === '?') return keyStart;
+  return isExplicitKey(text, keyStart) ? keyStart : keyStart - propertiesBefore(text, keyStart);
+}
+
+/** Whether a key is explicit: `?` then a space or line end (`?:` is the plain key "?"). */
+function isExplicitKey(text: string, keyStart: number): boolean {
+  return /^\?(\s|$)/.test(text.slice(keyStart, keyStart + 2));
+}
+
+/** The length of the tags and anchors (`! `, `&a `) written on the key's line right before it. */
+function propertiesBefore(text: string, keyStart: number): number {
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
-  const properties = /(?:[!&]\S*[ \t]+)+$/.exec(text.slice(lineStart, keyStart));
-  return keyStart - (properties?.[0].length ?? 0);
+  return /(?:[!&]\S*[ \t]+)+$/.exec(text.slice(lineStart, keyStart))?.[0].length ?? 0;
 }
 
 /**
@@ -219,20 +230,29 @@ export type RenderedDocument = { text: string; snippet: string };
 
 /**
  * Inserts documents after the one holding `object` (see `afterDocument`), each
- * introduced by a `---` line, as one edit; the rest of the file is untouched.
+ * introduced by a `---` line, as one edit; the rest of the file is untouched. Undefined
+ * when they would go at the end of a file that parses but would not with them: yaml reads
+ * a quoted scalar left open at the end of a file (`"\"`, `'` after `? :`) without an
+ * error, and the new `---` would be read inside it.
  */
 export function insertDocumentsAfter(
   text: string,
   object: ObjectBase,
   documents: readonly RenderedDocument[],
-): { range: SourceRange; newText: string; snippet: string } {
+): { range: SourceRange; newText: string; snippet: string } | undefined {
   const { offset, lead } = afterDocument(text, object);
   const separator = `---${eolOf(text)}`;
+  const newText = lead + documents.map((document) => separator + document.text).join('');
+  if (offset === text.length && parsesCleanly(text) && !parsesCleanly(text + newText)) return undefined;
   return {
     range: { start: offset, end: offset },
-    newText: lead + documents.map((document) => separator + document.text).join(''),
+    newText,
     snippet: escapeSnippet(lead) + documents.map((document) => escapeSnippet(separator) + document.snippet).join(''),
   };
+}
+
+function parsesCleanly(text: string): boolean {
+  return parseAllDocuments(text).every((document) => document.errors.length === 0);
 }
 
 /** Escapes text for an LSP snippet, where `$`, `}` and `\` are special. */

@@ -94,10 +94,10 @@ export function conversionFixes(index: WorkspaceIndex, endpoints: Endpoints, con
       changes: [{ kind: 'edit', uri: endpoints.uri, range: endpoints.range, newText }],
     });
   }
-  fixes.push({
-    title: `Add ${what} beside ${source}`,
-    changes: [{ kind: 'edit', uri: endpoints.uri, ...insertDocumentsAfter(text, endpoints, documents) }],
-  });
+  const beside = insertDocumentsAfter(text, endpoints, documents);
+  if (beside) {
+    fixes.push({ title: `Add ${what} beside ${source}`, changes: [{ kind: 'edit', uri: endpoints.uri, ...beside }] });
+  }
   return fixes;
 }
 
