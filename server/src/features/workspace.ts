@@ -177,7 +177,7 @@ export class WorkspaceSync {
       await this.scanFolders();
       // The scan leaves open documents alone, but a new size cap applies to them too.
       for (const document of this.state.documents.all())
-        if (this.isIndexed(document.uri)) this.state.index.update(document.uri, document.getText());
+        if (this.isIndexed(document.uri)) this.state.documentEdited(document.uri);
     }
     this.diagnostics.refresh();
   }

@@ -1,6 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
-import type { KubeObject } from '../model/types';
 import { backendsInSeveralFiles } from './backendsInSeveralFiles';
 import { endpointFamilyMismatch } from './endpointFamilyMismatch';
 import { endpointIpIsClusterIp } from './endpointIpIsClusterIp';
@@ -125,17 +124,11 @@ function checkFileByFile(
   index: WorkspaceIndex,
   context: CheckContext,
 ): { findings: Finding[]; failures: RuleFailure[] } {
-  const objectsByUri = new Map<string, KubeObject[]>();
-  for (const object of index.objects()) {
-    const list = objectsByUri.get(object.uri);
-    if (list) list.push(object);
-    else objectsByUri.set(object.uri, [object]);
-  }
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
   // Every file, those without objects too: some rules report on files (file-not-checked).
   for (const uri of index.uris()) {
-    const objects = objectsByUri.get(uri) ?? [];
+    const objects = index.file(uri)!.objects;
     const scope = new Set(objects);
     for (const object of objects) {
       const key = index.groupKeyOf(object);
