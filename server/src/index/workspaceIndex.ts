@@ -105,6 +105,11 @@ export class WorkspaceIndex {
   private kustomizations: Kustomization[] = [];
   /** Files that hold a kustomization. */
   private readonly kustomized = new Set<string>();
+  /**
+   * Files not parsed, or with documents skipped: the rules that report them look at these
+   * instead of every file on every keystroke.
+   */
+  private readonly notFullyParsed = new Set<string>();
   /** Folders and files that namespaced kustomizations list, resolved once per refile. */
   private listedBy = new Map<string, { namespace: string; dir: string; order: number }[]>();
   /** Set when a kustomization changed: everything is refiled before the next read, once. */
@@ -158,6 +163,8 @@ export class WorkspaceIndex {
     const { edit, ...parsed } = parseFile(uri, text, previous);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, ...(unchecked && { unchecked }) };
     this.entries.set(uri, entry);
+    if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);
+    else this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, entry, edit);
     if (hasSlice(previous) || hasSlice(entry)) this.allSlices = undefined;
     const kustomized = this.kustomized.has(uri);
@@ -174,6 +181,7 @@ export class WorkspaceIndex {
     const previous = this.entries.get(uri);
     if (!previous) return;
     this.entries.delete(uri);
+    this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
     if (hasSlice(previous)) this.allSlices = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
@@ -198,6 +206,11 @@ export class WorkspaceIndex {
 
   uris(): IterableIterator<string> {
     return this.entries.keys();
+  }
+
+  /** The files that were not parsed (`unchecked`) or had documents skipped (`brokenDocuments`). */
+  *filesNotFullyParsed(): IterableIterator<FileEntry> {
+    for (const uri of this.notFullyParsed) yield this.entries.get(uri)!;
   }
 
   /** Every modelled object of every file, in file order. */

@@ -17,16 +17,15 @@ export const documentsNotChecked: Rule = {
   description: 'Documents of a file were not checked because they do not parse as YAML (templates, syntax errors).',
 
   check(index) {
-    return [...index.uris()].flatMap((uri) => {
-      const file = index.file(uri);
-      if (!file || file.brokenDocuments.length === 0) return [];
+    return [...index.filesNotFullyParsed()].flatMap((file) => {
+      if (file.brokenDocuments.length === 0) return [];
       const broken = file.brokenDocuments;
       const [subject, verb, pronoun] =
         broken.length === 1 ? ['One document', 'does', 'it'] : [`${broken.length} documents`, 'do', 'them'];
       const message =
         `${subject} of this file ${verb} not parse as YAML (a template such as Helm's, or a syntax error) and went ` +
         `unchecked: the Services and Endpoints in ${pronoun} take part in no check.`;
-      return [Finding.of(this, uri, anchorIn(file.text, broken[0]), message)];
+      return [Finding.of(this, file.uri, anchorIn(file.text, broken[0]), message)];
     });
   },
 };

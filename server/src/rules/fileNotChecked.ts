@@ -16,10 +16,9 @@ export const fileNotChecked: Rule = {
   description: 'A YAML file was not checked: it is larger than `maxFileSize`, or binary.',
 
   check(index) {
-    return [...index.uris()].flatMap((uri) => {
-      const unchecked = index.file(uri)?.unchecked;
-      return unchecked ? [Finding.of(this, uri, { start: 0, end: 0 }, messageFor(unchecked))] : [];
-    });
+    return [...index.filesNotFullyParsed()].flatMap(({ uri, unchecked }) =>
+      unchecked ? [Finding.of(this, uri, { start: 0, end: 0 }, messageFor(unchecked))] : [],
+    );
   },
 };
 
