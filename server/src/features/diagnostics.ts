@@ -85,8 +85,12 @@ export class DiagnosticsPublisher {
     this.refresh(false);
   }
 
-  /** Checks again (everything, unless `everything` is false and only some objects changed) and publishes. */
+  /**
+   * Checks again (everything, unless `everything` is false and only some objects changed) and
+   * publishes; nothing before the first scan has ended (a settings change can come earlier).
+   */
   refresh(everything = true): void {
+    if (!this.ready) return;
     clearImmediate(this.pending);
     this.pending = undefined;
     clearTimeout(this.fullCheckTimer);

@@ -2,7 +2,7 @@ import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { UriPath } from '../index/uriPath';
-import { DEFAULT_MAX_FILE_SIZE, WorkspaceIndex } from '../index/workspaceIndex';
+import { DEFAULT_MAX_FILE_SIZE, type IndexOptions, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
 import type { ExcludeGlobs } from '../node/workspaceFiles';
@@ -69,6 +69,14 @@ export class ServerState {
     }
     this.editedDocuments.clear();
     return this.workspaceIndex;
+  }
+
+  /**
+   * Sets the index's options. Edited documents are read after, not before: refiling what the
+   * index holds is cheaper while the documents opened during start-up are not in it yet.
+   */
+  configureIndex(options: Partial<IndexOptions>): void {
+    this.workspaceIndex.configure(options);
   }
 
   /** Marks an open document as edited; the index reads its text when next asked for. */

@@ -59,7 +59,7 @@ export class WorkspaceSync {
   /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
   async start(): Promise<void> {
     this.state.settings = await this.fetchSettings();
-    this.state.index.configure({
+    this.state.configureIndex({
       defaultNamespace: this.state.settings.defaultNamespace,
       maxFileSize: this.state.settings.maxFileSize,
     });
@@ -167,7 +167,7 @@ export class WorkspaceSync {
     this.state.settings = await this.fetchSettings(pushed);
     const { defaultNamespace, maxFileSize } = this.state.settings;
     if (previous.defaultNamespace !== defaultNamespace || previous.maxFileSize !== maxFileSize) {
-      this.state.index.configure({ defaultNamespace, maxFileSize });
+      this.state.configureIndex({ defaultNamespace, maxFileSize });
     }
     // What decides which files are read, and how.
     const scanned = (settings: Settings) =>
