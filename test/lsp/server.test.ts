@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import type { ClientCapabilities, CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { copyToTemp, MINIMAL_CAPABILITIES, TestClient } from '../support/lspClient';
+import { copyToTemp, folderWith, MINIMAL_CAPABILITIES, TestClient } from '../support/lspClient';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
@@ -179,6 +179,31 @@ describe('language server over stdio', () => {
     assert.deepEqual(client.codes('auth/ldap-endpoints.yaml'), ['3:endpoints-deprecated']);
     assert.deepEqual(client.codes('auth/ldap-service.yaml'), []);
     assert.deepEqual(client.codes('legacy/legacy-api.yaml'), ['5:service-without-endpoints']);
+  });
+
+  test('settings that arrive during the first scan publish nothing before it ends', async () => {
+    // The walk reads a.yaml, then the 8,000 files of c/, then b/: a check in between would
+    // report alpha's Service without its Endpoints.
+    const root = folderWith({
+      'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: alpha\nspec:\n  ports:\n    - port: 80\n',
+      'b/endpoints.yaml':
+        'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: alpha\nsubsets:\n  - addresses:\n      - ip: 10.0.0.1\n    ports:\n      - port: 80\n',
+      ...Object.fromEntries(
+        Array.from({ length: 8000 }, (_, i) => [
+          `c/${i}.yaml`,
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`,
+        ]),
+      ),
+    });
+    client = await TestClient.start(root);
+    const started = client;
+    await started.until(() => started.progressReports > 0, 'the scan to start');
+    await started.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await started.indexingDone();
+    const spurious = started.publications.filter((publication) =>
+      publication.diagnostics.some((diagnostic) => diagnostic.code === 'service-without-endpoints'),
+    );
+    assert.deepEqual(spurious, []);
   });
 
   test('.kube-endpoints.yaml in the workspace wins over editor settings', async () => {

@@ -44,9 +44,13 @@ export const MINIMAL_CAPABILITIES: ClientCapabilities = {
  */
 export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every publication, in order of arrival. */
+  readonly publications: PublishDiagnosticsParams[] = [];
   readonly registrations: string[] = [];
   /** Whether the server ended its indexing progress. */
   indexed = false;
+  /** How many progress reports the server sent (the scan is under way once there is one). */
+  progressReports = 0;
   /** What the server announced in `initialize`. */
   capabilities: ServerCapabilities = {};
   /** `window/logMessage` messages, in order. */
@@ -84,6 +88,7 @@ export class TestClient {
     const client = new TestClient(connection, child, root, settings);
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.diagnostics.set(params.uri, params.diagnostics);
+      client.publications.push(params);
       client.wake();
     });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
@@ -96,6 +101,7 @@ export class TestClient {
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onNotification('$/progress', (params: { value?: { kind?: string } }) => {
       if (params.value?.kind === 'end') client.indexed = true;
+      if (params.value?.kind === 'report') client.progressReports++;
       client.wake();
     });
     connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
@@ -236,9 +242,12 @@ export function copyToTemp(source: string): string {
   return target;
 }
 
-/** A fresh folder in the temporary directory holding `files` (relative path → text). */
+/** A fresh folder in the temporary directory holding `files` (relative path → text), subfolders included. */
 export function folderWith(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
-  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
   return root;
 }
