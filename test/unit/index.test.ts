@@ -155,6 +155,25 @@ describe('WorkspaceIndex', () => {
     assert.equal(index.defaultNamespace, 'z');
   });
 
+  test('lists the files not fully parsed as they come and go', () => {
+    const index = new WorkspaceIndex({ maxFileSize: 1_000 });
+    const listed = () => [...index.filesNotFullyParsed()].map((file) => file.uri).sort();
+    index.update(
+      'file:///ws/template.yaml',
+      `${service('s')}---\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-svc\n`,
+    );
+    index.update('file:///ws/binary.yaml', 'a\0b');
+    index.update('file:///ws/fine.yaml', service('t'));
+    index.updateTooLarge('file:///ws/large.yaml', 5_000);
+    assert.deepEqual(listed(), ['file:///ws/binary.yaml', 'file:///ws/large.yaml', 'file:///ws/template.yaml']);
+    index.update('file:///ws/template.yaml', service('s'));
+    index.remove('file:///ws/binary.yaml');
+    index.update('file:///ws/large.yaml', service('u'));
+    assert.deepEqual(listed(), []);
+    index.update('file:///ws/fine.yaml', 'kind: [\n');
+    assert.deepEqual(listed(), ['file:///ws/fine.yaml']);
+  });
+
   test('a backend belongs to the nearest Service of its key: same file, same folder, deepest shared folder', () => {
     const index = indexOf({
       'a/one.yaml': service('s') + '---\n' + endpoints('s'),
