@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { type Range, TextDocument } from 'vscode-languageserver-textdocument';
 import { seeded } from '../support/edits';
-import { folderWith, TestClient } from '../support/lspClient';
+import { comparable, folderWith, TestClient } from '../support/lspClient';
 
 /**
  * A flood of edits (issue #8): 1,000 `didChange` a second for 10 s over five open files, three
@@ -119,18 +119,6 @@ function randomChange(document: TextDocument, random: () => number): { range: Ra
     : String(80 + Math.floor(random() * 2));
   const range = { start: document.positionAt(value.index), end: document.positionAt(value.index + value[0].length) };
   return { range, text: replacement };
-}
-
-/** A file's diagnostics as comparable lines: range, code, message and related places (relative). */
-function comparable(client: TestClient, name: string): string[] {
-  const root = client.uri('');
-  return (client.diagnostics.get(client.uri(name)) ?? [])
-    .map((d) => {
-      const { start, end } = d.range;
-      const related = JSON.stringify(d.relatedInformation ?? []).replaceAll(root, '');
-      return `${start.line}:${start.character}-${end.line}:${end.character} ${String(d.code)} ${d.message} ${related}`;
-    })
-    .sort();
 }
 
 function stats(client: TestClient): Promise<Stats> {

@@ -251,3 +251,15 @@ export function folderWith(files: Record<string, string>): string {
   }
   return root;
 }
+
+/** A file's diagnostics as comparable lines: range, code, message and related places (relative). */
+export function comparable(client: TestClient, name: string): string[] {
+  const root = client.uri('');
+  return (client.diagnostics.get(client.uri(name)) ?? [])
+    .map((d) => {
+      const { start, end } = d.range;
+      const related = JSON.stringify(d.relatedInformation ?? []).replaceAll(root, '');
+      return `${start.line}:${start.character}-${end.line}:${end.character} ${String(d.code)} ${d.message} ${related}`;
+    })
+    .sort();
+}

@@ -117,12 +117,33 @@ describe('fast parsing', () => {
     for (let i = 0; i < 200; i++) {
       const { uri, text } = multi[Math.floor(random() * multi.length)];
       const at = Math.floor(random() * text.length);
-      const edited =
-        random() < 0.5 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + 'x\n-: '[i % 4] + text.slice(at);
+      const change =
+        random() < 0.5 ? { start: at, end: at + 1, text: '' } : { start: at, end: at, text: 'x\n-: '[i % 4] };
+      const edited = text.slice(0, change.start) + change.text + text.slice(change.end);
       const previous = { text, ...parseFile(uri, text) };
-      const reparsed = parseFile(uri, edited, previous);
-      assert.deepEqual(reparsed.objects, parseWholeFile(uri, edited).objects, uri);
-      assert.deepEqual(reparsed.brokenDocuments, parseFile(uri, edited).brokenDocuments, uri);
+      const fresh = parseFile(uri, edited);
+      // Found by comparing the texts, or told by the editor (then only the changed region is read).
+      const told = parseFile(uri, edited, previous, change);
+      for (const reparsed of [parseFile(uri, edited, previous), told]) {
+        assert.deepEqual(reparsed.objects, parseWholeFile(uri, edited).objects, uri);
+        assert.deepEqual(reparsed.brokenDocuments, fresh.brokenDocuments, uri);
+      }
+      assert.ok(told.edit && told.edit.start <= change.start && told.edit.end >= change.end, uri);
+    }
+  });
+
+  test('an ignore comment is noticed wherever it is typed, and a file without one is known to have none', () => {
+    const uri = 'file:///ws/services.yaml';
+    const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`;
+    const text = [service('a'), service('b'), service('c')].join('---\n');
+    const previous = { text, ...parseFile(uri, text) };
+    assert.equal(previous.mayHoldIgnoreComments, false);
+    const comment = '  # kube-endpoints-ignore\n';
+    for (const at of [0, text.indexOf('name: b'), text.length]) {
+      const change = { start: at, end: at, text: comment };
+      const edited = text.slice(0, at) + comment + text.slice(at);
+      assert.equal(parseFile(uri, edited, previous, change).mayHoldIgnoreComments, true, `at ${at}`);
+      assert.equal(parseFile(uri, edited, previous).mayHoldIgnoreComments, true, `at ${at}`);
     }
   });
 });

@@ -1,6 +1,5 @@
 import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { UriPath } from '../index/uriPath';
 import { DEFAULT_MAX_FILE_SIZE, type IndexOptions, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
@@ -8,6 +7,7 @@ import { LineIndex } from '../model/lineIndex';
 import type { ExcludeGlobs } from '../node/workspaceFiles';
 import type { SeverityOverrides } from '../rules';
 import { FixContext } from '../rules/types';
+import { OpenDocument } from './openDocument';
 
 /** The `kubeEndpoints.*` settings the server reads. */
 export type Settings = {
@@ -40,7 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** What every feature shares: the connection, the open documents and the index. */
 export class ServerState {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents = new TextDocuments(OpenDocument.configuration);
   private readonly workspaceIndex = new WorkspaceIndex();
   /** Open documents edited since the index last read their text. */
   private readonly editedDocuments = new Set<string>();
@@ -63,11 +63,17 @@ export class ServerState {
    * document, so that a flood of changes costs one parse per document when something reads.
    */
   get index(): WorkspaceIndex {
+    if (this.editedDocuments.size === 0) return this.workspaceIndex;
+    const read: OpenDocument[] = [];
     for (const uri of this.editedDocuments) {
       const document = this.documents.get(uri);
-      if (document) this.workspaceIndex.update(uri, document.getText());
+      if (!document) continue;
+      this.workspaceIndex.update(uri, document.getText(), document.takeChange());
+      read.push(document);
     }
     this.editedDocuments.clear();
+    // After what asked for the index (a check and its diagnostics) is done: see OpenDocument.
+    setImmediate(() => read.forEach((document) => document.flatten()));
     return this.workspaceIndex;
   }
 

@@ -1,4 +1,4 @@
-import { type FileEdit, movedFrom } from '../model/documents';
+import { type FileEdit, movedFrom, type TextChange } from '../model/documents';
 import { canonicalIp } from '../model/ip';
 import { parseFile } from '../model/parse';
 import type {
@@ -45,6 +45,8 @@ export type FileEntry = {
   objects: readonly KubeObject[];
   /** The documents that did not parse and were skipped (see `ParsedFile`). */
   brokenDocuments: readonly SourceRange[];
+  /** False when the text holds no `# kube-endpoints-ignore` comment (see `ParsedFile`). */
+  mayHoldIgnoreComments: boolean;
   /** Set when the file's content was not parsed at all (and `text` is empty). */
   unchecked?: UncheckedReason;
 };
@@ -53,9 +55,12 @@ export type FileEntry = {
 export type UncheckedReason = { kind: 'too-large'; bytes: number; maxFileSize: number } | { kind: 'binary' };
 
 export namespace UncheckedReason {
-  /** Why `text` must not be parsed, if it must not; its size is counted in UTF-8 bytes, as on disk. */
-  export function of(text: string, maxFileSize: number): UncheckedReason | undefined {
-    if (text.includes('\0')) return { kind: 'binary' };
+  /**
+   * Why `text` must not be parsed, if it must not; its size is counted in UTF-8 bytes, as on disk.
+   * `change` made `text` from a text that was parsed: only what it inserted can be binary.
+   */
+  export function of(text: string, maxFileSize: number, change?: TextChange): UncheckedReason | undefined {
+    if ((change?.text ?? text).includes('\0')) return { kind: 'binary' };
     // A UTF-16 code unit takes at most 3 bytes in UTF-8: most texts need no count.
     if (text.length * 3 <= maxFileSize) return undefined;
     const bytes = utf8Length(text);
@@ -142,11 +147,14 @@ export class WorkspaceIndex {
 
   /**
    * Replaces everything `uri` contributed before. Binary text, or text over `maxFileSize`,
-   * contributes nothing but its `unchecked` reason.
+   * contributes nothing but its `unchecked` reason. `change`, when the editor said how `text`
+   * was made from the text the index holds, spares reading the rest of it.
    */
-  update(uri: string, text: string): void {
-    const unchecked = UncheckedReason.of(text, this.options.maxFileSize);
-    this.replace(uri, unchecked ? '' : text, unchecked);
+  update(uri: string, text: string, change?: TextChange): void {
+    const previous = this.entries.get(uri);
+    const known = previous && !previous.unchecked ? change : undefined;
+    const unchecked = UncheckedReason.of(text, this.options.maxFileSize, known);
+    this.replace(uri, unchecked ? '' : text, unchecked, known);
   }
 
   /** `update` for a file left unread because its size on disk, `bytes`, is over `maxFileSize`. */
@@ -158,9 +166,9 @@ export class WorkspaceIndex {
     return this.options.maxFileSize;
   }
 
-  private replace(uri: string, text: string, unchecked: UncheckedReason | undefined): void {
+  private replace(uri: string, text: string, unchecked: UncheckedReason | undefined, change?: TextChange): void {
     const previous = this.entries.get(uri);
-    const { edit, ...parsed } = parseFile(uri, text, previous);
+    const { edit, ...parsed } = parseFile(uri, text, previous, change);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, ...(unchecked && { unchecked }) };
     this.entries.set(uri, entry);
     if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);

@@ -147,11 +147,19 @@ export class DocumentReuse {
   private readonly start: number;
   private readonly end: number;
 
-  constructor(previousText: string, previousObjects: readonly KubeObject[], text: string) {
+  /** The new text of the documents parsed again (from `start` of either text to `end + delta` of the new one). */
+  readonly region: { text: string; base: number };
+
+  /**
+   * `change`, when given, is how the new text was made from the previous one (the editor says so):
+   * then the texts need not be compared, and the new text is read only where it changed.
+   */
+  constructor(previousText: string, previousObjects: readonly KubeObject[], text: string, change?: TextChange) {
     const previous = spansOf.get(previousObjects) ?? splitDocuments(previousText);
     this.delta = text.length - previousText.length;
-    const prefix = commonPrefix(previousText, text);
-    const suffix = commonSuffix(previousText, text, prefix);
+    const known = change && previousText.length + change.text.length - (change.end - change.start) === text.length;
+    const prefix = known ? change.start : commonPrefix(previousText, text);
+    const suffix = known ? previousText.length - change.end : commonSuffix(previousText, text, prefix);
     const count = previous?.length ?? 0;
     // Kept at the start: documents that end, with the four characters of the next `---`, in the prefix.
     let kept = 0;
@@ -167,7 +175,13 @@ export class DocumentReuse {
     this.firstMoved = moved;
     this.start = kept > 0 ? previous![kept - 1].end : 0;
     this.end = moved < count ? previous![moved].start : previousText.length;
-    const middle = previous ? splitRegion(text, this.start, this.end + this.delta) : undefined;
+    this.region = {
+      base: this.start,
+      text: known
+        ? previousText.slice(this.start, change.start) + change.text + previousText.slice(change.end, this.end)
+        : text.slice(this.start, this.end + this.delta),
+    };
+    const middle = previous ? splitRegion(this.region.text, this.start) : undefined;
     if (!previous || !middle) {
       this.spans = undefined;
       return;
@@ -221,33 +235,37 @@ export class DocumentReuse {
 export const movedFrom = new WeakMap<KubeObject, KubeObject>();
 
 /**
- * The documents of `text` between `from` and `to`, two document boundaries (a `---` line or
- * the ends of the text), as `splitDocuments` would find them; undefined where it would give up.
+ * The documents of `region`, the text of a file from `base` to a later document boundary (a
+ * `---` line or the end of the file), in file offsets, as `splitDocuments` would find them;
+ * undefined where it would give up.
  */
-function splitRegion(text: string, from: number, to: number): DocumentSpan[] | undefined {
+function splitRegion(region: string, base: number): DocumentSpan[] | undefined {
   const markers: { start: number; contentStart: number }[] = [];
-  for (let at = from; at < to;) {
-    const newline = text.indexOf('\n', at);
-    const lineEnd = newline < 0 ? text.length : newline;
-    const c = text.charCodeAt(at);
-    if (c === 37 /* % */ || (c === 0xfeff && at === 0)) return undefined;
-    if ((c === 45 || c === 46) && isMarkerLine(text, at, lineEnd)) {
-      if (c === 46 || !onlyCommentAfter(text, at + 3, lineEnd)) return undefined;
-      markers.push({ start: at, contentStart: Math.min(lineEnd + 1, text.length) });
+  for (let at = 0; at < region.length;) {
+    const newline = region.indexOf('\n', at);
+    const lineEnd = newline < 0 ? region.length : newline;
+    const c = region.charCodeAt(at);
+    if (c === 37 /* % */ || (c === 0xfeff && base + at === 0)) return undefined;
+    if ((c === 45 || c === 46) && isMarkerLine(region, at, lineEnd)) {
+      if (c === 46 || !onlyCommentAfter(region, at + 3, lineEnd)) return undefined;
+      markers.push({ start: base + at, contentStart: base + Math.min(lineEnd + 1, region.length) });
     }
     at = lineEnd + 1;
   }
   // A boundary inside the text must still be a `---` line: else the documents around it merged.
-  if (from > 0 && markers[0]?.start !== from) return undefined;
+  if (base > 0 && markers[0]?.start !== base) return undefined;
+  const end = base + region.length;
   const spans: DocumentSpan[] = [];
-  const firstEnd = markers.length > 0 ? markers[0].start : to;
-  if (from === 0 && hasContent(text, 0, firstEnd)) spans.push({ start: 0, contentStart: 0, end: firstEnd });
+  const firstEnd = markers.length > 0 ? markers[0].start : end;
+  if (base === 0 && hasContent(region, 0, firstEnd)) spans.push({ start: 0, contentStart: 0, end: firstEnd });
   for (let i = 0; i < markers.length; i++) {
-    const end = i + 1 < markers.length ? markers[i + 1].start : to;
-    spans.push({ start: markers[i].start, contentStart: markers[i].contentStart, end });
+    spans.push({ ...markers[i], end: i + 1 < markers.length ? markers[i + 1].start : end });
   }
   return spans;
 }
+
+/** A change of a text: `[start, end)` of the text before it replaced by `text`. */
+export type TextChange = { start: number; end: number; text: string };
 
 /**
  * How an edit changed a file, in whole documents of the previous text: offsets before `start`

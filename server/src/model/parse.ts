@@ -21,14 +21,16 @@ import type {
   Workload,
   WorkloadKind,
 } from './types';
-import { SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
+import { IGNORE_COMMENT_MARKER, SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
 import {
   DocumentReuse,
   type DocumentSpan,
   type FileEdit,
   mayHoldModelledObject,
+  shifted,
   spansOf,
   splitDocuments,
+  type TextChange,
 } from './documents';
 import { parseSimpleDocument } from './fastYaml';
 import { nestsTooDeep } from './nesting';
@@ -43,6 +45,11 @@ export type ParsedFile = {
   brokenDocuments: SourceRange[];
   /** With a previous version: the part of it that changed; absent when the whole file was read anew. */
   edit?: FileEdit;
+  /**
+   * Whether the text may hold a `# kube-endpoints-ignore` comment: false only when it holds none,
+   * so that suppressions need not read a file that has none.
+   */
+  mayHoldIgnoreComments: boolean;
 };
 
 /**
@@ -62,13 +69,22 @@ export type ParsedFile = {
 export function parseFile(
   uri: string,
   text: string,
-  previous?: { text: string; objects: readonly KubeObject[]; brokenDocuments: readonly SourceRange[] },
+  previous?: {
+    text: string;
+    objects: readonly KubeObject[];
+    brokenDocuments: readonly SourceRange[];
+    mayHoldIgnoreComments: boolean;
+  },
+  change?: TextChange,
 ): ParsedFile {
   const kustomizationFile = isKustomizationFileName(uri);
   // A kustomization file's first document is read differently, so its documents cannot move.
-  const reuse = previous && !kustomizationFile ? new DocumentReuse(previous.text, previous.objects, text) : undefined;
+  const reuse =
+    previous && !kustomizationFile ? new DocumentReuse(previous.text, previous.objects, text, change) : undefined;
   const spans = reuse?.spans ?? splitDocuments(text);
   if (!spans) return parseWholeFile(uri, text);
+  // The documents not reused are read from the region that changed, or from the whole text.
+  const source = reuse?.spans ? reuse.region : { text, base: 0 };
   const objects: KubeObject[] = [];
   const brokenDocuments: SourceRange[] = [];
   const previouslyBroken = new Set(previous?.brokenDocuments.map((range) => range.start));
@@ -82,15 +98,24 @@ export function parseFile(
       continue;
     }
     const asKustomization = kustomizationFile && docIndex === 0;
-    if (!asKustomization && !mayHoldModelledObject(text, span)) continue;
-    const document = parseSpan(text, span);
+    const local = {
+      start: span.start - source.base,
+      contentStart: span.contentStart - source.base,
+      end: span.end - source.base,
+    };
+    if (!asKustomization && !mayHoldModelledObject(source.text, local)) continue;
+    const document = parseSpan(source.text, local);
     if (!document) return parseWholeFile(uri, text);
     const read = readDocument(uri, document, docIndex, asKustomization);
-    if (read) objects.push(...read);
+    if (read) objects.push(...(source.base === 0 ? read : read.map((object) => shifted(object, source.base))));
     else brokenDocuments.push(contentRange);
   }
   spansOf.set(objects, spans);
-  return { objects, brokenDocuments, edit: reuse?.spans && reuse.edit() };
+  const mayHoldIgnoreComments =
+    reuse?.spans && previous
+      ? previous.mayHoldIgnoreComments || source.text.includes(IGNORE_COMMENT_MARKER)
+      : text.includes(IGNORE_COMMENT_MARKER);
+  return { objects, brokenDocuments, edit: reuse?.spans && reuse.edit(), mayHoldIgnoreComments };
 }
 
 /** The objects of one parsed document; undefined when it is broken. */
@@ -138,7 +163,8 @@ const TOO_DEEP = { contents: null, errors: [{ message: 'nested too deeply' }] } 
  * used when the file cannot be split safely, and by tests as the reference.
  */
 export function parseWholeFile(uri: string, text: string): ParsedFile {
-  const wholeFileBroken = { objects: [], brokenDocuments: [{ start: 0, end: text.length }] };
+  const mayHoldIgnoreComments = text.includes(IGNORE_COMMENT_MARKER);
+  const wholeFileBroken = { objects: [], brokenDocuments: [{ start: 0, end: text.length }], mayHoldIgnoreComments };
   if (nestsTooDeep(text)) return wholeFileBroken;
   let documents: Document.Parsed[];
   try {
@@ -154,7 +180,7 @@ export function parseWholeFile(uri: string, text: string): ParsedFile {
     if (read) objects.push(...read);
     else brokenDocuments.push({ start: document.range[0], end: document.range[2] });
   });
-  return { objects, brokenDocuments };
+  return { objects, brokenDocuments, mayHoldIgnoreComments };
 }
 
 /** Adds `delta` to every offset of a CST, so that nodes composed from it carry file offsets. */

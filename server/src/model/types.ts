@@ -204,6 +204,9 @@ export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustom
 /** A backend object of a Service: what kube-proxy reads addresses from. */
 export type Backend = Endpoints | EndpointSlice;
 
+/** What a comment that silences findings starts with, after `#` (see rules/suppressions.ts). */
+export const IGNORE_COMMENT_MARKER = 'kube-endpoints-ignore';
+
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 

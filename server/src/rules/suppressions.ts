@@ -1,5 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import type { KubeObject } from '../model/types';
+import { IGNORE_COMMENT_MARKER, type KubeObject } from '../model/types';
 import type { Finding, Fix } from './types';
 import { entryColumn, eolOf, insertFirstEntry, lineAfter, replaceScalar, styleOf } from './yamlText';
 
@@ -11,7 +11,7 @@ import { entryColumn, eolOf, insertFirstEntry, lineAfter, replaceScalar, styleOf
  */
 export const IGNORE_ANNOTATION = 'kube-endpoints.io/ignore';
 
-const IGNORE_COMMENT = /#\s*kube-endpoints-ignore(?![\w-])([^#\r\n]*)/;
+const IGNORE_COMMENT = new RegExp(`#\\s*${IGNORE_COMMENT_MARKER}(?![\\w-])([^#\\r\\n]*)`);
 
 /** Whether an annotation or a comment silences this finding. */
 export function isSuppressed(finding: Finding, index: WorkspaceIndex): boolean {
@@ -20,6 +20,8 @@ export function isSuppressed(finding: Finding, index: WorkspaceIndex): boolean {
   const object = objectAt(entry.objects, finding.range.start);
   const annotation = object?.annotations[IGNORE_ANNOTATION]?.value;
   if (annotation !== undefined && listsCode(annotation, finding.code)) return true;
+  // Most files have no such comment: their text is not read (see OpenDocument for why that matters).
+  if (!entry.mayHoldIgnoreComments) return false;
   const lineStart = entry.text.lastIndexOf('\n', finding.range.start - 1) + 1;
   const lineEnd = endOfLine(entry.text, finding.range.start);
   const previousStart = lineStart > 0 ? entry.text.lastIndexOf('\n', lineStart - 2) + 1 : lineStart;
