@@ -174,6 +174,33 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(listed(), ['file:///ws/fine.yaml']);
   });
 
+  test('a Kustomization or EndpointSlice typed into a file, or taken out, counts as the editor says it changed', () => {
+    const uri = 'file:///ws/k/all.yaml';
+    const index = indexOf({ 'k/svc.yaml': service('s') });
+    const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
+    const kustomization =
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: k\nresources: [svc.yaml]\n';
+    const slice =
+      'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s-1\n  labels:\n    kubernetes.io/service-name: s\naddressType: IPv4\nendpoints: []\n';
+    let text = `${service('a')}---\n${configMap}`;
+    index.update(uri, text);
+    const replace = (from: string, to: string) => {
+      const start = text.indexOf(from);
+      text = text.slice(0, start) + to + text.slice(start + from.length);
+      index.update(uri, text, { start, end: start + from.length, text: to });
+    };
+    replace(configMap, kustomization);
+    assert.deepEqual([index.servicesWithKey('k/s').length, index.servicesWithKey('default/s').length], [1, 0]);
+    replace(kustomization, slice);
+    assert.deepEqual([index.servicesWithKey('k/s').length, index.servicesWithKey('default/s').length], [0, 1]);
+    assert.deepEqual(
+      index.allEndpointSlices().map((object) => object.name?.value),
+      ['s-1'],
+    );
+    replace(slice, configMap);
+    assert.deepEqual(index.allEndpointSlices(), []);
+  });
+
   test('a backend belongs to the nearest Service of its key: same file, same folder, deepest shared folder', () => {
     const index = indexOf({
       'a/one.yaml': service('s') + '---\n' + endpoints('s'),

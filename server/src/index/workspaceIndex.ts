@@ -47,6 +47,8 @@ export type FileEntry = {
   brokenDocuments: readonly SourceRange[];
   /** False when the text holds no `# kube-endpoints-ignore` comment (see `ParsedFile`). */
   mayHoldIgnoreComments: boolean;
+  /** How many of `objects` are of the kinds that make a change of the file reach beyond it. */
+  counts: { endpointSlices: number; kustomizations: number };
   /** Set when the file's content was not parsed at all (and `text` is empty). */
   unchecked?: UncheckedReason;
 };
@@ -169,14 +171,31 @@ export class WorkspaceIndex {
   private replace(uri: string, text: string, unchecked: UncheckedReason | undefined, change?: TextChange): void {
     const previous = this.entries.get(uri);
     const { edit, ...parsed } = parseFile(uri, text, previous, change);
-    const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, ...(unchecked && { unchecked }) };
+    // After an edit, only the objects of the documents it touched are looked at one by one.
+    const changed =
+      previous && edit
+        ? {
+            removed: objectsStartingIn(previous.objects, edit.start, edit.end),
+            added: objectsStartingIn(parsed.objects, edit.start, edit.end + edit.delta),
+          }
+        : undefined;
+    const counts = changed
+      ? {
+          endpointSlices: previous!.counts.endpointSlices + countOf(changed, 'EndpointSlice'),
+          kustomizations: previous!.counts.kustomizations + countOf(changed, 'Kustomization'),
+        }
+      : {
+          endpointSlices: count(parsed.objects, 'EndpointSlice'),
+          kustomizations: count(parsed.objects, 'Kustomization'),
+        };
+    const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, counts, ...(unchecked && { unchecked }) };
     this.entries.set(uri, entry);
     if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);
     else this.notFullyParsed.delete(uri);
-    this.recordChange(uri, previous, entry, edit);
-    if (hasSlice(previous) || hasSlice(entry)) this.allSlices = undefined;
+    this.recordChange(uri, previous, entry, changed && edit && { ...changed, edit });
+    if (previous?.counts.endpointSlices || counts.endpointSlices) this.allSlices = undefined;
     const kustomized = this.kustomized.has(uri);
-    if (hasKustomization(entry)) this.kustomized.add(uri);
+    if (counts.kustomizations > 0) this.kustomized.add(uri);
     else this.kustomized.delete(uri);
     if (this.refilePending || kustomized || this.kustomized.has(uri)) {
       this.refilePending = true;
@@ -191,7 +210,7 @@ export class WorkspaceIndex {
     this.entries.delete(uri);
     this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
-    if (hasSlice(previous)) this.allSlices = undefined;
+    if (previous.counts.endpointSlices > 0) this.allSlices = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
   }
@@ -525,24 +544,21 @@ export class WorkspaceIndex {
     return view;
   }
 
+  /** `edited`: the edit of the file in place and the objects it took away and brought, if it was one. */
   private recordChange(
     uri: string,
     previous: FileEntry | undefined,
     entry: FileEntry | undefined,
-    edit: FileEdit | undefined,
+    edited: { edit: FileEdit; removed: readonly KubeObject[]; added: readonly KubeObject[] } | undefined,
   ): void {
     const changes = this.changes;
     if (changes.everything || this.refilePending) {
       changes.everything = true;
       return;
     }
-    if (previous && entry && edit && !changes.edits.has(uri) && !changes.rewritten.has(uri)) {
-      changes.edits.set(uri, edit);
-      for (const object of previous.objects)
-        if (object.range.start >= edit.start && object.range.start < edit.end) changes.objects.push(object);
-      for (const object of entry.objects)
-        if (object.range.start >= edit.start && object.range.start < edit.end + edit.delta)
-          changes.objects.push(object);
+    if (edited && !changes.edits.has(uri) && !changes.rewritten.has(uri)) {
+      changes.edits.set(uri, edited.edit);
+      changes.objects.push(...edited.removed, ...edited.added);
       return;
     }
     changes.edits.delete(uri);
@@ -656,12 +672,30 @@ function listedPaths(
   return listed;
 }
 
-function hasKustomization(entry: FileEntry | undefined): boolean {
-  return entry?.objects.some((object) => object.kind === 'Kustomization') ?? false;
+/** The objects whose mapping starts in `[start, end)`, by binary search: a file's objects are in file order. */
+function objectsStartingIn(objects: readonly KubeObject[], start: number, end: number): KubeObject[] {
+  let low = 0;
+  let high = objects.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (objects[middle].range.start < start) low = middle + 1;
+    else high = middle;
+  }
+  const found: KubeObject[] = [];
+  for (let i = low; i < objects.length && objects[i].range.start < end; i++) found.push(objects[i]);
+  return found;
 }
 
-function hasSlice(entry: FileEntry | undefined): boolean {
-  return entry?.objects.some((object) => object.kind === 'EndpointSlice') ?? false;
+function count(objects: readonly KubeObject[], kind: KubeObject['kind']): number {
+  return objects.reduce((total, object) => total + (object.kind === kind ? 1 : 0), 0);
+}
+
+/** How an edit changed the number of objects of a kind. */
+function countOf(
+  changed: { removed: readonly KubeObject[]; added: readonly KubeObject[] },
+  kind: KubeObject['kind'],
+): number {
+  return count(changed.added, kind) - count(changed.removed, kind);
 }
 
 /** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */
