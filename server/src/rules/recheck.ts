@@ -25,20 +25,32 @@ export function recheck(
   context: CheckContext,
 ): { findingsByUri: Map<string, Finding[]>; touched: Set<string>; failures: RuleFailure[] } {
   const targeted = (rule: Rule) => rule.dependsOn !== undefined;
-  const seeds = affectedObjects(index, changes.objects, new Set(rules.flatMap((rule) => rule.dependsOn ?? [])));
-  const scoped = checkAll(index.scopedTo(seeds), severities, context, targeted);
+  // Rules that read the same run from the same objects: most read only keys, and need far fewer
+  // objects than the few that read near names or workloads. A rule's earlier findings inside its
+  // seeds are replaced by what it finds now.
+  const seedRangesByCode = new Map<string, Map<string, SourceRange[]>>();
+  const findings: Finding[] = [];
+  const failures: RuleFailure[] = [];
+  for (const [reads, codes] of rulesByDependencies()) {
+    const seeds = affectedObjects(index, changes.objects, reads);
+    const scoped = checkAll(index.scopedTo(seeds), severities, context, (rule) => codes.includes(rule.code));
+    findings.push(...scoped.findings);
+    failures.push(...scoped.failures);
+    const ranges = rangesByUri(seeds);
+    for (const code of codes) seedRangesByCode.set(code, ranges);
+  }
   // Rules that do not say what they depend on run over everything, and replace all their findings.
   const whole = checkAll(index, severities, context, (rule) => !targeted(rule));
+  findings.push(...whole.findings);
+  failures.push(...whole.failures);
   const redone = new Set(rules.filter((rule) => !targeted(rule)).map((rule) => rule.code));
-  const findings = [...scoped.findings, ...whole.findings];
-  const failures = [...scoped.failures, ...whole.failures];
-  const seedRanges = rangesByUri(seeds);
   // Updated in place: copying a map of every file's findings would cost more than the check.
   const findingsByUri = previous;
   const touched = new Set<string>();
   const pointers = pointersInto(findingsByUri);
   // Only files that changed, hold an affected object, or point into a changed file need a look.
-  const candidates = new Set<string>([...changes.edits.keys(), ...seedRanges.keys()]);
+  const candidates = new Set<string>(changes.edits.keys());
+  for (const ranges of new Set(seedRangesByCode.values())) for (const uri of ranges.keys()) candidates.add(uri);
   for (const target of [...changes.edits.keys(), ...changes.rewritten]) {
     for (const uri of pointers.get(target) ?? []) candidates.add(uri);
   }
@@ -67,13 +79,13 @@ export function recheck(
   for (const uri of candidates) {
     const list = findingsByUri.get(uri);
     if (!list) continue;
-    const ranges = seedRanges.get(uri);
     const kept: Finding[] = [];
     for (const finding of list) {
       const moved = moveFinding(finding, changes);
       // Moved (its line may be another) or gone: the file's diagnostics are to be sent again.
       if (moved !== finding) touched.add(uri);
       if (moved === undefined) continue;
+      const ranges = seedRangesByCode.get(finding.code)?.get(uri);
       if (redone.has(finding.code) || (ranges && contains(ranges, moved.range.start))) note(replaced, moved);
       else kept.push(moved);
     }
@@ -101,6 +113,18 @@ export function recheck(
     link(pointers, uri, findingsByUri.get(uri), true);
   }
   return { findingsByUri, touched, failures };
+}
+
+/** The rules that say what they read, grouped by what they read: each group runs from its own seeds. */
+function rulesByDependencies(): [ReadonlySet<Dependency>, string[]][] {
+  const groups = new Map<string, [ReadonlySet<Dependency>, string[]]>();
+  for (const rule of rules) {
+    if (!rule.dependsOn) continue;
+    const name = [...rule.dependsOn].sort().join(' ');
+    const group = groups.get(name) ?? groups.set(name, [new Set(rule.dependsOn), []]).get(name)!;
+    group[1].push(rule.code);
+  }
+  return [...groups.values()];
 }
 
 /** Adds a finding, as JSON, to its file's list in `byUri`. */
