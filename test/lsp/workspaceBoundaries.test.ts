@@ -114,3 +114,34 @@ describe('a virtual workspace folder', () => {
     );
   });
 });
+
+describe('workspace folders added and removed after start', () => {
+  test('an added folder is read and pairs with the others; a removed one is forgotten', async () => {
+    const first = folderWith({ 'alpha.yaml': serviceNamed('alpha') });
+    const second = folderWith({ 'alpha-endpoints.yaml': ALPHA_ENDPOINTS });
+    client = await TestClient.start(first);
+    const started = client;
+    await started.indexingDone();
+    const serviceUri = started.uri('alpha.yaml');
+    const endpointsUri = pathToFileURL(path.join(second, 'alpha-endpoints.yaml')).href;
+    const codesOf = (uri: string) => (started.diagnostics.get(uri) ?? []).map((diagnostic) => diagnostic.code);
+    assert.deepEqual(codesOf(serviceUri), ['service-without-endpoints']);
+
+    const secondFolder = { uri: pathToFileURL(second).href, name: 'second' };
+    await started.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [secondFolder], removed: [] },
+    });
+    await started.until(
+      () => codesOf(serviceUri).length === 0 && codesOf(endpointsUri).includes('endpoints-deprecated'),
+      'the Endpoints of the added folder to pair with the Service',
+    );
+
+    await started.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [], removed: [secondFolder] },
+    });
+    await started.until(
+      () => codesOf(serviceUri).includes('service-without-endpoints') && codesOf(endpointsUri).length === 0,
+      'the removed folder to be forgotten',
+    );
+  });
+});

@@ -25,6 +25,7 @@ export const SERVER_BIN = path.resolve(__dirname, '../../../server/out/server.js
 export const VSCODE_LIKE_CAPABILITIES: ClientCapabilities = {
   workspace: {
     configuration: true,
+    workspaceFolders: true,
     didChangeWatchedFiles: { dynamicRegistration: true },
     workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
   },

@@ -29,6 +29,7 @@ export function startServer(connection: Connection): void {
         ...NAVIGATION_CAPABILITIES,
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'kube-endpoints-language-server' },
     };

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DidChangeWatchedFilesParams, InitializeParams } from 'vscode-languageserver';
+import type { DidChangeWatchedFilesParams, InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { CONTROLLER_MANAGED_BY } from '../model/types';
@@ -68,14 +68,38 @@ export class WorkspaceSync {
         watchers: [{ globPattern: '**/*.{yaml,yml}' }],
       });
     }
-    await this.scanFolders(() => this.diagnostics.start());
+    if (this.state.capabilities.workspace?.workspaceFolders) {
+      this.state.connection.workspace.onDidChangeWorkspaceFolders((event) => void this.onFoldersChanged(event));
+    }
+    await this.scanFolders(this.state.folders, () => this.diagnostics.start());
   }
 
   /**
-   * Indexes every folder, then runs `then` (the first check) before ending the progress, so
+   * Folders added to or removed from a multi-root workspace: the files of removed folders are
+   * forgotten (those still open stay, as files outside every folder do), added folders are read.
+   */
+  private async onFoldersChanged({ added, removed }: WorkspaceFoldersChangeEvent): Promise<void> {
+    const firstFolder = this.state.folders[0]?.uri;
+    const removedUris = new Set(removed.map((folder) => folder.uri));
+    this.state.folderUris = [
+      ...this.state.folderUris.filter((uri) => !removedUris.has(uri)),
+      ...added.map((folder) => folder.uri).filter((uri) => !this.state.folderUris.includes(uri)),
+    ];
+    this.state.folders = localFolders(this.state.folderUris);
+    for (const uri of [...this.state.index.uris()]) {
+      if (!this.state.documents.get(uri) && !this.state.inWorkspace(uri)) this.forget(uri);
+    }
+    // `.kube-endpoints.yaml` is read from the first folder: another first folder, other settings.
+    if (this.state.folders[0]?.uri !== firstFolder) await this.reloadSettings();
+    await this.scanFolders(localFolders(added.map((folder) => folder.uri)));
+    this.diagnostics.refresh();
+  }
+
+  /**
+   * Indexes `folders`, then runs `then` (the first check) before ending the progress, so
    * that its end tells a client that the initial diagnostics have all been sent.
    */
-  private async scanFolders(then?: () => void): Promise<void> {
+  private async scanFolders(folders: readonly { uri: string; path: string }[], then?: () => void): Promise<void> {
     const { connection, capabilities } = this.state;
     const progress = capabilities.window?.workDoneProgress
       ? await connection.window.createWorkDoneProgress()
@@ -84,7 +108,7 @@ export class WorkspaceSync {
     this.status.indexing(0);
     let indexed = 0;
     let sliceStart = Date.now();
-    for (const folder of this.state.folders) {
+    for (const folder of folders) {
       const files = readYamlFiles(folder.path, this.excludeFilter(folder.path), this.state.settings.maxFileSize);
       for await (const file of files) {
         // An open document's text is the editor's, not the disk's.
@@ -174,7 +198,7 @@ export class WorkspaceSync {
       JSON.stringify([settings.exclude, settings.projectExclude, settings.maxFileSize]);
     if (scanned(previous) !== scanned(this.state.settings)) {
       for (const uri of [...this.state.index.uris()]) if (!this.isIndexed(uri)) this.forget(uri);
-      await this.scanFolders();
+      await this.scanFolders(this.state.folders);
       // The scan leaves open documents alone, but a new size cap applies to them too.
       for (const document of this.state.documents.all())
         if (this.isIndexed(document.uri)) this.state.documentEdited(document.uri);
