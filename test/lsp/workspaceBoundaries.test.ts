@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -142,6 +143,36 @@ describe('workspace folders added and removed after start', () => {
     await started.until(
       () => codesOf(serviceUri).includes('service-without-endpoints') && codesOf(endpointsUri).length === 0,
       'the removed folder to be forgotten',
+    );
+  });
+});
+
+describe('a folder reached through a link', () => {
+  test('a file opened by its real path stands for the workspace file: its findings are not doubled', async () => {
+    const real = folderWith({ 'alpha.yaml': serviceNamed('alpha') });
+    const link = path.join(folderWith({}), 'linked');
+    fs.symlinkSync(real, link);
+    client = await TestClient.start(link);
+    const started = client;
+    await started.indexingDone();
+    const linkedUri = started.uri('alpha.yaml');
+    const realUri = pathToFileURL(path.join(real, 'alpha.yaml')).href;
+    const codesOf = (uri: string) => (started.diagnostics.get(uri) ?? []).map((diagnostic) => diagnostic.code);
+    assert.deepEqual(codesOf(linkedUri), ['service-without-endpoints']);
+
+    // As Neovim opens it: by the path with the link resolved.
+    await started.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: realUri, languageId: 'yaml', version: 1, text: serviceNamed('alpha') },
+    });
+    await started.until(
+      () => codesOf(realUri).includes('service-without-endpoints') && codesOf(linkedUri).length === 0,
+      'the findings under the real path only',
+    );
+
+    await started.connection.sendNotification('textDocument/didClose', { textDocument: { uri: realUri } });
+    await started.until(
+      () => codesOf(linkedUri).includes('service-without-endpoints') && codesOf(realUri).length === 0,
+      'the findings back under the workspace path',
     );
   });
 });

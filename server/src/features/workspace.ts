@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { KubernetesVersion } from '../model/kubernetesVersion';
@@ -14,6 +14,7 @@ import {
   isYamlFileName,
   readContentSync,
   readYamlFiles,
+  realPathOf,
 } from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState, Settings } from './state';
@@ -38,6 +39,11 @@ export function localFolders(folderUris: readonly string[]): { uri: string; path
  * events, overridden by the editor's text while a document is open.
  */
 export class WorkspaceSync {
+  /** The local folders whose real path (links resolved) is another path, for the current folders. */
+  private linked: { of: ServerState['folders']; folders: { path: string; realPath: string }[] } | undefined;
+  /** Workspace files open under their real path, by URI: the open document stands for the file. */
+  private readonly openByRealPath = new Map<string, string>();
+
   constructor(
     private readonly state: ServerState,
     private readonly diagnostics: DiagnosticsPublisher,
@@ -51,7 +57,20 @@ export class WorkspaceSync {
       this.state.documentEdited(document.uri);
       this.diagnostics.schedule();
     });
-    documents.onDidClose(({ document }) => this.reloadFromDisk(document.uri));
+    documents.onDidOpen(({ document }) => {
+      const workspaceUri = this.workspaceUriOf(document.uri);
+      if (!workspaceUri) return;
+      this.openByRealPath.set(workspaceUri, document.uri);
+      this.forget(workspaceUri);
+    });
+    documents.onDidClose(({ document }) => {
+      for (const [workspaceUri, openUri] of this.openByRealPath) {
+        if (openUri !== document.uri) continue;
+        this.openByRealPath.delete(workspaceUri);
+        this.reloadFromDisk(workspaceUri);
+      }
+      this.reloadFromDisk(document.uri);
+    });
     connection.onDidChangeWatchedFiles((params) => void this.onWatchedFiles(params));
     connection.onDidChangeConfiguration((params) => void this.reloadSettings(params.settings));
   }
@@ -112,7 +131,7 @@ export class WorkspaceSync {
       const files = readYamlFiles(folder.path, this.excludeFilter(folder.path), this.state.settings.maxFileSize);
       for await (const file of files) {
         // An open document's text is the editor's, not the disk's.
-        if (!this.state.documents.get(file.uri)) this.indexContent(file, file.content);
+        if (!this.isOpen(file.uri)) this.indexContent(file, file.content);
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
           progress?.report(`${indexed} files`);
@@ -131,7 +150,7 @@ export class WorkspaceSync {
   private async onWatchedFiles({ changes }: DidChangeWatchedFilesParams): Promise<void> {
     if (changes.some((change) => change.uri.endsWith('/' + PROJECT_CONFIG_FILE))) await this.reloadSettings();
     for (const change of changes) {
-      if (!this.isIndexed(change.uri) || this.state.documents.get(change.uri)) continue;
+      if (!this.isIndexed(change.uri) || this.isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) this.forget(change.uri);
       else this.reloadFromDisk(change.uri);
     }
@@ -158,6 +177,32 @@ export class WorkspaceSync {
       this.state.forget(file.uri);
       this.state.connection.console.info(skipped);
     }
+  }
+
+  /** Whether the editor holds the file's text: open under its URI, or under its real path. */
+  private isOpen(uri: string): boolean {
+    return this.state.documents.get(uri) !== undefined || this.openByRealPath.has(uri);
+  }
+
+  /** Worked out when first needed for the current folders: a client may open documents before the first scan. */
+  private linkedFolders(): { path: string; realPath: string }[] {
+    if (this.linked?.of !== this.state.folders) {
+      const folders = this.state.folders.map((folder) => ({ path: folder.path, realPath: realPathOf(folder.path) }));
+      this.linked = { of: this.state.folders, folders: folders.filter((folder) => folder.realPath !== folder.path) };
+    }
+    return this.linked.folders;
+  }
+
+  /**
+   * The workspace file a document outside every folder is, when a client that resolves links
+   * (Neovim does) opens a file of a folder reached through a link by its real path: without this,
+   * the file would be checked twice, once under each path.
+   */
+  private workspaceUriOf(uri: string): string | undefined {
+    if (!uri.startsWith('file:') || this.state.inWorkspace(uri)) return undefined;
+    const filePath = fileURLToPath(uri);
+    const folder = this.linkedFolders().find((candidate) => filePath.startsWith(candidate.realPath + path.sep));
+    return folder && pathToFileURL(folder.path + filePath.slice(folder.realPath.length)).href;
   }
 
   private forget(uri: string): void {

@@ -6,6 +6,7 @@ import {
   openSync,
   readdirSync,
   readSync,
+  realpathSync,
   statSync,
 } from 'node:fs';
 import * as path from 'node:path';
@@ -153,5 +154,14 @@ export function readContentSync(filePath: string, maxFileSize: number): FileCont
     return { unreadable: (error as NodeJS.ErrnoException).code ?? String(error) };
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A folder's path with every link on the way resolved; the path itself when it cannot be resolved. */
+export function realPathOf(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
   }
 }
