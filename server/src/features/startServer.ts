@@ -7,7 +7,7 @@ import { registerServerStats } from './serverStats';
 import { registerServiceGraph } from './serviceGraph';
 import { ServerState } from './state';
 import { StatusReporter } from './status';
-import { folderUrisOf, localFolders, WorkspaceSync } from './workspace';
+import { folderUrisOf, WorkspaceSync } from './workspace';
 
 /** Wires every feature to a connection and starts listening. */
 export function startServer(connection: Connection): void {
@@ -18,8 +18,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     state.capabilities = params.capabilities;
-    state.folderUris = folderUrisOf(params);
-    state.folders = localFolders(state.folderUris);
+    state.setFolders(folderUrisOf(params));
     const options = params.initializationOptions as
       { kubeEndpoints?: unknown; statusNotification?: unknown } | undefined;
     state.initializationSettings = options?.kubeEndpoints;

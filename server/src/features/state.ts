@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
 import { UriPath } from '../index/uriPath';
@@ -50,10 +51,10 @@ export class ServerState {
   initializationSettings: unknown;
   /** Whether the client asked for `kubeEndpoints/status` notifications. */
   statusNotification = false;
-  /** Local folders of the workspace, as file system paths: the only ones read from disk. */
-  folders: { uri: string; path: string }[] = [];
   /** Every folder of the workspace, local or virtual (`vscode-vfs:` and the like), by URI. */
-  folderUris: string[] = [];
+  folderUris: readonly string[] = [];
+  /** The local ones among them, with their file system paths: the only folders read from disk. */
+  folders: readonly LocalFolder[] = [];
   private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();
 
   constructor(readonly connection: Connection) {}
@@ -114,6 +115,12 @@ export class ServerState {
     });
   }
 
+  /** Sets the workspace folders, and with them the local ones. */
+  setFolders(folderUris: readonly string[]): void {
+    this.folderUris = folderUris;
+    this.folders = localFolders(folderUris);
+  }
+
   /** Whether a URI lies inside one of the workspace folders (`..` segments folded first). */
   inWorkspace(uri: string): boolean {
     const path = UriPath.resolve('/', UriPath.of(uri));
@@ -125,6 +132,14 @@ export class ServerState {
   forget(uri: string): void {
     this.lineIndexes.delete(uri);
   }
+}
+
+/** A workspace folder on the local disk. */
+export type LocalFolder = { uri: string; path: string };
+
+/** The local folders among `folderUris`, with their paths. */
+export function localFolders(folderUris: readonly string[]): LocalFolder[] {
+  return folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => ({ uri, path: fileURLToPath(uri) }));
 }
 
 /** `file://`, `vscode-vfs://github`: what must match before paths are compared. */

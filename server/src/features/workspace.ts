@@ -17,8 +17,8 @@ import {
   realPathOf,
 } from '../node/workspaceFiles';
 import type { DiagnosticsPublisher } from './diagnostics';
-import type { ServerState, Settings } from './state';
-import { DEFAULT_SETTINGS } from './state';
+import type { LocalFolder, ServerState, Settings } from './state';
+import { DEFAULT_SETTINGS, localFolders } from './state';
 import type { StatusReporter } from './status';
 
 /** How long the cold scan may hold the event loop before it lets requests through. */
@@ -27,11 +27,6 @@ const SCAN_SLICE_MS = 20;
 /** The URIs of the workspace folders named in `initialize`, local or virtual. */
 export function folderUrisOf(params: InitializeParams): string[] {
   return params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-}
-
-/** The local folders among `folderUris`, with their paths. */
-export function localFolders(folderUris: readonly string[]): { uri: string; path: string }[] {
-  return folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => ({ uri, path: fileURLToPath(uri) }));
 }
 
 /**
@@ -100,25 +95,25 @@ export class WorkspaceSync {
   private async onFoldersChanged({ added, removed }: WorkspaceFoldersChangeEvent): Promise<void> {
     const firstFolder = this.state.folders[0]?.uri;
     const removedUris = new Set(removed.map((folder) => folder.uri));
-    this.state.folderUris = [
+    this.state.setFolders([
       ...this.state.folderUris.filter((uri) => !removedUris.has(uri)),
       ...added.map((folder) => folder.uri).filter((uri) => !this.state.folderUris.includes(uri)),
-    ];
-    this.state.folders = localFolders(this.state.folderUris);
+    ]);
     for (const uri of [...this.state.index.uris()]) {
       if (!this.state.documents.get(uri) && !this.state.inWorkspace(uri)) this.forget(uri);
     }
-    // `.kube-endpoints.yaml` is read from the first folder: another first folder, other settings.
-    if (this.state.folders[0]?.uri !== firstFolder) await this.reloadSettings();
     await this.scanFolders(localFolders(added.map((folder) => folder.uri)));
-    this.diagnostics.refresh();
+    // `.kube-endpoints.yaml` is read from the first folder: another first folder, other settings.
+    // Either way one check follows, once the added folders are read.
+    if (this.state.folders[0]?.uri !== firstFolder) await this.reloadSettings();
+    else this.diagnostics.refresh();
   }
 
   /**
    * Indexes `folders`, then runs `then` (the first check) before ending the progress, so
    * that its end tells a client that the initial diagnostics have all been sent.
    */
-  private async scanFolders(folders: readonly { uri: string; path: string }[], then?: () => void): Promise<void> {
+  private async scanFolders(folders: readonly LocalFolder[], then?: () => void): Promise<void> {
     const { connection, capabilities } = this.state;
     const progress = capabilities.window?.workDoneProgress
       ? await connection.window.createWorkDoneProgress()
