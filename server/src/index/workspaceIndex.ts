@@ -172,27 +172,22 @@ export class WorkspaceIndex {
     const previous = this.entries.get(uri);
     const { edit, ...parsed } = parseFile(uri, text, previous, change);
     // After an edit, only the objects of the documents it touched are looked at one by one.
-    const changed =
+    const edited =
       previous && edit
         ? {
+            edit,
             removed: objectsStartingIn(previous.objects, edit.start, edit.end),
             added: objectsStartingIn(parsed.objects, edit.start, edit.end + edit.delta),
           }
         : undefined;
-    const counts = changed
-      ? {
-          endpointSlices: previous!.counts.endpointSlices + countOf(changed, 'EndpointSlice'),
-          kustomizations: previous!.counts.kustomizations + countOf(changed, 'Kustomization'),
-        }
-      : {
-          endpointSlices: count(parsed.objects, 'EndpointSlice'),
-          kustomizations: count(parsed.objects, 'Kustomization'),
-        };
+    const counts = edited
+      ? countsAfterEdit(previous!.counts, countKinds(edited.added), countKinds(edited.removed))
+      : countKinds(parsed.objects);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, counts, ...(unchecked && { unchecked }) };
     this.entries.set(uri, entry);
     if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);
     else this.notFullyParsed.delete(uri);
-    this.recordChange(uri, previous, entry, changed && edit && { ...changed, edit });
+    this.recordChange(uri, previous, entry, edited);
     if (previous?.counts.endpointSlices || counts.endpointSlices) this.allSlices = undefined;
     const kustomized = this.kustomized.has(uri);
     if (counts.kustomizations > 0) this.kustomized.add(uri);
@@ -686,16 +681,23 @@ function objectsStartingIn(objects: readonly KubeObject[], start: number, end: n
   return found;
 }
 
-function count(objects: readonly KubeObject[], kind: KubeObject['kind']): number {
-  return objects.reduce((total, object) => total + (object.kind === kind ? 1 : 0), 0);
+type KindCounts = FileEntry['counts'];
+
+function countKinds(objects: readonly KubeObject[]): KindCounts {
+  const counts = { endpointSlices: 0, kustomizations: 0 };
+  for (const object of objects) {
+    if (object.kind === 'EndpointSlice') counts.endpointSlices++;
+    else if (object.kind === 'Kustomization') counts.kustomizations++;
+  }
+  return counts;
 }
 
-/** How an edit changed the number of objects of a kind. */
-function countOf(
-  changed: { removed: readonly KubeObject[]; added: readonly KubeObject[] },
-  kind: KubeObject['kind'],
-): number {
-  return count(changed.added, kind) - count(changed.removed, kind);
+/** A file's counts after an edit: what it brought in, less what it took away. */
+function countsAfterEdit(counts: KindCounts, added: KindCounts, removed: KindCounts): KindCounts {
+  return {
+    endpointSlices: counts.endpointSlices + added.endpointSlices - removed.endpointSlices,
+    kustomizations: counts.kustomizations + added.kustomizations - removed.kustomizations,
+  };
 }
 
 /** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */

@@ -146,8 +146,10 @@ export function readContentSync(filePath: string, maxFileSize: number): FileCont
     // What the file held when it was opened: if it grows meanwhile, the rest is read next time.
     const bytes = Buffer.allocUnsafe(stats.size);
     let length = 0;
-    for (let read = 1; length < bytes.length && read > 0; length += read) {
-      read = readSync(fd, bytes, length, bytes.length - length, null);
+    while (length < bytes.length) {
+      const read = readSync(fd, bytes, length, bytes.length - length, null);
+      if (read === 0) break;
+      length += read;
     }
     return { text: bytes.toString('utf8', 0, length) };
   } catch (error) {
