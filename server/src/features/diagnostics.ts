@@ -115,13 +115,20 @@ export class DiagnosticsPublisher {
       touched = result.touched;
       this.fullCheckTimer = setTimeout(() => this.refresh(), FULL_CHECK_AFTER_MS);
     }
-    this.publish(touched);
+    const written = this.publish(touched);
     // After the diagnostics, so that a client that counts them agrees with the status.
     this.status.ready(this.findingsByUri.values());
+    // Not before: each message is written on a later turn of the event loop.
+    const flatten = () => this.state.flattenReadDocuments();
+    void Promise.all(written).then(flatten, flatten);
   }
 
-  /** Sends the diagnostics of the `touched` files whose diagnostics differ from those last sent. */
-  private publish(touched: Iterable<string>): void {
+  /**
+   * Sends the diagnostics of the `touched` files whose diagnostics differ from those last sent;
+   * the promises settle once they are written.
+   */
+  private publish(touched: Iterable<string>): Promise<void>[] {
+    const written: Promise<void>[] = [];
     for (const uri of touched) {
       const list = this.findingsByUri.get(uri) ?? [];
       // One order whatever the path that computed them, so equal findings publish equal diagnostics.
@@ -133,8 +140,9 @@ export class DiagnosticsPublisher {
       if ((this.published.get(uri) ?? '[]') === serialized) continue;
       if (diagnostics.length === 0) this.published.delete(uri);
       else this.published.set(uri, serialized);
-      void this.state.connection.sendDiagnostics({ uri, diagnostics });
+      written.push(this.state.connection.sendDiagnostics({ uri, diagnostics }));
     }
+    return written;
   }
 
   /** Logs each rule that threw once per file (or once for the whole workspace), not on every keystroke. */

@@ -45,6 +45,8 @@ export class ServerState {
   private readonly workspaceIndex = new WorkspaceIndex();
   /** Open documents edited since the index last read their text. */
   private readonly editedDocuments = new Set<string>();
+  /** Open documents whose text the index read since they were last made flat. */
+  private readonly readSinceFlat = new Set<OpenDocument>();
   settings: Settings = DEFAULT_SETTINGS;
   capabilities: ClientCapabilities = {};
   /** `kubeEndpoints` settings passed in `initializationOptions`, for clients that cannot be asked. */
@@ -65,17 +67,24 @@ export class ServerState {
    */
   get index(): WorkspaceIndex {
     if (this.editedDocuments.size === 0) return this.workspaceIndex;
-    const read: OpenDocument[] = [];
     for (const uri of this.editedDocuments) {
       const document = this.documents.get(uri);
       if (!document) continue;
       this.workspaceIndex.update(uri, document.getText(), document.takeChange());
-      read.push(document);
+      this.readSinceFlat.add(document);
     }
     this.editedDocuments.clear();
-    // After what asked for the index (a check and its diagnostics) is done: see OpenDocument.
-    setImmediate(() => read.forEach((document) => document.flatten()));
     return this.workspaceIndex;
+  }
+
+  /**
+   * Makes the texts the index read since the last call flat (see OpenDocument): a copy of
+   * milliseconds for a large file, so the diagnostics publisher calls it once its diagnostics
+   * are written, and the editor never waits for it.
+   */
+  flattenReadDocuments(): void {
+    for (const document of this.readSinceFlat) document.flatten();
+    this.readSinceFlat.clear();
   }
 
   /**
