@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatIp, parseIpSloppy } from '../../server/src/model/ip';
+import { canonicalIp, formatIp, isCanonicalIpv4, parseIpSloppy } from '../../server/src/model/ip';
 import {
   FieldError,
   goQuote,
@@ -272,6 +272,28 @@ describe('formatIp (Go net.IP.String)', () => {
     ['fe80::', 'fe80::'],
   ];
   for (const [input, canonical] of cases) test(input, () => assert.equal(formatIp(parseIpSloppy(input)!), canonical));
+});
+
+test('isCanonicalIpv4 agrees with parsing and formatting, on hand-picked and random texts', () => {
+  const picked = ['0.0.0.0', '10.0.0.1', '255.255.255.255', '256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.00'];
+  picked.push('1.2.3.4 ', ' 1.2.3.4', '1..3.4', '.1.2.3', '1.2.3.', '', '::ffff:1.2.3.4', '1.2.3.4/32', '１.2.3.4');
+  let seed = 7;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const alphabet = '0123456789.:a ';
+  for (let i = 0; i < 20_000; i++) {
+    picked.push(Array.from({ length: 1 + random(16) }, () => alphabet[random(alphabet.length)]).join(''));
+    picked.push([0, 1, 2, 3].map(() => String(random(300)).padStart(1 + random(2), '0')).join('.'));
+  }
+  let canonical = 0;
+  for (const text of picked) {
+    const ip = parseIpSloppy(text);
+    const expected = ip?.family === 4 && formatIp(ip) === text;
+    assert.equal(isCanonicalIpv4(text), expected, JSON.stringify(text));
+    assert.equal(canonicalIp(text), ip && formatIp(ip), JSON.stringify(text));
+    if (expected) canonical++;
+  }
+  // Both answers are common among the texts tried.
+  assert.ok(canonical > 5_000 && canonical < picked.length - 5_000, String(canonical));
 });
 
 test('ipWarnings (TestGetWarningsForIP)', () => {

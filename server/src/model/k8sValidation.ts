@@ -1,4 +1,12 @@
-import { familyOf, formatIp, hasLeadingZeroOctet, ipv4Of, isIpv4MappedIpv6, parseIpSloppy } from './ip';
+import {
+  familyOf,
+  formatIp,
+  hasLeadingZeroOctet,
+  ipv4Of,
+  isCanonicalIpv4,
+  isIpv4MappedIpv6,
+  parseIpSloppy,
+} from './ip';
 
 /**
  * The API server's validators and its words for their failures, ported from
@@ -203,6 +211,7 @@ export type IpWarning = { kind: 'non-standard' | 'non-canonical'; message: strin
 
 /** `GetWarningsForIP`: at most one warning for a value that `isValidIp` accepts. */
 export function ipWarnings(path: string, value: string): IpWarning[] {
+  if (isCanonicalIpv4(value)) return [];
   const ip = parseIpSloppy(value);
   if (!ip) return [];
   const canonical = formatIp(ip);
