@@ -32,7 +32,14 @@ export class BenchClient {
    * Spawns `command args` and initializes it on `rootDir` (none when undefined). `settings` answers
    * workspace/configuration, by section.
    */
-  static async start({ command = process.execPath, args, rootDir, settings = {}, env = process.env }) {
+  static async start({
+    command = process.execPath,
+    args,
+    rootDir,
+    settings = {},
+    env = process.env,
+    initializationOptions = undefined,
+  }) {
     const spawnedAt = performance.now();
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     child.stderr.on('data', () => undefined);
@@ -75,6 +82,7 @@ export class BenchClient {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootDir ? [{ uri: rootUri, name: path.basename(rootDir) }] : null,
+      initializationOptions,
       capabilities: {
         workspace: {
           configuration: true,

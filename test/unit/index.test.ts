@@ -201,6 +201,44 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.allEndpointSlices(), []);
   });
 
+  test('summary() counts files and objects as a fresh index does, through edits, new texts and removals', () => {
+    const deployment =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    metadata:\n      labels: {app: d}\n';
+    const slice = 'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s-1\naddressType: IPv4\n';
+    const nameless = 'apiVersion: v1\nkind: Service\nmetadata: {}\n';
+    const files: Record<string, string> = {
+      'a.yaml': [service('s'), endpoints('s'), deployment].join('---\n'),
+      'b.yaml': [slice, nameless].join('---\n'),
+    };
+    const index = indexOf(files);
+    const counted = () => {
+      const objects = [...indexOf(files).objects()];
+      const of = (...kinds: string[]) => objects.filter((object) => kinds.includes(object.kind)).length;
+      const fresh = {
+        files: Object.keys(files).length,
+        services: of('Service'),
+        backends: of('Endpoints', 'EndpointSlice'),
+      };
+      return { ...fresh, workloads: of('Deployment', 'Pod') };
+    };
+    assert.deepEqual(index.summary(), { files: 2, services: 2, backends: 2, workloads: 1 });
+    // A keystroke that turns the Endpoints into a Service, then one that turns the Deployment into a Pod.
+    const edit = (path: string, from: string, to: string) => {
+      const start = files[path].indexOf(from);
+      files[path] = files[path].slice(0, start) + to + files[path].slice(start + from.length);
+      index.update(`file:///ws/${path}`, files[path], { start, end: start + from.length, text: to });
+      assert.deepEqual(index.summary(), counted());
+    };
+    edit('a.yaml', 'kind: Endpoints', 'kind: Service');
+    edit('a.yaml', 'kind: Deployment', 'kind: Pod');
+    files['b.yaml'] = endpoints('t');
+    index.update('file:///ws/b.yaml', files['b.yaml']);
+    assert.deepEqual(index.summary(), counted());
+    delete files['a.yaml'];
+    index.remove('file:///ws/a.yaml');
+    assert.deepEqual(index.summary(), { files: 1, services: 0, backends: 1, workloads: 0 });
+  });
+
   test('a backend belongs to the nearest Service of its key: same file, same folder, deepest shared folder', () => {
     const index = indexOf({
       'a/one.yaml': service('s') + '---\n' + endpoints('s'),

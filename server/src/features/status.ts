@@ -1,4 +1,3 @@
-import { WORKLOAD_KINDS, type WorkloadKind } from '../model/types';
 import type { Finding } from '../rules/types';
 import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
 import type { ServerState } from './state';
@@ -19,7 +18,7 @@ export class StatusReporter {
 
   /** The scan is running and has read `files` files. */
   indexing(files: number): void {
-    // Counting walks the whole index: a few times a second is plenty for a status bar.
+    // A few times a second is plenty for a status bar.
     if (!this.state.statusNotification || Date.now() - this.lastIndexingAt < INDEXING_INTERVAL_MS) return;
     this.lastIndexingAt = Date.now();
     this.send({ ...this.counts(), state: 'indexing', files });
@@ -36,20 +35,8 @@ export class StatusReporter {
   }
 
   private counts(): Omit<StatusParams, 'state'> {
-    const { index } = this.state;
-    let files = 0;
-    let workloads = 0;
-    for (const uri of index.uris()) {
-      files++;
-      for (const object of index.file(uri)!.objects) {
-        if (WORKLOAD_KINDS.includes(object.kind as WorkloadKind)) workloads++;
-      }
-    }
     return {
-      files,
-      services: index.allServices().length,
-      backends: index.allEndpoints().length + index.allEndpointSlices().length,
-      workloads,
+      ...this.state.index.summary(),
       problems: { error: 0, warning: 0, information: 0, hint: 0 },
       revision: this.revision,
     };

@@ -47,8 +47,11 @@ export type FileEntry = {
   brokenDocuments: readonly SourceRange[];
   /** False when the text holds no `# kube-endpoints-ignore` comment (see `ParsedFile`). */
   mayHoldIgnoreComments: boolean;
-  /** How many of `objects` are of the kinds that make a change of the file reach beyond it. */
-  counts: { endpointSlices: number; kustomizations: number };
+  /**
+   * How many of `objects` are of each kind: slices and kustomizations make a change of the file
+   * reach beyond it, and the index adds up the rest for `summary()`.
+   */
+  counts: { services: number; endpoints: number; endpointSlices: number; kustomizations: number; workloads: number };
   /** Set when the file's content was not parsed at all (and `text` is empty). */
   unchecked?: UncheckedReason;
 };
@@ -117,6 +120,8 @@ export class WorkspaceIndex {
    * instead of every file on every keystroke.
    */
   private readonly notFullyParsed = new Set<string>();
+  /** Every file's `counts`, added up: the status bar asks after every check. */
+  private totals: KindCounts = NO_OBJECTS;
   /** Folders and files that namespaced kustomizations list, resolved once per refile. */
   private listedBy = new Map<string, { namespace: string; dir: string; order: number }[]>();
   /** Set when a kustomization changed: everything is refiled before the next read, once. */
@@ -185,6 +190,7 @@ export class WorkspaceIndex {
       : countKinds(parsed.objects);
     const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, counts, ...(unchecked && { unchecked }) };
     this.entries.set(uri, entry);
+    this.totals = countsAfterEdit(this.totals, counts, previous?.counts);
     if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);
     else this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, entry, edited);
@@ -203,6 +209,7 @@ export class WorkspaceIndex {
     const previous = this.entries.get(uri);
     if (!previous) return;
     this.entries.delete(uri);
+    this.totals = countsAfterEdit(this.totals, NO_OBJECTS, previous.counts);
     this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
     if (previous.counts.endpointSlices > 0) this.allSlices = undefined;
@@ -248,6 +255,15 @@ export class WorkspaceIndex {
   allEndpoints(): readonly Endpoints[] {
     this.settle();
     return this.endpoints.values();
+  }
+
+  /**
+   * How many files, and objects of each kind the status bar shows, the index holds: added up
+   * file by file as files change, so that asking costs nothing (not even filing what is pending).
+   */
+  summary(): { files: number; services: number; backends: number; workloads: number } {
+    const { services, endpoints, endpointSlices, workloads } = this.totals;
+    return { files: this.entries.size, services, backends: endpoints + endpointSlices, workloads };
   }
 
   /** Every EndpointSlice, with or without the label that files it under a Service, in file order. */
@@ -684,21 +700,26 @@ function objectsStartingIn(objects: readonly KubeObject[], start: number, end: n
 type KindCounts = FileEntry['counts'];
 
 function countKinds(objects: readonly KubeObject[]): KindCounts {
-  const counts = { endpointSlices: 0, kustomizations: 0 };
+  const counts = { ...NO_OBJECTS };
   for (const object of objects) {
-    if (object.kind === 'EndpointSlice') counts.endpointSlices++;
+    if (object.kind === 'Service') counts.services++;
+    else if (object.kind === 'Endpoints') counts.endpoints++;
+    else if (object.kind === 'EndpointSlice') counts.endpointSlices++;
     else if (object.kind === 'Kustomization') counts.kustomizations++;
+    // A workload: it has a pod template.
+    else if ('podLabels' in object) counts.workloads++;
   }
   return counts;
 }
 
-/** A file's counts after an edit: what it brought in, less what it took away. */
-function countsAfterEdit(counts: KindCounts, added: KindCounts, removed: KindCounts): KindCounts {
-  return {
-    endpointSlices: counts.endpointSlices + added.endpointSlices - removed.endpointSlices,
-    kustomizations: counts.kustomizations + added.kustomizations - removed.kustomizations,
-  };
+/** `counts` with `added` added and `removed` taken away, kind by kind. */
+function countsAfterEdit(counts: KindCounts, added: KindCounts, removed: KindCounts = NO_OBJECTS): KindCounts {
+  const result = { ...counts };
+  for (const kind of Object.keys(result) as (keyof KindCounts)[]) result[kind] += added[kind] - removed[kind];
+  return result;
 }
+
+const NO_OBJECTS: KindCounts = { services: 0, endpoints: 0, endpointSlices: 0, kustomizations: 0, workloads: 0 };
 
 /** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */
 type Filed = { object: KubeObject; key: string | undefined };
