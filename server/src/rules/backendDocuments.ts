@@ -190,10 +190,8 @@ export function addressTypeOf(ip: string): AddressType {
  */
 export function freeSliceNames(index: WorkspaceIndex, namespace: string, base: string, count: number): string[] {
   const taken = new Set<string>();
-  for (const object of index.objects()) {
-    if (object.kind === 'EndpointSlice' && object.name && index.namespaceOf(object) === namespace) {
-      taken.add(object.name.value);
-    }
+  for (const slice of index.allEndpointSlices()) {
+    if (slice.name && index.namespaceOf(slice) === namespace) taken.add(slice.name.value);
   }
   const names: string[] = [];
   for (let n = 1; names.length < count; n++) if (!taken.has(`${base}-${n}`)) names.push(`${base}-${n}`);

@@ -1,4 +1,5 @@
 import { parseAllDocuments, stringify } from 'yaml';
+import { splitDocuments } from '../model/documents';
 import type { Located, ObjectBase, SourceRange } from '../model/types';
 
 /**
@@ -243,12 +244,26 @@ export function insertDocumentsAfter(
   const { offset, lead } = afterDocument(text, object);
   const separator = `---${eolOf(text)}`;
   const newText = lead + documents.map((document) => separator + document.text).join('');
-  if (offset === text.length && parsesCleanly(text) && !parsesCleanly(text + newText)) return undefined;
+  if (offset === text.length) {
+    // Only the last document can take in what is appended: parsing the whole file could take
+    // a second, and editors ask for this on every move of the cursor.
+    const last = lastDocument(text);
+    if (parsesCleanly(last) && !parsesCleanly(last + newText)) return undefined;
+  }
   return {
     range: { start: offset, end: offset },
     newText,
     snippet: escapeSnippet(lead) + documents.map((document) => escapeSnippet(separator) + document.snippet).join(''),
   };
+}
+
+/**
+ * The last document of a stream, from its `---` line; the whole text when `splitDocuments`
+ * does not split it (directives, `...` lines), as directives carry over to later documents.
+ */
+function lastDocument(text: string): string {
+  const spans = splitDocuments(text);
+  return spans && spans.length > 0 ? text.slice(spans[spans.length - 1].start) : text;
 }
 
 function parsesCleanly(text: string): boolean {
