@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
+import type { ServerStatsResult } from '../../server/src/features/protocol';
+import { rules } from '../../server/src/rules';
 import { folderWith, TestClient } from '../support/lspClient';
 
 /** A Service without a selector and without Endpoints: a service-without-endpoints warning on line 4. */
@@ -30,8 +32,24 @@ function exitOf(client: TestClient, ms = 5_000): Promise<number | null> {
 }
 
 /** The server's counts (kubeEndpoints/serverStats). */
-async function statsOf(client: TestClient): Promise<{ changes: number; checks: { full: number; targeted: number } }> {
+async function statsOf(client: TestClient): Promise<ServerStatsResult> {
   return client.connection.sendRequest('kubeEndpoints/serverStats');
+}
+
+/** Asks for the counts again and again, with no pause, until `condition` holds; every answer is kept. */
+async function statsUntil(
+  client: TestClient,
+  condition: (stats: ServerStatsResult) => boolean,
+  what: string,
+  answers: ServerStatsResult[] = [],
+): Promise<ServerStatsResult> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const stats = await statsOf(client);
+    answers.push(stats);
+    if (condition(stats)) return stats;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
 }
 
 /** Asks again every 50 ms until `condition` holds; rejects after `ms`. */
@@ -81,6 +99,51 @@ describe('the server under faults', () => {
     const failures = started.logs.filter((log) => log.message.startsWith('Rule service-without-endpoints failed'));
     assert.equal(failures.length, 1, failures.map((log) => log.message).join('\n'));
     assert.match(failures[0].message, /poison\.yaml; its findings there are skipped: Error: injected failure\n\s+at /);
+  });
+
+  test('the full check after a pause answers requests between its rules, and a change gives it up', async () => {
+    // Enough objects that checking them all takes several steps.
+    const pair = (i: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n    - port: 80\n---\n` +
+      `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: svc-${i}\nsubsets:\n  - addresses:\n      - ip: 10.0.${i >> 8}.${i & 255}\n    ports:\n      - port: 80\n`;
+    const files = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`svc-${i}.yaml`, pair(i)]));
+    client = await TestClient.start(folderWith(files));
+    const started = client;
+    await started.indexingDone(120_000);
+    const uri = await started.open('svc-0.yaml', files['svc-0.yaml']);
+    const type = (version: number, name: string) =>
+      started.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ text: files['svc-0.yaml'].replace('name: svc-0\n', `name: ${name}\n`) }],
+      });
+    const unpaired = () => started.codes('svc-0.yaml').some((code) => code.endsWith(':service-without-endpoints'));
+
+    // An edit, then the pause: asked back to back, the server answers while the full check runs.
+    const before = await statsOf(started);
+    await type(2, 'svc-0x');
+    await started.until(unpaired, 'the targeted check of the edit');
+    const answers: ServerStatsResult[] = [];
+    await statsUntil(started, (stats) => stats.checks.full > before.checks.full, 'the full check', answers);
+    const midway = answers.filter((stats) => stats.fullCheckRulesRun > 0).map((stats) => stats.fullCheckRulesRun);
+    assert.ok(midway.length > 0 && midway[0] < rules.length, `answered midway: ${midway.join(', ')}`);
+
+    // An edit while the next full check runs gives it up; the one after the next pause ends it.
+    await type(3, 'svc-0y');
+    const running = await statsUntil(
+      started,
+      (stats) => stats.fullCheckRulesRun > 0 && stats.fullCheckRulesRun < rules.length / 2,
+      'a full check under way',
+    );
+    await type(4, 'svc-0');
+    const abandoned = await statsUntil(
+      started,
+      (stats) => stats.checks.fullAbandoned > running.checks.fullAbandoned,
+      'the full check given up',
+    );
+    assert.equal(abandoned.checks.full, running.checks.full, 'the full check did not end');
+    await statsUntil(started, (stats) => stats.checks.full > running.checks.full, 'the next full check');
+    assert.ok(!unpaired(), 'the last edit paired the Service again');
+    assert.deepEqual(started.codes('svc-0.yaml'), started.codes('svc-1.yaml'));
   });
 
   test('a request for a document the server never saw answers empty, without an error', async () => {

@@ -1,8 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver';
-import { checkAll, type RuleFailure } from '../rules';
+import { checkAll, type RuleFailure, rules } from '../rules';
 import { recheck } from '../rules/recheck';
-import type { Finding } from '../rules/types';
+import type { CheckContext, Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
+import type { ServerStatsCounts } from './protocol';
 import type { ServerState } from './state';
 import type { StatusReporter } from './status';
 
@@ -14,6 +15,9 @@ const FULL_CHECK_AFTER_MS = 1500;
 
 /** How long a check waits, at most, for a stream of changes to pause: diagnostics keep coming while it lasts. */
 const MAX_DEFER_MS = 200;
+
+/** How long the full check after a pause runs, at most, before it lets waiting messages through. */
+const STEP_MS = 5;
 
 /**
  * Push diagnostics for every file with findings, open or not. After a change, the rules run
@@ -29,8 +33,12 @@ export class DiagnosticsPublisher {
   /** When the pending check was first asked for. */
   private pendingSince = 0;
   private changes = 0;
-  private readonly checks = { full: 0, targeted: 0 };
+  private readonly checks = { full: 0, targeted: 0, fullAbandoned: 0 };
   private fullCheckTimer: NodeJS.Timeout | undefined;
+  /** The next step of the full check after a pause, while it runs (see `checkInSteps`). */
+  private nextStep: NodeJS.Immediate | undefined;
+  /** How many rules the full check after a pause has run so far; 0 when none runs. */
+  private rulesRun = 0;
   /** Until the first scan ends, a partial index would report spurious findings. */
   private ready = false;
 
@@ -57,9 +65,13 @@ export class DiagnosticsPublisher {
     this.pending = setImmediate(() => this.checkWhenQuiet(undefined));
   }
 
-  /** How many changes asked for a check, and how many checks ran, since the server started. */
-  counts(): { changes: number; checks: { full: number; targeted: number } } {
-    return { changes: this.changes, checks: { ...this.checks } };
+  /**
+   * How many changes asked for a check, how many checks ran (and full checks after a pause
+   * were given up for a change) since the server started, and how far the full check after a
+   * pause has come, while it runs.
+   */
+  counts(): ServerStatsCounts {
+    return { changes: this.changes, checks: { ...this.checks }, fullCheckRulesRun: this.rulesRun };
   }
 
   /** The current findings of one file, for code actions. */
@@ -94,27 +106,84 @@ export class DiagnosticsPublisher {
     clearImmediate(this.pending);
     this.pending = undefined;
     clearTimeout(this.fullCheckTimer);
+    this.stopSteps(true);
     const { index, settings } = this.state;
-    const context = { kubernetesVersion: settings.kubernetesVersion };
     const changes = index.takeChanges();
     let touched: Iterable<string>;
     if (!settings.enable) {
       touched = [...this.findingsByUri.keys()];
       this.findingsByUri = new Map();
     } else if (everything || changes.everything) {
-      this.checks.full++;
-      const { findings, failures } = checkAll(index, settings.rules, context);
-      this.reportFailures(failures);
-      touched = new Set([...this.findingsByUri.keys(), ...findings.map((finding) => finding.uri)]);
-      this.findingsByUri = groupByUri(findings);
+      const { findings, failures } = checkAll(index, settings.rules, this.context());
+      touched = this.replaceAll(findings, failures);
     } else {
       this.checks.targeted++;
-      const result = recheck(index, this.findingsByUri, changes, settings.rules, context);
+      const result = recheck(index, this.findingsByUri, changes, settings.rules, this.context());
       this.reportFailures(result.failures);
       this.findingsByUri = result.findingsByUri;
       touched = result.touched;
-      this.fullCheckTimer = setTimeout(() => this.refresh(), FULL_CHECK_AFTER_MS);
+      this.fullCheckTimer = setTimeout(() => this.checkInSteps(), FULL_CHECK_AFTER_MS);
     }
+    this.send(touched);
+  }
+
+  /**
+   * The full check after a pause, rule by rule (or a few at a time, while they take under
+   * STEP_MS) with the event loop free in between: at 50k resources it takes over a second, and
+   * requests that arrive meanwhile are answered between two rules. A change gives it up: the
+   * change's targeted check runs, and the next pause starts a full check again.
+   */
+  private checkInSteps(): void {
+    const changes = this.changes;
+    const remaining = [...rules];
+    const findings: Finding[] = [];
+    const failures: RuleFailure[] = [];
+    const step = () => {
+      if (this.changes !== changes) return this.stopSteps(true);
+      const { index, settings } = this.state;
+      const until = performance.now() + STEP_MS;
+      while (remaining.length > 0 && performance.now() < until) {
+        const rule = remaining.shift();
+        const result = checkAll(index, settings.rules, this.context(), (candidate) => candidate === rule);
+        findings.push(...result.findings);
+        failures.push(...result.failures);
+        this.rulesRun++;
+      }
+      if (remaining.length > 0) {
+        this.nextStep = setImmediate(step);
+        return;
+      }
+      this.stopSteps(false);
+      // Nothing changed since the last check (else `changes` would have moved): there is nothing to take.
+      index.takeChanges();
+      this.send(this.replaceAll(findings, failures));
+    };
+    this.nextStep = setImmediate(step);
+  }
+
+  /** Ends the full check in steps, if one runs: `abandoned` before its last rule. */
+  private stopSteps(abandoned: boolean): void {
+    if (abandoned && this.nextStep) this.checks.fullAbandoned++;
+    clearImmediate(this.nextStep);
+    this.nextStep = undefined;
+    this.rulesRun = 0;
+  }
+
+  private context(): CheckContext {
+    return { kubernetesVersion: this.state.settings.kubernetesVersion };
+  }
+
+  /** Takes the findings of a full check in place of all the earlier ones; returns the files they concern. */
+  private replaceAll(findings: Finding[], failures: RuleFailure[]): Set<string> {
+    this.checks.full++;
+    this.reportFailures(failures);
+    const touched = new Set([...this.findingsByUri.keys(), ...findings.map((finding) => finding.uri)]);
+    this.findingsByUri = groupByUri(findings);
+    return touched;
+  }
+
+  /** Publishes what changed in the `touched` files, then the status. */
+  private send(touched: Iterable<string>): void {
     const written = this.publish(touched);
     // After the diagnostics, so that a client that counts them agrees with the status.
     this.status.ready(this.findingsByUri.values());

@@ -45,11 +45,19 @@ export type ServiceGraphResult = { nodes: ServiceGraphNode[]; edges: GraphEdge[]
  */
 export const SERVER_STATS_REQUEST = 'kubeEndpoints/serverStats';
 
-export type ServerStatsResult = {
+export type ServerStatsResult = ServerStatsCounts & {
   /** From `process.memoryUsage()`, in bytes. */
   memory: { rss: number; heapUsed: number };
+};
+
+export type ServerStatsCounts = {
   /** Changes to the index that asked for a check: edits, opens, closes, files changed on disk. */
   changes: number;
-  /** Checks run: of the whole workspace, and targeted ones after changes (several changes share one). */
-  checks: { full: number; targeted: number };
+  /**
+   * Checks run: of the whole workspace, and targeted ones after changes (several changes share
+   * one); full checks after a pause given up because a change came before they ended.
+   */
+  checks: { full: number; targeted: number; fullAbandoned: number };
+  /** How many rules the full check after a pause has run, while it runs (it lets requests through between rules); else 0. */
+  fullCheckRulesRun: number;
 };
