@@ -225,6 +225,7 @@ async function keystrokes(workspace) {
   await client.until(broken, 'the burst', 30_000);
   const burstMs = performance.now() - burstLast;
   const burstTotalMs = performance.now() - burstStarted;
+  const pause = await hoversAcrossPause(client, bundleUri, { line, character });
   await client.stop();
   // Edits alternate: a pair broken (new findings in two files, near-miss hints) and restored.
   const breaking = latencies.filter((_, i) => i % 2 === 0).sort((a, b) => a - b);
@@ -242,13 +243,36 @@ async function keystrokes(workspace) {
     burstTotalMs,
     breaking: { p50Ms: percentile(breaking, 0.5), p95Ms: percentile(breaking, 0.95) },
     restoring: { p50Ms: percentile(restoring, 0.5), p95Ms: percentile(restoring, 0.95) },
+    pause,
   };
   log(
     `\nkeystroke (${workspace.name}, ${result.edits} edits): p50 ${ms(result.p50Ms)} p95 ${ms(result.p95Ms)} p99 ${ms(result.p99Ms)}` +
       ` (breaking a pair: p50 ${ms(result.breaking.p50Ms)} p95 ${ms(result.breaking.p95Ms)};` +
-      ` restoring it: p50 ${ms(result.restoring.p50Ms)} p95 ${ms(result.restoring.p95Ms)})`,
+      ` restoring it: p50 ${ms(result.restoring.p50Ms)} p95 ${ms(result.restoring.p95Ms)})` +
+      `; hovers across the pause after: p50 ${ms(pause.p50Ms)}, longest ${ms(pause.maxMs)}`,
   );
   return result;
+}
+
+/**
+ * The user stops typing and hovers: a hover every 10 ms from the last edit until well after the
+ * full check that follows a pause (FULL_CHECK_AFTER_MS in features/diagnostics.ts) has ended.
+ * The longest wait shows how long that check holds the server.
+ */
+async function hoversAcrossPause(client, uri, position) {
+  const fullChecks = async () => (await client.connection.sendRequest('kubeEndpoints/serverStats')).checks.full;
+  const before = await fullChecks();
+  const waits = [];
+  const started = performance.now();
+  while (performance.now() - started < 60_000) {
+    const sent = performance.now();
+    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    waits.push(performance.now() - sent);
+    if (waits.length % 20 === 0 && (await fullChecks()) > before) break;
+    await sleep(10);
+  }
+  waits.sort((a, b) => a - b);
+  return { hovers: waits.length, p50Ms: percentile(waits, 0.5), maxMs: waits[waits.length - 1] };
 }
 
 /** The same 2,000-document file opened in this server and in yaml-language-server: spawn → first diagnostics. */
@@ -445,6 +469,9 @@ function printTable() {
   const k = results.keystroke;
   log(
     `\nkeystroke in ${k.file} (${k.workspace}, ${k.edits} edits): p50 ${ms(k.p50Ms)}, p95 ${ms(k.p95Ms)}, p99 ${ms(k.p99Ms)}, max ${ms(k.maxMs)}; 21 edits back to back: last edit → diagnostics ${ms(k.burstLastEditToDiagnosticsMs)}`,
+  );
+  log(
+    `then a pause, hovering every 10 ms until the full check after it has ended (${k.pause.hovers} hovers): p50 ${ms(k.pause.p50Ms)}, longest ${ms(k.pause.maxMs)}`,
   );
   const peerRows = [['server', 'spawn → first diagnostics', 'didOpen → first diagnostics', 'diagnostics']];
   for (const run of results.peer.runs) {
