@@ -29,27 +29,38 @@ export function anchorOfPort(port: ServicePort | EndpointPort): Located<unknown>
   return port.name ?? port.port ?? { range: port.range };
 }
 
-/** Levenshtein distance, bounded: anything above `limit` returns `limit + 1`. */
+/**
+ * Levenshtein distance, bounded: anything above `limit` returns `limit + 1`. Only the cells
+ * within `limit` of the diagonal can stay within it, so only those are computed (Ukkonen).
+ */
 export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const over = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return over;
   // Two rows of scratch space, reused: this runs for every near-miss candidate.
-  if (rows.length < 2 * (b.length + 1)) rows = new Uint32Array(4 * (b.length + 1));
+  if (rows.length < 2 * (b.length + 2)) rows = new Uint32Array(4 * (b.length + 2));
   let previous = 0;
-  let current = b.length + 1;
-  for (let j = 0; j <= b.length; j++) rows[previous + j] = j;
+  let current = b.length + 2;
+  for (let j = 0; j <= b.length + 1; j++) rows[previous + j] = Math.min(j, over);
   for (let i = 1; i <= a.length; i++) {
-    rows[current] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
+    const from = Math.max(1, i - limit);
+    const to = Math.min(b.length, i + limit);
+    // The cells either side of the band, which the next row reads: column 0 holds i, others are out of reach
+    // (left of the band, i > limit + 1 already).
+    rows[current + from - 1] = Math.min(i, over);
+    rows[current + to + 1] = over;
+    let rowMin = rows[current + from - 1];
+    for (let j = from; j <= to; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       const value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost);
       rows[current + j] = value;
       if (value < rowMin) rowMin = value;
     }
-    if (rowMin > limit) return limit + 1;
-    [previous, current] = [current, previous];
+    if (rowMin > limit) return over;
+    const swap = previous;
+    previous = current;
+    current = swap;
   }
-  return Math.min(rows[previous + b.length], limit + 1);
+  return Math.min(rows[previous + b.length], over);
 }
 
 let rows = new Uint32Array(128);
