@@ -61,6 +61,27 @@ async function poll(condition: () => Promise<boolean>, what: string, ms = 10_000
   }
 }
 
+/**
+ * A server on 3,000 files of a Service and its Endpoints, enough that checking them all takes
+ * several steps, with the first file open (before the scan ends); `type` renames its Service.
+ */
+async function startOnPairs() {
+  const pair = (i: number) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n    - port: 80\n---\n` +
+    `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: svc-${i}\nsubsets:\n  - addresses:\n      - ip: 10.0.${i >> 8}.${i & 255}\n    ports:\n      - port: 80\n`;
+  const files = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`svc-${i}.yaml`, pair(i)]));
+  client = await TestClient.start(folderWith(files));
+  const started = client;
+  const uri = await started.open('svc-0.yaml', files['svc-0.yaml']);
+  const type = (version: number, name: string) =>
+    started.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text: files['svc-0.yaml'].replace('name: svc-0\n', `name: ${name}\n`) }],
+    });
+  const unpaired = () => started.codes('svc-0.yaml').some((code) => code.endsWith(':service-without-endpoints'));
+  return { started, type, unpaired };
+}
+
 describe('the server under faults', () => {
   test('a rule that throws on one file loses its findings there only, and is logged once', async () => {
     client = await TestClient.start(
@@ -101,22 +122,29 @@ describe('the server under faults', () => {
     assert.match(failures[0].message, /poison\.yaml; its findings there are skipped: Error: injected failure\n\s+at /);
   });
 
-  test('the full check after a pause answers requests between its rules, and a change gives it up', async () => {
-    // Enough objects that checking them all takes several steps.
-    const pair = (i: number) =>
-      `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n    - port: 80\n---\n` +
-      `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: svc-${i}\nsubsets:\n  - addresses:\n      - ip: 10.0.${i >> 8}.${i & 255}\n    ports:\n      - port: 80\n`;
-    const files = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`svc-${i}.yaml`, pair(i)]));
-    client = await TestClient.start(folderWith(files));
-    const started = client;
+  test('the first check answers requests between its rules, and a change starts it again', async () => {
+    const { started, type, unpaired } = await startOnPairs();
+    const running = await statsUntil(
+      started,
+      (stats) => stats.fullCheckRulesRun > 0 && stats.fullCheckRulesRun < rules.length / 2,
+      'the first check under way',
+    );
+    assert.equal(started.indexed, false, 'the progress ends with the first check');
+    await type(2, 'svc-0x');
+    const again = await statsUntil(
+      started,
+      (stats) => stats.checks.fullAbandoned > running.checks.fullAbandoned,
+      'the first check started again',
+    );
+    assert.equal(again.checks.full, running.checks.full, 'the first check did not end');
     await started.indexingDone(120_000);
-    const uri = await started.open('svc-0.yaml', files['svc-0.yaml']);
-    const type = (version: number, name: string) =>
-      started.connection.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version },
-        contentChanges: [{ text: files['svc-0.yaml'].replace('name: svc-0\n', `name: ${name}\n`) }],
-      });
-    const unpaired = () => started.codes('svc-0.yaml').some((code) => code.endsWith(':service-without-endpoints'));
+    assert.equal((await statsOf(started)).checks.full, running.checks.full + 1);
+    assert.ok(unpaired(), 'the first diagnostics are those of the edited text');
+  });
+
+  test('the full check after a pause answers requests between its rules, and a change gives it up', async () => {
+    const { started, type, unpaired } = await startOnPairs();
+    await started.indexingDone(120_000);
 
     // An edit, then the pause: asked back to back, the server answers while the full check runs.
     const before = await statsOf(started);

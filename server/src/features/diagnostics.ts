@@ -16,8 +16,14 @@ const FULL_CHECK_AFTER_MS = 1500;
 /** How long a check waits, at most, for a stream of changes to pause: diagnostics keep coming while it lasts. */
 const MAX_DEFER_MS = 200;
 
-/** How long the full check after a pause runs, at most, before it lets waiting messages through. */
+/** How long a full check runs, at most, before it lets waiting messages through. */
 const STEP_MS = 5;
+
+/**
+ * How long changes may keep starting an owed full check again (see `refresh`) before it runs in
+ * one piece: a stream of changes must not put off the diagnostics for ever.
+ */
+const MAX_OWED_MS = 2000;
 
 /**
  * Push diagnostics for every file with findings, open or not. After a change, the rules run
@@ -35,10 +41,14 @@ export class DiagnosticsPublisher {
   private changes = 0;
   private readonly checks = { full: 0, targeted: 0, fullAbandoned: 0 };
   private fullCheckTimer: NodeJS.Timeout | undefined;
-  /** The next step of the full check after a pause, while it runs (see `checkInSteps`). */
+  /** The next step of the full check under way (see `checkInSteps`). */
   private nextStep: NodeJS.Immediate | undefined;
-  /** How many rules the full check after a pause has run so far; 0 when none runs. */
+  /** How many rules the full check under way has run so far; 0 when none runs. */
   private rulesRun = 0;
+  /** Since when a full check is owed (start-up, settings, folders), until one has ended. */
+  private owedSince: number | undefined;
+  /** Resolved when the owed full check has ended. */
+  private owedDone: (() => void)[] = [];
   /** Until the first scan ends, a partial index would report spurious findings. */
   private ready = false;
 
@@ -47,10 +57,11 @@ export class DiagnosticsPublisher {
     private readonly status: StatusReporter,
   ) {}
 
-  /** Starts publishing: the initial scan is complete. */
-  start(): void {
+  /** Starts publishing: the initial scan is complete. Resolves once the first check is published. */
+  start(): Promise<void> {
     this.ready = true;
     this.refresh();
+    return this.owedSince === undefined ? Promise.resolve() : new Promise((resolve) => this.owedDone.push(resolve));
   }
 
   /**
@@ -113,27 +124,34 @@ export class DiagnosticsPublisher {
     if (!settings.enable) {
       touched = [...this.findingsByUri.keys()];
       this.findingsByUri = new Map();
-    } else if (everything || changes.everything) {
+      this.owedCheckEnded();
+    } else if (everything || changes.everything || this.owedSince !== undefined) {
+      // Owed: a change while it runs starts it again, from a consistent index, until it has been
+      // owed too long.
+      this.owedSince ??= Date.now();
+      if (Date.now() - this.owedSince < MAX_OWED_MS) return this.checkInSteps(true);
       const { findings, failures } = checkAll(index, settings.rules, this.context());
       touched = this.replaceAll(findings, failures);
+      this.owedCheckEnded();
     } else {
       this.checks.targeted++;
       const result = recheck(index, this.findingsByUri, changes, settings.rules, this.context());
       this.reportFailures(result.failures);
       this.findingsByUri = result.findingsByUri;
       touched = result.touched;
-      this.fullCheckTimer = setTimeout(() => this.checkInSteps(), FULL_CHECK_AFTER_MS);
+      this.fullCheckTimer = setTimeout(() => this.checkInSteps(false), FULL_CHECK_AFTER_MS);
     }
     this.send(touched);
   }
 
   /**
-   * The full check after a pause, rule by rule (or a few at a time, while they take under
-   * STEP_MS) with the event loop free in between: at 50k resources it takes over a second, and
-   * requests that arrive meanwhile are answered between two rules. A change gives it up: the
-   * change's targeted check runs, and the next pause starts a full check again.
+   * A full check, rule by rule (or a few at a time, while they take under STEP_MS) with the
+   * event loop free in between: at 50k resources it takes over a second, and requests that
+   * arrive meanwhile are answered between two rules. A change gives it up: an `owed` check
+   * starts again with the check that the change schedules; the one after a pause waits for the
+   * next pause.
    */
-  private checkInSteps(): void {
+  private checkInSteps(owed: boolean): void {
     const changes = this.changes;
     const remaining = [...rules];
     const findings: Finding[] = [];
@@ -154,11 +172,17 @@ export class DiagnosticsPublisher {
         return;
       }
       this.stopSteps(false);
-      // Nothing changed since the last check (else `changes` would have moved): there is nothing to take.
+      // Nothing changed since the check began (else `changes` would have moved): there is nothing to take.
       index.takeChanges();
       this.send(this.replaceAll(findings, failures));
+      if (owed) this.owedCheckEnded();
     };
     this.nextStep = setImmediate(step);
+  }
+
+  private owedCheckEnded(): void {
+    this.owedSince = undefined;
+    for (const resolve of this.owedDone.splice(0)) resolve();
   }
 
   /** Ends the full check in steps, if one runs: `abandoned` before its last rule. */

@@ -113,7 +113,7 @@ export class WorkspaceSync {
    * Indexes `folders`, then runs `then` (the first check) before ending the progress, so
    * that its end tells a client that the initial diagnostics have all been sent.
    */
-  private async scanFolders(folders: readonly LocalFolder[], then?: () => void): Promise<void> {
+  private async scanFolders(folders: readonly LocalFolder[], then?: () => Promise<void>): Promise<void> {
     const { connection, capabilities } = this.state;
     const progress = capabilities.window?.workDoneProgress
       ? await connection.window.createWorkDoneProgress()
@@ -137,7 +137,7 @@ export class WorkspaceSync {
       }
     }
     progress?.report(`checking ${indexed} files`);
-    then?.();
+    await then?.();
     progress?.done();
     connection.console.info(`Indexed ${indexed} YAML files.`);
   }
