@@ -77,9 +77,8 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * How many changes asked for a check, how many checks ran (and full checks after a pause
-   * were given up for a change) since the server started, and how far the full check after a
-   * pause has come, while it runs.
+   * How many changes asked for a check and how many checks ran (and full checks were stopped
+   * before they ended) since the server started, and how far the full check under way has come.
    */
   counts(): ServerStatsCounts {
     return { changes: this.changes, checks: { ...this.checks }, fullCheckRulesRun: this.rulesRun };
@@ -110,7 +109,8 @@ export class DiagnosticsPublisher {
 
   /**
    * Checks again (everything, unless `everything` is false and only some objects changed) and
-   * publishes; nothing before the first scan has ended (a settings change can come earlier).
+   * publishes: a targeted check at once, a full one in steps (see `checkInSteps`). Nothing before
+   * the first scan has ended (a settings change can come earlier).
    */
   refresh(everything = true): void {
     if (!this.ready) return;

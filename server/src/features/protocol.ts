@@ -55,9 +55,9 @@ export type ServerStatsCounts = {
   changes: number;
   /**
    * Checks run: of the whole workspace, and targeted ones after changes (several changes share
-   * one); full checks after a pause given up because a change came before they ended.
+   * one); full checks that a change, or a newer check, stopped before they ended.
    */
   checks: { full: number; targeted: number; fullAbandoned: number };
-  /** How many rules the full check after a pause has run, while it runs (it lets requests through between rules); else 0. */
+  /** How many rules the full check under way has run (it lets requests through between rules); 0 when none runs. */
   fullCheckRulesRun: number;
 };
