@@ -82,6 +82,26 @@ async function startOnPairs() {
   return { started, type, unpaired };
 }
 
+/**
+ * Waits for a full check to be under way (not yet half through its rules), then `type`s: the
+ * counts once that check has stopped before its end.
+ */
+async function typeDuringFullCheck(started: TestClient, type: () => Promise<void>): Promise<ServerStatsResult> {
+  const running = await statsUntil(
+    started,
+    (stats) => stats.fullCheckRulesRun > 0 && stats.fullCheckRulesRun < rules.length / 2,
+    'a full check under way',
+  );
+  await type();
+  const stopped = await statsUntil(
+    started,
+    (stats) => stats.checks.fullAbandoned > running.checks.fullAbandoned,
+    'the full check stopped',
+  );
+  assert.equal(stopped.checks.full, running.checks.full, 'the full check did not end');
+  return stopped;
+}
+
 describe('the server under faults', () => {
   test('a rule that throws on one file loses its findings there only, and is logged once', async () => {
     client = await TestClient.start(
@@ -124,21 +144,10 @@ describe('the server under faults', () => {
 
   test('the first check answers requests between its rules, and a change starts it again', async () => {
     const { started, type, unpaired } = await startOnPairs();
-    const running = await statsUntil(
-      started,
-      (stats) => stats.fullCheckRulesRun > 0 && stats.fullCheckRulesRun < rules.length / 2,
-      'the first check under way',
-    );
+    const stopped = await typeDuringFullCheck(started, () => type(2, 'svc-0x'));
     assert.equal(started.indexed, false, 'the progress ends with the first check');
-    await type(2, 'svc-0x');
-    const again = await statsUntil(
-      started,
-      (stats) => stats.checks.fullAbandoned > running.checks.fullAbandoned,
-      'the first check started again',
-    );
-    assert.equal(again.checks.full, running.checks.full, 'the first check did not end');
     await started.indexingDone(120_000);
-    assert.equal((await statsOf(started)).checks.full, running.checks.full + 1);
+    assert.equal((await statsOf(started)).checks.full, stopped.checks.full + 1);
     assert.ok(unpaired(), 'the first diagnostics are those of the edited text');
   });
 
@@ -157,19 +166,8 @@ describe('the server under faults', () => {
 
     // An edit while the next full check runs gives it up; the one after the next pause ends it.
     await type(3, 'svc-0y');
-    const running = await statsUntil(
-      started,
-      (stats) => stats.fullCheckRulesRun > 0 && stats.fullCheckRulesRun < rules.length / 2,
-      'a full check under way',
-    );
-    await type(4, 'svc-0');
-    const abandoned = await statsUntil(
-      started,
-      (stats) => stats.checks.fullAbandoned > running.checks.fullAbandoned,
-      'the full check given up',
-    );
-    assert.equal(abandoned.checks.full, running.checks.full, 'the full check did not end');
-    await statsUntil(started, (stats) => stats.checks.full > running.checks.full, 'the next full check');
+    const stopped = await typeDuringFullCheck(started, () => type(4, 'svc-0'));
+    await statsUntil(started, (stats) => stats.checks.full > stopped.checks.full, 'the next full check');
     assert.ok(!unpaired(), 'the last edit paired the Service again');
     assert.deepEqual(started.codes('svc-0.yaml'), started.codes('svc-1.yaml'));
   });
