@@ -172,8 +172,6 @@ export class DiagnosticsPublisher {
         return;
       }
       this.stopSteps(false);
-      // Nothing changed since the check began (else `changes` would have moved): there is nothing to take.
-      index.takeChanges();
       this.send(this.replaceAll(findings, failures));
       if (owed) this.owedCheckEnded();
     };
