@@ -136,14 +136,10 @@ async function coldLsp(dir) {
     initializationOptions: AS_THE_EXTENSION,
   });
   // A request every 10 ms until then: the longest wait shows how long start-up holds the server.
-  const waits = [];
-  while (!client.progressEnded) {
-    const sent = performance.now();
-    await client.connection.sendRequest('kubeEndpoints/serverStats');
-    waits.push(performance.now() - sent);
-    await sleep(10);
-  }
-  waits.sort((a, b) => a - b);
+  const requestsDuringStart = await waitsOfRequests(
+    () => client.connection.sendRequest('kubeEndpoints/serverStats'),
+    async () => client.progressEnded,
+  );
   const elapsed = client.progressEndAt - client.spawnedAt;
   const firstDiagnosticsMs = client.publications.length > 0 ? client.publications[0].at - client.spawnedAt : undefined;
   const diagnostics = [...client.diagnostics.values()].reduce((sum, entry) => sum + entry.list.length, 0);
@@ -157,7 +153,7 @@ async function coldLsp(dir) {
     files: client.diagnostics.size,
     endMessage: client.progressEndMessage,
     memory,
-    requestsDuringStart: { count: waits.length, p50Ms: percentile(waits, 0.5), maxMs: waits[waits.length - 1] },
+    requestsDuringStart,
   };
 }
 
@@ -272,17 +268,28 @@ async function keystrokes(workspace) {
 async function hoversAcrossPause(client, uri, position) {
   const fullChecks = async () => (await client.connection.sendRequest('kubeEndpoints/serverStats')).checks.full;
   const before = await fullChecks();
-  const waits = [];
   const started = performance.now();
-  while (performance.now() - started < 60_000) {
+  return waitsOfRequests(
+    () => client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position }),
+    async (sent) =>
+      performance.now() - started >= 60_000 || (sent > 0 && sent % 20 === 0 && (await fullChecks()) > before),
+  );
+}
+
+/**
+ * Sends `request` every 10 ms, while `done(requests sent so far)` does not hold: how many, and how
+ * long their answers took (median and longest).
+ */
+async function waitsOfRequests(request, done) {
+  const waits = [];
+  while (!(await done(waits.length))) {
     const sent = performance.now();
-    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    await request();
     waits.push(performance.now() - sent);
-    if (waits.length % 20 === 0 && (await fullChecks()) > before) break;
     await sleep(10);
   }
   waits.sort((a, b) => a - b);
-  return { hovers: waits.length, p50Ms: percentile(waits, 0.5), maxMs: waits[waits.length - 1] };
+  return { count: waits.length, p50Ms: percentile(waits, 0.5), maxMs: waits[waits.length - 1] };
 }
 
 /** The same 2,000-document file opened in this server and in yaml-language-server: spawn → first diagnostics. */
@@ -481,7 +488,7 @@ function printTable() {
     `\nkeystroke in ${k.file} (${k.workspace}, ${k.edits} edits): p50 ${ms(k.p50Ms)}, p95 ${ms(k.p95Ms)}, p99 ${ms(k.p99Ms)}, max ${ms(k.maxMs)}; 21 edits back to back: last edit → diagnostics ${ms(k.burstLastEditToDiagnosticsMs)}`,
   );
   log(
-    `then a pause, hovering every 10 ms until the full check after it has ended (${k.pause.hovers} hovers): p50 ${ms(k.pause.p50Ms)}, longest ${ms(k.pause.maxMs)}`,
+    `then a pause, hovering every 10 ms until the full check after it has ended (${k.pause.count} hovers): p50 ${ms(k.pause.p50Ms)}, longest ${ms(k.pause.maxMs)}`,
   );
   const peerRows = [['server', 'spawn → first diagnostics', 'didOpen → first diagnostics', 'diagnostics']];
   for (const run of results.peer.runs) {
