@@ -1,7 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver';
+import type { LineIndex } from '../model/lineIndex';
 import { checkAll, type RuleFailure, rules } from '../rules';
 import { recheck } from '../rules/recheck';
-import type { CheckContext, Finding } from '../rules/types';
+import type { CheckContext, Finding, Severity } from '../rules/types';
 import { toDiagnostic } from './convert';
 import type { ServerStatsCounts } from './protocol';
 import type { ServerState } from './state';
@@ -33,7 +35,16 @@ const MAX_OWED_MS = 2000;
  */
 export class DiagnosticsPublisher {
   private findingsByUri = new Map<string, Finding[]>();
-  private readonly published = new Map<string, string>();
+  /** What was last sent for each file with diagnostics. */
+  private readonly published = new Map<string, Publication>();
+  /** The diagnostics last sent, by severity, over every file: what the status reports. */
+  private readonly problems: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  /**
+   * Each finding's diagnostic, made once: a finding never moves while it lives (an edit that
+   * moves it makes a new one, see rules/recheck.ts), so neither do the positions of its ranges.
+   * A keystroke in a large file sends all its diagnostics again, but makes only the new ones.
+   */
+  private readonly diagnosticOf = new WeakMap<Finding, Diagnostic>();
   private readonly reportedFailures = new Set<string>();
   private pending: NodeJS.Immediate | undefined;
   /** When the pending check was first asked for. */
@@ -208,7 +219,7 @@ export class DiagnosticsPublisher {
   private send(touched: Iterable<string>): void {
     const written = this.publish(touched);
     // After the diagnostics, so that a client that counts them agrees with the status.
-    this.status.ready(this.findingsByUri.values());
+    this.status.ready(this.problems);
     // Not before: each message is written on a later turn of the event loop.
     const flatten = () => this.state.flattenReadDocuments();
     void Promise.all(written).then(flatten, flatten);
@@ -220,20 +231,33 @@ export class DiagnosticsPublisher {
    */
   private publish(touched: Iterable<string>): Promise<void>[] {
     const written: Promise<void>[] = [];
+    const linesOf = memoize((uri: string) => this.state.linesOf(uri));
     for (const uri of touched) {
       const list = this.findingsByUri.get(uri) ?? [];
       // One order whatever the path that computed them, so equal findings publish equal diagnostics.
       list.sort(byPosition);
-      const diagnostics: Diagnostic[] = list.map((finding) =>
-        toDiagnostic(finding, (other) => this.state.linesOf(other)),
-      );
-      const serialized = JSON.stringify(diagnostics);
-      if ((this.published.get(uri) ?? '[]') === serialized) continue;
+      const diagnostics = list.map((finding) => this.diagnosticFor(finding, linesOf));
+      const previous = this.published.get(uri);
+      // Mostly the same objects (see diagnosticOf), which the comparison passes over at once; equal
+      // findings made again (by a full check) make equal diagnostics that are not.
+      if (isDeepStrictEqual(previous?.diagnostics ?? [], diagnostics)) {
+        if (previous) previous.diagnostics = diagnostics;
+        continue;
+      }
+      const problems = countBySeverity(list);
+      for (const severity of Object.keys(problems) as Severity[])
+        this.problems[severity] += problems[severity] - (previous?.problems[severity] ?? 0);
       if (diagnostics.length === 0) this.published.delete(uri);
-      else this.published.set(uri, serialized);
+      else this.published.set(uri, { diagnostics, problems });
       written.push(this.state.connection.sendDiagnostics({ uri, diagnostics }));
     }
     return written;
+  }
+
+  private diagnosticFor(finding: Finding, linesOf: (uri: string) => LineIndex): Diagnostic {
+    let diagnostic = this.diagnosticOf.get(finding);
+    if (!diagnostic) this.diagnosticOf.set(finding, (diagnostic = toDiagnostic(finding, linesOf)));
+    return diagnostic;
   }
 
   /** Logs each rule that threw once per file (or once for the whole workspace), not on every keystroke. */
@@ -256,6 +280,24 @@ function byPosition(a: Finding, b: Finding): number {
     (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
+}
+
+/** What was last sent for a file: its diagnostics, and how many of each severity. */
+type Publication = { diagnostics: Diagnostic[]; problems: Record<Severity, number> };
+
+function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const problems = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const finding of findings) problems[finding.severity]++;
+  return problems;
+}
+
+function memoize<T>(compute: (key: string) => T): (key: string) => T {
+  const values = new Map<string, T>();
+  return (key) => {
+    let value = values.get(key);
+    if (value === undefined) values.set(key, (value = compute(key)));
+    return value;
+  };
 }
 
 function groupByUri(findings: Finding[]): Map<string, Finding[]> {

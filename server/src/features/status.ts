@@ -1,4 +1,4 @@
-import type { Finding } from '../rules/types';
+import type { Severity } from '../rules/types';
 import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
 import type { ServerState } from './state';
 
@@ -24,14 +24,16 @@ export class StatusReporter {
     this.send({ ...this.counts(), state: 'indexing', files });
   }
 
-  /** The workspace was checked and has these findings (file by file). */
-  ready(findingsByFile: Iterable<readonly Finding[]>): void {
+  /** The workspace was checked, and its diagnostics are out: `problems` of each severity. */
+  ready(problems: Readonly<Record<Severity, number>>): void {
     this.revision++;
     // Not on every keystroke for a client that did not ask.
     if (!this.state.statusNotification) return;
-    const problems = { error: 0, warning: 0, information: 0, hint: 0 };
-    for (const findings of findingsByFile) for (const finding of findings) problems[finding.severity]++;
-    this.send({ ...this.counts(), state: this.state.settings.enable ? 'ready' : 'disabled', problems });
+    this.send({
+      ...this.counts(),
+      state: this.state.settings.enable ? 'ready' : 'disabled',
+      problems: { ...problems },
+    });
   }
 
   private counts(): Omit<StatusParams, 'state'> {
