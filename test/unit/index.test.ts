@@ -239,6 +239,33 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.summary(), { files: 1, services: 0, backends: 1, workloads: 0 });
   });
 
+  test('holds() tells the current version of each object from those an edit replaced', () => {
+    const list =
+      'apiVersion: v1\nkind: List\nitems:\n' +
+      '  - {apiVersion: v1, kind: Service, metadata: {name: l1}}\n' +
+      '  - {apiVersion: v1, kind: Endpoints, metadata: {name: l2}}\n';
+    const uri = 'file:///ws/a.yaml';
+    let text = [service('a'), list, endpoints('b'), list.replace(/l(\d)/g, 'm$1'), service('c')].join('---\n');
+    const index = indexOf({ 'a.yaml': text });
+    const replaced = [];
+    for (const [from, to] of [
+      ['name: b', 'name: bb'],
+      ['name: m2', 'name: m22'],
+      ['name: c', 'name: cc'],
+    ]) {
+      const before = index.file(uri)!.objects;
+      const start = text.indexOf(from);
+      text = text.slice(0, start) + to + text.slice(start + from.length);
+      index.update(uri, text, { start, end: start + from.length, text: to });
+      const after = index.file(uri)!.objects;
+      replaced.push(...before.filter((object) => !after.includes(object)));
+      assert.ok(after.length === 7 && after.every((object) => index.holds(object)), `current objects after ${to}`);
+    }
+    // Each edit replaces the objects of its document, and those after it with copies at their new offsets.
+    assert.equal(replaced.length, 4 + 3 + 1);
+    assert.ok(replaced.every((object) => !index.holds(object)));
+  });
+
   test('a backend belongs to the nearest Service of its key: same file, same folder, deepest shared folder', () => {
     const index = indexOf({
       'a/one.yaml': service('s') + '---\n' + endpoints('s'),

@@ -227,12 +227,7 @@ function affectedObjects(
     }
   }
   // The changed objects themselves, also those no key finds (nameless, or a slice without its label).
-  const current = new Map<string, ReadonlySet<KubeObject>>();
-  for (const object of changed) {
-    let objects = current.get(object.uri);
-    if (!objects) current.set(object.uri, (objects = new Set(index.file(object.uri)?.objects)));
-    if (objects.has(object)) seeds.add(object);
-  }
+  for (const object of changed) if (index.holds(object)) seeds.add(object);
   return seeds;
 }
 
