@@ -1,7 +1,7 @@
 import { selectorMatches } from '../index/selection';
 import { type IndexChanges, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { canonicalIp } from '../model/ip';
-import type { KubeObject, SourceRange } from '../model/types';
+import type { Backend, KubeObject, Service, SourceRange } from '../model/types';
 import { editDistance } from './describe';
 import { clusterIpsOf } from '../model/fieldPaths';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
@@ -231,16 +231,23 @@ function affectedObjects(
   return seeds;
 }
 
-/** The Services and backends of `key`'s name in every namespace, and of names a typo away in its namespace. */
+/**
+ * The Services and backends without a partner of `key`'s name in every namespace, and of names a
+ * typo away in its namespace: the objects whose near-miss hints can name an object of `key`
+ * (see `Dependency`). An object with a partner has none, and an edit of another key leaves it
+ * paired, so it is left out: in a namespace of `app-1234`s most near names are paired.
+ */
 function nearNames(index: WorkspaceIndex, key: ObjectKey): KubeObject[] {
   const { namespace, name } = ObjectKey.parts(key);
   const near = (other: string | undefined) =>
     other !== undefined && editDistance(name, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
+  const unpairedService = (service: Service) => index.backendsOf(service).length === 0;
+  const unpairedBackend = (backend: Backend) => index.servicesOf(backend).length === 0;
   return [
-    ...index.servicesNamed(name),
-    ...index.backendsNamed(name),
-    ...index.servicesIn(namespace).filter((service) => near(service.name?.value)),
-    ...index.backendsIn(namespace).filter((backend) => near(serviceNameOf(backend))),
+    ...index.servicesNamed(name).filter(unpairedService),
+    ...index.backendsNamed(name).filter(unpairedBackend),
+    ...index.servicesIn(namespace).filter((service) => near(service.name?.value) && unpairedService(service)),
+    ...index.backendsIn(namespace).filter((backend) => near(serviceNameOf(backend)) && unpairedBackend(backend)),
   ];
 }
 

@@ -89,8 +89,9 @@ export namespace FixContext {
 /**
  * What a rule's findings about an object may read:
  * - `key`: the object and the objects of its namespace/name;
- * - `nearNames`: the Services and backends of its name in other namespaces and of names a typo
- *   away in its namespace, and whether those are paired (the near-miss hints);
+ * - `nearNames`: for an object without a partner of its key, the Services and backends without
+ *   one of its name in other namespaces and of names a typo away in its namespace (the near-miss
+ *   hints: only an object without a partner has such a finding, and only such objects are offered);
  * - `selectedWorkloads`: the workloads a Service's selector matches;
  * - `namespaceWorkloads`: every workload of a Service's namespace;
  * - `clusterIps`: the Services whose cluster IP is one of a backend's addresses.
