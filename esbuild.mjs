@@ -14,6 +14,12 @@ const common = {
   logLevel: 'warning',
 };
 
+// yaml's ES module build (the one its package gives browsers; the same code, with warnings on
+// console.warn instead of process.emitWarning). Its Node build is CommonJS, which esbuild wraps so
+// that every call of an imported function (isMap, isScalar… once per YAML node) goes through a
+// getter: cold 50k 6.2 -> 5.8 s, first diagnostics of a 2,000-document file 5% sooner.
+const esmYaml = { alias: { yaml: './node_modules/yaml/browser/index.js' } };
+
 await Promise.all([
   build({
     ...common,
@@ -21,9 +27,10 @@ await Promise.all([
     outfile: 'client/out/extension.js',
     external: ['vscode'],
   }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
+  build({ ...common, ...esmYaml, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({
     ...common,
+    ...esmYaml,
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'server/out/cli.js',
     define: { VERSION: JSON.stringify(version) },
