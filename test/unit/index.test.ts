@@ -5,6 +5,7 @@ import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { parseFile } from '../../server/src/model/parse';
 import { compareByPlace, type Service } from '../../server/src/model/types';
 import { checkAll } from '../../server/src/rules';
+import { seeded } from '../support/edits';
 
 const service = (name: string, namespace?: string) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec:\n  ports:\n    - port: 80\n`;
@@ -264,6 +265,21 @@ describe('WorkspaceIndex', () => {
     // Each edit replaces the objects of its document, and those after it with copies at their new offsets.
     assert.equal(replaced.length, 4 + 3 + 1);
     assert.ok(replaced.every((object) => !index.holds(object)));
+  });
+
+  test('lists the workloads of a namespace in file order, however the files came', () => {
+    const deployment = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    metadata:\n      labels: {app: ${name}}\n`;
+    const paths = Array.from({ length: 40 }, (_, i) => `team/app-${String(i).padStart(2, '0')}.yaml`);
+    const random = seeded(7);
+    const shuffled = [...paths].sort(() => random() - 0.5);
+    for (const order of [[...paths].reverse(), shuffled]) {
+      const index = new WorkspaceIndex({ defaultNamespace: 'default' });
+      for (const path of order) index.update(`file:///ws/${path}`, [deployment('a'), deployment('b')].join('---\n'));
+      const listed = index.workloadsIn('default');
+      assert.equal(listed.length, 2 * paths.length);
+      assert.deepEqual(listed, [...listed].sort(compareByPlace));
+    }
   });
 
   test('a backend belongs to the nearest Service of its key: same file, same folder, deepest shared folder', () => {

