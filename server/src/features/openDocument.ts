@@ -6,11 +6,13 @@ import type { TextChange } from '../model/documents';
  * ends: `\n`, `\r\n` and a lone `\r`), except that an edit never reads the whole new text.
  *
  * Why: the new text is a concatenation, which V8 keeps as a rope until something reads a
- * character of it; the first read copies it into one flat string, and for a file of a megabyte
- * that copy costs 4–6 ms here (a large-object allocation), more than re-checking after a
- * keystroke. So an edit reads characters through `charCodeAt` below, the index reads only the
- * changed documents (`takeChange`), and the text is made flat once diagnostics are out
- * (`flatten`), while the editor waits for nothing.
+ * character of it or slices it; the first read copies it into one flat string, and for a file of
+ * a megabyte that copy costs 4–6 ms here (a large-object allocation), more than re-checking after
+ * a keystroke. So an edit reads characters through `charCodeAt` below and builds the new text
+ * from slices of flat strings (`pieces`), never of the rope, the index reads only the changed
+ * documents (`takeChange`), and the text is made flat once diagnostics are out (`flatten`), while
+ * the editor waits for nothing. Edits that come faster than the checks (several changes in one
+ * notification, a burst of keystrokes) used to copy the whole text each.
  */
 export class OpenDocument {
   /** Where each line starts; undefined until asked for after a change that moved line ends oddly. */
@@ -18,6 +20,8 @@ export class OpenDocument {
   /** The text as last made flat, and the changes made to it since, in order. */
   private flat: string;
   private changesSinceFlat: TextChange[] = [];
+  /** The text as flat strings and slices of them, never ropes: slicing a rope would flatten it. */
+  private pieces: string[];
   /** What changed since the index last read the text: nothing, one change, or more or unknown. */
   private sinceTaken: TextChange | 'nothing' | 'unknown' = 'unknown';
 
@@ -28,6 +32,7 @@ export class OpenDocument {
     private text: string,
   ) {
     this.flat = text;
+    this.pieces = [text];
   }
 
   /** How `TextDocuments` creates and updates these documents. */
@@ -60,6 +65,7 @@ export class OpenDocument {
     this.text.charCodeAt(0);
     this.flat = this.text;
     this.changesSinceFlat = [];
+    this.pieces = [this.text];
   }
 
   positionAt(offset: number): Position {
@@ -91,6 +97,7 @@ export class OpenDocument {
       if (!('range' in change)) {
         this.text = this.flat = change.text;
         this.changesSinceFlat = [];
+        this.pieces = [change.text];
         this.sinceTaken = 'unknown';
         this.lineStarts = undefined;
         continue;
@@ -101,7 +108,8 @@ export class OpenDocument {
       const startLine = this.positionAt(start).line;
       const endLine = this.positionAt(end).line;
       const edit = { start, end, text: change.text };
-      this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
+      this.pieces = replacePieces(this.pieces, start, end, change.text);
+      this.text = this.pieces.reduce((text, piece) => text + piece, '');
       this.changesSinceFlat.push(edit);
       this.sinceTaken = this.sinceTaken === 'nothing' ? edit : 'unknown';
       this.moveLineStarts(edit, startLine, endLine);
@@ -163,6 +171,22 @@ const LF = 10;
 
 function isLineEnd(char: number): boolean {
   return char === CR || char === LF;
+}
+
+/**
+ * `pieces` with the characters from `start` to `end` of their concatenation replaced by `text`:
+ * the pieces around are sliced, which for a flat string or a slice of one copies nothing.
+ */
+function replacePieces(pieces: readonly string[], start: number, end: number, text: string): string[] {
+  const before: string[] = [];
+  const after: string[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    if (offset < start) before.push(piece.slice(0, start - offset));
+    if (offset + piece.length > end) after.push(piece.slice(Math.max(0, end - offset)));
+    offset += piece.length;
+  }
+  return [...before, text, ...after].filter((piece) => piece.length > 0);
 }
 
 /** The offsets (from `base`) at which a line starts inside `text`, after each of its line ends. */
