@@ -282,6 +282,72 @@ describe('WorkspaceIndex', () => {
     }
   });
 
+  test('kustomization edits, in any order of reading, file every object as a fresh index does', () => {
+    const deployment =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    metadata:\n      labels: {app: d}\n';
+    const objects: Record<string, string> = {
+      'base/svc.yaml': `${service('s')}---\n${endpoints('s')}`,
+      'base/deploy/d.yaml': deployment,
+      'overlay/extra.yaml': `${service('e')}---\n${endpoints('s')}`,
+      'loose.yaml': service('s'),
+    };
+    // What each kustomization may list: files, folders, and paths outside its folder.
+    const listable: Record<string, string[]> = {
+      'base/kustomization.yaml': ['svc.yaml', 'deploy', '../loose.yaml'],
+      'overlay/kustomization.yaml': ['../base', 'extra.yaml', '../base/deploy'],
+      'other/kustomization.yaml': ['../base/svc.yaml', '../overlay', '..'],
+    };
+    const random = seeded(11);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const kustomization = (path: string) => {
+      const namespace = random() < 0.8 ? `namespace: ${pick(['a', 'b', 'c'])}\n` : '';
+      return `${namespace}resources: [${listable[path].filter(() => random() < 0.6).join(', ')}]\n`;
+    };
+    const dump = (index: WorkspaceIndex) =>
+      JSON.stringify({
+        keys: [...index.objects()].map((object) => `${object.uri} ${object.kind} ${index.namespaceOf(object)}`),
+        namespaces: ['a', 'b', 'c', 'default'].map((namespace) => [
+          index
+            .servicesIn(namespace)
+            .map((object) => object.uri)
+            .sort(),
+          index
+            .backendsIn(namespace)
+            .map((object) => object.uri)
+            .sort(),
+          index.workloadsIn(namespace).map((object) => object.uri),
+        ]),
+        pairs: index
+          .allServices()
+          .map((object) => `${object.uri}: ${index.backendsOf(object).map((backend) => backend.uri)}`)
+          .sort(),
+        findings: checkAll(index)
+          .findings.map((finding) => `${finding.uri} ${finding.code} ${finding.message}`)
+          .sort(),
+      });
+    for (let run = 0; run < 20; run++) {
+      const texts: Record<string, string> = { ...objects };
+      for (const path of Object.keys(listable)) texts[path] = kustomization(path);
+      const index = new WorkspaceIndex({ defaultNamespace: 'default' });
+      const paths = Object.keys(texts).sort(() => random() - 0.5);
+      for (const path of paths) index.update(`file:///ws/${path}`, texts[path]);
+      for (let step = 0; step < 25; step++) {
+        const path = pick(Object.keys(texts));
+        const uri = `file:///ws/${path}`;
+        if (random() < 0.2) {
+          index.remove(uri);
+        } else {
+          if (path in listable) texts[path] = kustomization(path);
+          index.update(uri, texts[path]);
+        }
+        // A fresh index reads the files in the order this one holds them: that order breaks ties.
+        const fresh = new WorkspaceIndex({ defaultNamespace: 'default' });
+        for (const held of index.uris()) fresh.update(held, index.file(held)!.text);
+        assert.deepEqual(JSON.parse(dump(index)), JSON.parse(dump(fresh)), `run ${run}, step ${step}: ${path}`);
+      }
+    }
+  });
+
   test('a backend belongs to the nearest Service of its key: same file, same folder, deepest shared folder', () => {
     const index = indexOf({
       'a/one.yaml': service('s') + '---\n' + endpoints('s'),
