@@ -240,18 +240,7 @@ export class WorkspaceIndex {
   /** Whether this version of `object` is in the index: an edit replaces the objects it changes with new ones. */
   holds(object: KubeObject): boolean {
     const objects = this.entries.get(object.uri)?.objects ?? [];
-    // A file's objects are in document order: only those of the object's document need a look.
-    let low = 0;
-    let high = objects.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (objects[middle].docIndex < object.docIndex) low = middle + 1;
-      else high = middle;
-    }
-    for (let i = low; i < objects.length && objects[i].docIndex === object.docIndex; i++) {
-      if (objects[i] === object) return true;
-    }
-    return false;
+    return objectsStartingIn(objects, object.range.start, object.range.start + 1).includes(object);
   }
 
   /** The files that were not parsed (`unchecked`) or had documents skipped (`brokenDocuments`). */
