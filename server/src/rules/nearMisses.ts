@@ -25,6 +25,16 @@ const MAX_TYPO_SUGGESTIONS = 3;
  * has its Service, was not meant for the object at hand.
  */
 
+/** A Service without backends of its key: the only Services with near-miss hints, or offered in one. */
+export function hasNoBackends(index: WorkspaceIndex, service: Service): boolean {
+  return index.backendsOf(service).length === 0;
+}
+
+/** A backend without a Service of its key: the only backends with near-miss hints, or offered in one. */
+export function hasNoService(index: WorkspaceIndex, backend: Backend): boolean {
+  return index.servicesOf(backend).length === 0;
+}
+
 /** Services without backends with the backend's name in other namespaces: the nearest, in file order. */
 export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backend): Service[] {
   const name = serviceNameOf(backend);
@@ -33,7 +43,7 @@ export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backen
   return nearest(
     index
       .servicesNamed(name)
-      .filter((service) => index.namespaceOf(service) !== namespace && index.backendsOf(service).length === 0),
+      .filter((service) => index.namespaceOf(service) !== namespace && hasNoBackends(index, service)),
     backend.uri,
   ).sort(compareByPlace);
 }
@@ -46,7 +56,7 @@ export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Servic
   return nearest(
     index
       .backendsNamed(name)
-      .filter((backend) => index.namespaceOf(backend) !== namespace && index.servicesOf(backend).length === 0),
+      .filter((backend) => index.namespaceOf(backend) !== namespace && hasNoService(index, backend)),
     service.uri,
   ).sort(compareByPlace);
 }
@@ -58,7 +68,7 @@ export function similarServices(index: WorkspaceIndex, backend: Backend): Servic
   if (name === undefined) return [];
   return byDistance(
     name,
-    index.servicesIn(namespace).filter((service) => index.backendsOf(service).length === 0),
+    index.servicesIn(namespace).filter((service) => hasNoBackends(index, service)),
     (service) => service.name?.value,
   );
 }
@@ -70,7 +80,7 @@ export function similarBackends(index: WorkspaceIndex, service: Service): Backen
   if (name === undefined) return [];
   return byDistance(
     name,
-    index.backendsIn(namespace).filter((backend) => index.servicesOf(backend).length === 0),
+    index.backendsIn(namespace).filter((backend) => hasNoService(index, backend)),
     serviceNameOf,
   );
 }

@@ -1,11 +1,11 @@
 import { selectorMatches } from '../index/selection';
 import { type IndexChanges, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { canonicalIp } from '../model/ip';
-import type { Backend, KubeObject, Service, SourceRange } from '../model/types';
+import type { KubeObject, SourceRange } from '../model/types';
 import { editDistance } from './describe';
 import { clusterIpsOf } from '../model/fieldPaths';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
-import { serviceNameOf, TYPO_DISTANCE } from './nearMisses';
+import { hasNoBackends, hasNoService, serviceNameOf, TYPO_DISTANCE } from './nearMisses';
 import type { CheckContext, Dependency, Finding, Rule } from './types';
 
 /**
@@ -241,13 +241,11 @@ function nearNames(index: WorkspaceIndex, key: ObjectKey): KubeObject[] {
   const { namespace, name } = ObjectKey.parts(key);
   const near = (other: string | undefined) =>
     other !== undefined && editDistance(name, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
-  const unpairedService = (service: Service) => index.backendsOf(service).length === 0;
-  const unpairedBackend = (backend: Backend) => index.servicesOf(backend).length === 0;
   return [
-    ...index.servicesNamed(name).filter(unpairedService),
-    ...index.backendsNamed(name).filter(unpairedBackend),
-    ...index.servicesIn(namespace).filter((service) => near(service.name?.value) && unpairedService(service)),
-    ...index.backendsIn(namespace).filter((backend) => near(serviceNameOf(backend)) && unpairedBackend(backend)),
+    ...index.servicesNamed(name).filter((service) => hasNoBackends(index, service)),
+    ...index.backendsNamed(name).filter((backend) => hasNoService(index, backend)),
+    ...index.servicesIn(namespace).filter((service) => near(service.name?.value) && hasNoBackends(index, service)),
+    ...index.backendsIn(namespace).filter((backend) => near(serviceNameOf(backend)) && hasNoService(index, backend)),
   ];
 }
 

@@ -3,7 +3,13 @@ import { UriPath } from '../index/uriPath';
 import { ServiceSemantics } from '../model/semantics';
 import type { Service } from '../model/types';
 import { describe, describeAt } from './describe';
-import { backendsInOtherNamespaces, serviceNameOf, setNamespaceFix, similarBackends } from './nearMisses';
+import {
+  backendsInOtherNamespaces,
+  hasNoBackends,
+  serviceNameOf,
+  setNamespaceFix,
+  similarBackends,
+} from './nearMisses';
 import {
   addressTypesOfService,
   endpointSlicesForService,
@@ -39,7 +45,7 @@ export const serviceWithoutEndpoints: Rule = {
     return index
       .allServices()
       .filter((service) => service.name && ServiceSemantics.needsManualBackends(service))
-      .filter((service) => index.backendsOf(service).length === 0)
+      .filter((service) => hasNoBackends(index, service))
       .map((service) => {
         const elsewhere = backendsInOtherNamespaces(index, service);
         const similar = similarBackends(index, service);
