@@ -80,10 +80,11 @@ export async function openFile(page, file, { timeoutMs = DEFAULT_TIMEOUT } = {})
 }
 
 /**
- * In a keyboard-driven list (Quick Open, action widget), moves the focus with the arrow
- * keys until the focused row's label satisfies `matches`, then presses Enter. Rows are
- * told apart by their data-index (labels can repeat); it stops when the focus comes back
- * to a row already seen, so it cannot spin forever.
+ * In a keyboard-driven list (Quick Open, action widget, suggest widget), moves the focus
+ * with the arrow keys until the focused row's label satisfies `matches`, then presses
+ * Enter. It goes on round the list until `timeoutMs` has passed rather than stopping
+ * after one lap: a list can be refilled while it is walked (the suggest widget re-filters
+ * and re-sorts as its providers answer, and puts the focus back on its first row).
  */
 async function selectFocusedRow(page, rowSelector, matches, { timeoutMs }) {
   const focused = page.locator(`${rowSelector}.focused`).first();
@@ -93,14 +94,16 @@ async function selectFocusedRow(page, rowSelector, matches, { timeoutMs }) {
       index: el.getAttribute('data-index'),
       label: (el.getAttribute('aria-label') || el.textContent || '').trim(),
     }));
-  const seen = new Map();
-  let row = await read();
-  while (!seen.has(row.index)) {
-    seen.set(row.index, row.label);
+  const deadline = Date.now() + timeoutMs;
+  const seen = new Set();
+  for (;;) {
+    const row = await read();
+    seen.add(row.label);
     if (matches(row.label)) {
       await page.keyboard.press('Enter');
       return row.label;
     }
+    if (Date.now() > deadline) break;
     await page.keyboard.press('ArrowDown');
     // Wait for the focus to move to another row (or to stay put at the end of a list
     // that does not wrap, which the timeout covers) instead of sleeping.
@@ -111,9 +114,8 @@ async function selectFocusedRow(page, rowSelector, matches, { timeoutMs }) {
         { timeout: 2000 },
       )
       .catch(() => {});
-    row = await read();
   }
-  throw new Error(`no row matched; rows seen: ${JSON.stringify([...seen.values()])}`);
+  throw new Error(`no row matched within ${timeoutMs} ms; rows seen: ${JSON.stringify([...seen])}`);
 }
 
 /** Focuses the editor of the first group (Ctrl+1), e.g. after the Problems panel took focus. */
