@@ -21,6 +21,9 @@ local config = json.decode(table.concat(vim.fn.readfile(config_path), '\n'))
 
 local timeout = config.timeoutMs or 20000
 local root = vim.fn.fnamemodify(config.rootDir, ':p'):gsub('/$', '')
+-- Neovim names a buffer by its real path when the root is reached through a link, and the
+-- server publishes under the name the buffer was opened with: both are the same file.
+local real_root = vim.loop.fs_realpath(root) or root
 
 local result = {
   ok = false,
@@ -44,7 +47,9 @@ local live = vim.empty_dict()
 
 local function rel(fname)
   fname = vim.fn.fnamemodify(fname, ':p')
-  if fname:sub(1, #root + 1) == root .. '/' then return fname:sub(#root + 2) end
+  for _, prefix in ipairs({ root, real_root }) do
+    if fname:sub(1, #prefix + 1) == prefix .. '/' then return fname:sub(#prefix + 2) end
+  end
   return fname
 end
 

@@ -17,6 +17,7 @@ import {
   EXAMPLE_FINDINGS,
   EXAMPLE_HINTS,
   EXAMPLES_DIR,
+  RENAME,
   REPO_ROOT,
   findingKeys,
 } from './scenarios.mjs';
@@ -116,6 +117,23 @@ test('Neovim: a fix in one file clears the finding of its partner in a file that
   const others = (findings) => findingKeys(findings.filter((f) => !fix.clears.includes(f.file)));
   assert.deepEqual(others(afterFix), others(ALL_FINDINGS));
   assert.match(await fsp.readFile(path.join(workspace, fix.edits), 'utf8'), fix.expectText);
+});
+
+test('Neovim: a workspace reached through a link gets each finding once, though the open file goes by its real path', async () => {
+  // Neovim resolves the link and opens the file under its real path, outside the folder
+  // the server scanned: the server must take it for the workspace file it already knows.
+  // Were it checked twice, its Endpoints would supply the Service's backends from two files.
+  const workspace = await copyWorkspace(EXAMPLES_DIR, { name: 'examples' });
+  workspaces.push(workspace);
+  const linked = path.join(path.dirname(workspace), 'linked');
+  await fsp.symlink(workspace, linked);
+  const result = await runNeovimLsp({
+    cmd: [process.execPath, SERVER, '--stdio'],
+    rootDir: linked,
+    files: [RENAME.partner],
+    minDiagnostics: countsByFile(ALL_FINDINGS),
+  });
+  assert.deepEqual(findingKeys(toFindings(result.diagnostics)), findingKeys(ALL_FINDINGS));
 });
 
 // The Neovim leg of the corpus comparison (test/lsp/sameFindings.test.ts compares the
