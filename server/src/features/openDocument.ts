@@ -1,5 +1,6 @@
 import type { Position, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import type { TextChange } from '../model/documents';
+import { lineStartsIn, lineStartsOf } from '../model/lineIndex';
 
 /**
  * An open document, as vscode-languageserver-textdocument keeps it (same positions, same line
@@ -158,7 +159,7 @@ export class OpenDocument {
   }
 
   private getLineStarts(): number[] {
-    this.lineStarts ??= [0, ...lineStartsIn(this.text, 0)];
+    this.lineStarts ??= lineStartsOf(this.text);
     return this.lineStarts;
   }
 }
@@ -187,16 +188,4 @@ function replacePieces(pieces: readonly string[], start: number, end: number, te
     offset += piece.length;
   }
   return [...before, text, ...after].filter((piece) => piece.length > 0);
-}
-
-/** The offsets (from `base`) at which a line starts inside `text`, after each of its line ends. */
-function lineStartsIn(text: string, base: number): number[] {
-  const starts: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (!isLineEnd(char)) continue;
-    if (char === CR && i + 1 < text.length && text.charCodeAt(i + 1) === LF) i++;
-    starts.push(base + i + 1);
-  }
-  return starts;
 }
