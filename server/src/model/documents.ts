@@ -137,11 +137,16 @@ function hasContent(text: string, start: number, end: number): boolean {
 export class DocumentReuse {
   /** The new text's documents; undefined when the caller must split the text (or parse it) whole. */
   readonly spans: DocumentSpan[] | undefined;
-  /** For each new document, the index of the same previous document, or -1. */
-  private readonly previousIndex: number[] = [];
-  private readonly objectsByDoc: KubeObject[][] = [];
-  /** Where each previous document's content started. */
-  private readonly previousContentStarts: number[] = [];
+  private readonly previousSpans: DocumentSpan[] = [];
+  private readonly previousObjects: readonly KubeObject[];
+  /**
+   * Where each previous document's objects start in `previousObjects`, which lists them in
+   * document order, and one past the last: no array per document on every keystroke.
+   */
+  private readonly objectStarts: number[] = [];
+  /** New documents are: `kept` previous ones, `parsed` read again, then previous ones from `firstMoved` on. */
+  private readonly kept: number;
+  private readonly parsed: number;
   private readonly firstMoved: number;
   private readonly delta: number;
   private readonly start: number;
@@ -173,6 +178,8 @@ export class DocumentReuse {
     )
       moved--;
     this.firstMoved = moved;
+    this.kept = kept;
+    this.previousObjects = previousObjects;
     this.start = kept > 0 ? previous![kept - 1].end : 0;
     this.end = moved < count ? previous![moved].start : previousText.length;
     this.region = {
@@ -182,16 +189,13 @@ export class DocumentReuse {
         : text.slice(this.start, this.end + this.delta),
     };
     const middle = previous ? splitRegion(this.region.text, this.start) : undefined;
+    this.parsed = middle?.length ?? 0;
     if (!previous || !middle) {
       this.spans = undefined;
       return;
     }
     const spans: DocumentSpan[] = previous.slice(0, kept);
-    for (let i = 0; i < kept; i++) this.previousIndex.push(i);
-    for (const span of middle) {
-      spans.push(span);
-      this.previousIndex.push(-1);
-    }
+    for (const span of middle) spans.push(span);
     for (let i = moved; i < count; i++) {
       const span = previous[i];
       spans.push({
@@ -199,11 +203,10 @@ export class DocumentReuse {
         contentStart: span.contentStart + this.delta,
         end: span.end + this.delta,
       });
-      this.previousIndex.push(i);
     }
     this.spans = spans;
-    this.previousContentStarts = previous.map((span) => span.contentStart);
-    for (const object of previousObjects) (this.objectsByDoc[object.docIndex] ??= []).push(object);
+    this.previousSpans = previous;
+    this.objectStarts = objectStartsByDocument(previousObjects, count);
   }
 
   /** What changed, in whole documents of the previous text (see `FileEdit`). */
@@ -213,22 +216,50 @@ export class DocumentReuse {
 
   /** Where the content of document `docIndex` of the new text started in the previous text, when it is unchanged. */
   previousContentStart(docIndex: number): number | undefined {
-    const previous = this.previousIndex[docIndex] ?? -1;
-    return previous < 0 ? undefined : this.previousContentStarts[previous];
+    const previous = this.previousIndexOf(docIndex);
+    return previous < 0 ? undefined : this.previousSpans[previous].contentStart;
   }
 
-  /** The objects of document `docIndex` of the new text, when it is a previous document unchanged. */
-  objects(docIndex: number): KubeObject[] | undefined {
-    const previous = this.previousIndex[docIndex] ?? -1;
-    if (previous < 0) return undefined;
-    const objects = this.objectsByDoc[previous] ?? [];
-    if (previous < this.firstMoved || (this.delta === 0 && previous === docIndex)) return objects;
-    return objects.map((object) => {
+  /**
+   * Adds to `objects` those of document `docIndex` of the new text when it is a previous
+   * document unchanged (copies moved by the edit, when it moved them); false when the
+   * document must be read.
+   */
+  addObjects(docIndex: number, objects: KubeObject[]): boolean {
+    const previous = this.previousIndexOf(docIndex);
+    if (previous < 0) return false;
+    const inPlace = previous < this.firstMoved || (this.delta === 0 && previous === docIndex);
+    for (let i = this.objectStarts[previous]; i < this.objectStarts[previous + 1]; i++) {
+      const object = this.previousObjects[i];
+      if (inPlace) {
+        objects.push(object);
+        continue;
+      }
       const copy = { ...shifted(object, this.delta), docIndex };
       movedFrom.set(copy, object);
-      return copy;
-    });
+      objects.push(copy);
+    }
+    return true;
   }
+
+  /** The index of the previous document that document `docIndex` of the new text is, or -1 when it was read again. */
+  private previousIndexOf(docIndex: number): number {
+    if (docIndex < this.kept) return docIndex;
+    if (docIndex < this.kept + this.parsed) return -1;
+    const previous = this.firstMoved + docIndex - this.kept - this.parsed;
+    return previous < this.previousSpans.length ? previous : -1;
+  }
+}
+
+/** For documents `0..count-1`, where each one's objects start in `objects` (in document order), then the end. */
+function objectStartsByDocument(objects: readonly KubeObject[], count: number): number[] {
+  const starts = new Array<number>(count + 1);
+  let next = 0;
+  for (let docIndex = 0; docIndex <= count; docIndex++) {
+    while (next < objects.length && objects[next].docIndex < docIndex) next++;
+    starts[docIndex] = next;
+  }
+  return starts;
 }
 
 /** For a moved copy of an unchanged document's object, the object it copies (so the index can swap it in place). */

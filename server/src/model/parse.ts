@@ -91,9 +91,7 @@ export function parseFile(
   for (let docIndex = 0; docIndex < spans.length; docIndex++) {
     const span = spans[docIndex];
     const contentRange = { start: span.contentStart, end: span.end };
-    const reused = reuse?.spans && reuse.objects(docIndex);
-    if (reused) {
-      objects.push(...reused);
+    if (reuse?.spans && reuse.addObjects(docIndex, objects)) {
       if (previouslyBroken.has(reuse.previousContentStart(docIndex)!)) brokenDocuments.push(contentRange);
       continue;
     }
