@@ -68,8 +68,11 @@ export function recheck(
     }
     candidates.delete(uri);
   }
+  // Every file, on every keystroke: a loop that allocates nothing per file.
   if (redone.size > 0) {
-    for (const [uri, list] of findingsByUri) if (list.some((finding) => redone.has(finding.code))) candidates.add(uri);
+    findingsByUri.forEach((list, uri) => {
+      if (holdsCodeOf(list, redone)) candidates.add(uri);
+    });
   }
   // The findings computed again, and those they replace, by file: a file whose findings come
   // out the same is not touched, so its diagnostics are not sent again.
@@ -125,6 +128,12 @@ function rulesByDependencies(): [ReadonlySet<Dependency>, string[]][] {
     group[1].push(rule.code);
   }
   return [...groups.values()];
+}
+
+/** Whether a finding of `list` has one of `codes`. */
+function holdsCodeOf(list: readonly Finding[], codes: ReadonlySet<string>): boolean {
+  for (const finding of list) if (codes.has(finding.code)) return true;
+  return false;
 }
 
 /** Adds a finding, as JSON, to its file's list in `byUri`. */
