@@ -192,9 +192,7 @@ async function keystrokes(workspace) {
   if (!serviceFile) throw new Error(`no Endpoints in ${bundle} for a Service of another file`);
   const bundleUri = pathToFileURL(bundle).href;
   const serviceUri = pathToFileURL(serviceFile).href;
-  const lastChar = nameStart + name.length - 1;
-  const line = text.slice(0, lastChar).split('\n').length - 1;
-  const character = lastChar - (text.lastIndexOf('\n', lastChar - 1) + 1);
+  const { line, character } = positionIn(text, nameStart + name.length - 1);
 
   const client = await BenchClient.start({
     args: [...PROFILE, SERVER, '--stdio'],
@@ -212,16 +210,16 @@ async function keystrokes(workspace) {
   if (!restored()) throw new Error(`${name} is not paired before the edits`);
   const latencies = [];
   let version = 1;
-  const edit = async (newText) => {
+  /** Sends one change of the bundle; resolves with when it was sent. */
+  const change = async (range, newText) => {
     const started = performance.now();
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: bundleUri, version: ++version },
-      contentChanges: [
-        { range: { start: { line, character }, end: { line, character: character + 1 } }, text: newText },
-      ],
+      contentChanges: [{ range, text: newText }],
     });
     return started;
   };
+  const edit = (newText) => change({ start: { line, character }, end: { line, character: character + 1 } }, newText);
   for (let i = 0; i < EDITS; i++) {
     const breaking = i % 2 === 0;
     const started = await edit(breaking ? 'Q' : name[name.length - 1]);
@@ -229,7 +227,7 @@ async function keystrokes(workspace) {
     latencies.push(performance.now() - started);
     await sleep(5);
   }
-  const top = await typingNearTheTop(client, text, bundleUri, () => ++version);
+  const top = await typingNearTheTop(client, text, bundleUri, change);
   // Fast typing: 21 edits back to back (the last one breaks the pair, so its diagnostics must
   // come from the last edit), then the time until they are in.
   if (!restored()) throw new Error('the pair should be restored before the burst');
@@ -291,11 +289,9 @@ async function hoversAcrossPause(client, uri, position) {
  * its first Endpoints (whose Service is beside it), then deleted. Each edit moves every document
  * below it by one character, which the edits near the end of the file hardly do.
  */
-async function typingNearTheTop(client, text, uri, nextVersion) {
+async function typingNearTheTop(client, text, uri, change) {
   const marker = 'kind: Endpoints\nmetadata:\n  name: ';
-  const nameEnd = text.indexOf('\n', text.indexOf(marker) + marker.length);
-  const line = text.slice(0, nameEnd).split('\n').length - 1;
-  const character = nameEnd - (text.lastIndexOf('\n', nameEnd - 1) + 1);
+  const { line, character } = positionIn(text, text.indexOf('\n', text.indexOf(marker) + marker.length));
   const flagged = () =>
     (client.diagnostics.get(uri)?.list ?? []).some(
       (d) => d.code === 'endpoints-without-service' && d.range.start.line === line,
@@ -304,15 +300,8 @@ async function typingNearTheTop(client, text, uri, nextVersion) {
   const latencies = [];
   for (let i = 0; i < TOP_EDITS; i++) {
     const typing = i % 2 === 0;
-    const started = performance.now();
-    await client.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version: nextVersion() },
-      contentChanges: [
-        typing
-          ? { range: { start: { line, character }, end: { line, character } }, text: 'Q' }
-          : { range: { start: { line, character }, end: { line, character: character + 1 } }, text: '' },
-      ],
-    });
+    const end = { line, character: typing ? character : character + 1 };
+    const started = await change({ start: { line, character }, end }, typing ? 'Q' : '');
     await client.until(typing ? flagged : () => !flagged(), `edit ${i} near the top`, 30_000);
     latencies.push(performance.now() - started);
     await sleep(5);
@@ -616,6 +605,12 @@ function table(rows) {
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+/** The LSP position (line and character, 0-based) of `offset` in `text`, which has `\n` line ends. */
+function positionIn(text, offset) {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return { line: text.slice(0, offset).split('\n').length - 1, character: offset - lineStart };
 }
 
 function findFile(dir, name) {
