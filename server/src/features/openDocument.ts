@@ -1,6 +1,6 @@
 import type { Position, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import type { TextChange } from '../model/documents';
-import { lineStartsIn, lineStartsOf } from '../model/lineIndex';
+import { CR, LF, lineStartsIn, lineStartsOf } from '../model/lineIndex';
 
 /**
  * An open document, as vscode-languageserver-textdocument keeps it (same positions, same line
@@ -166,9 +166,6 @@ export class OpenDocument {
 
 /** Changes after which an edit flattens the text itself (a flood of edits between two checks). */
 const MAX_CHANGES_SINCE_FLAT = 32;
-
-const CR = 13;
-const LF = 10;
 
 function isLineEnd(char: number): boolean {
   return char === CR || char === LF;

@@ -51,8 +51,9 @@ class DelegatingLineIndex extends LineIndex {
   }
 }
 
-const CR = 13;
-const LF = 10;
+/** Carriage return and line feed, the characters that end a line (alone, or `\r\n`). */
+export const CR = 13;
+export const LF = 10;
 
 /** The offset of each line of `text`: 0, then the offset after each line end. */
 export function lineStartsOf(text: string): number[] {
