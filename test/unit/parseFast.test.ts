@@ -99,15 +99,16 @@ describe('fast parsing', () => {
     const template =
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{- include "x" . | nindent 4 }}\n';
     const text = [service('a'), template, service('c')].join('---\n');
-    const first = { text, ...parseFile(uri, text) };
+    // Each new version takes over the previous one's objects: each edit starts from its own parse.
+    const first = () => ({ text, ...parseFile(uri, text) });
     const templateStart = text.indexOf(template);
-    assert.deepEqual(first.brokenDocuments, [{ start: templateStart, end: templateStart + template.length }]);
+    assert.deepEqual(first().brokenDocuments, [{ start: templateStart, end: templateStart + template.length }]);
     const renamed = text.replace('name: a', 'name: aaa');
-    assert.deepEqual(parseFile(uri, renamed, first).brokenDocuments, [
+    assert.deepEqual(parseFile(uri, renamed, first()).brokenDocuments, [
       { start: templateStart + 2, end: templateStart + 2 + template.length },
     ]);
     const fixed = text.replace(template, service('b'));
-    assert.deepEqual(parseFile(uri, fixed, first).brokenDocuments, []);
+    assert.deepEqual(parseFile(uri, fixed, first()).brokenDocuments, []);
   });
 
   test('an edited file reuses its unchanged documents and still gives the objects and broken documents of a fresh parse', () => {
@@ -120,15 +121,49 @@ describe('fast parsing', () => {
       const change =
         random() < 0.5 ? { start: at, end: at + 1, text: '' } : { start: at, end: at, text: 'x\n-: '[i % 4] };
       const edited = text.slice(0, change.start) + change.text + text.slice(change.end);
-      const previous = { text, ...parseFile(uri, text) };
+      const previous = () => ({ text, ...parseFile(uri, text) });
       const fresh = parseFile(uri, edited);
       // Found by comparing the texts, or told by the editor (then only the changed region is read).
-      const told = parseFile(uri, edited, previous, change);
-      for (const reparsed of [parseFile(uri, edited, previous), told]) {
+      const told = parseFile(uri, edited, previous(), change);
+      for (const reparsed of [parseFile(uri, edited, previous()), told]) {
         assert.deepEqual(reparsed.objects, parseWholeFile(uri, edited).objects, uri);
         assert.deepEqual(reparsed.brokenDocuments, fresh.brokenDocuments, uri);
       }
-      assert.ok(told.edit && told.edit.start <= change.start && told.edit.end >= change.end, uri);
+      const edit = told.reused?.edit;
+      assert.ok(edit && edit.start <= change.start && edit.end >= change.end, uri);
+    }
+  });
+
+  test('the model of a file is a tree: no range or other part is shared, so an edit can move it in place', () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n' + ['a', 'b'].map(listedService).join('');
+    for (const { uri, text } of [...files, { uri: 'file:///ws/list.yaml', text: list }]) {
+      const seen = new Set<object>();
+      const visit = (value: unknown, where: string): void => {
+        if (typeof value !== 'object' || value === null) return;
+        assert.ok(!seen.has(value), `${uri}: ${where} is shared`);
+        seen.add(value);
+        for (const [key, child] of Object.entries(value)) visit(child, `${where}.${key}`);
+      };
+      parseFile(uri, text).objects.forEach((object, i) => visit(object, `objects[${i}]`));
+    }
+  });
+
+  test('a file edited again and again, each version taking over the last, keeps the objects of a fresh parse', () => {
+    const random = seeded(5);
+    const uri = 'file:///ws/bundle.yaml';
+    const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`;
+    const list = `apiVersion: v1\nkind: List\nitems:\n${listedService('c')}${listedService('d')}`;
+    let text = [service('a'), service('b'), list, service('e'), list, service('f')].join('---\n');
+    let version = { text, ...parseFile(uri, text) };
+    for (let i = 0; i < 300; i++) {
+      const at = Math.floor(random() * text.length);
+      const change =
+        random() < 0.5
+          ? { start: at, end: Math.min(text.length, at + 1), text: '' }
+          : { start: at, end: at, text: 'x\n '[i % 3] };
+      text = text.slice(0, change.start) + change.text + text.slice(change.end);
+      version = { text, ...parseFile(uri, text, version, random() < 0.5 ? change : undefined) };
+      assert.deepEqual(version.objects, parseWholeFile(uri, text).objects, `edit ${i}: ${JSON.stringify(change)}`);
     }
   });
 
@@ -136,14 +171,19 @@ describe('fast parsing', () => {
     const uri = 'file:///ws/services.yaml';
     const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`;
     const text = [service('a'), service('b'), service('c')].join('---\n');
-    const previous = { text, ...parseFile(uri, text) };
-    assert.equal(previous.mayHoldIgnoreComments, false);
+    const previous = () => ({ text, ...parseFile(uri, text) });
+    assert.equal(previous().mayHoldIgnoreComments, false);
     const comment = '  # kube-endpoints-ignore\n';
     for (const at of [0, text.indexOf('name: b'), text.length]) {
       const change = { start: at, end: at, text: comment };
       const edited = text.slice(0, at) + comment + text.slice(at);
-      assert.equal(parseFile(uri, edited, previous, change).mayHoldIgnoreComments, true, `at ${at}`);
-      assert.equal(parseFile(uri, edited, previous).mayHoldIgnoreComments, true, `at ${at}`);
+      assert.equal(parseFile(uri, edited, previous(), change).mayHoldIgnoreComments, true, `at ${at}`);
+      assert.equal(parseFile(uri, edited, previous()).mayHoldIgnoreComments, true, `at ${at}`);
     }
   });
 });
+
+/** A Service as an item of a `kind: List`. */
+function listedService(name: string): string {
+  return `- apiVersion: v1\n  kind: Service\n  metadata:\n    name: ${name}\n`;
+}

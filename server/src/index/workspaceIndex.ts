@@ -1,4 +1,4 @@
-import { type FileEdit, movedFrom, type TextChange } from '../model/documents';
+import type { FileEdit, TextChange } from '../model/documents';
 import { canonicalIp } from '../model/ip';
 import { parseFile } from '../model/parse';
 import type {
@@ -175,14 +175,14 @@ export class WorkspaceIndex {
 
   private replace(uri: string, text: string, unchecked: UncheckedReason | undefined, change?: TextChange): void {
     const previous = this.entries.get(uri);
-    const { edit, ...parsed } = parseFile(uri, text, previous, change);
+    const { reused, ...parsed } = parseFile(uri, text, previous, change);
     // After an edit, only the objects of the documents it touched are looked at one by one.
     const edited =
-      previous && edit
+      previous && reused
         ? {
-            edit,
-            removed: objectsStartingIn(previous.objects, edit.start, edit.end),
-            added: objectsStartingIn(parsed.objects, edit.start, edit.end + edit.delta),
+            edit: reused.edit,
+            removed: reused.replaced,
+            added: objectsStartingIn(parsed.objects, reused.edit.start, reused.edit.end + reused.edit.delta),
           }
         : undefined;
     const counts = edited
@@ -434,26 +434,16 @@ export class WorkspaceIndex {
   }
 
   /**
-   * Files a new version of an entry: what it kept (same objects) stays, moved copies take their
-   * originals' places (so that lookups list objects in the same order as before the edit, and
-   * findings that list them need no recheck), the rest is swapped.
+   * Files a new version of an entry: what it kept (the same objects, also those an edit moved in
+   * place) stays where it is, so lookups list objects in the same order as before the edit and
+   * findings that list them need no recheck; the rest is swapped.
    */
   private refile(entry: FileEntry): void {
     const current = new Set(entry.objects);
-    const copies = new Map<KubeObject, KubeObject>();
-    for (const object of entry.objects) {
-      const original = movedFrom.get(object);
-      if (original) copies.set(original, object);
-    }
     const filed: Filed[] = [];
     for (const item of this.filedUnder.get(entry.uri) ?? []) {
-      const copy = copies.get(item.object);
       if (current.delete(item.object)) {
         filed.push(item);
-      } else if (copy && current.delete(copy)) {
-        this.forgetPairingsOf(item.object, item.key);
-        this.place(item.object, item.key, 'replace', copy);
-        filed.push({ object: copy, key: item.key });
       } else {
         this.forgetPairingsOf(item.object, item.key);
         this.place(item.object, item.key, 'delete');
@@ -477,21 +467,19 @@ export class WorkspaceIndex {
     this.filedUnder.delete(uri);
   }
 
-  /** Adds an object to (or removes it from, or swaps in its `copy` in) its key's list, if it has a key, and its groups. */
-  private place(object: KubeObject, key: string | undefined, change: Change, copy?: KubeObject): void {
+  /** Adds an object to (or removes it from) its key's list, if it has a key, and its groups. */
+  private place(object: KubeObject, key: string | undefined, change: Change): void {
     const map = key === undefined ? undefined : this.mapFor(object);
     if (change === 'add') map?.add(key!, object);
-    else if (change === 'delete') map?.delete(key!, object);
-    else map?.replace(key!, object, copy!);
-    this.group(object, key, change, copy);
+    else map?.delete(key!, object);
+    this.group(object, key, change);
   }
 
   /**
-   * Adds an object to (or removes it from, or swaps in its `copy` in) its groups: a Service or
-   * backend to those of its namespace and name and of its IPs, a workload to those of its pod
-   * labels.
+   * Adds an object to (or removes it from) its groups: a Service or backend to those of its
+   * namespace and name and of its IPs, a workload to those of its pod labels.
    */
-  private group(object: KubeObject, key: string | undefined, change: Change, copy?: KubeObject): void {
+  private group(object: KubeObject, key: string | undefined, change: Change): void {
     const groups: [GroupMap<string, KubeObject>, string][] = [];
     if (object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice') {
       const service = object.kind === 'Service';
@@ -523,8 +511,7 @@ export class WorkspaceIndex {
     }
     for (const [group, groupKey] of groups) {
       if (change === 'add') group.add(groupKey, object as never);
-      else if (change === 'delete') group.delete(groupKey, object as never);
-      else group.replace(groupKey, object as never, copy as never);
+      else group.delete(groupKey, object as never);
     }
   }
 
@@ -730,7 +717,7 @@ const NO_OBJECTS: KindCounts = { services: 0, endpoints: 0, endpointSlices: 0, k
 /** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */
 type Filed = { object: KubeObject; key: string | undefined };
 
-type Change = 'add' | 'delete' | 'replace';
+type Change = 'add' | 'delete';
 
 /** Whether an object is filed: when it has a key, and slices always (their addresses are grouped). */
 function isFiled(object: KubeObject, key: string | undefined): boolean {
@@ -757,46 +744,33 @@ function podLabelKey(namespace: string, label: string, value: string): string {
 
 /**
  * A map from keys to sets (insertion-ordered), read as arrays that are cached until the set
- * changes. A value replaced by another keeps its place: the set holds each value under the
- * value it first replaced (its slot). Groups can be large (a namespace), so they are not kept
- * in file order: callers that list their members in a message sort what they keep.
+ * changes. Groups can be large (a namespace), so they are not kept in file order: callers that
+ * list their members in a message sort what they keep.
  */
 class GroupMap<K, V extends object> {
-  private readonly sets = new Map<K, Map<V, V>>();
+  private readonly sets = new Map<K, Set<V>>();
   private readonly arrays = new Map<K, V[]>();
-  private readonly slots = new WeakMap<V, V>();
 
   get(key: K): readonly V[] {
     let array = this.arrays.get(key);
     if (!array) {
-      array = [...(this.sets.get(key)?.values() ?? [])];
+      array = [...(this.sets.get(key) ?? [])];
       this.arrays.set(key, array);
     }
     return array;
   }
 
   add(key: K, value: V): void {
-    // Added anew (after a refile of everything), a value is its own slot again.
-    this.slots.delete(value);
     const set = this.sets.get(key);
-    if (set) set.set(value, value);
-    else this.sets.set(key, new Map([[value, value]]));
+    if (set) set.add(value);
+    else this.sets.set(key, new Set([value]));
     this.arrays.delete(key);
   }
 
   delete(key: K, value: V): void {
     const set = this.sets.get(key);
-    if (!set?.delete(this.slots.get(value) ?? value)) return;
+    if (!set?.delete(value)) return;
     if (set.size === 0) this.sets.delete(key);
-    this.arrays.delete(key);
-  }
-
-  replace(key: K, value: V, replacement: V): void {
-    const slot = this.slots.get(value) ?? value;
-    const set = this.sets.get(key);
-    if (!set?.has(slot)) return this.add(key, replacement);
-    set.set(slot, replacement);
-    this.slots.set(replacement, slot);
     this.arrays.delete(key);
   }
 }
@@ -837,15 +811,6 @@ class MultiMap<K, V extends ObjectBase> {
     const at = list.indexOf(value);
     if (at >= 0) list.splice(at, 1);
     if (list.length === 0) this.map.delete(key);
-  }
-
-  /** Puts `replacement` where `value` was. */
-  replace(key: K, value: V, replacement: V): void {
-    const list = this.map.get(key);
-    const at = list ? list.indexOf(value) : -1;
-    if (at < 0) return this.add(key, replacement);
-    this.all = undefined;
-    list![at] = replacement;
   }
 
   values(): V[] {

@@ -1,4 +1,4 @@
-import type { KubeObject } from './types';
+import type { KubeObject, SourceRange } from './types';
 import { MODELLED_KINDS } from './types';
 
 /**
@@ -131,8 +131,9 @@ function hasContent(text: string, start: number, end: number): boolean {
 /**
  * An edited file, compared with its previous version: the documents that lie wholly in the
  * common prefix or suffix of the two texts are the same documents (moved, in the suffix), so
- * only the documents in between are split and parsed again, and the others give their
- * previous objects, moved to their new offset and index. One keystroke costs one document.
+ * only the documents in between are split and parsed again, and the others keep their
+ * previous objects, moved in place to their new offset and index. One keystroke costs one
+ * document, wherever it is typed: the objects below it are not copied.
  */
 export class DocumentReuse {
   /** The new text's documents; undefined when the caller must split the text (or parse it) whole. */
@@ -214,6 +215,11 @@ export class DocumentReuse {
     return { start: this.start, end: this.end, delta: this.delta };
   }
 
+  /** The previous objects of the documents read again: the only ones the new version does not hold. */
+  replaced(): KubeObject[] {
+    return this.previousObjects.slice(this.objectStarts[this.kept], this.objectStarts[this.firstMoved]);
+  }
+
   /** Where the content of document `docIndex` of the new text started in the previous text, when it is unchanged. */
   previousContentStart(docIndex: number): number | undefined {
     const previous = this.previousIndexOf(docIndex);
@@ -222,24 +228,32 @@ export class DocumentReuse {
 
   /**
    * Adds to `objects` those of document `docIndex` of the new text when it is a previous
-   * document unchanged (copies moved by the edit, when it moved them); false when the
+   * document unchanged (still at their previous offsets: see `moveObjects`); false when the
    * document must be read.
    */
   addObjects(docIndex: number, objects: KubeObject[]): boolean {
     const previous = this.previousIndexOf(docIndex);
     if (previous < 0) return false;
-    const inPlace = previous < this.firstMoved || (this.delta === 0 && previous === docIndex);
     for (let i = this.objectStarts[previous]; i < this.objectStarts[previous + 1]; i++) {
-      const object = this.previousObjects[i];
-      if (inPlace) {
-        objects.push(object);
-        continue;
-      }
-      const copy = { ...shifted(object, this.delta), docIndex };
-      movedFrom.set(copy, object);
-      objects.push(copy);
+      objects.push(this.previousObjects[i]);
     }
     return true;
+  }
+
+  /**
+   * Moves the objects of the documents after the edit to their new offsets and document indexes,
+   * in place: once the new version is complete, so that the previous one stays whole until then.
+   * They belong to the new version from here on; the previous one must not be used again.
+   */
+  moveObjects(): void {
+    const documentsAdded = this.kept + this.parsed - this.firstMoved;
+    if (this.delta === 0 && documentsAdded === 0) return;
+    const end = this.objectStarts[this.previousSpans.length];
+    for (let i = this.objectStarts[this.firstMoved]; i < end; i++) {
+      const object = this.previousObjects[i];
+      moveRanges(object, this.delta);
+      object.docIndex += documentsAdded;
+    }
   }
 
   /** The index of the previous document that document `docIndex` of the new text is, or -1 when it was read again. */
@@ -261,9 +275,6 @@ function objectStartsByDocument(objects: readonly KubeObject[], count: number): 
   }
   return starts;
 }
-
-/** For a moved copy of an unchanged document's object, the object it copies (so the index can swap it in place). */
-export const movedFrom = new WeakMap<KubeObject, KubeObject>();
 
 /**
  * The documents of `region`, the text of a file from `base` to a later document boundary (a
@@ -307,17 +318,25 @@ export type FileEdit = { start: number; end: number; delta: number };
 /** The documents of the text a list of objects was read from, so the next edit need not split it again. */
 export const spansOf = new WeakMap<readonly KubeObject[], DocumentSpan[]>();
 
-/** A deep copy of model data with every source range moved by `delta`. */
-export function shifted<T>(value: T, delta: number): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((item: unknown) => shifted(item, delta)) as T;
-  const record = value as Record<string, unknown>;
-  if (typeof record.start === 'number' && typeof record.end === 'number' && Object.keys(record).length === 2) {
-    return { start: record.start + delta, end: record.end + delta } as T;
+/**
+ * Moves every source range of model data by `delta`, in place. The model is a tree (parse.ts
+ * never lets two places share a range), so no range is moved twice; findings own copies of the
+ * ranges they hold (rules/types.ts), which the re-check moves itself.
+ */
+export function moveRanges(value: unknown, delta: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) moveRanges(item, delta);
+    return;
   }
-  const copy: Record<string, unknown> = {};
-  for (const key in record) copy[key] = shifted(record[key], delta);
-  return copy as T;
+  const record = value as Record<string, unknown>;
+  // Only a range has a number under `start` (a label named `start` holds a located value).
+  if (typeof record.start === 'number') {
+    (record as SourceRange).start += delta;
+    (record as SourceRange).end += delta;
+    return;
+  }
+  for (const key in record) moveRanges(record[key], delta);
 }
 
 function commonPrefix(a: string, b: string): number {

@@ -27,7 +27,7 @@ import {
   type DocumentSpan,
   type FileEdit,
   mayHoldModelledObject,
-  shifted,
+  moveRanges,
   spansOf,
   splitDocuments,
   type TextChange,
@@ -43,8 +43,11 @@ export type ParsedFile = {
    * their content's start to their end; documents the pre-scan rules out are not among them.
    */
   brokenDocuments: SourceRange[];
-  /** With a previous version: the part of it that changed; absent when the whole file was read anew. */
-  edit?: FileEdit;
+  /**
+   * Set when the previous version's unchanged documents were reused: the part of it that changed,
+   * and the previous objects read again there (the others are among `objects`, moved in place).
+   */
+  reused?: { edit: FileEdit; replaced: readonly KubeObject[] };
   /**
    * Whether the text may hold a `# kube-endpoints-ignore` comment: false only when it holds none,
    * so that suppressions need not read a file that has none.
@@ -64,7 +67,8 @@ export type ParsedFile = {
  * The file is split on document boundaries; documents of kinds the model does not read are
  * skipped unparsed, the common YAML subset goes through a fast reader, and the rest through
  * `yaml`. With `previous` (the same file's earlier text and objects), unchanged documents
- * are not parsed again.
+ * are not parsed again: their objects become the new version's, moved in place, so `previous`
+ * must not be used again.
  */
 export function parseFile(
   uri: string,
@@ -105,15 +109,24 @@ export function parseFile(
     const document = parseSpan(source.text, local);
     if (!document) return parseWholeFile(uri, text);
     const read = readDocument(uri, document, docIndex, asKustomization);
-    if (read) objects.push(...(source.base === 0 ? read : read.map((object) => shifted(object, source.base))));
-    else brokenDocuments.push(contentRange);
+    if (!read) {
+      brokenDocuments.push(contentRange);
+      continue;
+    }
+    // Read from the region's text: fresh objects, moved to the file's offsets in place.
+    for (const object of read) {
+      if (source.base !== 0) moveRanges(object, source.base);
+      objects.push(object);
+    }
   }
+  if (reuse?.spans) reuse.moveObjects();
   spansOf.set(objects, spans);
   const mayHoldIgnoreComments =
     reuse?.spans && previous
       ? previous.mayHoldIgnoreComments || source.text.includes(IGNORE_COMMENT_MARKER)
       : text.includes(IGNORE_COMMENT_MARKER);
-  return { objects, brokenDocuments, edit: reuse?.spans && reuse.edit(), mayHoldIgnoreComments };
+  const reused = reuse?.spans && { edit: reuse.edit(), replaced: reuse.replaced() };
+  return { objects, brokenDocuments, ...(reused && { reused }), mayHoldIgnoreComments };
 }
 
 /** The objects of one parsed document; undefined when it is broken. */
@@ -266,7 +279,8 @@ class DocumentReader {
       apiVersion,
       kindRange: this.string(map, 'kind')?.range,
       range: rangeOf(map),
-      documentRange: this.documentRange,
+      // A copy for each item of a List: the model is a tree, so that an edit can move it in place.
+      documentRange: { ...this.documentRange },
       name: metadata && this.string(metadata, 'name'),
       namespace: metadata && this.string(metadata, 'namespace'),
       metadataRange: metadata && rangeOf(metadata),
@@ -356,7 +370,8 @@ class DocumentReader {
       ...base,
       kind: 'EndpointSlice',
       addressType: this.string(map, 'addressType'),
-      serviceName: base.labels[SERVICE_NAME_LABEL],
+      // A copy of the label's: the model is a tree (see `moveRanges` in documents.ts).
+      serviceName: structuredClone(base.labels[SERVICE_NAME_LABEL]),
       endpoints: this.maps(map, 'endpoints').map((endpoint): SliceEndpoint => {
         const conditions = this.map(endpoint, 'conditions');
         const hints = this.map(endpoint, 'hints');

@@ -140,6 +140,14 @@ export namespace Finding {
   ): Finding {
     // A rule that is off by default runs only at a severity a setting gives, which replaces this one.
     const severity = rule.defaultSeverity === 'off' ? 'information' : rule.defaultSeverity;
-    return { code: rule.code, severity, uri, range, message, ...extra };
+    // Copies of the model's ranges, which an edit moves in place (model/documents.ts): a finding's
+    // are moved by the re-check, which must not find them moved already.
+    const finding: Finding = { code: rule.code, severity, uri, range: copyOf(range), message, ...extra };
+    if (extra.related) finding.related = extra.related.map((item) => ({ ...item, range: copyOf(item.range) }));
+    return finding;
   }
+}
+
+function copyOf(range: SourceRange): SourceRange {
+  return { start: range.start, end: range.end };
 }
