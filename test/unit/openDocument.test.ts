@@ -51,6 +51,11 @@ describe('OpenDocument', () => {
         const where = `run ${run}, edit ${edit}: ${JSON.stringify(text)}`;
         assert.equal(document.getText(), text, where);
         assert.equal(document.version, reference.version);
+        for (let start = 0; start <= text.length; start++) {
+          for (const end of [start, start + 1, start + 5, text.length, text.length + 3]) {
+            assert.equal(document.slice(start, end), text.slice(start, end), `${where}: slice(${start}, ${end})`);
+          }
+        }
         for (let offset = -1; offset <= text.length + 1; offset++) {
           assert.deepEqual(document.positionAt(offset), reference.positionAt(offset), `${where} at ${offset}`);
         }

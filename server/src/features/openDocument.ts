@@ -8,12 +8,14 @@ import { CR, LF, lineStartsIn, lineStartsOf } from '../model/lineIndex';
  *
  * Why: the new text is a concatenation, which V8 keeps as a rope until something reads a
  * character of it or slices it; the first read copies it into one flat string, and for a file of
- * a megabyte that copy costs 4–6 ms here (a large-object allocation), more than re-checking after
- * a keystroke. So an edit reads characters through `charCodeAt` below and builds the new text
+ * a megabyte that copy costs 4–6 ms here, more than re-checking after a keystroke: a string that
+ * large is allocated on fresh pages of memory, each first touched at a cost (about 16 µs a page on
+ * these machines), and it counts towards the young generation, so each copy also brings the next
+ * scavenge closer. So an edit reads characters through `charCodeAt` below and builds the new text
  * from slices of flat strings (`pieces`), never of the rope, the index reads only the changed
- * documents (`takeChange`), and the text is made flat once diagnostics are out (`flatten`), while
- * the editor waits for nothing. Edits that come faster than the checks (several changes in one
- * notification, a burst of keystrokes) used to copy the whole text each.
+ * documents (`takeChange`), through `slice`, and the text is made flat again only once edits have
+ * cut it into many pieces, after diagnostics are out (`flattenIfFragmented`), while the editor
+ * waits for nothing. Something else that reads the whole text (a request) makes it flat in place.
  */
 export class OpenDocument {
   /** Where each line starts; undefined until asked for after a change that moved line ends oddly. */
@@ -60,7 +62,28 @@ export class OpenDocument {
     return typeof change === 'object' ? change : undefined;
   }
 
-  /** Makes the text one flat string now, so that the next edit does not pay for it. */
+  /**
+   * Characters `start` to `end` of the text, sliced from its pieces: slicing the text itself
+   * would copy all of it, if it is a rope.
+   */
+  slice(start: number, end: number): string {
+    let result = '';
+    let offset = 0;
+    for (const piece of this.pieces) {
+      const next = offset + piece.length;
+      if (next > start && offset < end) result += piece.slice(Math.max(0, start - offset), end - offset);
+      if (next >= end) break;
+      offset = next;
+    }
+    return result;
+  }
+
+  /** Makes the text flat once edits have cut it into many pieces, so that the next edit does not pay for it. */
+  flattenIfFragmented(): void {
+    if (this.changesSinceFlat.length >= FLATTEN_AFTER_CHANGES) this.flatten();
+  }
+
+  /** Makes the text one flat string now. */
   flatten(): void {
     // Reading one character flattens the whole rope (and every holder of the same string).
     this.text.charCodeAt(0);
@@ -163,6 +186,12 @@ export class OpenDocument {
     return this.lineStarts;
   }
 }
+
+/**
+ * Changes after which the text is made flat once diagnostics are out: each costs a copy of the
+ * whole text, and the changes since are looked through to read a character.
+ */
+const FLATTEN_AFTER_CHANGES = 16;
 
 /** Changes after which an edit flattens the text itself (a flood of edits between two checks). */
 const MAX_CHANGES_SINCE_FLAT = 32;

@@ -45,7 +45,7 @@ export class ServerState {
   private readonly workspaceIndex = new WorkspaceIndex();
   /** Open documents edited since the index last read their text. */
   private readonly editedDocuments = new Set<string>();
-  /** Open documents whose text the index read since they were last made flat. */
+  /** Open documents whose text the index read since the last `flattenReadDocuments`. */
   private readonly readSinceFlat = new Set<OpenDocument>();
   settings: Settings = DEFAULT_SETTINGS;
   capabilities: ClientCapabilities = {};
@@ -70,7 +70,9 @@ export class ServerState {
     for (const uri of this.editedDocuments) {
       const document = this.documents.get(uri);
       if (!document) continue;
-      this.workspaceIndex.update(uri, document.getText(), document.takeChange());
+      this.workspaceIndex.update(uri, document.getText(), document.takeChange(), (start, end) =>
+        document.slice(start, end),
+      );
       this.readSinceFlat.add(document);
     }
     this.editedDocuments.clear();
@@ -78,12 +80,12 @@ export class ServerState {
   }
 
   /**
-   * Makes the texts the index read since the last call flat (see OpenDocument): a copy of
-   * milliseconds for a large file, so the diagnostics publisher calls it once its diagnostics
-   * are written, and the editor never waits for it.
+   * Makes the texts the index read since the last call flat, those that edits have cut into many
+   * pieces (see OpenDocument): a copy of milliseconds for a large file, so the diagnostics
+   * publisher calls it once its diagnostics are written, and the editor never waits for it.
    */
   flattenReadDocuments(): void {
-    for (const document of this.readSinceFlat) document.flatten();
+    for (const document of this.readSinceFlat) document.flattenIfFragmented();
     this.readSinceFlat.clear();
   }
 

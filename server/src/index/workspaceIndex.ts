@@ -1,4 +1,4 @@
-import type { FileEdit, TextChange } from '../model/documents';
+import type { FileEdit, TextChange, TextSlice } from '../model/documents';
 import { canonicalIp } from '../model/ip';
 import { parseFile } from '../model/parse';
 import type {
@@ -155,13 +155,14 @@ export class WorkspaceIndex {
   /**
    * Replaces everything `uri` contributed before. Binary text, or text over `maxFileSize`,
    * contributes nothing but its `unchecked` reason. `change`, when the editor said how `text`
-   * was made from the text the index holds, spares reading the rest of it.
+   * was made from the text the index holds, spares reading the rest of it; `slice` reads parts of
+   * `text` without making it flat, if it is a rope (see features/openDocument.ts).
    */
-  update(uri: string, text: string, change?: TextChange): void {
+  update(uri: string, text: string, change?: TextChange, slice?: TextSlice): void {
     const previous = this.entries.get(uri);
     const known = previous && !previous.unchecked ? change : undefined;
     const unchecked = UncheckedReason.of(text, this.options.maxFileSize, known);
-    this.replace(uri, unchecked ? '' : text, unchecked, known);
+    this.replace(uri, unchecked ? '' : text, unchecked, known, slice);
   }
 
   /** `update` for a file left unread because its size on disk, `bytes`, is over `maxFileSize`. */
@@ -173,9 +174,15 @@ export class WorkspaceIndex {
     return this.options.maxFileSize;
   }
 
-  private replace(uri: string, text: string, unchecked: UncheckedReason | undefined, change?: TextChange): void {
+  private replace(
+    uri: string,
+    text: string,
+    unchecked: UncheckedReason | undefined,
+    change?: TextChange,
+    slice?: TextSlice,
+  ): void {
     const previous = this.entries.get(uri);
-    const { reused, ...parsed } = parseFile(uri, text, previous, change);
+    const { reused, ...parsed } = parseFile(uri, text, previous, change, slice);
     // After an edit, only the objects of the documents it touched are looked at one by one.
     const edited =
       previous && reused

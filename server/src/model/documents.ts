@@ -158,9 +158,16 @@ export class DocumentReuse {
 
   /**
    * `change`, when given, is how the new text was made from the previous one (the editor says so):
-   * then the texts need not be compared, and the new text is read only where it changed.
+   * then the texts need not be compared, and the new text is read only where it changed. `slice`
+   * reads the new text (it may be a rope, which `text.slice` would copy whole).
    */
-  constructor(previousText: string, previousObjects: readonly KubeObject[], text: string, change?: TextChange) {
+  constructor(
+    previousText: string,
+    previousObjects: readonly KubeObject[],
+    text: string,
+    change?: TextChange,
+    slice: TextSlice = (start, end) => text.slice(start, end),
+  ) {
     const previous = spansOf.get(previousObjects) ?? splitDocuments(previousText);
     this.delta = text.length - previousText.length;
     const known = change && previousText.length + change.text.length - (change.end - change.start) === text.length;
@@ -183,12 +190,7 @@ export class DocumentReuse {
     this.previousObjects = previousObjects;
     this.start = kept > 0 ? previous![kept - 1].end : 0;
     this.end = moved < count ? previous![moved].start : previousText.length;
-    this.region = {
-      base: this.start,
-      text: known
-        ? previousText.slice(this.start, change.start) + change.text + previousText.slice(change.end, this.end)
-        : text.slice(this.start, this.end + this.delta),
-    };
+    this.region = { base: this.start, text: slice(this.start, this.end + this.delta) };
     const middle = previous ? splitRegion(this.region.text, this.start) : undefined;
     this.parsed = middle?.length ?? 0;
     if (!previous || !middle) {
@@ -308,6 +310,9 @@ function splitRegion(region: string, base: number): DocumentSpan[] | undefined {
 
 /** A change of a text: `[start, end)` of the text before it replaced by `text`. */
 export type TextChange = { start: number; end: number; text: string };
+
+/** Characters `start` to `end` of a text, read without making the text flat (see features/openDocument.ts). */
+export type TextSlice = (start: number, end: number) => string;
 
 /**
  * How an edit changed a file, in whole documents of the previous text: offsets before `start`

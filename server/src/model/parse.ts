@@ -31,6 +31,7 @@ import {
   spansOf,
   splitDocuments,
   type TextChange,
+  type TextSlice,
 } from './documents';
 import { parseSimpleDocument } from './fastYaml';
 import { nestsTooDeep } from './nesting';
@@ -68,7 +69,8 @@ export type ParsedFile = {
  * skipped unparsed, the common YAML subset goes through a fast reader, and the rest through
  * `yaml`. With `previous` (the same file's earlier text and objects), unchanged documents
  * are not parsed again: their objects become the new version's, moved in place, so `previous`
- * must not be used again.
+ * must not be used again. `change` and `slice` say how the text changed and read it (see
+ * `DocumentReuse`).
  */
 export function parseFile(
   uri: string,
@@ -80,11 +82,14 @@ export function parseFile(
     mayHoldIgnoreComments: boolean;
   },
   change?: TextChange,
+  slice?: TextSlice,
 ): ParsedFile {
   const kustomizationFile = isKustomizationFileName(uri);
   // A kustomization file's first document is read differently, so its documents cannot move.
   const reuse =
-    previous && !kustomizationFile ? new DocumentReuse(previous.text, previous.objects, text, change) : undefined;
+    previous && !kustomizationFile
+      ? new DocumentReuse(previous.text, previous.objects, text, change, slice)
+      : undefined;
   const spans = reuse?.spans ?? splitDocuments(text);
   if (!spans) return parseWholeFile(uri, text);
   // The documents not reused are read from the region that changed, or from the whole text.
