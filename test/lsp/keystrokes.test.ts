@@ -79,3 +79,39 @@ test('keystrokes one by one: an ignore comment works as it is typed, and the end
   assert.equal(after.checks.full, before.checks.full, 'no full check was needed');
   assert.ok(after.checks.targeted - before.checks.targeted > 100, 'one check per keystroke or so');
 });
+
+test('the full check after a pause sends again only the files whose diagnostics changed', async () => {
+  // Services without backends, and Endpoints whose Service is in another file: findings in every file.
+  const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`;
+  const endpoints = (name: string) => `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${name}\n`;
+  const files = {
+    'a.yaml': [service('alone-a'), endpoints('b')].join('---\n'),
+    'b.yaml': [service('alone-b'), service('b')].join('---\n'),
+    'c.yaml': service('alone-c'),
+  };
+  const client = await TestClient.start(folderWith(files));
+  clients.push(client);
+  await client.indexingDone();
+  assert.ok(Object.keys(files).every((name) => client.codes(name).length > 0));
+  const text = `${files['a.yaml']}# a comment\n`;
+  await client.open('a.yaml', files['a.yaml']);
+  const before: Stats = await client.connection.sendRequest('kubeEndpoints/serverStats');
+  const sent = client.publications.length;
+  // A comment typed at the end of a file changes no finding: the targeted check and the full one
+  // that follows find the same, in new objects, and send nothing.
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri: client.uri('a.yaml'), version: 2 },
+    contentChanges: [{ text }],
+  });
+  const deadline = Date.now() + 20_000;
+  let stats = before;
+  while (stats.checks.full === before.checks.full && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stats = await client.connection.sendRequest('kubeEndpoints/serverStats');
+  }
+  assert.ok(stats.checks.full > before.checks.full, 'a full check after the pause');
+  assert.deepEqual(
+    client.publications.slice(sent).map((publication) => publication.uri),
+    [],
+  );
+});

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { LineIndex } from '../model/lineIndex';
 import { checkAll, type RuleFailure, rules } from '../rules';
@@ -240,7 +239,7 @@ export class DiagnosticsPublisher {
       const previous = this.published.get(uri);
       // Mostly the same objects (see diagnosticOf), which the comparison passes over at once; equal
       // findings made again (by a full check) make equal diagnostics that are not.
-      if (isDeepStrictEqual(previous?.diagnostics ?? [], diagnostics)) {
+      if (sameJson(previous?.diagnostics ?? [], diagnostics)) {
         if (previous) previous.diagnostics = diagnostics;
         continue;
       }
@@ -284,6 +283,26 @@ function byPosition(a: Finding, b: Finding): number {
 
 /** What was last sent for a file: its diagnostics, and how many of each severity. */
 type Publication = { diagnostics: Diagnostic[]; problems: Record<Severity, number> };
+
+/**
+ * Whether two values of plain JSON data (as sent) are equal: without the allocations of
+ * `isDeepStrictEqual` (a list of keys per object), which a large file's hundreds of diagnostics
+ * made on every keystroke. A key whose value is undefined is not sent, so it counts as absent.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key in left) if (!sameJson(left[key], right[key])) return false;
+  for (const key in right) if (left[key] === undefined && right[key] !== undefined) return false;
+  return true;
+}
 
 function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
   const problems = { error: 0, warning: 0, information: 0, hint: 0 };

@@ -208,7 +208,7 @@ export class WorkspaceIndex {
     if (this.refilePending || kustomized || this.kustomized.has(uri)) {
       this.refilePending = true;
     } else {
-      this.refile(entry);
+      this.refile(entry, edited);
     }
   }
 
@@ -443,20 +443,22 @@ export class WorkspaceIndex {
   /**
    * Files a new version of an entry: what it kept (the same objects, also those an edit moved in
    * place) stays where it is, so lookups list objects in the same order as before the edit and
-   * findings that list them need no recheck; the rest is swapped.
+   * findings that list them need no recheck; the rest is swapped. After an edit in place
+   * (`edited`), only the objects it took away and brought are looked up.
    */
-  private refile(entry: FileEntry): void {
-    const current = new Set(entry.objects);
+  private refile(entry: FileEntry, edited?: { removed: readonly KubeObject[]; added: readonly KubeObject[] }): void {
+    const current = edited ? undefined : new Set(entry.objects);
+    const removed = edited && new Set(edited.removed);
     const filed: Filed[] = [];
     for (const item of this.filedUnder.get(entry.uri) ?? []) {
-      if (current.delete(item.object)) {
+      if (removed ? !removed.has(item.object) : current!.delete(item.object)) {
         filed.push(item);
       } else {
         this.forgetPairingsOf(item.object, item.key);
         this.place(item.object, item.key, 'delete');
       }
     }
-    for (const object of current) {
+    for (const object of edited ? edited.added : current!) {
       const key = this.filingKey(object);
       if (!isFiled(object, key)) continue;
       this.place(object, key, 'add');
