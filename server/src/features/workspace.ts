@@ -123,10 +123,11 @@ export class WorkspaceSync {
     let indexed = 0;
     let sliceStart = Date.now();
     for (const folder of folders) {
-      const files = readYamlFiles(folder.path, this.excludeFilter(folder.path), this.state.settings.maxFileSize);
+      // An open document's text is the editor's, not the disk's: its file is not even read.
+      const { maxFileSize } = this.state.settings;
+      const files = readYamlFiles(folder.path, this.excludeFilter(folder.path), maxFileSize, (uri) => this.isOpen(uri));
       for await (const file of files) {
-        // An open document's text is the editor's, not the disk's.
-        if (!this.isOpen(file.uri)) this.indexContent(file, file.content);
+        this.indexContent(file, file.content);
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
           progress?.report(`${indexed} files`);

@@ -70,14 +70,17 @@ export type FileContent = { text: string } | { tooLarge: number } | { unreadable
  * whole-workspace scan. Folders and files are read synchronously, one at a time: for many
  * small files that is several times faster than promises (no thread-pool round trip per
  * open, stat, read and close), and each step is short, so the caller can still yield often.
+ * Files `held` says the caller has already (open in an editor) are left out unread.
  */
 export async function* readYamlFiles(
   root: string,
   exclude: ExcludeFilter,
   maxFileSize: number,
+  held: (uri: string) => boolean = () => false,
 ): AsyncGenerator<FoundFile & { content: FileContent }> {
-  for (const file of findYamlFilesSync(root, exclude))
-    yield { ...file, content: readContentSync(file.path, maxFileSize) };
+  for (const file of findYamlFilesSync(root, exclude)) {
+    if (!held(file.uri)) yield { ...file, content: readContentSync(file.path, maxFileSize) };
+  }
 }
 
 /**
