@@ -2,8 +2,13 @@ import type { Severity } from '../rules/types';
 import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
 import type { ServerState } from './state';
 
-/** How often, at most, the counts go out while indexing. */
-const INDEXING_INTERVAL_MS = 250;
+/**
+ * How often, at most, the counts (and the scan's progress) go out while indexing. The connection
+ * writes one message per turn of the event loop, and the scan holds each turn for a slice of its
+ * work: messages sent more often than that would pile up, and an answer to a request would wait
+ * its turn behind them.
+ */
+export const INDEXING_INTERVAL_MS = 250;
 
 /**
  * Tells the client what the server is doing (`kubeEndpoints/status`): indexing with

@@ -19,10 +19,15 @@ import {
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { LocalFolder, ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS, localFolders } from './state';
-import type { StatusReporter } from './status';
+import { INDEXING_INTERVAL_MS, type StatusReporter } from './status';
 
-/** How long the cold scan may hold the event loop before it lets requests through. */
-const SCAN_SLICE_MS = 20;
+/**
+ * How long the cold scan may hold the event loop before it lets requests through. A request
+ * waits three or four slices at the median (a turn for the connection to read it, one to answer,
+ * one to write the answer, each behind a slice): with 20 ms slices that was 90 ms at 50k, 28 ms
+ * with 5 ms ones, for no measurable cost in the scan's time.
+ */
+const SCAN_SLICE_MS = 5;
 
 /** The URIs of the workspace folders named in `initialize`, local or virtual. */
 export function folderUrisOf(params: InitializeParams): string[] {
@@ -122,6 +127,8 @@ export class WorkspaceSync {
     this.status.indexing(0);
     let indexed = 0;
     let sliceStart = Date.now();
+    // The first slice reports at once: a client learns that the scan has started.
+    let reportedAt = 0;
     for (const folder of folders) {
       // An open document's text is the editor's, not the disk's: its file is not even read.
       const { maxFileSize } = this.state.settings;
@@ -130,7 +137,10 @@ export class WorkspaceSync {
         this.indexContent(file, file.content);
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
-          progress?.report(`${indexed} files`);
+          if (Date.now() - reportedAt >= INDEXING_INTERVAL_MS) {
+            progress?.report(`${indexed} files`);
+            reportedAt = Date.now();
+          }
           this.status.indexing(indexed);
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = Date.now();
