@@ -240,6 +240,42 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.summary(), { files: 1, services: 0, backends: 1, workloads: 0 });
   });
 
+  test('a refile in slices gives the lookups of a refile in one piece, also when files change midway', async () => {
+    // A kustomization read after the files it lists: every file is refiled, a slice at a time.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 30; i++)
+      files[`apps/app-${i}.yaml`] = [service(`app-${i}`), endpoints(`app-${i}`)].join('---\n');
+    files['apps/kustomization.yaml'] = `namespace: apps\nresources:\n${Object.keys(files)
+      .map((file) => `  - ${file.slice(5)}\n`)
+      .join('')}`;
+    const sliced = indexOf(files);
+    const edited = 'file:///ws/apps/app-20.yaml';
+    const text = files['apps/app-20.yaml'];
+    const change = { start: text.lastIndexOf('app-20'), end: text.lastIndexOf('app-20') + 6, text: 'app-20x' };
+    const final: Record<string, string> = {
+      ...files,
+      'apps/app-20.yaml': text.slice(0, change.start) + change.text + text.slice(change.end),
+    };
+    delete final['apps/app-25.yaml'];
+    let pauses = 0;
+    await sliced.settleInSlices(0, async () => {
+      pauses++;
+      // Midway, a file not yet refiled is edited in place (most of its objects kept) and another removed.
+      if (pauses === 10) {
+        sliced.update(edited, final['apps/app-20.yaml'], change);
+        sliced.remove('file:///ws/apps/app-25.yaml');
+      }
+    });
+    assert.ok(pauses >= 10, `${pauses} slices`);
+    const whole = indexOf(final);
+    const names = (objects: readonly { uri: string; name?: { value: string } }[]) =>
+      objects.map((object) => `${object.uri} ${object.name?.value}`).sort();
+    assert.deepEqual(names(sliced.servicesIn('apps')), names(whole.servicesIn('apps')));
+    assert.deepEqual(names(sliced.backendsIn('apps')), names(whole.backendsIn('apps')));
+    assert.equal(sliced.servicesIn('apps').length, 29);
+    assert.deepEqual(names(sliced.allEndpoints()), names(whole.allEndpoints()));
+  });
+
   test('holds() tells the current version of each object from those an edit replaced', () => {
     const list =
       'apiVersion: v1\nkind: List\nitems:\n' +

@@ -29,6 +29,11 @@ import { INDEXING_INTERVAL_MS, type StatusReporter } from './status';
  */
 const SCAN_SLICE_MS = 5;
 
+/** Lets the event loop handle what is waiting (messages above all) before going on. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The URIs of the workspace folders named in `initialize`, local or virtual. */
 export function folderUrisOf(params: InitializeParams): string[] {
   return params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -142,11 +147,13 @@ export class WorkspaceSync {
             reportedAt = Date.now();
           }
           this.status.indexing(indexed);
-          await new Promise((resolve) => setImmediate(resolve));
+          await nextTurn();
           sliceStart = Date.now();
         }
       }
     }
+    // Files read after a kustomization are filed once it is known what namespaces it sets.
+    await this.state.index.settleInSlices(SCAN_SLICE_MS, nextTurn);
     progress?.report(`checking ${indexed} files`);
     await then?.();
     progress?.done();

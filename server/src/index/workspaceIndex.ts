@@ -126,6 +126,9 @@ export class WorkspaceIndex {
   private listedBy = new Map<string, { namespace: string; dir: string; order: number }[]>();
   /** Set when a kustomization changed: everything is refiled before the next read, once. */
   private refilePending = false;
+  /** The files a refile has still to file (see `settleInSlices`), from `nextToFile` on. */
+  private toFile: string[] = [];
+  private nextToFile = 0;
   private readonly namespaceCache = new Map<string, string>();
   /** Pairings computed so far; a change forgets those of the keys it touches. */
   private readonly servicesOfCache = new Map<Backend, Service[]>();
@@ -181,6 +184,8 @@ export class WorkspaceIndex {
     change?: TextChange,
     slice?: TextSlice,
   ): void {
+    // A file filed now must not be filed again by a refile under way, nor be left half filed.
+    this.finishFiling();
     const previous = this.entries.get(uri);
     const { reused, ...parsed } = parseFile(uri, text, previous, change, slice);
     // After an edit, only the objects of the documents it touched are looked at one by one.
@@ -215,6 +220,7 @@ export class WorkspaceIndex {
   remove(uri: string): void {
     const previous = this.entries.get(uri);
     if (!previous) return;
+    this.finishFiling();
     this.entries.delete(uri);
     this.totals = countsAfterEdit(this.totals, NO_OBJECTS, previous.counts);
     this.notFullyParsed.delete(uri);
@@ -360,7 +366,7 @@ export class WorkspaceIndex {
 
   /** The namespace Kubernetes would put the object in (for `{ uri }` alone: what a file's objects inherit). */
   namespaceOf(object: Pick<ObjectBase, 'uri' | 'namespace'>): string {
-    this.settle();
+    this.settleNamespaces();
     return object.namespace?.value ?? this.inheritedNamespace(object.uri);
   }
 
@@ -400,9 +406,32 @@ export class WorkspaceIndex {
     return backends;
   }
 
+  /**
+   * Applies a pending refile a slice of `sliceMs` at a time, awaiting `pause()` between slices:
+   * filing the 50k workspace again takes 400 ms, which a server must not spend in one piece.
+   * Whatever reads the index meanwhile finishes the filing first.
+   */
+  async settleInSlices(sliceMs: number, pause: () => Promise<void>): Promise<void> {
+    this.settleNamespaces();
+    while (this.nextToFile < this.toFile.length) {
+      this.fileQueued(sliceMs);
+      if (this.nextToFile < this.toFile.length) await pause();
+    }
+  }
+
   /** Applies a pending refile (after kustomization changes, batched over a scan). */
   private settle(): void {
-    if (this.refilePending) this.refileEverything();
+    this.settleNamespaces();
+    this.finishFiling();
+  }
+
+  /** The first half of a pending refile, all that namespaces need: the kustomizations read again. */
+  private settleNamespaces(): void {
+    if (this.refilePending) this.unfileEverything();
+  }
+
+  private finishFiling(): void {
+    if (this.nextToFile < this.toFile.length) this.fileQueued(Infinity);
   }
 
   private grouped(): ObjectGroups {
@@ -580,6 +609,12 @@ export class WorkspaceIndex {
   }
 
   private refileEverything(): void {
+    this.unfileEverything();
+    this.finishFiling();
+  }
+
+  /** Takes every object out of the lists, reads the kustomizations again and queues every file for filing. */
+  private unfileEverything(): void {
     this.refilePending = false;
     this.changes.everything = true;
     this.forgetPairings();
@@ -589,7 +624,22 @@ export class WorkspaceIndex {
     );
     this.listedBy = listedPaths(this.kustomizations);
     this.namespaceCache.clear();
-    for (const entry of this.entries.values()) this.fileObjects(entry);
+    this.toFile = [...this.entries.keys()];
+    this.nextToFile = 0;
+  }
+
+  /** Files queued files, at least one, for up to `ms` milliseconds. */
+  private fileQueued(ms: number): void {
+    const until = Date.now() + ms;
+    do {
+      const entry = this.entries.get(this.toFile[this.nextToFile++]);
+      // Gone since it was queued, or filed when an edit came in meanwhile.
+      if (entry && !this.filedUnder.has(entry.uri)) this.fileObjects(entry);
+    } while (this.nextToFile < this.toFile.length && Date.now() < until);
+    if (this.nextToFile >= this.toFile.length) {
+      this.toFile = [];
+      this.nextToFile = 0;
+    }
   }
 
   private filingKey(object: KubeObject): string | undefined {
