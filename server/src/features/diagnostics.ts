@@ -7,6 +7,7 @@ import { toDiagnostic } from './convert';
 import type { ServerStatsCounts } from './protocol';
 import type { ServerState } from './state';
 import type { StatusReporter } from './status';
+import { afterWaitingMessages, type ScheduledSlice } from './turns';
 
 /**
  * After this long without edits, the whole workspace is checked once more, so that findings
@@ -52,7 +53,7 @@ export class DiagnosticsPublisher {
   private readonly checks = { full: 0, targeted: 0, fullAbandoned: 0 };
   private fullCheckTimer: NodeJS.Timeout | undefined;
   /** The next step of the full check under way (see `checkInSteps`). */
-  private nextStep: NodeJS.Immediate | undefined;
+  private nextStep: ScheduledSlice | undefined;
   /** How many rules the full check under way has run so far; 0 when none runs. */
   private rulesRun = 0;
   /** Since when a full check is owed (start-up, settings, folders), until one has ended. */
@@ -178,14 +179,14 @@ export class DiagnosticsPublisher {
         this.rulesRun++;
       }
       if (remaining.length > 0) {
-        this.nextStep = setImmediate(step);
+        this.nextStep = afterWaitingMessages(step);
         return;
       }
       this.stopSteps(false);
       this.send(this.replaceAll(findings, failures));
       if (owed) this.owedCheckEnded();
     };
-    this.nextStep = setImmediate(step);
+    this.nextStep = afterWaitingMessages(step);
   }
 
   private owedCheckEnded(): void {
@@ -196,7 +197,7 @@ export class DiagnosticsPublisher {
   /** Ends the full check in steps, if one runs: `abandoned` before its last rule. */
   private stopSteps(abandoned: boolean): void {
     if (abandoned && this.nextStep) this.checks.fullAbandoned++;
-    clearImmediate(this.nextStep);
+    this.nextStep?.cancel();
     this.nextStep = undefined;
     this.rulesRun = 0;
   }
