@@ -430,6 +430,7 @@ export class WorkspaceIndex {
     if (this.refilePending) this.unfileEverything();
   }
 
+  /** Files at once what a refile in slices has left. */
   private finishFiling(): void {
     if (this.nextToFile < this.toFile.length) this.fileQueued(Infinity);
   }
@@ -475,7 +476,7 @@ export class WorkspaceIndex {
    * findings that list them need no recheck; the rest is swapped. After an edit in place
    * (`edited`), only the objects it took away and brought are looked up.
    */
-  private refile(entry: FileEntry, edited?: { removed: readonly KubeObject[]; added: readonly KubeObject[] }): void {
+  private refile(entry: FileEntry, edited?: EditedObjects): void {
     const current = edited ? undefined : new Set(entry.objects);
     const removed = edited && new Set(edited.removed);
     const filed: Filed[] = [];
@@ -591,7 +592,7 @@ export class WorkspaceIndex {
     uri: string,
     previous: FileEntry | undefined,
     entry: FileEntry | undefined,
-    edited: { edit: FileEdit; removed: readonly KubeObject[]; added: readonly KubeObject[] } | undefined,
+    edited: EditedObjects | undefined,
   ): void {
     const changes = this.changes;
     if (changes.everything || this.refilePending) {
@@ -777,6 +778,9 @@ const NO_OBJECTS: KindCounts = { services: 0, endpoints: 0, endpointSlices: 0, k
 type Filed = { object: KubeObject; key: string | undefined };
 
 type Change = 'add' | 'delete';
+
+/** An edit of a file in place, and the objects it took away and brought (the others stay, moved in place). */
+type EditedObjects = { edit: FileEdit; removed: readonly KubeObject[]; added: readonly KubeObject[] };
 
 /** Whether an object is filed: when it has a key, and slices always (their addresses are grouped). */
 function isFiled(object: KubeObject, key: string | undefined): boolean {
