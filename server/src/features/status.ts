@@ -3,29 +3,18 @@ import { STATUS_NOTIFICATION, type StatusParams } from './protocol';
 import type { ServerState } from './state';
 
 /**
- * How often, at most, the counts (and the scan's progress) go out while indexing. The connection
- * writes one message per turn of the event loop, and the scan holds each turn for a slice of its
- * work: messages sent more often than that would pile up, and an answer to a request would wait
- * its turn behind them.
- */
-export const INDEXING_INTERVAL_MS = 250;
-
-/**
  * Tells the client what the server is doing (`kubeEndpoints/status`): indexing with
  * a file count, then the workspace's counts after each check.
  */
 export class StatusReporter {
   private lastSent = '';
   private revision = 0;
-  private lastIndexingAt = 0;
 
   constructor(private readonly state: ServerState) {}
 
-  /** The scan is running and has read `files` files. */
+  /** The scan is running and has read `files` files (the scan says so a few times a second). */
   indexing(files: number): void {
-    // A few times a second is plenty for a status bar.
-    if (!this.state.statusNotification || Date.now() - this.lastIndexingAt < INDEXING_INTERVAL_MS) return;
-    this.lastIndexingAt = Date.now();
+    if (!this.state.statusNotification) return;
     this.send({ ...this.counts(), state: 'indexing', files });
   }
 

@@ -19,7 +19,7 @@ import {
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { LocalFolder, ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS, localFolders } from './state';
-import { INDEXING_INTERVAL_MS, type StatusReporter } from './status';
+import type { StatusReporter } from './status';
 import { waitingMessagesHandled } from './turns';
 
 /**
@@ -28,6 +28,14 @@ import { waitingMessagesHandled } from './turns';
  * 5 ms ones, 10 ms once each pause let it be answered, for no measurable cost in the scan's time.
  */
 const SCAN_SLICE_MS = 5;
+
+/**
+ * How often, at most, the scan reports its progress and the status bar's counts. The connection
+ * writes one message per turn of the event loop, and the scan holds each turn for a slice of its
+ * work: messages sent more often than that would pile up, and an answer to a request would wait
+ * its turn behind them. A few times a second is plenty for a status bar.
+ */
+const REPORT_INTERVAL_MS = 250;
 
 /** The URIs of the workspace folders named in `initialize`, local or virtual. */
 export function folderUrisOf(params: InitializeParams): string[] {
@@ -137,11 +145,11 @@ export class WorkspaceSync {
         this.indexContent(file, file.content);
         indexed++;
         if (Date.now() - sliceStart > SCAN_SLICE_MS) {
-          if (Date.now() - reportedAt >= INDEXING_INTERVAL_MS) {
+          if (Date.now() - reportedAt >= REPORT_INTERVAL_MS) {
             progress?.report(`${indexed} files`);
+            this.status.indexing(indexed);
             reportedAt = Date.now();
           }
-          this.status.indexing(indexed);
           await waitingMessagesHandled();
           sliceStart = Date.now();
         }
