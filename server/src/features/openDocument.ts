@@ -1,6 +1,6 @@
 import type { Position, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import type { TextChange } from '../model/documents';
-import { CR, LF, lineStartsIn, lineStartsOf } from '../model/lineIndex';
+import { CR, LF, lineAt, lineStartsIn, lineStartsOf } from '../model/lineIndex';
 
 /**
  * An open document, as vscode-languageserver-textdocument keeps it (same positions, same line
@@ -95,14 +95,7 @@ export class OpenDocument {
   positionAt(offset: number): Position {
     const clamped = Math.max(Math.min(offset, this.text.length), 0);
     const lineStarts = this.getLineStarts();
-    let low = 0;
-    let high = lineStarts.length;
-    while (low < high) {
-      const middle = Math.floor((low + high) / 2);
-      if (lineStarts[middle] > clamped) high = middle;
-      else low = middle + 1;
-    }
-    const line = low - 1;
+    const line = lineAt(lineStarts, clamped);
     return { line, character: this.beforeLineEnd(clamped, lineStarts[line]) - lineStarts[line] };
   }
 

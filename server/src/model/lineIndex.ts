@@ -12,14 +12,8 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle] <= clamped) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    const line = lineAt(this.lineStarts, clamped);
+    return { line, character: clamped - this.lineStarts[line] };
   }
 
   /** A line index that asks `source` (an open document, which keeps its own up to date) instead of scanning a text. */
@@ -54,6 +48,18 @@ class DelegatingLineIndex extends LineIndex {
 /** Carriage return and line feed, the characters that end a line (alone, or `\r\n`). */
 export const CR = 13;
 export const LF = 10;
+
+/** The line of `offset`, by binary search in a text's line starts: the last line that starts at or before it. */
+export function lineAt(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lineStarts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
 
 /** The offset of each line of `text`: 0, then the offset after each line end. */
 export function lineStartsOf(text: string): number[] {
