@@ -21,6 +21,8 @@ const SIZES = process.env.BENCH_SIZES
     : [10_000, 50_000, 100_000];
 const KEYSTROKE_SIZE = Math.max(...SIZES.filter((size) => size <= 50_000));
 const EDITS = QUICK ? 60 : 240;
+/** What precedes the name of an Endpoints in the generated bundles, where the keystrokes type. */
+const ENDPOINTS_NAME = 'kind: Endpoints\nmetadata:\n  name: ';
 /** Edits near the top of the same file (see `typingNearTheTop`). */
 const TOP_EDITS = QUICK ? 20 : 100;
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
@@ -180,12 +182,15 @@ async function keystrokes(workspace) {
   const documents = text.split('---\n');
   if (documents.length !== BUNDLE_DOCUMENTS) throw new Error(`${bundle} has ${documents.length} documents`);
   // The bundle ends with hand-written Endpoints of Services defined in the team folders.
-  const marker = 'kind: Endpoints\nmetadata:\n  name: ';
   let nameStart = -1;
   let name = '';
   let serviceFile;
-  for (let at = text.lastIndexOf(marker); at >= 0 && !serviceFile; at = text.lastIndexOf(marker, at - 1)) {
-    nameStart = at + marker.length;
+  for (
+    let at = text.lastIndexOf(ENDPOINTS_NAME);
+    at >= 0 && !serviceFile;
+    at = text.lastIndexOf(ENDPOINTS_NAME, at - 1)
+  ) {
+    nameStart = at + ENDPOINTS_NAME.length;
     name = text.slice(nameStart, text.indexOf('\n', nameStart));
     serviceFile = findFile(path.join(workspace.dir, 'teams'), `${name}.yaml`);
   }
@@ -290,8 +295,8 @@ async function hoversAcrossPause(client, uri, position) {
  * below it by one character, which the edits near the end of the file hardly do.
  */
 async function typingNearTheTop(client, text, uri, change) {
-  const marker = 'kind: Endpoints\nmetadata:\n  name: ';
-  const { line, character } = positionIn(text, text.indexOf('\n', text.indexOf(marker) + marker.length));
+  const nameAt = text.indexOf(ENDPOINTS_NAME) + ENDPOINTS_NAME.length;
+  const { line, character } = positionIn(text, text.indexOf('\n', nameAt));
   const flagged = () =>
     (client.diagnostics.get(uri)?.list ?? []).some(
       (d) => d.code === 'endpoints-without-service' && d.range.start.line === line,
