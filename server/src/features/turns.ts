@@ -1,11 +1,11 @@
 /**
- * vscode-jsonrpc takes a turn of the event loop (a `setImmediate`) to handle a message it has read,
- * and another to write the answer, each queued behind the turns queued before it. Work that lets
- * messages through between its slices waits this many turns, so that a request that came in
- * during a slice is read, answered and its answer written before the next slice, not three
- * slices later.
+ * vscode-jsonrpc takes a turn of the event loop (a `setImmediate`) to decode a message it has
+ * read, another to handle it and a third to write the answer, each queued behind the turns queued
+ * before it; the message itself is read between turns. Work that lets messages through between
+ * its slices waits this many turns, so that a request that came in during a slice is read,
+ * answered and its answer written before the next slice, not one slice later.
  */
-const TURNS_FOR_A_REQUEST = 3;
+const TURNS_FOR_A_REQUEST = 4;
 
 /** A slice of work scheduled by `afterWaitingMessages`, which can be called off. */
 export type ScheduledSlice = { cancel(): void };
