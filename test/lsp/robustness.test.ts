@@ -151,6 +151,21 @@ describe('the server under faults', () => {
     assert.ok(unpaired(), 'the first diagnostics are those of the edited text');
   });
 
+  test('the first check publishes in slices, with answers between them, and then ends its progress', async () => {
+    // Every file has a finding (endpoints-deprecated), so the first check publishes 3,000 files.
+    const { started } = await startOnPairs();
+    await started.until(() => started.publications.length > 0, 'the first publication');
+    await statsOf(started);
+    const publishedBeforeTheAnswer = started.publications.length;
+    await started.until(() => started.indexed, 'the end of the progress', 120_000);
+    const files = new Set(started.publications.map((publication) => publication.uri)).size;
+    assert.equal(files, 3000, 'every file published before the progress ended');
+    assert.ok(
+      publishedBeforeTheAnswer < files,
+      `answered after ${publishedBeforeTheAnswer} of ${files} publications, not behind all of them`,
+    );
+  });
+
   test('the full check after a pause answers requests between its rules, and a change gives it up', async () => {
     const { started, type, unpaired } = await startOnPairs();
     await started.indexingDone(120_000);

@@ -164,8 +164,8 @@ export class TestClient {
 
   /**
    * Resolves once the initial indexing is over and every diagnostic it led to has
-   * arrived: the server publishes them right after ending its progress, and a
-   * response comes after every notification sent before it.
+   * arrived: the server ends its progress once the first check's diagnostics are
+   * sent, and the answer to a request comes after every notification sent before it.
    */
   async indexingDone(ms = 60_000): Promise<void> {
     await this.until(() => this.indexed, 'the end of indexing', ms);
