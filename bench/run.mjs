@@ -378,7 +378,7 @@ async function peer(workspace) {
       const sample = await peerRun(run, { uri, text, dir, waitForLatest: round === 0 });
       samples.get(run.name).push(sample);
       log(
-        `peer ${run.name}: ${sample.error ?? `${ms(sample.spawnToFirstDiagnosticsMs)} to ${sample.firstCount} diagnostics`}`,
+        `peer ${run.name}: ${sample.error ?? `${ms(sample.spawnToFirstDiagnosticsMs)} to ${sample.firstCount} diagnostics; outline ${ms(sample.outlineMs)}`}`,
       );
     }
   }
@@ -395,6 +395,7 @@ async function peer(workspace) {
       ...all[0],
       spawnToFirstDiagnosticsMs: median('spawnToFirstDiagnosticsMs'),
       openToFirstDiagnosticsMs: median('openToFirstDiagnosticsMs'),
+      outlineMs: median('outlineMs'),
       spawnToFirstDiagnosticsSamplesMs: all.map((sample) => sample.spawnToFirstDiagnosticsMs),
     };
   });
@@ -415,6 +416,10 @@ async function peerRun({ name, args, settings, initializationOptions }, { uri, t
     // Let a second, schema-aware publication arrive if the server sends one.
     if (waitForLatest) await sleep(3000);
     const latest = client.diagnostics.get(uri);
+    // The outline, which editors ask for again after edits (yaml-language-server lags on large files).
+    const outlineAsked = performance.now();
+    const outline = await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+    const outlineMs = performance.now() - outlineAsked;
     return {
       name,
       spawnToFirstDiagnosticsMs: first.at - client.spawnedAt,
@@ -422,6 +427,8 @@ async function peerRun({ name, args, settings, initializationOptions }, { uri, t
       firstCount: first.list.length,
       latestCount: latest.list.length,
       latestAfterMs: latest.at - client.spawnedAt,
+      outlineMs,
+      outlineSymbols: countSymbols(outline ?? []),
       sampleMessages: [...new Set(latest.list.map((d) => d.message.slice(0, 160)))].slice(0, 3),
     };
   } catch (error) {
@@ -429,6 +436,11 @@ async function peerRun({ name, args, settings, initializationOptions }, { uri, t
   } finally {
     await client.stop();
   }
+}
+
+/** How many symbols an outline (DocumentSymbol[] or SymbolInformation[]) holds, nested ones included. */
+function countSymbols(symbols) {
+  return symbols.reduce((sum, symbol) => sum + 1 + countSymbols(symbol.children ?? []), 0);
 }
 
 /** yaml-language-server in bench/.peer (git-ignored), installed from the npm registry when missing. */
@@ -564,18 +576,25 @@ function printTable() {
     `then a pause, hovering every 10 ms until the full check after it has ended (${k.pause.count} hovers): p50 ${ms(k.pause.p50Ms)}, longest ${ms(k.pause.maxMs)}`,
   );
   const peerRows = [
-    ['server', `spawn → first diagnostics (median of ${PEER_ROUNDS})`, 'didOpen → first diagnostics', 'diagnostics'],
+    [
+      'server',
+      `spawn → first diagnostics (median of ${PEER_ROUNDS})`,
+      'didOpen → first diagnostics',
+      'diagnostics',
+      'outline (symbols)',
+    ],
   ];
   const spread = (samples) => `(${ms(Math.min(...samples))}–${ms(Math.max(...samples))})`;
   for (const run of results.peer.runs) {
     peerRows.push(
       run.error
-        ? [run.name, run.error, '', '']
+        ? [run.name, run.error, '', '', '']
         : [
             run.name,
             `${ms(run.spawnToFirstDiagnosticsMs)} ${spread(run.spawnToFirstDiagnosticsSamplesMs)}`,
             ms(run.openToFirstDiagnosticsMs),
             `${run.firstCount} (then ${run.latestCount})`,
+            `${ms(run.outlineMs)} (${run.outlineSymbols})`,
           ],
     );
   }
