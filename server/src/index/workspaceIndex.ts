@@ -147,6 +147,8 @@ export class WorkspaceIndex {
   private options: IndexOptions;
   /** Every EndpointSlice, labelled or not; forgotten when a file with slices changes. */
   private allSlices: EndpointSlice[] | undefined;
+  /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
+  private allServicesAndBackends: (Service | Backend)[] | undefined;
 
   constructor(options: Partial<IndexOptions> = {}) {
     this.options = {
@@ -207,6 +209,9 @@ export class WorkspaceIndex {
     else this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, entry, edited);
     if (previous?.counts.endpointSlices || counts.endpointSlices) this.allSlices = undefined;
+    if ((previous && holdsServicesOrBackends(previous.counts)) || holdsServicesOrBackends(counts)) {
+      this.allServicesAndBackends = undefined;
+    }
     const kustomized = this.kustomized.has(uri);
     if (counts.kustomizations > 0) this.kustomized.add(uri);
     else this.kustomized.delete(uri);
@@ -226,6 +231,7 @@ export class WorkspaceIndex {
     this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
     if (previous.counts.endpointSlices > 0) this.allSlices = undefined;
+    if (holdsServicesOrBackends(previous.counts)) this.allServicesAndBackends = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
   }
@@ -283,6 +289,19 @@ export class WorkspaceIndex {
   summary(): { files: number; services: number; backends: number; workloads: number } {
     const { services, endpoints, endpointSlices, workloads } = this.totals;
     return { files: this.entries.size, services, backends: endpoints + endpointSlices, workloads };
+  }
+
+  /**
+   * Every Service, Endpoints and EndpointSlice, with a name or not, in file order: for the rules
+   * that check each one's own fields. Walking every object of the workspace took 50 ms at 50k
+   * resources, for each of them.
+   */
+  servicesAndBackends(): readonly (Service | Backend)[] {
+    this.allServicesAndBackends ??= [...this.objects()].filter(
+      (object): object is Service | Backend =>
+        object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice',
+    );
+    return this.allServicesAndBackends;
   }
 
   /** Every EndpointSlice, with or without the label that files it under a Service, in file order. */
@@ -563,9 +582,9 @@ export class WorkspaceIndex {
   }
 
   /**
-   * A view of this index whose `objects()`, `allServices()`, `allEndpoints()` and
-   * `allEndpointSlices()` list only `objects` (the objects rules start from), while every
-   * lookup still sees everything.
+   * A view of this index whose `objects()`, `allServices()`, `allEndpoints()`,
+   * `allEndpointSlices()` and `servicesAndBackends()` list only `objects` (the objects rules start
+   * from), while every lookup still sees everything.
    */
   scopedTo(objects: Iterable<KubeObject>): WorkspaceIndex {
     this.settle();
@@ -573,7 +592,11 @@ export class WorkspaceIndex {
     const services: Service[] = [];
     const endpoints: Endpoints[] = [];
     const slices: EndpointSlice[] = [];
+    const servicesAndBackends: (Service | Backend)[] = [];
     for (const object of all) {
+      if (object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice') {
+        servicesAndBackends.push(object);
+      }
       // As in the index's own lists: Services and Endpoints without a name are in none.
       if (object.kind === 'Service' && object.name) services.push(object);
       else if (object.kind === 'Endpoints' && object.name) endpoints.push(object);
@@ -583,6 +606,7 @@ export class WorkspaceIndex {
     view.allServices = () => services;
     view.allEndpoints = () => endpoints;
     view.allEndpointSlices = () => slices;
+    view.servicesAndBackends = () => servicesAndBackends;
     view.objects = () => all.values();
     return view;
   }
@@ -783,6 +807,10 @@ type Change = 'add' | 'delete';
 type EditedObjects = { edit: FileEdit; removed: readonly KubeObject[]; added: readonly KubeObject[] };
 
 /** Whether an object is filed: when it has a key, and slices always (their addresses are grouped). */
+function holdsServicesOrBackends(counts: KindCounts): boolean {
+  return counts.services + counts.endpoints + counts.endpointSlices > 0;
+}
+
 function isFiled(object: KubeObject, key: string | undefined): boolean {
   return key !== undefined || object.kind === 'EndpointSlice';
 }

@@ -29,7 +29,7 @@ const MANAGED_BY: Record<string, { label: string; values: string[] }> = {
 /** Findings of `rule` for every IP field whose warning is of `kind`. */
 export function ipWarningFindings(rule: Rule, index: WorkspaceIndex, kind: IpWarning['kind']): FindingType[] {
   const findings: FindingType[] = [];
-  for (const object of index.objects()) {
+  for (const object of index.servicesAndBackends()) {
     const managedBy = MANAGED_BY[object.kind];
     if (managedBy && managedBy.values.includes(object.labels[managedBy.label]?.value ?? '')) continue;
     const fields: { value: Located<string>; path: string }[] = [];

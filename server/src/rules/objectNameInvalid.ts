@@ -21,7 +21,7 @@ export const objectNameInvalid: Rule = {
 
   check(index) {
     const findings: FindingType[] = [];
-    for (const object of index.objects()) {
+    for (const object of index.servicesAndBackends()) {
       const rule = nameRule(object);
       if (!rule) continue;
       if (object.name) {
