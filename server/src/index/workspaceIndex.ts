@@ -147,6 +147,8 @@ export class WorkspaceIndex {
   private options: IndexOptions;
   /** Every EndpointSlice, labelled or not; forgotten when a file with slices changes. */
   private allSlices: EndpointSlice[] | undefined;
+  /** The files that hold EndpointSlices, where `allEndpointSlices` looks for them. */
+  private readonly filesWithSlices = new Set<string>();
   /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
   private allServicesAndBackends: (Service | Backend)[] | undefined;
 
@@ -209,6 +211,8 @@ export class WorkspaceIndex {
     else this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, entry, edited);
     if (previous?.counts.endpointSlices || counts.endpointSlices) this.allSlices = undefined;
+    if (counts.endpointSlices > 0) this.filesWithSlices.add(uri);
+    else this.filesWithSlices.delete(uri);
     if ((previous && holdsServicesOrBackends(previous.counts)) || holdsServicesOrBackends(counts)) {
       this.allServicesAndBackends = undefined;
     }
@@ -231,6 +235,7 @@ export class WorkspaceIndex {
     this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
     if (previous.counts.endpointSlices > 0) this.allSlices = undefined;
+    this.filesWithSlices.delete(uri);
     if (holdsServicesOrBackends(previous.counts)) this.allServicesAndBackends = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
@@ -304,9 +309,15 @@ export class WorkspaceIndex {
     return this.allServicesAndBackends;
   }
 
-  /** Every EndpointSlice, with or without the label that files it under a Service, in file order. */
+  /**
+   * Every EndpointSlice, with or without the label that files it under a Service, file by file:
+   * found in the files that hold some, not by a walk over every object (50 ms at 50k resources,
+   * after every edit of a file with slices).
+   */
   allEndpointSlices(): readonly EndpointSlice[] {
-    this.allSlices ??= [...this.objects()].filter((object): object is EndpointSlice => object.kind === 'EndpointSlice');
+    this.allSlices ??= [...this.filesWithSlices].flatMap((uri) =>
+      this.entries.get(uri)!.objects.filter((object): object is EndpointSlice => object.kind === 'EndpointSlice'),
+    );
     return this.allSlices;
   }
 
