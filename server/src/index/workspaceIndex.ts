@@ -302,10 +302,7 @@ export class WorkspaceIndex {
    * resources, for each of them.
    */
   servicesAndBackends(): readonly (Service | Backend)[] {
-    this.allServicesAndBackends ??= [...this.objects()].filter(
-      (object): object is Service | Backend =>
-        object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice',
-    );
+    this.allServicesAndBackends ??= [...this.objects()].filter(isServiceOrBackend);
     return this.allServicesAndBackends;
   }
 
@@ -475,7 +472,7 @@ export class WorkspaceIndex {
    * the Services and backends of one key, so those of other keys stand.
    */
   private forgetPairingsOf(object: KubeObject, key: string | undefined): void {
-    if (object.kind !== 'Service' && object.kind !== 'Endpoints' && object.kind !== 'EndpointSlice') return;
+    if (!isServiceOrBackend(object)) return;
     this.servicesOfCache.delete(object as Backend);
     this.backendsOfCache.delete(object as Service);
     if (key === undefined) return;
@@ -550,7 +547,7 @@ export class WorkspaceIndex {
    */
   private group(object: KubeObject, key: string | undefined, change: Change): void {
     const groups: [GroupMap<string, KubeObject>, string][] = [];
-    if (object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice') {
+    if (isServiceOrBackend(object)) {
       const service = object.kind === 'Service';
       if (key !== undefined) {
         const { namespace, name } = ObjectKey.parts(key);
@@ -605,9 +602,7 @@ export class WorkspaceIndex {
     const slices: EndpointSlice[] = [];
     const servicesAndBackends: (Service | Backend)[] = [];
     for (const object of all) {
-      if (object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice') {
-        servicesAndBackends.push(object);
-      }
+      if (isServiceOrBackend(object)) servicesAndBackends.push(object);
       // As in the index's own lists: Services and Endpoints without a name are in none.
       if (object.kind === 'Service' && object.name) services.push(object);
       else if (object.kind === 'Endpoints' && object.name) endpoints.push(object);
@@ -817,11 +812,15 @@ type Change = 'add' | 'delete';
 /** An edit of a file in place, and the objects it took away and brought (the others stay, moved in place). */
 type EditedObjects = { edit: FileEdit; removed: readonly KubeObject[]; added: readonly KubeObject[] };
 
-/** Whether an object is filed: when it has a key, and slices always (their addresses are grouped). */
+function isServiceOrBackend(object: KubeObject): object is Service | Backend {
+  return object.kind === 'Service' || object.kind === 'Endpoints' || object.kind === 'EndpointSlice';
+}
+
 function holdsServicesOrBackends(counts: KindCounts): boolean {
   return counts.services + counts.endpoints + counts.endpointSlices > 0;
 }
 
+/** Whether an object is filed: when it has a key, and slices always (their addresses are grouped). */
 function isFiled(object: KubeObject, key: string | undefined): boolean {
   return key !== undefined || object.kind === 'EndpointSlice';
 }
