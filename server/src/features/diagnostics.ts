@@ -69,8 +69,6 @@ export class DiagnosticsPublisher {
   private whenSent: (() => void)[] = [];
   /** Numbers each publication, so that one superseded by another stops (see `publishInSlices`). */
   private publication = 0;
-  /** The next slice of the publication under way. */
-  private nextSlice: ScheduledSlice | undefined;
   /** Until the first scan ends, a partial index would report spurious findings. */
   private ready = false;
 
@@ -236,7 +234,6 @@ export class DiagnosticsPublisher {
     const unsent = new Set(touched);
     for (const uri of this.unsent) unsent.add(uri);
     this.unsent = unsent;
-    this.nextSlice?.cancel();
     this.publishInSlices(++this.publication);
   }
 
@@ -248,13 +245,12 @@ export class DiagnosticsPublisher {
    * in the first slice, at once.
    */
   private publishInSlices(publication: number): void {
+    // A later publication took over what was left of this one.
+    if (publication !== this.publication) return;
     const written = this.publish(performance.now() + STEP_MS);
     const allWritten = Promise.all(written);
     if (this.unsent.size > 0) {
-      const next = () => {
-        if (publication === this.publication)
-          this.nextSlice = afterWaitingMessages(() => this.publishInSlices(publication));
-      };
+      const next = () => afterWaitingMessages(() => this.publishInSlices(publication));
       void allWritten.then(next, next);
       return;
     }
