@@ -303,7 +303,8 @@ function splitRegion(region: string, base: number): DocumentSpan[] | undefined {
   const firstEnd = markers.length > 0 ? markers[0].start : end;
   if (base === 0 && hasContent(region, 0, firstEnd)) spans.push({ start: 0, contentStart: 0, end: firstEnd });
   for (let i = 0; i < markers.length; i++) {
-    spans.push({ ...markers[i], end: i + 1 < markers.length ? markers[i + 1].start : end });
+    const { start, contentStart } = markers[i];
+    spans.push({ start, contentStart, end: i + 1 < markers.length ? markers[i + 1].start : end });
   }
   return spans;
 }

@@ -79,7 +79,7 @@ export async function* readYamlFiles(
   held: (uri: string) => boolean = () => false,
 ): AsyncGenerator<FoundFile & { content: FileContent }> {
   for (const file of findYamlFilesSync(root, exclude)) {
-    if (!held(file.uri)) yield { ...file, content: readContentSync(file.path, maxFileSize) };
+    if (!held(file.uri)) yield { content: readContentSync(file.path, maxFileSize), ...file };
   }
 }
 

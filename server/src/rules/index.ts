@@ -108,7 +108,7 @@ export function checkAll(
       failures.push(...(byFile.failures.length > 0 ? byFile.failures : [{ code: rule.code, error }]));
     }
     for (const finding of ruleFindings) {
-      if (!isSuppressed(finding, index)) findings.push({ ...finding, severity });
+      if (!isSuppressed(finding, index)) findings.push(Object.assign({}, finding, { severity }));
     }
   }
   return { findings, failures };

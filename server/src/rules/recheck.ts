@@ -269,11 +269,12 @@ function moveFinding(finding: Finding, changes: IndexChanges): Finding | undefin
       const itemRange = changes.rewritten.has(item.uri) ? undefined : moveRange(item.uri, item.range, changes);
       // What it pointed at changed: the finding is stale (its object is affected, so it is redone).
       if (!itemRange) return undefined;
-      moved.push(itemRange === item.range ? item : { ...item, range: itemRange });
+      moved.push(itemRange === item.range ? item : Object.assign({}, item, { range: itemRange }));
     }
     related = moved;
   }
-  return range === finding.range && related === finding.related ? finding : { ...finding, range, related };
+  if (related === finding.related) return range === finding.range ? finding : Object.assign({}, finding, { range });
+  return Object.assign({}, finding, { range, related });
 }
 
 function moveRange(uri: string, range: SourceRange, changes: IndexChanges): SourceRange | undefined {

@@ -143,7 +143,8 @@ export namespace Finding {
     // Copies of the model's ranges, which an edit moves in place (model/documents.ts): a finding's
     // are moved by the re-check, which must not find them moved already.
     const finding: Finding = { code: rule.code, severity, uri, range: copyOf(range), message, ...extra };
-    if (extra.related) finding.related = extra.related.map((item) => ({ ...item, range: copyOf(item.range) }));
+    if (extra.related)
+      finding.related = extra.related.map((item) => Object.assign({}, item, { range: copyOf(item.range) }));
     return finding;
   }
 }
