@@ -273,8 +273,9 @@ function moveFinding(finding: Finding, changes: IndexChanges): Finding | undefin
     }
     related = moved;
   }
-  if (related === finding.related) return range === finding.range ? finding : Object.assign({}, finding, { range });
-  return Object.assign({}, finding, { range, related });
+  return range === finding.range && related === finding.related
+    ? finding
+    : Object.assign({}, finding, { range, related });
 }
 
 function moveRange(uri: string, range: SourceRange, changes: IndexChanges): SourceRange | undefined {
