@@ -28,6 +28,8 @@ await Promise.all([
     external: ['vscode'],
   }),
   build({ ...common, ...esmYaml, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
+  // The scan's reader thread, beside the server and the CLI, which start it from their folder.
+  build({ ...common, entryPoints: ['server/src/node/scanWorker.ts'], outfile: 'server/out/scanWorker.js' }),
   build({
     ...common,
     ...esmYaml,

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ExcludeFilter, readYamlFiles } from '../../server/src/node/workspaceFiles';
+import { readYamlFiles } from '../../server/src/node/scan';
+import { ExcludeFilter } from '../../server/src/node/workspaceFiles';
 
 /**
  * Hostile files on disk, through the CLI binary: each ends in a finding, a log line or

@@ -6,7 +6,8 @@ import { createTwoFilesPatch } from 'diff';
 import { DEFAULT_MAX_FILE_SIZE, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
-import { type ExcludeGlobs, ExcludeFilter, indexFile, readYamlFiles } from '../node/workspaceFiles';
+import { type ExcludeGlobs, ExcludeFilter, indexFile } from '../node/workspaceFiles';
+import { readYamlFiles } from '../node/scan';
 import {
   findProjectConfig,
   isFileSize,

@@ -13,9 +13,9 @@ import {
   indexFile,
   isYamlFileName,
   readContentSync,
-  readYamlFiles,
   realPathOf,
 } from '../node/workspaceFiles';
+import { readYamlFiles } from '../node/scan';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { LocalFolder, ServerState, Settings } from './state';
 import { DEFAULT_SETTINGS, localFolders } from './state';

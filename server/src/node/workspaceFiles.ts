@@ -32,8 +32,11 @@ export type ExcludeGlobs = { root: string; globs: readonly string[] };
  */
 export class ExcludeFilter {
   private readonly patterns: { root: string; matcher: Minimatch }[];
+  /** What the filter was made of: another thread makes the same filter from them. */
+  readonly sources: readonly ExcludeGlobs[];
 
   constructor(...sources: ExcludeGlobs[]) {
+    this.sources = sources;
     this.patterns = sources.flatMap(({ root, globs }) =>
       globs.map((glob) => ({ root, matcher: new Minimatch(glob, { dot: true, matchBase: !glob.includes('/') }) })),
     );
@@ -51,12 +54,11 @@ export class ExcludeFilter {
 export type FoundFile = { uri: string; path: string };
 
 /**
- * Lists the YAML files below `root` (or `root` itself when it is a file), skipping
- * node_modules, .git and excluded paths. Symbolic links to folders are not followed,
- * so link loops cannot trap the walk; unreadable folders are skipped.
+ * Lists the YAML files below `root` (or `root` itself when it is a file), as `FolderWalk` does.
  */
 export async function* findYamlFiles(root: string, exclude: ExcludeFilter): AsyncGenerator<FoundFile> {
-  yield* findYamlFilesSync(root, exclude);
+  const walk = FolderWalk.from(root, exclude);
+  for (let files = walk.nextFiles(); files; files = walk.nextFiles()) yield* files;
 }
 
 /**
@@ -65,23 +67,8 @@ export async function* findYamlFiles(root: string, exclude: ExcludeFilter): Asyn
  */
 export type FileContent = { text: string } | { tooLarge: number } | { unreadable: string };
 
-/**
- * The YAML files below `root` with their content, in `findYamlFiles` order, for a
- * whole-workspace scan. Folders and files are read synchronously, one at a time: for many
- * small files that is several times faster than promises (no thread-pool round trip per
- * open, stat, read and close), and each step is short, so the caller can still yield often.
- * Files `held` says the caller has already (open in an editor) are left out unread.
- */
-export async function* readYamlFiles(
-  root: string,
-  exclude: ExcludeFilter,
-  maxFileSize: number,
-  held: (uri: string) => boolean = () => false,
-): AsyncGenerator<FoundFile & { content: FileContent }> {
-  for (const file of findYamlFilesSync(root, exclude)) {
-    if (!held(file.uri)) yield { content: readContentSync(file.path, maxFileSize), ...file };
-  }
-}
+/** `FileContent` before decoding: the file's bytes. */
+export type FileBytes = { bytes: Buffer } | { tooLarge: number } | { unreadable: string };
 
 /**
  * Puts a file's content into the index (a file over the limit as such, see `file-not-checked`);
@@ -97,49 +84,86 @@ export function indexFile(index: WorkspaceIndex, file: FoundFile, content: FileC
   return undefined;
 }
 
-/** `findYamlFiles`, synchronously (folders are read one at a time; see `readYamlFiles`). */
-function* findYamlFilesSync(root: string, exclude: ExcludeFilter): Generator<FoundFile> {
-  let isFile: boolean;
-  try {
-    isFile = statSync(root).isFile();
-  } catch {
-    return;
+/**
+ * A walk over the YAML files below a folder, one folder at a time: depth first, the entries of a
+ * folder in name order, so the files come in the same order on every run. It skips node_modules,
+ * .git and excluded paths, does not follow links to folders (link loops cannot trap it) and skips
+ * unreadable folders. Folders are read synchronously: for many small files that is several times
+ * faster than promises (no thread-pool round trip per call). The folders still to visit are plain
+ * paths (`pending`), so another thread can take over the rest of a walk.
+ */
+export class FolderWalk {
+  private rootFile: FoundFile | undefined;
+
+  constructor(
+    private readonly exclude: ExcludeFilter,
+    readonly pending: string[],
+  ) {}
+
+  /** The walk below `root`, or over `root` alone when it is a file (none when it does not exist). */
+  static from(root: string, exclude: ExcludeFilter): FolderWalk {
+    let isFile: boolean;
+    try {
+      isFile = statSync(root).isFile();
+    } catch {
+      return new FolderWalk(exclude, []);
+    }
+    const walk = new FolderWalk(exclude, isFile ? [] : [root]);
+    if (isFile) walk.rootFile = { uri: pathToFileURL(root).href, path: root };
+    return walk;
   }
-  if (isFile) {
-    yield { uri: pathToFileURL(root).href, path: root };
-    return;
+
+  /** The YAML files of the next folder that has any, its subfolders queued; undefined at the end. */
+  nextFiles(): FoundFile[] | undefined {
+    if (this.rootFile) {
+      const files = [this.rootFile];
+      this.rootFile = undefined;
+      return files;
+    }
+    while (this.pending.length > 0) {
+      const files = this.visit(this.pending.pop()!);
+      if (files.length > 0) return files;
+    }
+    return undefined;
   }
-  const pending = [root];
-  while (pending.length > 0) {
-    const dir = pending.pop()!;
+
+  private visit(dir: string): FoundFile[] {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      continue;
+      return [];
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
+    const files: FoundFile[] = [];
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      if (exclude.excludes(full)) continue;
+      if (this.exclude.excludes(full)) continue;
       if (entry.isDirectory()) {
-        if (!ALWAYS_SKIPPED.has(entry.name)) pending.push(full);
+        if (!ALWAYS_SKIPPED.has(entry.name)) this.pending.push(full);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && isYamlFileName(entry.name)) {
-        yield { uri: pathToFileURL(full).href, path: full };
+        files.push({ uri: pathToFileURL(full).href, path: full });
       }
     }
+    return files;
   }
 }
 
 /** Opening never waits for a writer: a named pipe called `x.yaml` is refused by `fstat` instead. */
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
-/**
- * Reads a file as UTF-8 text (invalid bytes become U+FFFD) unless it is over `maxFileSize`
- * bytes or no regular file. One open, fstat, read and close: system calls are most of the cost
- * of reading thousands of small files, so there is no `stat` before the open.
- */
+/** Reads a file as UTF-8 text (invalid bytes become U+FFFD); see `readBytesSync`. */
 export function readContentSync(filePath: string, maxFileSize: number): FileContent {
+  const read = readBytesSync(filePath, maxFileSize);
+  return 'bytes' in read ? { text: read.bytes.toString('utf8') } : read;
+}
+
+/**
+ * Reads a file's bytes unless it is over `maxFileSize` bytes or no regular file. One open,
+ * fstat, read and close: system calls are most of the cost of reading thousands of small files,
+ * so there is no `stat` before the open.
+ */
+export function readBytesSync(filePath: string, maxFileSize: number): FileBytes {
   let fd: number | undefined;
   try {
     fd = openSync(filePath, OPEN_FLAGS);
@@ -154,7 +178,7 @@ export function readContentSync(filePath: string, maxFileSize: number): FileCont
       if (read === 0) break;
       length += read;
     }
-    return { text: bytes.toString('utf8', 0, length) };
+    return { bytes: bytes.subarray(0, length) };
   } catch (error) {
     return { unreadable: (error as NodeJS.ErrnoException).code ?? String(error) };
   } finally {

@@ -1,0 +1,127 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { type ReadFile, readYamlFiles } from '../../server/src/node/scan';
+import { ExcludeFilter, FolderWalk, readContentSync } from '../../server/src/node/workspaceFiles';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-scan-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Folders × files of the big workspace: far more than the scan reads before it starts a thread. */
+const FOLDERS = 400;
+
+/**
+ * A workspace of 800 small files in 400 folders, and files of every kind the thread must pass on
+ * as the scan itself reads them: larger than a batch, invalid UTF-8, over the size cap, a link to
+ * a pipe, a dangling link, excluded ones, and some in node_modules.
+ */
+function bigWorkspace(): string {
+  const dir = path.join(root, 'big');
+  for (let i = 0; i < FOLDERS; i++) {
+    const folder = path.join(dir, `team-${i % 7}`, `app-${i}`);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'service.yaml'), `apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${i}\n`);
+    fs.writeFileSync(path.join(folder, 'notes.yml'), `# app ${i}: é, ✓\n`);
+    fs.writeFileSync(path.join(folder, 'README.md'), 'not YAML');
+  }
+  const odd = path.join(dir, 'team-3', 'app-3');
+  fs.writeFileSync(path.join(odd, 'large.yaml'), `data: ${'x'.repeat(200_000)}\n`);
+  fs.writeFileSync(path.join(odd, 'capped.yaml'), `data: ${'y'.repeat(600_000)}\n`);
+  fs.writeFileSync(path.join(odd, 'latin1.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0xff, 0x0a]));
+  fs.symlinkSync('gone.yaml', path.join(odd, 'dangling.yaml'));
+  execFileSync('mkfifo', [path.join(odd, 'pipe')]);
+  fs.symlinkSync('pipe', path.join(odd, 'to-pipe.yaml'));
+  fs.mkdirSync(path.join(dir, 'team-5', 'generated'));
+  fs.writeFileSync(path.join(dir, 'team-5', 'generated', 'out.yaml'), 'a: 1\n');
+  fs.mkdirSync(path.join(dir, 'node_modules', 'chart'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules', 'chart', 'values.yaml'), 'a: 1\n');
+  return dir;
+}
+
+const MAX_FILE_SIZE = 500_000;
+
+/** What the scan read, as this thread alone reads it: the reference. */
+function readHere(dir: string, exclude: ExcludeFilter): ReadFile[] {
+  const walk = FolderWalk.from(dir, exclude);
+  const files: ReadFile[] = [];
+  for (let found = walk.nextFiles(); found; found = walk.nextFiles()) {
+    for (const file of found) files.push({ content: readContentSync(file.path, MAX_FILE_SIZE), ...file });
+  }
+  return files;
+}
+
+/** Waits a little, as parsing a file does, so the reader thread has time to start. */
+function parse(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+}
+
+describe('the scan', () => {
+  const dir = bigWorkspace();
+  const exclude = new ExcludeFilter({ root: dir, globs: ['**/generated/**'] });
+  const expected = readHere(dir, exclude);
+
+  test('a reader thread takes over the walk of a large folder: the same files, order and content', () => {
+    assert.equal(expected.length, 2 * FOLDERS + 5);
+    const scan = readYamlFiles(dir, exclude, MAX_FILE_SIZE);
+    const files: ReadFile[] = [];
+    let next;
+    while (!(next = scan.next()).done) {
+      files.push(next.value);
+      parse();
+    }
+    const readByThread = next.value;
+    assert.ok(readByThread > 0 && readByThread < files.length, `the thread read ${readByThread} of ${files.length}`);
+    assert.deepEqual(files, expected);
+    const contentOf = (name: string) => files.find((file) => file.path.endsWith(name))!.content;
+    assert.deepEqual(contentOf('latin1.yaml'), { text: 'a: \uFFFD\uFFFD\n' });
+    assert.deepEqual(contentOf('capped.yaml'), { tooLarge: 600_007 });
+    assert.deepEqual(contentOf('dangling.yaml'), { unreadable: 'ENOENT' });
+    assert.deepEqual(contentOf('to-pipe.yaml'), { unreadable: 'not a regular file' });
+    assert.equal((contentOf('large.yaml') as { text: string }).text.length, 200_007);
+    assert.ok(!files.some((file) => /generated|node_modules/.test(file.path)));
+  });
+
+  test('files the caller holds are left out, whichever thread reads them', () => {
+    const held = new Set(expected.filter((_, i) => i % 3 === 0).map((file) => file.uri));
+    const files: ReadFile[] = [];
+    for (const file of readYamlFiles(dir, exclude, MAX_FILE_SIZE, (uri) => held.has(uri))) {
+      files.push(file);
+      parse();
+    }
+    assert.deepEqual(
+      files,
+      expected.filter((file) => !held.has(file.uri)),
+    );
+  });
+
+  test('a scan given up halfway stops its thread, and the next scan reads everything', () => {
+    const scan = readYamlFiles(dir, exclude, MAX_FILE_SIZE);
+    for (let seen = 0; seen < 500; seen++) {
+      scan.next();
+      parse();
+    }
+    scan.return(0);
+    assert.deepEqual([...readYamlFiles(dir, exclude, MAX_FILE_SIZE)], expected);
+  });
+
+  test('a small folder, or a file, is read without a thread', () => {
+    const small = path.join(root, 'small');
+    fs.mkdirSync(small);
+    for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(small, `s-${i}.yaml`), `a: ${i}\n`);
+    const scan = readYamlFiles(small, new ExcludeFilter(), MAX_FILE_SIZE);
+    let next;
+    let count = 0;
+    while (!(next = scan.next()).done) count++;
+    assert.equal(count, 20);
+    assert.equal(next.value, 0);
+    const file = path.join(small, 's-3.yaml');
+    assert.deepEqual(
+      [...readYamlFiles(file, new ExcludeFilter(), MAX_FILE_SIZE)],
+      [{ uri: pathToFileURL(file).href, path: file, content: { text: 'a: 3\n' } }],
+    );
+  });
+});
