@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type * as ScanModule from '../../server/src/node/scan';
 import { type ReadFile, readYamlFiles } from '../../server/src/node/scan';
 import { ExcludeFilter, FolderWalk, readContentSync } from '../../server/src/node/workspaceFiles';
 
@@ -106,6 +107,25 @@ describe('the scan', () => {
     }
     scan.return(0);
     assert.deepEqual([...readYamlFiles(dir, exclude, MAX_FILE_SIZE)], expected);
+  });
+
+  test('without its scanWorker.js (a server copied alone), the scan reads everything itself', async () => {
+    // scan.js and workspaceFiles.js copied to a folder of their own: the thread cannot start there.
+    const built = path.dirname(require.resolve('../../server/src/node/scan'));
+    const alone = fs.mkdtempSync(path.join(built, '..', 'alone-'));
+    after(() => fs.rmSync(alone, { recursive: true, force: true }));
+    for (const file of ['scan.js', 'workspaceFiles.js'])
+      fs.copyFileSync(path.join(built, file), path.join(alone, file));
+    const { readYamlFiles: readAlone } = (await import(path.join(alone, 'scan.js'))) as typeof ScanModule;
+    const scan = readAlone(dir, exclude, MAX_FILE_SIZE);
+    const files: ReadFile[] = [];
+    let next;
+    while (!(next = scan.next()).done) {
+      files.push(next.value);
+      parse();
+    }
+    assert.equal(next.value, 0);
+    assert.deepEqual(files, expected);
   });
 
   test('a small folder, or a file, is read without a thread', () => {
