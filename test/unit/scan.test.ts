@@ -60,6 +60,17 @@ function parse(): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
 }
 
+/** Runs a scan to its end, parsing each file: the files, and how many of them the reader thread read. */
+function scanAll(scan: Generator<ReadFile, number>): { files: ReadFile[]; readByThread: number } {
+  const files: ReadFile[] = [];
+  for (;;) {
+    const next = scan.next();
+    if (next.done) return { files, readByThread: next.value };
+    files.push(next.value);
+    parse();
+  }
+}
+
 describe('the scan', () => {
   const dir = bigWorkspace();
   const exclude = new ExcludeFilter({ root: dir, globs: ['**/generated/**'] });
@@ -67,14 +78,7 @@ describe('the scan', () => {
 
   test('a reader thread takes over the walk of a large folder: the same files, order and content', () => {
     assert.equal(expected.length, 2 * FOLDERS + 5);
-    const scan = readYamlFiles(dir, exclude, MAX_FILE_SIZE);
-    const files: ReadFile[] = [];
-    let next;
-    while (!(next = scan.next()).done) {
-      files.push(next.value);
-      parse();
-    }
-    const readByThread = next.value;
+    const { files, readByThread } = scanAll(readYamlFiles(dir, exclude, MAX_FILE_SIZE));
     assert.ok(readByThread > 0 && readByThread < files.length, `the thread read ${readByThread} of ${files.length}`);
     assert.deepEqual(files, expected);
     const contentOf = (name: string) => files.find((file) => file.path.endsWith(name))!.content;
@@ -88,11 +92,7 @@ describe('the scan', () => {
 
   test('files the caller holds are left out, whichever thread reads them', () => {
     const held = new Set(expected.filter((_, i) => i % 3 === 0).map((file) => file.uri));
-    const files: ReadFile[] = [];
-    for (const file of readYamlFiles(dir, exclude, MAX_FILE_SIZE, (uri) => held.has(uri))) {
-      files.push(file);
-      parse();
-    }
+    const { files } = scanAll(readYamlFiles(dir, exclude, MAX_FILE_SIZE, (uri) => held.has(uri)));
     assert.deepEqual(
       files,
       expected.filter((file) => !held.has(file.uri)),
@@ -117,14 +117,8 @@ describe('the scan', () => {
     for (const file of ['scan.js', 'workspaceFiles.js'])
       fs.copyFileSync(path.join(built, file), path.join(alone, file));
     const { readYamlFiles: readAlone } = (await import(path.join(alone, 'scan.js'))) as typeof ScanModule;
-    const scan = readAlone(dir, exclude, MAX_FILE_SIZE);
-    const files: ReadFile[] = [];
-    let next;
-    while (!(next = scan.next()).done) {
-      files.push(next.value);
-      parse();
-    }
-    assert.equal(next.value, 0);
+    const { files, readByThread } = scanAll(readAlone(dir, exclude, MAX_FILE_SIZE));
+    assert.equal(readByThread, 0);
     assert.deepEqual(files, expected);
   });
 
@@ -132,12 +126,9 @@ describe('the scan', () => {
     const small = path.join(root, 'small');
     fs.mkdirSync(small);
     for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(small, `s-${i}.yaml`), `a: ${i}\n`);
-    const scan = readYamlFiles(small, new ExcludeFilter(), MAX_FILE_SIZE);
-    let next;
-    let count = 0;
-    while (!(next = scan.next()).done) count++;
-    assert.equal(count, 20);
-    assert.equal(next.value, 0);
+    const { files, readByThread } = scanAll(readYamlFiles(small, new ExcludeFilter(), MAX_FILE_SIZE));
+    assert.equal(files.length, 20);
+    assert.equal(readByThread, 0);
     const file = path.join(small, 's-3.yaml');
     assert.deepEqual(
       [...readYamlFiles(file, new ExcludeFilter(), MAX_FILE_SIZE)],
