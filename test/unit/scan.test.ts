@@ -47,12 +47,10 @@ const MAX_FILE_SIZE = 500_000;
 
 /** What the scan read, as this thread alone reads it: the reference. */
 function readHere(dir: string, exclude: ExcludeFilter): ReadFile[] {
-  const walk = FolderWalk.from(dir, exclude);
-  const files: ReadFile[] = [];
-  for (let found = walk.nextFiles(); found; found = walk.nextFiles()) {
-    for (const file of found) files.push({ content: readContentSync(file.path, MAX_FILE_SIZE), ...file });
-  }
-  return files;
+  return [...FolderWalk.from(dir, exclude).files()].map((file) => ({
+    content: readContentSync(file.path, MAX_FILE_SIZE),
+    ...file,
+  }));
 }
 
 /** Waits a little, as parsing a file does, so the reader thread has time to start. */

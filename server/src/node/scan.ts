@@ -157,9 +157,7 @@ export function serveReads({ port, shared }: ReaderThreadData): void {
     try {
       const walk = new FolderWalk(new ExcludeFilter(...excludes), pending);
       const batch = new BatchBuilder(port, shared);
-      for (let files = walk.nextFiles(); files; files = walk.nextFiles()) {
-        for (const file of files) batch.add(file, readBytesSync(file.path, maxFileSize));
-      }
+      for (const file of walk.files()) batch.add(file, readBytesSync(file.path, maxFileSize));
       batch.send(true);
     } catch (error) {
       port.postMessage({ error: String(error) } satisfies Batch);

@@ -57,8 +57,7 @@ export type FoundFile = { uri: string; path: string };
  * Lists the YAML files below `root` (or `root` itself when it is a file), as `FolderWalk` does.
  */
 export async function* findYamlFiles(root: string, exclude: ExcludeFilter): AsyncGenerator<FoundFile> {
-  const walk = FolderWalk.from(root, exclude);
-  for (let files = walk.nextFiles(); files; files = walk.nextFiles()) yield* files;
+  yield* FolderWalk.from(root, exclude).files();
 }
 
 /**
@@ -111,6 +110,11 @@ export class FolderWalk {
     const walk = new FolderWalk(exclude, isFile ? [] : [root]);
     if (isFile) walk.rootFile = { uri: pathToFileURL(root).href, path: root };
     return walk;
+  }
+
+  /** The rest of the walk's files, one at a time. */
+  *files(): Generator<FoundFile> {
+    for (let files = this.nextFiles(); files; files = this.nextFiles()) yield* files;
   }
 
   /** The YAML files of the next folder that has any, its subfolders queued; undefined at the end. */
