@@ -62,6 +62,8 @@ describe('targeted re-check', () => {
         if (JSON.stringify(after) !== JSON.stringify(before)) changed++;
         for (const code of changedCodes(before, after)) codesChanged.add(code);
         assert.deepEqual(after, canonical(groupByUri(checkAll(index, {}, CONTEXT).findings)), `step ${step}: ${uri}`);
+        // What the index keeps between edits (pairings, selections, filing) equals what it finds from scratch.
+        if (step % 20 === 19) assert.deepEqual(after, canonical(fromScratch(texts)), `step ${step}: from scratch`);
       }
       if (modelled.length > 0) assert.ok(rechecked > 30, `only ${rechecked} targeted re-checks`);
       changedInAll += changed;
@@ -124,6 +126,13 @@ describe('targeted re-check', () => {
     }
   });
 });
+
+/** The findings of a new index of `texts`. */
+function fromScratch(texts: ReadonlyMap<string, string>): Map<string, Finding[]> {
+  const index = new WorkspaceIndex();
+  for (const [uri, text] of texts) index.update(uri, text);
+  return groupByUri(checkAll(index, {}, CONTEXT).findings);
+}
 
 /** Each folder of `root` (the fixtures of each rule; the corpus repositories), none if it is absent. */
 function subfolders(root: string): string[] {

@@ -29,9 +29,10 @@ export function selectorText(labels: Readonly<Record<string, Located<string>>>):
  * every selector pair, nearest to the Service as backends are (so that folders of
  * examples that reuse labels stay apart); none without a selector.
  */
-export function workloadsSelectedBy(index: WorkspaceIndex, service: Service): Workload[] {
+export function workloadsSelectedBy(index: WorkspaceIndex, service: Service): readonly Workload[] {
   const selector = service.selector?.labels;
-  return selector ? workloadsMatching(index, index.namespaceOf(service), selector, service.uri) : [];
+  if (!selector) return [];
+  return index.selectionOf(service, () => workloadsMatching(index, index.namespaceOf(service), selector, service.uri));
 }
 
 /** The workloads of `namespace` whose pod template carries every pair of `selector`: the nearest to `uri`, in file order. */
@@ -56,7 +57,7 @@ export function workloadsMatching(
  * Each named Service whose selector picks pods (an ExternalName Service ignores its
  * selector), with the workloads it selects: what the selector checks look at.
  */
-export function selectingServices(index: WorkspaceIndex): { service: Service; workloads: Workload[] }[] {
+export function selectingServices(index: WorkspaceIndex): { service: Service; workloads: readonly Workload[] }[] {
   return index
     .allServices()
     .flatMap((service) =>

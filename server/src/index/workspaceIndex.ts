@@ -133,6 +133,8 @@ export class WorkspaceIndex {
   /** Pairings computed so far; a change forgets those of the keys it touches. */
   private readonly servicesOfCache = new Map<Backend, Service[]>();
   private readonly backendsOfCache = new Map<Service, Backend[]>();
+  /** The workloads each Service selects (`selectionOf`), until the next change of any file. */
+  private readonly selections = new Map<Service, readonly Workload[]>();
   /** Services and backends by namespace and by name, kept with the filing. */
   private readonly groups: ObjectGroups = {
     servicesByNamespace: new GroupMap(),
@@ -408,6 +410,20 @@ export class WorkspaceIndex {
     return name ? ObjectKey.of(this.namespaceOf(backend), name.value) : undefined;
   }
 
+  /**
+   * The workloads a Service selects, as `select` finds them (index/selection.ts), found once until
+   * a file changes: three selector rules ask for every Service's in each full check, and a walk
+   * over the Services of the 50k workspace takes 25-35 ms.
+   */
+  selectionOf(service: Service, select: () => readonly Workload[]): readonly Workload[] {
+    let workloads = this.selections.get(service);
+    if (!workloads) {
+      workloads = select();
+      this.selections.set(service, workloads);
+    }
+    return workloads;
+  }
+
   /** The Service(s) of a backend's key nearest to it; usually one. */
   servicesOf(backend: Backend): Service[] {
     this.settle();
@@ -624,6 +640,7 @@ export class WorkspaceIndex {
     entry: FileEntry | undefined,
     edited: EditedObjects | undefined,
   ): void {
+    this.selections.clear();
     const changes = this.changes;
     if (changes.everything || this.refilePending) {
       changes.everything = true;
@@ -649,6 +666,7 @@ export class WorkspaceIndex {
     this.refilePending = false;
     this.changes.everything = true;
     this.forgetPairings();
+    this.selections.clear();
     for (const uri of [...this.filedUnder.keys()]) this.unfile(uri);
     this.kustomizations = [...this.entries.values()].flatMap((entry) =>
       entry.objects.filter((object): object is Kustomization => object.kind === 'Kustomization'),
@@ -862,9 +880,12 @@ class GroupMap<K, V extends object> {
   }
 
   add(key: K, value: V): void {
-    const set = this.sets.get(key);
-    if (set) set.add(value);
-    else this.sets.set(key, new Set([value]));
+    let set = this.sets.get(key);
+    if (!set) {
+      set = new Set();
+      this.sets.set(key, set);
+    }
+    set.add(value);
     this.arrays.delete(key);
   }
 

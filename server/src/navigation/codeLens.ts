@@ -40,7 +40,7 @@ function lensOf(index: WorkspaceIndex, service: Service): Omit<ServiceLens, 'ran
 }
 
 /** `selects 3 pods (deployment/web)`; pods of DaemonSets and Jobs are not counted. */
-function selectsText(workloads: Workload[]): string {
+function selectsText(workloads: readonly Workload[]): string {
   const names = workloads.map((workload) => `${workload.kind.toLowerCase()}/${workload.name?.value ?? '(unnamed)'}`);
   const counts = workloads.map(podCountOf);
   if (counts.some((count) => count === undefined)) return `selects pods of ${names.join(', ')}`;

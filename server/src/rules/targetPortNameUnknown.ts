@@ -71,7 +71,7 @@ type UnknownTargetPort = {
   service: Service;
   port: ServicePort;
   targetPort: Located<string>;
-  workloads: Workload[];
+  workloads: readonly Workload[];
 };
 
 /** The named targetPorts that no selected workload defines, for Services that select some workload. */
