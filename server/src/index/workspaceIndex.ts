@@ -12,7 +12,7 @@ import type {
   Service,
   Workload,
 } from '../model/types';
-import { backendAddresses, clusterIpsOf } from '../model/fieldPaths';
+import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
 import { compareByPlace } from '../model/types';
 import { UriPath } from './uriPath';
 
@@ -26,13 +26,22 @@ export namespace ObjectKey {
    * split back into the same two parts (see `parts`).
    */
   export function of(namespace: string, name: string): ObjectKey {
-    return `${namespace.replace(/%/g, '%25').replace(/\//g, '%2F')}/${name}`;
+    // Filing makes a key for every object: two regular expressions each, for what valid namespaces never hold.
+    const escaped =
+      namespace.includes('%') || namespace.includes('/')
+        ? namespace.replace(/%/g, '%25').replace(/\//g, '%2F')
+        : namespace;
+    return `${escaped}/${name}`;
   }
 
   /** The namespace and name a key was made of. */
   export function parts(key: ObjectKey): { namespace: string; name: string } {
     const slash = key.indexOf('/');
-    return { namespace: decodeURIComponent(key.slice(0, slash)), name: key.slice(slash + 1) };
+    const namespace = key.slice(0, slash);
+    return {
+      namespace: namespace.includes('%') ? decodeURIComponent(namespace) : namespace,
+      name: key.slice(slash + 1),
+    };
   }
 }
 
@@ -562,7 +571,10 @@ export class WorkspaceIndex {
    * namespace and name and of its IPs, a workload to those of its pod labels.
    */
   private group(object: KubeObject, key: string | undefined, change: Change): void {
-    const groups: [GroupMap<string, KubeObject>, string][] = [];
+    const toGroup = (group: GroupMap<string, KubeObject>, groupKey: string): void => {
+      if (change === 'add') group.add(groupKey, object);
+      else group.delete(groupKey, object);
+    };
     if (isServiceOrBackend(object)) {
       const service = object.kind === 'Service';
       if (key !== undefined) {
@@ -570,30 +582,24 @@ export class WorkspaceIndex {
         const [byNamespace, byName] = service
           ? [this.groups.servicesByNamespace, this.groups.servicesByName]
           : [this.groups.backendsByNamespace, this.groups.backendsByName];
-        groups.push(
-          [byNamespace as GroupMap<string, KubeObject>, namespace],
-          [byName as GroupMap<string, KubeObject>, name],
-        );
+        toGroup(byNamespace as GroupMap<string, KubeObject>, namespace);
+        toGroup(byName as GroupMap<string, KubeObject>, name);
       }
       const [byIp, ips] = service
-        ? [this.groups.servicesByClusterIp, clusterIpsOf(object)]
-        : [this.groups.backendsByAddress, backendAddresses(object)];
-      for (const { value } of ips) {
+        ? [this.groups.servicesByClusterIp, clusterIpsOf(object).map(({ value }) => value)]
+        : [this.groups.backendsByAddress, backendAddressValues(object)];
+      for (const value of ips) {
         const ip = canonicalIp(value.value);
-        if (ip !== undefined) groups.push([byIp as GroupMap<string, KubeObject>, ip]);
+        if (ip !== undefined) toGroup(byIp as GroupMap<string, KubeObject>, ip);
       }
     } else if (key !== undefined && object.kind !== 'Kustomization' && object.kind !== 'Ingress') {
       // Filed under its namespace; grouped by each pod label, for selectors.
-      for (const [label, value] of Object.entries(object.podLabels)) {
-        groups.push([
+      for (const label in object.podLabels) {
+        toGroup(
           this.groups.workloadsByPodLabel as GroupMap<string, KubeObject>,
-          podLabelKey(key, label, value.value),
-        ]);
+          podLabelKey(key, label, object.podLabels[label].value),
+        );
       }
-    }
-    for (const [group, groupKey] of groups) {
-      if (change === 'add') group.add(groupKey, object as never);
-      else group.delete(groupKey, object as never);
     }
   }
 

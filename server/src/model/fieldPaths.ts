@@ -59,8 +59,24 @@ export function backendAddresses(backend: Backend): BackendAddressAt[] {
       address.ip ? [{ backend, value: address.ip, path: `${path}.ip` }] : [],
     );
   }
-  if (backend.addressType?.value !== 'IPv4' && backend.addressType?.value !== 'IPv6') return [];
+  if (!holdsIps(backend)) return [];
   return sliceAddresses(backend).map(({ value, path }) => ({ backend, value, path }));
+}
+
+/** `backendAddresses` without their paths: the index files every backend under each (no strings to build). */
+export function backendAddressValues(backend: Backend): Located<string>[] {
+  const values: Located<string>[] = [];
+  if (backend.kind === 'Endpoints') {
+    for (const subset of backend.subsets)
+      for (const address of subset.addresses) if (address.ip) values.push(address.ip);
+  } else if (holdsIps(backend)) {
+    for (const endpoint of backend.endpoints) values.push(...endpoint.addresses);
+  }
+  return values;
+}
+
+function holdsIps(slice: EndpointSlice): boolean {
+  return slice.addressType?.value === 'IPv4' || slice.addressType?.value === 'IPv6';
 }
 
 /**
