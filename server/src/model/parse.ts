@@ -572,11 +572,12 @@ class DocumentReader {
       const key = this.resolve(item.key as Node | null);
       const value = this.resolve(item.value as Node | null);
       if (isScalar(key) && isScalar(value) && typeof value.value === 'string') {
-        result[String(key.value)] = {
-          value: value.value,
-          range: rangeOf(item.value as Node),
-          keyRange: rangeOf(item.key as Node),
-        };
+        const name = String(key.value);
+        const located = { value: value.value, range: rangeOf(item.value as Node), keyRange: rangeOf(item.key as Node) };
+        // Assigning a `__proto__` key would set the map's prototype instead (defining every key is slower).
+        if (name === '__proto__')
+          Object.defineProperty(result, name, { value: located, enumerable: true, writable: true });
+        else result[name] = located;
       }
     }
     return result;
