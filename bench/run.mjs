@@ -43,6 +43,12 @@ const PROFILE = process.env.BENCH_PROFILE_DIR
  * turn (the VM's speed drifts): the median is reported, with the spread.
  */
 const PEER_ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
+/**
+ * Each workspace's cold start is measured this many times, in rounds of bare parse, server and
+ * command line (the VM's speed drifts by 10-40% within minutes): the median of each is reported,
+ * with the spread, and the ratios are those of the medians.
+ */
+const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? (QUICK ? 1 : 3));
 /** BENCH_ONLY=keystroke,peer,...: run only some parts (development). */
 const ONLY = process.env.BENCH_ONLY?.split(',');
 
@@ -80,15 +86,21 @@ async function main() {
 
   for (const workspace of ONLY && !ONLY.includes('cold') ? [] : workspaces) {
     log(`\n== ${workspace.name} (${workspace.dir})`);
-    const bare = await bareParse(workspace.dir);
-    log(`bare parse: ${ms(bare.ms)} (${bare.files} files, ${bare.resources} resources, ${mb(bare.bytes)})`);
-    const lsp = await coldLsp(workspace.dir);
-    log(
-      `server cold: ${ms(lsp.ms)}, ${lsp.diagnostics} diagnostics in ${lsp.files} files; peak RSS ${mb(lsp.memory.peakRssBytes)};` +
-        ` a request every 10 ms meanwhile waited ${ms(lsp.requestsDuringStart.p50Ms)} (p50), ${ms(lsp.requestsDuringStart.maxMs)} at most`,
-    );
-    const cli = await coldCli(workspace.dir);
-    log(`command line: ${ms(cli.ms)}, ${cli.findings} findings`);
+    const rounds = [];
+    for (let round = 1; round <= COLD_ROUNDS; round++) {
+      const bare = await bareParse(workspace.dir);
+      log(`bare parse: ${ms(bare.ms)} (${bare.files} files, ${bare.resources} resources, ${mb(bare.bytes)})`);
+      const lsp = await coldLsp(workspace.dir);
+      log(
+        `server cold: ${ms(lsp.ms)}, ${lsp.diagnostics} diagnostics in ${lsp.files} files; peak RSS ${mb(lsp.memory.peakRssBytes)};` +
+          ` a request every 10 ms meanwhile waited ${ms(lsp.requestsDuringStart.p50Ms)} (p50), ${ms(lsp.requestsDuringStart.maxMs)} at most`,
+      );
+      const cli = await coldCli(workspace.dir);
+      log(`command line: ${ms(cli.ms)}, ${cli.findings} findings`);
+      rounds.push({ bare, lsp, cli });
+    }
+    // Each measure's median run, whole (its memory and waits with its time).
+    const [bare, lsp, cli] = ['bare', 'lsp', 'cli'].map((measure) => medianRun(rounds.map((round) => round[measure])));
     results.workspaces.push({
       name: workspace.name,
       files: bare.files,
@@ -103,6 +115,9 @@ async function main() {
       // CPU time of the server process, less sensitive to other load on the machine than wall time.
       lspCpuUsPerResource: (lsp.memory.cpuMs * 1000) / bare.resources,
       bytesPerResource: lsp.memory.heapUsedBytes / bare.resources,
+      roundsMs: Object.fromEntries(
+        ['bare', 'lsp', 'cli'].map((measure) => [measure, rounds.map((round) => round[measure].ms)]),
+      ),
     });
   }
 
@@ -552,10 +567,10 @@ function printTable() {
       w.name,
       String(w.files),
       String(w.resources),
-      ms(w.bareParseMs),
-      ms(w.lsp.ms),
+      `${ms(w.bareParseMs)} ${spread(w.roundsMs.bare)}`,
+      `${ms(w.lsp.ms)} ${spread(w.roundsMs.lsp)}`,
       w.lspRatio.toFixed(2),
-      ms(w.cli.ms),
+      `${ms(w.cli.ms)} ${spread(w.roundsMs.cli)}`,
       w.cliRatio.toFixed(2),
       w.lspUsPerResource.toFixed(1),
       w.lspCpuUsPerResource.toFixed(1),
@@ -564,7 +579,7 @@ function printTable() {
       Math.round(w.bytesPerResource).toString(),
     ]);
   }
-  log('\n' + table(rows));
+  log(`\ncold starts: the median of ${COLD_ROUNDS} rounds, with the spread\n` + table(rows));
   const k = results.keystroke;
   log(
     `\nkeystroke in ${k.file} (${k.workspace}, ${k.edits} edits): p50 ${ms(k.p50Ms)}, p95 ${ms(k.p95Ms)}, p99 ${ms(k.p99Ms)}, max ${ms(k.maxMs)}; 21 edits back to back: last edit → diagnostics ${ms(k.burstLastEditToDiagnosticsMs)}` +
@@ -584,7 +599,6 @@ function printTable() {
       'outline (symbols)',
     ],
   ];
-  const spread = (samples) => `(${ms(Math.min(...samples))}–${ms(Math.max(...samples))})`;
   for (const run of results.peer.runs) {
     peerRows.push(
       run.error
@@ -619,12 +633,22 @@ function printTable() {
   );
 }
 
+/** `(min–max)` of several samples; nothing for one. */
+function spread(samples) {
+  return samples.length > 1 ? `(${ms(Math.min(...samples))}–${ms(Math.max(...samples))})` : '';
+}
+
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   const line = (row) => '| ' + row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ') + ' |';
   return [line(rows[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.slice(1).map(line)].join(
     '\n',
   );
+}
+
+/** The run of median time among `runs` (the lower one of the middle two for an even count). */
+function medianRun(runs) {
+  return [...runs].sort((a, b) => a.ms - b.ms)[(runs.length - 1) >> 1];
 }
 
 function percentile(sorted, p) {
