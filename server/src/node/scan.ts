@@ -199,11 +199,12 @@ class BatchBuilder {
     this.port.postMessage({ files: this.files, buffer, last } satisfies Batch, [buffer]);
     Atomics.store(this.shared, BATCHES_SENT, ++this.sent);
     Atomics.notify(this.shared, BATCHES_SENT);
+    if (last) return;
     this.files = [];
     this.buffer = new Uint8Array(BATCH_BYTES);
     this.used = 0;
     // With a time-out, so that a thread told to stop meanwhile is never stuck here.
-    for (let taken; !last && this.sent - (taken = Atomics.load(this.shared, BATCHES_TAKEN)) >= BATCHES_AHEAD;) {
+    for (let taken; this.sent - (taken = Atomics.load(this.shared, BATCHES_TAKEN)) >= BATCHES_AHEAD;) {
       Atomics.wait(this.shared, BATCHES_TAKEN, taken, 100);
     }
   }

@@ -92,11 +92,14 @@ export function indexFile(index: WorkspaceIndex, file: FoundFile, content: FileC
  * paths (`pending`), so another thread can take over the rest of a walk.
  */
 export class FolderWalk {
-  private rootFile: FoundFile | undefined;
-
+  /**
+   * `pending`: the folders still to visit (the last first). `rootFile`: a file given as the
+   * root, which the walk yields alone.
+   */
   constructor(
     private readonly exclude: ExcludeFilter,
     readonly pending: string[],
+    private rootFile?: FoundFile,
   ) {}
 
   /** The walk below `root`, or over `root` alone when it is a file (none when it does not exist). */
@@ -107,9 +110,9 @@ export class FolderWalk {
     } catch {
       return new FolderWalk(exclude, []);
     }
-    const walk = new FolderWalk(exclude, isFile ? [] : [root]);
-    if (isFile) walk.rootFile = { uri: pathToFileURL(root).href, path: root };
-    return walk;
+    return isFile
+      ? new FolderWalk(exclude, [], { uri: pathToFileURL(root).href, path: root })
+      : new FolderWalk(exclude, [root]);
   }
 
   /** The rest of the walk's files, one at a time. */
