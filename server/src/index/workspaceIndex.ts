@@ -13,6 +13,7 @@ import type {
   Workload,
 } from '../model/types';
 import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
+import { compact } from '../model/compact';
 import { compareByPlace } from '../model/types';
 import { UriPath } from './uriPath';
 
@@ -519,7 +520,7 @@ export class WorkspaceIndex {
       this.place(object, key, 'add');
       filed.push({ object, key });
     }
-    this.filedUnder.set(entry.uri, filed);
+    this.filedUnder.set(entry.uri, compact(filed));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { compact } from './compact';
 import type { KubeObject, SourceRange } from './types';
 import { MODELLED_KINDS } from './types';
 
@@ -55,7 +56,7 @@ function split(text: string): DocumentSpan[] | undefined {
     const end = i + 1 < markers.length ? markers[i + 1].start : text.length;
     spans.push({ start: markers[i].start, contentStart: markers[i].contentStart, end });
   }
-  return spans;
+  return compact(spans);
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   type TextChange,
   type TextSlice,
 } from './documents';
+import { compact } from './compact';
 import { parseSimpleDocument } from './fastYaml';
 import { nestsTooDeep } from './nesting';
 
@@ -125,13 +126,14 @@ export function parseFile(
     }
   }
   if (reuse?.spans) reuse.moveObjects();
-  spansOf.set(objects, spans);
+  const kept = compact(objects);
+  spansOf.set(kept, spans);
   const mayHoldIgnoreComments =
     reuse?.spans && previous
       ? previous.mayHoldIgnoreComments || source.text.includes(IGNORE_COMMENT_MARKER)
       : text.includes(IGNORE_COMMENT_MARKER);
   const reused = reuse?.spans && { edit: reuse.edit(), replaced: reuse.replaced() };
-  return { objects, brokenDocuments, ...(reused && { reused }), mayHoldIgnoreComments };
+  return { objects: kept, brokenDocuments, ...(reused && { reused }), mayHoldIgnoreComments };
 }
 
 /** The objects of one parsed document; undefined when it is broken. */
@@ -196,7 +198,7 @@ export function parseWholeFile(uri: string, text: string): ParsedFile {
     if (read) objects.push(...read);
     else brokenDocuments.push({ start: document.range[0], end: document.range[2] });
   });
-  return { objects, brokenDocuments, mayHoldIgnoreComments };
+  return { objects: compact(objects), brokenDocuments, mayHoldIgnoreComments };
 }
 
 /** Adds `delta` to every offset of a CST, so that nodes composed from it carry file offsets. */
@@ -341,10 +343,10 @@ class DocumentReader {
       kind: 'Endpoints',
       subsets: this.maps(map, 'subsets').map((subset): EndpointSubset => ({
         range: rangeOf(subset),
-        addresses: [
+        addresses: compact([
           ...this.maps(subset, 'addresses').map((address, i) => this.address(address, true, i)),
           ...this.maps(subset, 'notReadyAddresses').map((address, i) => this.address(address, false, i)),
-        ],
+        ]),
         ports: this.maps(subset, 'ports').map((port) => this.endpointPort(port)),
       })),
       ...base,
@@ -417,13 +419,15 @@ class DocumentReader {
     return {
       kind,
       podLabels: this.stringMap(podMetadata && this.map(podMetadata, 'labels')),
-      containerPorts: containers.flatMap((container) =>
-        this.maps(container, 'ports').map((port): ContainerPort => ({
-          range: rangeOf(port),
-          name: this.string(port, 'name'),
-          containerPort: this.integer(port, 'containerPort'),
-          protocol: this.string(port, 'protocol'),
-        })),
+      containerPorts: compact(
+        containers.flatMap((container) =>
+          this.maps(container, 'ports').map((port): ContainerPort => ({
+            range: rangeOf(port),
+            name: this.string(port, 'name'),
+            containerPort: this.integer(port, 'containerPort'),
+            protocol: this.string(port, 'protocol'),
+          })),
+        ),
       ),
       replicas: spec && this.integer(spec, 'replicas'),
       serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,
@@ -525,12 +529,14 @@ class DocumentReader {
   private strings(map: YAMLMap, key: string): Located<string>[] {
     const value = this.get(map, key);
     if (!isSeq(value)) return [];
-    return (value as YAMLSeq).items.flatMap((item) => {
-      const node = this.resolve(item as Node);
-      return isScalar(node) && typeof node.value === 'string'
-        ? [{ value: node.value, range: rangeOf(item as Node) }]
-        : [];
-    });
+    return compact(
+      (value as YAMLSeq).items.flatMap((item) => {
+        const node = this.resolve(item as Node);
+        return isScalar(node) && typeof node.value === 'string'
+          ? [{ value: node.value, range: rangeOf(item as Node) }]
+          : [];
+      }),
+    );
   }
 
   /** A sequence of strings with its ranges; undefined when the key is absent or not a sequence. */
@@ -551,7 +557,7 @@ class DocumentReader {
     const value = this.get(map, key);
     if (!pair || !isSeq(value)) return undefined;
     return {
-      items: this.maps(map, key).flatMap((item) => this.string(item, 'name') ?? []),
+      items: compact(this.maps(map, key).flatMap((item) => this.string(item, 'name') ?? [])),
       range: rangeOf(pair.value as Node),
       keyRange: isScalar(pair.key) ? rangeOf(pair.key) : undefined,
     };
@@ -559,10 +565,12 @@ class DocumentReader {
 
   /** The keys written in a mapping, as strings. */
   private keys(map: YAMLMap): string[] {
-    return map.items.flatMap((item) => {
-      const key = this.resolve(item.key as Node | null);
-      return isScalar(key) ? [String(key.value)] : [];
-    });
+    return compact(
+      map.items.flatMap((item) => {
+        const key = this.resolve(item.key as Node | null);
+        return isScalar(key) ? [String(key.value)] : [];
+      }),
+    );
   }
 
   private stringMap(map: YAMLMap | undefined): Record<string, Located<string>> {
