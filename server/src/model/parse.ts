@@ -133,7 +133,7 @@ export function parseFile(
       ? previous.mayHoldIgnoreComments || source.text.includes(IGNORE_COMMENT_MARKER)
       : text.includes(IGNORE_COMMENT_MARKER);
   const reused = reuse?.spans && { edit: reuse.edit(), replaced: reuse.replaced() };
-  return { objects: kept, brokenDocuments, ...(reused && { reused }), mayHoldIgnoreComments };
+  return { objects: kept, brokenDocuments: compact(brokenDocuments), ...(reused && { reused }), mayHoldIgnoreComments };
 }
 
 /** The objects of one parsed document; undefined when it is broken. */
@@ -198,7 +198,7 @@ export function parseWholeFile(uri: string, text: string): ParsedFile {
     if (read) objects.push(...read);
     else brokenDocuments.push({ start: document.range[0], end: document.range[2] });
   });
-  return { objects: compact(objects), brokenDocuments, mayHoldIgnoreComments };
+  return { objects: compact(objects), brokenDocuments: compact(brokenDocuments), mayHoldIgnoreComments };
 }
 
 /** Adds `delta` to every offset of a CST, so that nodes composed from it carry file offsets. */
@@ -445,13 +445,15 @@ class DocumentReader {
     for (const path of paths) backends.push(this.map(path, 'backend'));
     return {
       kind: 'Ingress',
-      serviceNames: backends
-        .flatMap((backend) => {
-          if (!backend) return [];
-          const service = this.map(backend, 'service');
-          return (service && this.string(service, 'name')) ?? this.string(backend, 'serviceName') ?? [];
-        })
-        .sort((a, b) => a.range.start - b.range.start),
+      serviceNames: compact(
+        backends
+          .flatMap((backend) => {
+            if (!backend) return [];
+            const service = this.map(backend, 'service');
+            return (service && this.string(service, 'name')) ?? this.string(backend, 'serviceName') ?? [];
+          })
+          .sort((a, b) => a.range.start - b.range.start),
+      ),
       ...base,
     };
   }
@@ -472,7 +474,7 @@ class DocumentReader {
     return {
       kind: 'Kustomization',
       targetNamespace: this.string(map, 'namespace'),
-      resources: [...this.strings(map, 'resources'), ...this.strings(map, 'bases')],
+      resources: compact([...this.strings(map, 'resources'), ...this.strings(map, 'bases')]),
       ...this.base(map, this.string(map, 'apiVersion')?.value ?? ''),
     };
   }
@@ -601,7 +603,7 @@ class DocumentReader {
         fields.push({ key: String(key.value), value: { value: value.value, range: rangeOf(item.value as Node) } });
       }
     }
-    return { range: rangeOf(map), fields };
+    return { range: rangeOf(map), fields: compact(fields) };
   }
 
   /** Follows an alias to its anchor, once; anything else is returned as it is. */
