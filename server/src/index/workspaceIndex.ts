@@ -428,7 +428,7 @@ export class WorkspaceIndex {
   selectionOf(service: Service, select: () => readonly Workload[]): readonly Workload[] {
     let workloads = this.selections.get(service);
     if (!workloads) {
-      workloads = select();
+      workloads = compact(select());
       this.selections.set(service, workloads);
     }
     return workloads;
@@ -440,7 +440,7 @@ export class WorkspaceIndex {
     let services = this.servicesOfCache.get(backend);
     if (!services) {
       const key = this.serviceKeyOf(backend);
-      services = key ? nearest(this.services.get(key), backend.uri) : [];
+      services = key ? compact(nearest(this.services.get(key), backend.uri)) : [];
       this.servicesOfCache.set(backend, services);
     }
     return services;
@@ -453,7 +453,7 @@ export class WorkspaceIndex {
     if (!backends) {
       const key = this.keyOf(service);
       const candidates: Backend[] = key ? [...this.endpoints.get(key), ...this.slicesByService.get(key)] : [];
-      backends = candidates.filter((backend) => this.servicesOf(backend).includes(service));
+      backends = compact(candidates.filter((backend) => this.servicesOf(backend).includes(service)));
       this.backendsOfCache.set(service, backends);
     }
     return backends;
@@ -647,7 +647,8 @@ export class WorkspaceIndex {
     entry: FileEntry | undefined,
     edited: EditedObjects | undefined,
   ): void {
-    this.selections.clear();
+    // Only if any: clearing a map allocates a new table, and the scan changes files by the thousand.
+    if (this.selections.size > 0) this.selections.clear();
     const changes = this.changes;
     if (changes.everything || this.refilePending) {
       changes.everything = true;

@@ -4,6 +4,6 @@
  * for the one or two keys, ports or addresses most objects hold. At 50k resources that was 20 MB
  * of a 186 MB heap, which every scavenge during the scan copied before promoting it.
  */
-export function compact<T>(array: T[]): T[] {
+export function compact<T>(array: readonly T[]): T[] {
   return array.slice();
 }

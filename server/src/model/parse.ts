@@ -37,6 +37,16 @@ import { compact } from './compact';
 import { parseSimpleDocument } from './fastYaml';
 import { nestsTooDeep } from './nesting';
 
+/**
+ * The names most of the model's key lists repeat (metadata, ports), one string each rather than a
+ * copy per mapping: at 50k resources, 174,000 copies took 4.6 MB.
+ */
+const COMMON_KEYS = new Map(
+  ['name', 'namespace', 'labels', 'annotations', 'port', 'targetPort', 'protocol', 'nodePort', 'appProtocol'].map(
+    (key) => [key, key],
+  ),
+);
+
 /** The modelled objects of one file, and whether anything could not be read. */
 export type ParsedFile = {
   objects: KubeObject[];
@@ -570,7 +580,9 @@ class DocumentReader {
     return compact(
       map.items.flatMap((item) => {
         const key = this.resolve(item.key as Node | null);
-        return isScalar(key) ? [String(key.value)] : [];
+        if (!isScalar(key)) return [];
+        const name = String(key.value);
+        return [COMMON_KEYS.get(name) ?? name];
       }),
     );
   }
