@@ -428,7 +428,7 @@ export class WorkspaceIndex {
   selectionOf(service: Service, select: () => readonly Workload[]): readonly Workload[] {
     let workloads = this.selections.get(service);
     if (!workloads) {
-      workloads = compact(select());
+      workloads = select();
       this.selections.set(service, workloads);
     }
     return workloads;
@@ -440,7 +440,7 @@ export class WorkspaceIndex {
     let services = this.servicesOfCache.get(backend);
     if (!services) {
       const key = this.serviceKeyOf(backend);
-      services = key ? compact(nearest(this.services.get(key), backend.uri)) : [];
+      services = key ? nearest(this.services.get(key), backend.uri) : [];
       this.servicesOfCache.set(backend, services);
     }
     return services;
@@ -757,7 +757,10 @@ export class WorkspaceIndex {
   }
 }
 
-/** The candidates closest to `uri`: same file, else same folder, else the deepest shared folder. */
+/**
+ * The candidates closest to `uri`: same file, else same folder, else the deepest shared folder.
+ * At their own length (see `compact`): the index keeps them, as pairings and selections.
+ */
 export function nearest<T extends ObjectBase>(candidates: readonly T[], uri: string): T[] {
   if (candidates.length <= 1) return [...candidates];
   const dir = UriPath.dirname(UriPath.of(uri));
@@ -768,7 +771,7 @@ export function nearest<T extends ObjectBase>(candidates: readonly T[], uri: str
   };
   const scores = candidates.map(proximity);
   const best = Math.max(...scores);
-  return candidates.filter((_, i) => scores[i] === best);
+  return compact(candidates.filter((_, i) => scores[i] === best));
 }
 
 /** Each path a namespaced kustomization lists (resolved against its folder), with who lists it. */

@@ -353,10 +353,10 @@ class DocumentReader {
       kind: 'Endpoints',
       subsets: this.maps(map, 'subsets').map((subset): EndpointSubset => ({
         range: rangeOf(subset),
-        addresses: compact([
-          ...this.maps(subset, 'addresses').map((address, i) => this.address(address, true, i)),
-          ...this.maps(subset, 'notReadyAddresses').map((address, i) => this.address(address, false, i)),
-        ]),
+        // `concat` makes an array of the exact length (a spread would leave room to grow).
+        addresses: this.maps(subset, 'addresses')
+          .map((address, i) => this.address(address, true, i))
+          .concat(this.maps(subset, 'notReadyAddresses').map((address, i) => this.address(address, false, i))),
         ports: this.maps(subset, 'ports').map((port) => this.endpointPort(port)),
       })),
       ...base,
@@ -484,7 +484,7 @@ class DocumentReader {
     return {
       kind: 'Kustomization',
       targetNamespace: this.string(map, 'namespace'),
-      resources: compact([...this.strings(map, 'resources'), ...this.strings(map, 'bases')]),
+      resources: this.strings(map, 'resources').concat(this.strings(map, 'bases')),
       ...this.base(map, this.string(map, 'apiVersion')?.value ?? ''),
     };
   }
