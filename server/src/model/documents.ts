@@ -1,6 +1,6 @@
 import { compact } from './compact';
 import type { KubeObject, SourceRange } from './types';
-import { MODELLED_KINDS } from './types';
+import { Located, MODELLED_KINDS } from './types';
 
 /**
  * Splitting a file into its YAML documents without parsing it, and the cheap
@@ -326,8 +326,8 @@ export type FileEdit = { start: number; end: number; delta: number };
 export const spansOf = new WeakMap<readonly KubeObject[], DocumentSpan[]>();
 
 /**
- * Moves every source range of model data by `delta`, in place. The model is a tree (parse.ts
- * never lets two places share a range), so no range is moved twice; findings own copies of the
+ * Moves every source range and located value of model data by `delta`, in place. The model is a
+ * tree (parse.ts never lets two places share a range), so no range is moved twice; findings own copies of the
  * ranges they hold (rules/types.ts), which the re-check moves itself.
  */
 export function moveRanges(value: unknown, delta: number): void {
@@ -340,7 +340,7 @@ export function moveRanges(value: unknown, delta: number): void {
  * took 3.6 ms per keystroke in a 2,000-document file. An object's ranges are the same objects for
  * as long as it lives (they are moved, never replaced).
  */
-const rangesOfMovedObject = new WeakMap<KubeObject, SourceRange[]>();
+const rangesOfMovedObject = new WeakMap<KubeObject, Offsets[]>();
 
 /** `moveRanges` for an object that is likely to move again. */
 function moveObject(object: KubeObject, delta: number): void {
@@ -353,25 +353,32 @@ function moveObject(object: KubeObject, delta: number): void {
   for (const range of ranges) shift(range, delta);
 }
 
-function shift(range: SourceRange, delta: number): void {
-  range.start += delta;
-  range.end += delta;
+/** What holds offsets in the model: its ranges, and its located values, which keep theirs as numbers. */
+type Offsets = SourceRange | Located<unknown>;
+
+function shift(offsets: Offsets, delta: number): void {
+  if (offsets instanceof Located) return offsets.shift(delta);
+  offsets.start += delta;
+  offsets.end += delta;
 }
 
-function collect(range: SourceRange, into: SourceRange[]): void {
-  into.push(range);
+function collect(offsets: Offsets, into: Offsets[]): void {
+  into.push(offsets);
 }
 
-/** Calls `visit(range, argument)` for every range in `value` (no closure: the scan moves every object it reads). */
-function forEachRange<A>(value: unknown, visit: (range: SourceRange, argument: A) => void, argument: A): void {
+/**
+ * Calls `visit(offsets, argument)` for every range and located value in `value` (no closure: the
+ * scan moves every object it reads).
+ */
+function forEachRange<A>(value: unknown, visit: (offsets: Offsets, argument: A) => void, argument: A): void {
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
     for (const item of value) forEachRange(item, visit, argument);
     return;
   }
   const record = value as Record<string, unknown>;
-  // Only a range has a number under `start` (a label named `start` holds a located value).
-  if (typeof record.start === 'number') return visit(record as SourceRange, argument);
+  // Only these have a number under `start` (a label named `start` holds a located value).
+  if (typeof record.start === 'number') return visit(record as Offsets, argument);
   for (const key in record) forEachRange(record[key], visit, argument);
 }
 

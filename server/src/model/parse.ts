@@ -10,7 +10,6 @@ import type {
   Ingress,
   KubeObject,
   Kustomization,
-  Located,
   LocatedList,
   ObjectBase,
   ScalarFields,
@@ -21,7 +20,7 @@ import type {
   Workload,
   WorkloadKind,
 } from './types';
-import { IGNORE_COMMENT_MARKER, SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
+import { IGNORE_COMMENT_MARKER, Located, SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
 import {
   DocumentReuse,
   type DocumentSpan,
@@ -393,7 +392,7 @@ class DocumentReader {
       kind: 'EndpointSlice',
       addressType: this.string(map, 'addressType'),
       // A copy of the label's: the model is a tree (see `moveRanges` in documents.ts).
-      serviceName: structuredClone(base.labels[SERVICE_NAME_LABEL]),
+      serviceName: base.labels[SERVICE_NAME_LABEL]?.copy(),
       endpoints: this.maps(map, 'endpoints').map((endpoint): SliceEndpoint => {
         const conditions = this.map(endpoint, 'conditions');
         const hints = this.map(endpoint, 'hints');
@@ -519,11 +518,7 @@ class DocumentReader {
     if (!pair || !isScalar(value) || !accept(value.value)) return undefined;
     // The range is that of the written node: an alias is reported where it stands.
     const written = pair.value as Scalar;
-    return {
-      value: value.value,
-      range: rangeOf(written),
-      keyRange: isScalar(pair.key) ? rangeOf(pair.key) : undefined,
-    };
+    return locatedAt(value.value, written, isScalar(pair.key) ? pair.key : undefined);
   }
 
   private string(map: YAMLMap, key: string): Located<string> | undefined {
@@ -544,9 +539,7 @@ class DocumentReader {
     return compact(
       (value as YAMLSeq).items.flatMap((item) => {
         const node = this.resolve(item as Node);
-        return isScalar(node) && typeof node.value === 'string'
-          ? [{ value: node.value, range: rangeOf(item as Node) }]
-          : [];
+        return isScalar(node) && typeof node.value === 'string' ? [locatedAt(node.value, item as Node)] : [];
       }),
     );
   }
@@ -595,7 +588,7 @@ class DocumentReader {
       const value = this.resolve(item.value as Node | null);
       if (isScalar(key) && isScalar(value) && typeof value.value === 'string') {
         const name = String(key.value);
-        const located = { value: value.value, range: rangeOf(item.value as Node), keyRange: rangeOf(item.key as Node) };
+        const located = locatedAt(value.value, item.value as Node, item.key as Node);
         // Assigning a `__proto__` key would set the map's prototype instead (defining every key is slower).
         if (name === '__proto__')
           Object.defineProperty(result, name, { value: located, enumerable: true, writable: true });
@@ -612,7 +605,7 @@ class DocumentReader {
       const key = this.resolve(item.key as Node | null);
       const value = this.resolve(item.value as Node | null);
       if (isScalar(key) && isScalar(value) && value.value !== null) {
-        fields.push({ key: String(key.value), value: { value: value.value, range: rangeOf(item.value as Node) } });
+        fields.push({ key: String(key.value), value: locatedAt(value.value, item.value as Node) });
       }
     }
     return { range: rangeOf(map), fields: compact(fields) };
@@ -630,4 +623,13 @@ class DocumentReader {
 function rangeOf(node: Node): SourceRange {
   const range = node.range;
   return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+}
+
+/** `value` where `node` is written, held by the mapping key `key` if given. */
+function locatedAt<T>(value: T, node: Node, key?: Node): Located<T> {
+  const range = node.range;
+  const keyRange = key?.range;
+  const start = range ? range[0] : 0;
+  const end = range ? range[1] : 0;
+  return keyRange ? new Located(value, start, end, keyRange[0], keyRange[1]) : new Located(value, start, end);
 }

@@ -1,14 +1,53 @@
 /** UTF-16 offsets into one file's text, `end` exclusive. */
 export type SourceRange = { start: number; end: number };
 
-/** A scalar value together with where it is written. */
-export type Located<T> = {
-  value: T;
-  /** The scalar itself, quotes included. */
-  range: SourceRange;
-  /** The key of the mapping entry that holds it, when there is one. */
-  keyRange?: SourceRange;
-};
+/** `keyStart` and `keyEnd` of a located value that no mapping key holds. */
+const NO_KEY = -1;
+
+/**
+ * A scalar value together with where it is written. The model keeps hundreds of thousands of
+ * them, so their offsets are plain numbers rather than two range objects each (a third of the
+ * objects the garbage collector copied while a large workspace was read); `range` and `keyRange`
+ * give fresh copies. An edit moves them in place (see `moveRanges` in documents.ts).
+ */
+export class Located<T> {
+  constructor(
+    readonly value: T,
+    /** The scalar itself, quotes included. */
+    public start: number,
+    public end: number,
+    /** The key of the mapping entry that holds it, when there is one. */
+    public keyStart = NO_KEY,
+    public keyEnd = NO_KEY,
+  ) {}
+
+  static at<T>(value: T, range: SourceRange, keyRange?: SourceRange): Located<T> {
+    return keyRange
+      ? new Located(value, range.start, range.end, keyRange.start, keyRange.end)
+      : new Located(value, range.start, range.end);
+  }
+
+  get range(): SourceRange {
+    return { start: this.start, end: this.end };
+  }
+
+  get keyRange(): SourceRange | undefined {
+    return this.keyStart === NO_KEY ? undefined : { start: this.keyStart, end: this.keyEnd };
+  }
+
+  copy(): Located<T> {
+    return new Located(this.value, this.start, this.end, this.keyStart, this.keyEnd);
+  }
+
+  /** Moves its offsets by `delta`, as an edit before it does. */
+  shift(delta: number): void {
+    this.start += delta;
+    this.end += delta;
+    if (this.keyStart === NO_KEY) return;
+    this.keyStart += delta;
+    this.keyEnd += delta;
+  }
+}
 
 /** A sequence of string scalars together with where it is written. */
 export type LocatedList<T> = {

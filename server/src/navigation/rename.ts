@@ -1,7 +1,7 @@
 import { isDns1035Label } from '../model/k8sValidation';
 import { UriPath } from '../index/uriPath';
 import { ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
-import type { Located, Service, SourceRange } from '../model/types';
+import type { Service, SourceRange } from '../model/types';
 import type { FileChange } from '../rules/types';
 import { replaceScalar } from '../rules/yamlText';
 import { backendAnchor, serviceLinks, servicesOfTarget } from './links';
@@ -57,8 +57,7 @@ export function renameAt(
     const text = index.file(location.uri)?.text;
     if (seen.has(key) || text === undefined) continue;
     seen.add(key);
-    const scalar: Located<string> = { value: subject.name, range: location.range };
-    changes.push({ kind: 'edit', uri: location.uri, ...replaceScalar(text, scalar, newName) });
+    changes.push({ kind: 'edit', uri: location.uri, ...replaceScalar(text, location, newName) });
   }
   return { changes };
 }

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { nestsTooDeep } from '../model/nesting';
-import type { Located, SourceRange } from '../model/types';
+import { Located, type SourceRange } from '../model/types';
 
 /**
  * Where the cursor is in a YAML document that may not parse: while a person types
@@ -137,13 +137,13 @@ function scanLine(line: string, lineStart: number, stack: Frame[], entries: Scan
     for (const [childPath, child] of flowEntries(value.text)) {
       entries.push({
         path: [...path, ...childPath],
-        value: { value: child, range: shift(value.range, lineStart) },
+        value: Located.at(child, shift(value.range, lineStart)),
         items,
       });
     }
     return undefined;
   }
-  entries.push({ path, keyRange, value: { value: value.text, range: shift(value.range, lineStart), keyRange }, items });
+  entries.push({ path, keyRange, value: Located.at(value.text, shift(value.range, lineStart), keyRange), items });
   return undefined;
 }
 

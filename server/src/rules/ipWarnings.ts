@@ -61,14 +61,12 @@ export function canonicalIpFixes(finding: FindingType, index: WorkspaceIndex): F
   const canonical = finding.data?.canonical;
   const text = index.file(finding.uri)?.text;
   if (typeof canonical !== 'string' || text === undefined) return [];
-  const written = text.slice(finding.range.start, finding.range.end);
-  const located = { value: written, range: finding.range };
   return [
     {
       title: `Write the address as ${canonical}`,
       isPreferred: true,
       safe: true,
-      changes: [{ kind: 'edit', uri: finding.uri, ...replaceScalar(text, located, canonical) }],
+      changes: [{ kind: 'edit', uri: finding.uri, ...replaceScalar(text, finding, canonical) }],
     },
   ];
 }

@@ -112,7 +112,7 @@ const NEEDS_ESCAPE = /[\0-\x08\n-\x1f\x7f-\x9f\ud800-\udfff\ufeff]/;
  */
 export function replaceScalar(
   text: string,
-  located: Located<string>,
+  located: Pick<Located<unknown>, 'range'>,
   value: string,
 ): { range: SourceRange; newText: string } {
   const quote = text[located.range.start];
