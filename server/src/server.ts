@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import {
+  type Connection,
   createConnection,
   LSPErrorCodes,
   Message,
   ProposedFeatures,
   type ResponseMessage,
   ResponseError,
+  StreamMessageReader,
 } from 'vscode-languageserver/node';
 import { startServer } from './features/startServer';
+import { BatchedMessageWriter } from './node/batchedMessageWriter';
 
 const USAGE = `Usage: kube-endpoints-language-server --stdio
 
@@ -21,9 +24,32 @@ const args = process.argv.slice(2);
 if (!args.some((arg) => /^--(stdio|node-ipc|socket=|pipe=)/.test(arg))) {
   process.stderr.write(USAGE + '\n');
   process.exitCode = args.includes('--help') || args.includes('-h') ? 0 : 2;
+} else if (args.includes('--stdio')) {
+  startServer(stdioConnection());
 } else {
-  // The transport comes from the command line; createConnection reads it from process.argv.
+  // The other transports come from the command line; createConnection reads it from process.argv.
   startServer(createConnection(ProposedFeatures.all, { cancelUndispatched }));
+}
+
+/**
+ * A connection over standard input and output that writes its messages in batches (see
+ * `BatchedMessageWriter`). Given its own reader and writer, createConnection no longer does two
+ * things it does for `--stdio`, done here: the server ends when its input closes (with code 0
+ * after a shutdown request, as on exit), and console output, which would corrupt the protocol on
+ * standard output, goes to standard error.
+ */
+function stdioConnection(): Connection {
+  console.log = console.info = console.debug = console.error;
+  const connection = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(process.stdin),
+    new BatchedMessageWriter(process.stdout),
+    { cancelUndispatched },
+  );
+  let shutdownReceived = false;
+  connection.onShutdown(() => void (shutdownReceived = true));
+  process.stdin.on('close', () => process.exit(shutdownReceived ? 0 : 1));
+  return connection;
 }
 
 /**
