@@ -89,3 +89,42 @@ function without(all: string[], removed: string[]): string[] {
   }
   return rest;
 }
+
+test('no fix adds a key its mapping already has, whatever that key holds', () => {
+  const service = (name: string, namespace = 'default') =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\nspec:\n  ports:\n    - name: http\n      port: 80\n---\n`;
+  // Each `written` line holds a key the fix would otherwise add; without it, the fix is offered.
+  const cases = [
+    {
+      fix: 'Set the namespace of Endpoints "ldap" to "auth"',
+      text: `${service('ldap', 'auth')}apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ldap\n  namespace: 7\nsubsets: []\n`,
+      written: '  namespace: 7\n',
+    },
+    {
+      fix: 'Ignore service-without-endpoints for Service "db"',
+      text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  annotations:\nspec:\n  ports:\n    - port: 5432\n',
+      written: '  annotations:\n',
+    },
+    {
+      fix: 'Ignore service-without-endpoints for Service "db"',
+      text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  annotations:\n    team: data\n    kube-endpoints.io/ignore: 7\nspec:\n  ports:\n    - port: 5432\n',
+      written: '    kube-endpoints.io/ignore: 7\n',
+    },
+    {
+      fix: 'Name Endpoints port 8080 "http"',
+      text: `${service('web')}apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: web\nsubsets:\n  - addresses: [{ip: 10.0.0.80}]\n    ports:\n      - port: 8080\n        name: 8080\n`,
+      written: '        name: 8080\n',
+    },
+  ];
+  const context = contextOf(['# kubernetes-version: 1.32']);
+  const titlesFor = (text: string) => {
+    const index = indexOf(new Map([['ws.yaml', text]]));
+    const fixes = checkAll(index, {}, context).findings.flatMap((finding) => fixesFor(finding, index, context));
+    return fixes.map((fix) => fix.title);
+  };
+  for (const { fix, text, written } of cases) {
+    assert.ok(text.includes(written));
+    assert.ok(titlesFor(text.replace(written, '')).includes(fix), `${fix}: offered without ${JSON.stringify(written)}`);
+    assert.ok(!titlesFor(text).includes(fix), `${fix}: offered with ${JSON.stringify(written)}`);
+  }
+});

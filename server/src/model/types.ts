@@ -95,10 +95,13 @@ export type ObjectBase = {
   annotations: Record<string, Located<string>>;
   /** The `metadata.annotations` mapping, where a fix adds an annotation. */
   annotationsRange?: SourceRange;
-  /** Every key of `metadata`, whatever its value, so that a fix never adds one a second time. */
-  metadataKeys: readonly string[];
-  /** Every key of `metadata.annotations`, whatever its value. */
-  annotationKeys: readonly string[];
+  /**
+   * Whether `metadata` has a `namespace` key, and an `annotations` key, whatever their values, and
+   * `metadata.annotations` the ignore annotation's: a fix never adds a key a second time.
+   */
+  namespaceKeyWritten: boolean;
+  annotationsKeyWritten: boolean;
+  ignoreAnnotationKeyWritten: boolean;
 };
 
 /** A port of a Service (`spec.ports[]`). */
@@ -111,10 +114,10 @@ export type ServicePort = {
   nodePort?: Located<number>;
   appProtocol?: Located<string>;
   /**
-   * Every key written in the port's mapping, whatever its value. Tells a missing field
-   * (which the API server reads as zero) from one of the wrong type (which it cannot decode).
+   * Whether the port's mapping has a `port` key, whatever its value. Tells a missing field (which
+   * the API server reads as zero) from one of the wrong type (which it cannot decode).
    */
-  keys: string[];
+  portKeyWritten: boolean;
 };
 
 export type Service = ObjectBase & {
@@ -145,8 +148,9 @@ export type EndpointPort = {
   port?: Located<number>;
   protocol?: Located<string>;
   appProtocol?: Located<string>;
-  /** Every key written in the port's mapping, whatever its value (see ServicePort.keys). */
-  keys: string[];
+  /** Whether the port's mapping has a `port` key, and a `name` key, whatever their values (see ServicePort). */
+  portKeyWritten: boolean;
+  nameKeyWritten: boolean;
 };
 
 /** One entry of `subsets[].addresses` or `subsets[].notReadyAddresses`. */
@@ -245,6 +249,9 @@ export type Backend = Endpoints | EndpointSlice;
 
 /** What a comment that silences findings starts with, after `#` (see rules/suppressions.ts). */
 export const IGNORE_COMMENT_MARKER = 'kube-endpoints-ignore';
+
+/** The annotation that suppresses findings about its object (see rules/suppressions.ts). */
+export const IGNORE_ANNOTATION = 'kube-endpoints.io/ignore';
 
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

@@ -22,7 +22,7 @@ export const endpointslicePortWithoutNumber: Rule = {
     for (const slice of index.allEndpointSlices()) {
       for (const port of slice.ports) {
         // A value of another type (`port: "80"`) is a decoding error, not this rule's business.
-        if (port.port ? port.port.value !== 0 : port.keys.includes('port')) continue;
+        if (port.port ? port.port.value !== 0 : port.portKeyWritten) continue;
         findings.push(
           Finding.of(
             this,

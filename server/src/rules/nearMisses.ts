@@ -95,7 +95,7 @@ export function setNamespaceFix(index: WorkspaceIndex, object: KubeObject, names
   const text = index.file(object.uri)?.text;
   // A namespace that is empty or no string has no scalar to replace, and adding another would repeat the key.
   if (text === undefined || !object.metadataRange) return undefined;
-  if (!object.namespace && object.metadataKeys.includes('namespace')) return undefined;
+  if (!object.namespace && object.namespaceKeyWritten) return undefined;
   // The namespace comes from another object's value (a block scalar's line breaks included): insert it quoted as needed.
   const edit = object.namespace
     ? replaceScalar(text, object.namespace, namespace)

@@ -64,7 +64,7 @@ export function portNumberProblems(path: string, port: ServicePort | EndpointPor
       message: FieldError.invalid(`${path}.port`, port.port!.value, problem),
     }));
   }
-  if (port.keys.includes('port')) return [];
+  if (port.portKeyWritten) return [];
   return [
     {
       range: (port.name ?? port).range,

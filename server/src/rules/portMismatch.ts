@@ -126,7 +126,7 @@ function strayPortMessage(index: WorkspaceIndex, service: Service, backend: Back
 function renamesFor(index: WorkspaceIndex, stray: BackendPort, unserved: ServicePort[]): Fix[] {
   const text = index.file(stray.backend.uri)?.text;
   // A name that is empty or no string cannot be replaced as a scalar, nor added again.
-  if (text === undefined || (!stray.port.name && stray.port.keys.includes('name'))) return [];
+  if (text === undefined || (!stray.port.name && stray.port.nameKeyWritten)) return [];
   const currentName = portNameOf(stray.port);
   const targets = unserved
     .filter((servicePort) => servicePort.name && protocolOf(servicePort) === protocolOf(stray.port))

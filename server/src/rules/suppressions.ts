@@ -1,5 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { IGNORE_COMMENT_MARKER, type KubeObject } from '../model/types';
+import { IGNORE_ANNOTATION, IGNORE_COMMENT_MARKER, type KubeObject } from '../model/types';
 import type { Finding, Fix } from './types';
 import { entryColumn, eolOf, insertFirstEntry, lineAfter, replaceScalar, styleOf } from './yamlText';
 
@@ -9,7 +9,6 @@ import { entryColumn, eolOf, insertFirstEntry, lineAfter, replaceScalar, styleOf
  * `# kube-endpoints-ignore [codes]` comment silences findings on its own line or the
  * line below it (no codes: every rule).
  */
-export const IGNORE_ANNOTATION = 'kube-endpoints.io/ignore';
 
 const IGNORE_COMMENT = new RegExp(`#\\s*${IGNORE_COMMENT_MARKER}(?![\\w-])([^#\\r\\n]*)`);
 
@@ -46,7 +45,7 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
     changes: [{ kind: 'edit', uri: finding.uri, range, newText }],
   });
   // An ignore annotation that is empty or no string: adding another would repeat the key.
-  if (!existing && object.annotationKeys.includes(IGNORE_ANNOTATION)) return undefined;
+  if (!existing && object.ignoreAnnotationKeyWritten) return undefined;
   if (existing) {
     const codes = existing.value.trim();
     const replacement = replaceScalar(text, existing, codes === '' ? finding.code : `${codes},${finding.code}`);
@@ -57,7 +56,7 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
     return insertion && edit(insertion.range, insertion.newText);
   }
   // An `annotations:` that is empty or no mapping: adding another would repeat the key.
-  if (object.metadataKeys.includes('annotations')) return undefined;
+  if (object.annotationsKeyWritten) return undefined;
   if (text[object.metadataRange.start] === '{' || !object.name?.keyRange) {
     const insertion = insertFirstEntry(
       text,
