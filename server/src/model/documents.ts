@@ -327,8 +327,8 @@ export const spansOf = new WeakMap<readonly KubeObject[], DocumentSpan[]>();
 
 /**
  * Moves every source range and located value of model data by `delta`, in place. The model is a
- * tree (parse.ts never lets two places share a range), so no range is moved twice; findings own copies of the
- * ranges they hold (rules/types.ts), which the re-check moves itself.
+ * tree (parse.ts never lets two places share a range), so no range is moved twice; findings own
+ * copies of the ranges they hold (rules/types.ts), which the re-check moves itself.
  */
 export function moveRanges(value: unknown, delta: number): void {
   forEachRange(value, shift, delta);

@@ -6,9 +6,9 @@ const NO_KEY = -1;
 
 /**
  * A scalar value together with where it is written. The model keeps hundreds of thousands of
- * them, so their offsets are plain numbers rather than two range objects each (a third of the
- * objects the garbage collector copied while a large workspace was read); `range` and `keyRange`
- * give fresh copies. An edit moves them in place (see `moveRanges` in documents.ts).
+ * them, so their offsets are plain numbers rather than two range objects each (those were nearly
+ * half the model's objects, which the garbage collector copies while a workspace is read); `range`
+ * and `keyRange` give fresh copies. An edit moves them in place (see `moveRanges` in documents.ts).
  */
 export class Located<T> {
   constructor(
@@ -35,6 +35,7 @@ export class Located<T> {
     return this.keyStart === NO_KEY ? undefined : { start: this.keyStart, end: this.keyEnd };
   }
 
+  /** A copy, for a second place in the model (which is a tree). */
   copy(): Located<T> {
     return new Located(this.value, this.start, this.end, this.keyStart, this.keyEnd);
   }
