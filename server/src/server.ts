@@ -9,6 +9,7 @@ import {
   ResponseError,
   StreamMessageReader,
 } from 'vscode-languageserver/node';
+import { Console } from 'node:console';
 import { startServer } from './features/startServer';
 import { BatchedMessageWriter } from './node/batchedMessageWriter';
 
@@ -39,7 +40,7 @@ if (!args.some((arg) => /^--(stdio|node-ipc|socket=|pipe=)/.test(arg))) {
  * standard output, goes to standard error.
  */
 function stdioConnection(): Connection {
-  console.log = console.info = console.debug = console.error;
+  globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
   const connection = createConnection(
     ProposedFeatures.all,
     new StreamMessageReader(process.stdin),
