@@ -9,7 +9,6 @@ import {
   ResponseError,
   StreamMessageReader,
 } from 'vscode-languageserver/node';
-import { Console } from 'node:console';
 import { startServer } from './features/startServer';
 import { BatchedMessageWriter } from './node/batchedMessageWriter';
 
@@ -40,7 +39,7 @@ if (!args.some((arg) => /^--(stdio|node-ipc|socket=|pipe=)/.test(arg))) {
  * standard output, goes to standard error.
  */
 function stdioConnection(): Connection {
-  globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+  globalThis.console = new console.Console({ stdout: process.stderr, stderr: process.stderr });
   const connection = createConnection(
     ProposedFeatures.all,
     new StreamMessageReader(process.stdin),
