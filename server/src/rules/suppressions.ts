@@ -3,16 +3,14 @@ import { IGNORE_ANNOTATION, IGNORE_COMMENT_MARKER, type KubeObject } from '../mo
 import type { Finding, Fix } from './types';
 import { entryColumn, eolOf, insertFirstEntry, lineAfter, replaceScalar, styleOf } from './yamlText';
 
-/**
- * Suppressions, in the spirit of kube-linter's `ignore-check.kube-linter.io/<check>`:
- * an annotation on the object lists the rule codes it ignores (or `*` for all), and a
- * `# kube-endpoints-ignore [codes]` comment silences findings on its own line or the
- * line below it (no codes: every rule).
- */
-
 const IGNORE_COMMENT = new RegExp(`#\\s*${IGNORE_COMMENT_MARKER}(?![\\w-])([^#\\r\\n]*)`);
 
-/** Whether an annotation or a comment silences this finding. */
+/**
+ * Whether an annotation or a comment silences this finding. Suppressions are in the spirit of
+ * kube-linter's `ignore-check.kube-linter.io/<check>`: an annotation on the object lists the
+ * rule codes it ignores (or `*` for all), and a `# kube-endpoints-ignore [codes]` comment
+ * silences findings on its own line or the line below it (no codes: every rule).
+ */
 export function isSuppressed(finding: Finding, index: WorkspaceIndex): boolean {
   const entry = index.file(finding.uri);
   if (!entry) return false;
