@@ -38,13 +38,14 @@ const BUNDLE_MODULES = new Set([
   'process',
   'url',
   'util',
+  'v8',
   'worker_threads',
 ]);
 
 /** The names of the modules a bundle loads. */
 function modulesLoadedBy(bundle: string): string[] {
   const loads = [...bundle.matchAll(/\brequire\s*\(\s*([^)]*)\)/g)].map((match) => match[1]);
-  return loads.map((argument) => /^"(?:node:)?([a-z_]+)"$/.exec(argument)?.[1] ?? argument);
+  return loads.map((argument) => /^"(?:node:)?([a-z_][a-z0-9_]*)"$/.exec(argument)?.[1] ?? argument);
 }
 
 describe('nothing from the workspace is executed', () => {

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, so that V8 compiles none of our code before it applies.
+import '../node/inlining';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
