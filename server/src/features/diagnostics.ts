@@ -1,4 +1,4 @@
-import type { Diagnostic } from 'vscode-languageserver';
+import type { Diagnostic, Position } from 'vscode-languageserver';
 import type { LineIndex } from '../model/lineIndex';
 import { checkAll, type RuleFailure, rules } from '../rules';
 import { recheck } from '../rules/recheck';
@@ -46,6 +46,7 @@ export class DiagnosticsPublisher {
    * Each finding's diagnostic, made once: a finding never moves while it lives (an edit that
    * moves it makes a new one, see rules/recheck.ts), so neither do the positions of its ranges.
    * A keystroke in a large file sends all its diagnostics again, but makes only the new ones.
+   * A diagnostic is never modified once made: the writer keeps the JSON of those it has sent.
    */
   private readonly diagnosticOf = new WeakMap<Finding, Diagnostic>();
   private readonly reportedFailures = new Set<string>();
@@ -275,10 +276,9 @@ export class DiagnosticsPublisher {
       const list = this.findingsByUri.get(uri) ?? [];
       // One order whatever the path that computed them, so equal findings publish equal diagnostics.
       list.sort(byPosition);
-      const diagnostics = list.map((finding) => this.diagnosticFor(finding, linesOf));
       const previous = this.published.get(uri);
-      // Mostly the same objects (see diagnosticOf), which the comparison passes over at once; equal
-      // findings made again (by a full check) make equal diagnostics that are not.
+      const diagnostics = this.diagnosticsFor(list, previous?.diagnostics ?? [], linesOf);
+      // Mostly the same objects (see diagnosticsFor), which the comparison passes over at once.
       if (sameJson(previous?.diagnostics ?? [], diagnostics)) {
         if (previous) previous.diagnostics = diagnostics;
         continue;
@@ -293,10 +293,39 @@ export class DiagnosticsPublisher {
     return written;
   }
 
-  private diagnosticFor(finding: Finding, linesOf: (uri: string) => LineIndex): Diagnostic {
-    let diagnostic = this.diagnosticOf.get(finding);
-    if (!diagnostic) this.diagnosticOf.set(finding, (diagnostic = toDiagnostic(finding, linesOf)));
-    return diagnostic;
+  /**
+   * The diagnostics of a file's findings, sorted by position, given those last sent for it. An
+   * edit moves the findings after it as new objects, and their diagnostics are made again, but
+   * most keep their lines and columns (typing on a line moves none below it): such a diagnostic
+   * is taken to be the one sent before, which the writer does not serialize again
+   * (node/batchedMessageWriter.ts).
+   */
+  private diagnosticsFor(
+    findings: readonly Finding[],
+    previous: readonly Diagnostic[],
+    linesOf: (uri: string) => LineIndex,
+  ): Diagnostic[] {
+    const diagnostics = new Array<Diagnostic>(findings.length);
+    // The previous diagnostics are in the same order: `next` passes those that start before.
+    let next = 0;
+    for (let i = 0; i < findings.length; i++) {
+      let diagnostic = this.diagnosticOf.get(findings[i]);
+      if (!diagnostic) {
+        diagnostic = toDiagnostic(findings[i], linesOf);
+        const { start } = diagnostic.range;
+        while (next < previous.length && comparePositions(previous[next].range.start, start) < 0) next++;
+        for (let same = next; same < previous.length; same++) {
+          if (comparePositions(previous[same].range.start, start) !== 0) break;
+          if (sameJson(previous[same], diagnostic)) {
+            diagnostic = previous[same];
+            break;
+          }
+        }
+        this.diagnosticOf.set(findings[i], diagnostic);
+      }
+      diagnostics[i] = diagnostic;
+    }
+    return diagnostics;
   }
 
   /** Logs each rule that threw once per file (or once for the whole workspace), not on every keystroke. */
@@ -319,6 +348,10 @@ function byPosition(a: Finding, b: Finding): number {
     (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
+}
+
+function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
 }
 
 /** What was last sent for a file: its diagnostics, and how many of each severity. */
