@@ -45,7 +45,7 @@ export function renderChart(results) {
     text(
       12,
       y,
-      `Keystroke in a 2,000-document file (${k.workspace}, ${k.edits} edits): ms to fresh diagnostics`,
+      `Keystroke in a 2,000-document file (${k.workspace}, over ${k.transport}, ${k.edits} edits): ms to fresh diagnostics`,
       13,
       'bold',
     ),

@@ -1,4 +1,4 @@
-// A minimal LSP client for the benchmark: spawns a server over stdio, answers what a client must
+// A minimal LSP client for the benchmark: spawns a server over stdio or Node IPC, answers what a client must
 // answer, records diagnostics and progress, and lets the caller wait on conditions.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const {
   createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
 } = require('vscode-languageserver-protocol/node');
@@ -41,12 +43,14 @@ export class BenchClient {
     initializationOptions = undefined,
   }) {
     const spawnedAt = performance.now();
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+    // Over Node IPC (as the VS Code extension talks) when the server is told to, else over stdio.
+    const ipc = args.includes('--node-ipc');
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])], env });
+    if (ipc) child.stdout.on('data', () => undefined);
     child.stderr.on('data', () => undefined);
-    const connection = createProtocolConnection(
-      new StreamMessageReader(child.stdout),
-      new StreamMessageWriter(child.stdin),
-    );
+    const connection = ipc
+      ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+      : createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new BenchClient(child, connection, settings);
     client.spawnedAt = spawnedAt;
     connection.onNotification('textDocument/publishDiagnostics', (params) => {
