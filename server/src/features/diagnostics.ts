@@ -46,7 +46,7 @@ export class DiagnosticsPublisher {
    * Each finding's diagnostic, made once: a finding never moves while it lives (an edit that
    * moves it makes a new one, see rules/recheck.ts), so neither do the positions of its ranges.
    * A keystroke in a large file sends all its diagnostics again, but makes only the new ones.
-   * A diagnostic is never modified once made: the writer keeps the JSON of those it has sent.
+   * A diagnostic is never modified once made: the stdio writer keeps the JSON of those it has sent.
    */
   private readonly diagnosticOf = new WeakMap<Finding, Diagnostic>();
   private readonly reportedFailures = new Set<string>();
@@ -297,7 +297,7 @@ export class DiagnosticsPublisher {
    * The diagnostics of a file's findings, sorted by position, given those last sent for it. An
    * edit moves the findings after it as new objects, and their diagnostics are made again, but
    * most keep their lines and columns (typing on a line moves none below it): such a diagnostic
-   * is taken to be the one sent before, which the writer does not serialize again
+   * is taken to be the one sent before, which the stdio writer does not serialize again
    * (node/batchedMessageWriter.ts).
    */
   private diagnosticsFor(
