@@ -50,7 +50,7 @@ describe('BatchedMessageWriter', () => {
   test('writes the messages of one turn in one write, in order, framed as vscode-jsonrpc reads them', async () => {
     const stream = new RecordingStream();
     const writer = new BatchedMessageWriter(stream);
-    const sent = Array.from({ length: 50 }, (_, i) => notification(i, i === 7 ? 'x'.repeat(200_000) : undefined));
+    const sent = Array.from({ length: 50 }, (_, i) => notification(i, i === 7 ? 'x'.repeat(1_200_000) : undefined));
     const written = sent.map((message) => writer.write(message));
     assert.equal(stream.writes.length, 0, 'nothing is written before the turn ends');
     await Promise.all(written);

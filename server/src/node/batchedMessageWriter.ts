@@ -14,7 +14,7 @@ type PublishDiagnosticsMessage = NotificationMessage & { params: PublishDiagnost
 /** The fields of a publication's parameters that `serialize` writes itself. */
 const PUBLICATION_FIELDS = new Set(['uri', 'version', 'diagnostics']);
 
-/** The smallest output buffer; sizes are rounded up to a power of two, so that small changes in size reuse it. */
+/** The smallest output buffer. */
 const MIN_BUFFER_BYTES = 64 * 1024;
 
 /** The largest output buffer kept for the next write: larger ones (the first check of a large workspace) are let go. */
@@ -30,7 +30,7 @@ const MAX_KEPT_BUFFER_BYTES = 1024 * 1024;
  * A keystroke in a file with hundreds of findings sends all of them again (180 KB for the
  * benchmark's 2,000-document file), and writing that took about as long as checking the edit:
  * - Each diagnostic's JSON is made once. The publisher sends a finding that has not changed as
- *   the same diagnostic object, never modified (`diagnosticOf` in features/diagnostics.ts).
+ *   the same diagnostic object, never modified (see features/diagnostics.ts).
  * - The JSON goes into the output piece by piece. V8 returns the JSON of a large value as a
  *   tree of pieces, which encoding it as UTF-8 first copies into one flat string.
  * - The output buffer is kept from one write to the next: this VM charges about 16 µs for the
@@ -112,13 +112,17 @@ export class BatchedMessageWriter extends AbstractMessageWriter implements Messa
     });
   }
 
-  /** A buffer of at least `size` bytes: the kept one if it is large enough, else a new one. */
+  /**
+   * A buffer of at least `size` bytes: the kept one if it is large enough, else a new one, of a
+   * power of two, so that the next writes, a little larger or smaller, can use it again.
+   */
   private bufferOf(size: number): Buffer {
     const kept = this.kept;
     if (kept && kept.length >= size) {
       this.kept = undefined;
       return kept;
     }
+    if (size > MAX_KEPT_BUFFER_BYTES) return Buffer.allocUnsafeSlow(size);
     return Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(Math.max(size, MIN_BUFFER_BYTES))));
   }
 
