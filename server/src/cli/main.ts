@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { DEFAULT_MAX_FILE_SIZE, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
-import { LineIndex } from '../model/lineIndex';
+import { comparePositions, LineIndex } from '../model/lineIndex';
 import { type ExcludeGlobs, ExcludeFilter, indexFile } from '../node/workspaceFiles';
 import { readYamlFiles } from '../node/scan';
 import {
@@ -160,9 +160,7 @@ function place(index: WorkspaceIndex, findings: Finding[], stdinUri: string): Pl
       const file = finding.uri === stdinUri ? STDIN_NAME : displayPath(finding.uri);
       return { finding, file, start: lines.positionAt(finding.range.start), end: lines.positionAt(finding.range.end) };
     })
-    .sort(
-      (a, b) => a.file.localeCompare(b.file) || a.start.line - b.start.line || a.start.character - b.start.character,
-    );
+    .sort((a, b) => a.file.localeCompare(b.file) || comparePositions(a.start, b.start));
 }
 
 /** A file URI as a path relative to the current folder, with `/` separators. */

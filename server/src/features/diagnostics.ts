@@ -1,5 +1,5 @@
-import type { Diagnostic, Position } from 'vscode-languageserver';
-import type { LineIndex } from '../model/lineIndex';
+import type { Diagnostic } from 'vscode-languageserver';
+import { comparePositions, type LineIndex } from '../model/lineIndex';
 import { checkAll, type RuleFailure, rules } from '../rules';
 import { recheck } from '../rules/recheck';
 import type { CheckContext, Finding, Severity } from '../rules/types';
@@ -348,10 +348,6 @@ function byPosition(a: Finding, b: Finding): number {
     (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
-}
-
-function comparePositions(a: Position, b: Position): number {
-  return a.line - b.line || a.character - b.character;
 }
 
 /** What was last sent for a file: its diagnostics, and how many of each severity. */

@@ -1,6 +1,11 @@
 /** A 0-based line and UTF-16 character, as LSP and editors count them. */
 export type Position = { line: number; character: number };
 
+/** Orders positions as they come in a text: by line, then by character. */
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
 /** Converts between offsets and line/character positions of one text. */
 export class LineIndex {
   /** Offsets at which each line starts. */
