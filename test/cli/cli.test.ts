@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { tempFolder } from '../support/tempFolders';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'server/out/cli.js');
@@ -23,7 +23,7 @@ function withoutHints(stdout: string): string {
 
 /** A fresh copy of examples/ to write into; returns its folder. */
 function examplesCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-cli-'));
+  const dir = tempFolder('kube-endpoints-cli-');
   fs.cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
   return dir;
 }
@@ -75,7 +75,7 @@ describe('kube-endpoints check', () => {
 
   // Binary files get a file-not-checked information (test/hostile/files.test.ts).
   test('a clean folder prints nothing and exits 0; broken files are skipped', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-cli-'));
+    const dir = tempFolder('kube-endpoints-cli-');
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'kind: Service\n  metadata: [\n');
     fs.writeFileSync(
       path.join(dir, 'helm.yaml'),

@@ -22,6 +22,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await e2e.removeWorkspace(workspace);
 });
 
 /** The extension's status bar item (its accessible label is its text without icons). */

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -17,6 +16,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+import { tempFolder } from './tempFolders';
 
 /** The bundled server, as editors start it. */
 export const SERVER_BIN = path.resolve(__dirname, '../../../server/out/server.js');
@@ -238,14 +238,14 @@ function applyTextEdits(change: Pick<TextDocumentEdit, 'textDocument' | 'edits'>
 
 /** A fresh copy of a folder in the temporary directory, so tests can write to it. */
 export function copyToTemp(source: string): string {
-  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
+  const target = tempFolder();
   fs.cpSync(source, target, { recursive: true });
   return target;
 }
 
 /** A fresh folder in the temporary directory holding `files` (relative path → text), subfolders included. */
 export function folderWith(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-'));
+  const root = tempFolder();
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
