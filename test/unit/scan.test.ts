@@ -134,3 +134,39 @@ describe('the scan', () => {
     );
   });
 });
+
+describe('reading a file', () => {
+  const dir = path.join(root, 'sizes');
+  fs.mkdirSync(dir);
+  /** A file of `size` bytes whose every line differs, so that a byte read twice or left out shows. */
+  const fileOf = (size: number): { file: string; text: string } => {
+    const file = path.join(dir, `f-${size}.yaml`);
+    let text = '';
+    for (let line = 0; text.length < size; line++) text += `k${line}: ${line * 7}\n`;
+    text = text.slice(0, size);
+    fs.writeFileSync(file, text);
+    return { file, text };
+  };
+
+  test('gives every byte, whether one read takes the file in or it needs more', () => {
+    for (const size of [0, 1, 65_535, 65_536, 65_537, 200_000]) {
+      const { file, text } = fileOf(size);
+      assert.deepEqual(readContentSync(file, MAX_FILE_SIZE), { text }, `${size} bytes`);
+    }
+  });
+
+  test('tells the exact size of a file over the cap, small or large', () => {
+    assert.deepEqual(readContentSync(fileOf(20).file, 19), { tooLarge: 20 });
+    assert.deepEqual(readContentSync(fileOf(20).file, 20), { text: fileOf(20).text });
+    assert.deepEqual(readContentSync(fileOf(70_000).file, 65_000), { tooLarge: 70_000 });
+  });
+
+  test('refuses a pipe and a device, and says why a folder cannot be read', () => {
+    const pipe = path.join(dir, 'pipe.yaml');
+    execFileSync('mkfifo', [pipe]);
+    assert.deepEqual(readContentSync(pipe, MAX_FILE_SIZE), { unreadable: 'not a regular file' });
+    assert.deepEqual(readContentSync('/dev/zero', MAX_FILE_SIZE), { unreadable: 'not a regular file' });
+    assert.deepEqual(readContentSync('/dev/null', MAX_FILE_SIZE), { unreadable: 'not a regular file' });
+    assert.deepEqual(readContentSync(dir, MAX_FILE_SIZE), { unreadable: 'EISDIR' });
+  });
+});

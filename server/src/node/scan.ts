@@ -3,12 +3,11 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import {
   type ExcludeGlobs,
   ExcludeFilter,
-  type FileBytes,
   type FileContent,
   FolderWalk,
   type FoundFile,
-  readBytesSync,
   readContentSync,
+  readFileBytes,
 } from './workspaceFiles';
 
 /**
@@ -157,7 +156,11 @@ export function serveReads({ port, shared }: ReaderThreadData): void {
     try {
       const walk = new FolderWalk(new ExcludeFilter(...excludes), pending);
       const batch = new BatchBuilder(port, shared);
-      for (const file of walk.files()) batch.add(file, readBytesSync(file.path, maxFileSize));
+      for (const file of walk.files()) {
+        // Nothing when the batch took the bytes; else why the file was not read.
+        const unread = readFileBytes(file.path, maxFileSize, (bytes) => batch.add(file, bytes));
+        if (unread) batch.addUnread(file, unread);
+      }
       batch.send(true);
     } catch (error) {
       port.postMessage({ error: String(error) } satisfies Batch);
@@ -179,12 +182,8 @@ class BatchBuilder {
     private readonly shared: Int32Array,
   ) {}
 
-  add(file: FoundFile, read: FileBytes): void {
-    if (!('bytes' in read)) {
-      this.files.push(Object.assign({}, file, read));
-      return;
-    }
-    const { bytes } = read;
+  /** Copies a file's bytes into the batch (a new batch when they do not fit). */
+  add(file: FoundFile, bytes: Buffer): void {
     if (this.used + bytes.length > this.buffer.length) {
       if (this.files.length > 0) this.send(false);
       if (bytes.length > this.buffer.length) this.buffer = new Uint8Array(bytes.length);
@@ -192,6 +191,11 @@ class BatchBuilder {
     this.buffer.set(bytes, this.used);
     this.files.push(Object.assign({}, file, { start: this.used, end: this.used + bytes.length }));
     this.used += bytes.length;
+  }
+
+  /** A file that was not read: too large, or unreadable. */
+  addUnread(file: FoundFile, why: { tooLarge: number } | { unreadable: string }): void {
+    this.files.push(Object.assign({}, file, why));
   }
 
   send(last: boolean): void {
