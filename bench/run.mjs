@@ -193,6 +193,7 @@ async function coldLsp(dir) {
   const diagnostics = [...client.diagnostics.values()].reduce((sum, entry) => sum + entry.list.length, 0);
   client.child.kill('SIGUSR2');
   const memory = await waitForFile(probeFile);
+  fs.rmSync(probeFile);
   await client.stop();
   return {
     ms: elapsed,
