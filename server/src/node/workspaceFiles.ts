@@ -153,7 +153,7 @@ export class FolderWalk {
   }
 }
 
-/** Opening never waits for a writer: a named pipe called `x.yaml` is refused by `fstat` instead. */
+/** Opening never waits for a writer: a named pipe called `x.yaml` gives nothing, and `fstat` refuses it. */
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
 /** Reads a file as UTF-8 text (invalid bytes become U+FFFD); see `readFileBytes`. */
@@ -171,8 +171,9 @@ const firstRead = Buffer.allocUnsafeSlow(FIRST_READ_BYTES);
  * of the cost of reading thousands of small files (about 10 µs each on the benchmark's VM), so
  * there is no `stat` before the open, and a file smaller than the first read is one open, read
  * and close: a read of a regular file returns less than asked only at its end, which gives its
- * size. A file that fills the first read, or gives nothing (empty, a pipe, a device), is checked
- * with `fstat`. What the file held when it was read: if it grows meanwhile, the rest is read next time.
+ * size. A file that fills the first read or gives nothing (an empty file, a pipe nothing is written
+ * to, a device) is checked with `fstat`; a pipe being written to gives what was written, as `cat`
+ * would. What the file held when it was read: if it grows meanwhile, the rest is read next time.
  */
 export function readFileBytes<T>(
   filePath: string,
