@@ -51,6 +51,72 @@ export function toDiagnostic(finding: Finding, linesOf: (uri: string) => LineInd
   };
 }
 
+/**
+ * Whether `toDiagnostic(finding, linesOf)` would equal `diagnostic` (one it made), without making
+ * it: an edit moves every finding after it as a new object, and typing near the top of a large
+ * file moves hundreds that keep their lines and columns, whose diagnostics the publisher then
+ * finds among those sent before. Making each again to compare cost more than the rest of that
+ * publication.
+ */
+export function isDiagnosticOf(finding: Finding, diagnostic: Diagnostic, linesOf: (uri: string) => LineIndex): boolean {
+  const related = finding.related ?? [];
+  const sentRelated = diagnostic.relatedInformation ?? [];
+  if (
+    diagnostic.message !== finding.message ||
+    diagnostic.code !== finding.code ||
+    diagnostic.severity !== SEVERITIES[finding.severity] ||
+    related.length !== sentRelated.length ||
+    !(finding.data ? sameJson(diagnostic.data, finding.data) : diagnostic.data === undefined) ||
+    !isLspRange(diagnostic.range, linesOf(finding.uri), finding.range)
+  ) {
+    return false;
+  }
+  for (let i = 0; i < related.length; i++) {
+    const { uri, range, message } = related[i];
+    const sent = sentRelated[i];
+    if (
+      sent.message !== message ||
+      sent.location.uri !== uri ||
+      !isLspRange(sent.location.range, linesOf(uri), range)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether `range` is `SourceRangeConvert.toLsp(lines, source)`. */
+function isLspRange(range: Range, lines: LineIndex, source: SourceRange): boolean {
+  const start = lines.positionAt(source.start);
+  const end = lines.positionAt(source.end);
+  return (
+    range.start.line === start.line &&
+    range.start.character === start.character &&
+    range.end.line === end.line &&
+    range.end.character === end.character
+  );
+}
+
+/**
+ * Whether two values of plain JSON data (as sent) are equal: without the allocations of
+ * `isDeepStrictEqual` (a list of keys per object), which a large file's hundreds of diagnostics
+ * made on every keystroke. A key whose value is undefined is not sent, so it counts as absent.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key in left) if (!sameJson(left[key], right[key])) return false;
+  for (const key in right) if (left[key] === undefined && right[key] !== undefined) return false;
+  return true;
+}
+
 /** A span of a file as an LSP location. */
 export function toLocation(location: SourceLocation, linesOf: (uri: string) => LineIndex): Location {
   return { uri: location.uri, range: SourceRangeConvert.toLsp(linesOf(location.uri), location.range) };

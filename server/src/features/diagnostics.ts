@@ -3,7 +3,7 @@ import { comparePositions, type LineIndex } from '../model/lineIndex';
 import { checkAll, type RuleFailure, rules } from '../rules';
 import { recheck } from '../rules/recheck';
 import type { CheckContext, Finding, Severity } from '../rules/types';
-import { toDiagnostic } from './convert';
+import { isDiagnosticOf, sameJson, toDiagnostic } from './convert';
 import type { ServerStatsCounts } from './protocol';
 import type { ServerState } from './state';
 import type { StatusReporter } from './status';
@@ -295,10 +295,10 @@ export class DiagnosticsPublisher {
 
   /**
    * The diagnostics of a file's findings, sorted by position, given those last sent for it. An
-   * edit moves the findings after it as new objects, and their diagnostics are made again, but
-   * most keep their lines and columns (typing on a line moves none below it): such a diagnostic
-   * is taken to be the one sent before, which the stdio writer does not serialize again
-   * (node/batchedMessageWriter.ts).
+   * edit moves the findings after it as new objects, but most keep their lines and columns
+   * (typing on a line moves none below it): such a finding keeps the diagnostic sent before
+   * (found by `isDiagnosticOf`), which the stdio writer does not serialize again
+   * (node/batchedMessageWriter.ts); the others get a new one.
    */
   private diagnosticsFor(
     findings: readonly Finding[],
@@ -309,19 +309,20 @@ export class DiagnosticsPublisher {
     // The previous diagnostics are in the same order: `next` passes those that start before.
     let next = 0;
     for (let i = 0; i < findings.length; i++) {
-      let diagnostic = this.diagnosticOf.get(findings[i]);
+      const finding = findings[i];
+      let diagnostic = this.diagnosticOf.get(finding);
       if (!diagnostic) {
-        diagnostic = toDiagnostic(findings[i], linesOf);
-        const { start } = diagnostic.range;
+        const start = linesOf(finding.uri).positionAt(finding.range.start);
         while (next < previous.length && comparePositions(previous[next].range.start, start) < 0) next++;
         for (let same = next; same < previous.length; same++) {
           if (comparePositions(previous[same].range.start, start) !== 0) break;
-          if (sameJson(previous[same], diagnostic)) {
+          if (isDiagnosticOf(finding, previous[same], linesOf)) {
             diagnostic = previous[same];
             break;
           }
         }
-        this.diagnosticOf.set(findings[i], diagnostic);
+        diagnostic ??= toDiagnostic(finding, linesOf);
+        this.diagnosticOf.set(finding, diagnostic);
       }
       diagnostics[i] = diagnostic;
     }
@@ -352,26 +353,6 @@ function byPosition(a: Finding, b: Finding): number {
 
 /** What was last sent for a file: its diagnostics, and how many of each severity. */
 type Publication = { diagnostics: Diagnostic[]; problems: Record<Severity, number> };
-
-/**
- * Whether two values of plain JSON data (as sent) are equal: without the allocations of
- * `isDeepStrictEqual` (a list of keys per object), which a large file's hundreds of diagnostics
- * made on every keystroke. A key whose value is undefined is not sent, so it counts as absent.
- */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  for (const key in left) if (!sameJson(left[key], right[key])) return false;
-  for (const key in right) if (left[key] === undefined && right[key] !== undefined) return false;
-  return true;
-}
 
 function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
   const problems = { error: 0, warning: 0, information: 0, hint: 0 };
