@@ -7,7 +7,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { type LineIndex } from '../model/lineIndex';
+import { comparePositions, type LineIndex } from '../model/lineIndex';
 import type { SourceRange } from '../model/types';
 import type { SourceLocation } from '../navigation/locate';
 import type { FileChange, Finding, Severity } from '../rules/types';
@@ -87,13 +87,9 @@ export function isDiagnosticOf(finding: Finding, diagnostic: Diagnostic, linesOf
 
 /** Whether `range` is `SourceRangeConvert.toLsp(lines, source)`. */
 function isLspRange(range: Range, lines: LineIndex, source: SourceRange): boolean {
-  const start = lines.positionAt(source.start);
-  const end = lines.positionAt(source.end);
   return (
-    range.start.line === start.line &&
-    range.start.character === start.character &&
-    range.end.line === end.line &&
-    range.end.character === end.character
+    comparePositions(range.start, lines.positionAt(source.start)) === 0 &&
+    comparePositions(range.end, lines.positionAt(source.end)) === 0
   );
 }
 

@@ -312,13 +312,16 @@ export class DiagnosticsPublisher {
       const finding = findings[i];
       let diagnostic = this.diagnosticOf.get(finding);
       if (!diagnostic) {
-        const start = linesOf(finding.uri).positionAt(finding.range.start);
-        while (next < previous.length && comparePositions(previous[next].range.start, start) < 0) next++;
-        for (let same = next; same < previous.length; same++) {
-          if (comparePositions(previous[same].range.start, start) !== 0) break;
-          if (isDiagnosticOf(finding, previous[same], linesOf)) {
-            diagnostic = previous[same];
-            break;
+        // None left to look among (none at all on a file's first publication): no position to work out.
+        if (next < previous.length) {
+          const start = linesOf(finding.uri).positionAt(finding.range.start);
+          while (next < previous.length && comparePositions(previous[next].range.start, start) < 0) next++;
+          for (let same = next; same < previous.length; same++) {
+            if (comparePositions(previous[same].range.start, start) !== 0) break;
+            if (isDiagnosticOf(finding, previous[same], linesOf)) {
+              diagnostic = previous[same];
+              break;
+            }
           }
         }
         diagnostic ??= toDiagnostic(finding, linesOf);
