@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readYamlFiles } from '../../server/src/node/scan';
 import { ExcludeFilter } from '../../server/src/node/workspaceFiles';
+import { folderWith } from '../support/lspClient';
 
 /**
  * Hostile files on disk, through the CLI binary: each ends in a finding, a log line or
@@ -13,22 +13,6 @@ import { ExcludeFilter } from '../../server/src/node/workspaceFiles';
  */
 const CLI = path.resolve(__dirname, '../../../server/out/cli.js');
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n';
-
-/** The folders the tests made, removed at the end: some hold 50 MB. */
-const folders: string[] = [];
-after(() => {
-  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function workspace(files: Record<string, string | Buffer> = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-hostile-'));
-  folders.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
 
 /** How long one run may take: each takes a few seconds at most, so only a hang fails. */
 const TIMEOUT_MS = 60_000;
@@ -51,7 +35,7 @@ const notChecked = (file: string) =>
 
 describe('the size cap', () => {
   test('a 50 MB file is not read: one information at its top names the setting, the other files are checked', () => {
-    const dir = workspace({ 'web.yaml': SERVICE });
+    const dir = folderWith({ 'web.yaml': SERVICE });
     fs.writeFileSync(path.join(dir, 'dump.yaml'), Buffer.alloc(50 * 1024 * 1024, 'a: b\n'));
     const { status, lines } = check(dir);
     assert.equal(status, 0);
@@ -62,7 +46,7 @@ describe('the size cap', () => {
   });
 
   test('--max-file-size, and maxFileSize in .kube-endpoints.yaml, set the cap; the option wins', () => {
-    const dir = workspace({ 'web.yaml': SERVICE });
+    const dir = folderWith({ 'web.yaml': SERVICE });
     assert.match(check(dir, ['--max-file-size', '50']).lines[0], notChecked('web.yaml'));
     fs.writeFileSync(path.join(dir, '.kube-endpoints.yaml'), 'maxFileSize: 50\n');
     assert.match(check(dir).lines[0], notChecked('web.yaml'));
@@ -84,7 +68,7 @@ describe('the size cap', () => {
     const documents = Array.from({ length: 100_000 }, (_, i) =>
       i % 10 === 0 ? SERVICE.replace('web', `web-${i}`) : `kind: ConfigMap\nmetadata: {name: c${i}}\n`,
     );
-    const dir = workspace({ 'rendered.yaml': documents.join('---\n') });
+    const dir = folderWith({ 'rendered.yaml': documents.join('---\n') });
     const { lines } = check(dir);
     assert.equal(lines.filter((line) => line.includes(' service-without-endpoints ')).length, 10_000);
   });
@@ -92,7 +76,7 @@ describe('the size cap', () => {
 
 describe('files that are not text', () => {
   test('NUL bytes: binary, one information; invalid UTF-8: read as U+FFFD, checked', () => {
-    const dir = workspace({
+    const dir = folderWith({
       'image.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]),
       'latin1.yaml': Buffer.concat([Buffer.from(SERVICE), Buffer.from('# caf\xe9 \xff\xfe\n', 'latin1')]),
     });
@@ -106,7 +90,7 @@ describe('files that are not text', () => {
 
 describe('templates', () => {
   test('Helm, Jinja, ytt and kustomize patches: no syntax error, intact objects checked', () => {
-    const dir = workspace({
+    const dir = folderWith({
       'helm.yaml': `${SERVICE.replace('web', '{{ .Release.Name }}')}  labels:\n    {{- include "labels" . | nindent 4 }}\n---\n${SERVICE.replace('web', 'static')}`,
       'jinja.yaml': `{% for name in names %}\n${SERVICE}{% endfor %}\n`,
       'ytt.yaml': `#@ load("@ytt:data", "data")\n---\n${SERVICE.replace('web', 'ytt #@ data.values.name')}`,
@@ -122,7 +106,7 @@ describe('templates', () => {
 
 describe('the walk', () => {
   test('link loops, dangling links, a pipe and a folder named .yaml: skipped with a line on standard error', () => {
-    const dir = workspace({ 'web.yaml': SERVICE });
+    const dir = folderWith({ 'web.yaml': SERVICE });
     fs.symlinkSync('.', path.join(dir, 'loop'));
     fs.symlinkSync('self.yaml', path.join(dir, 'self.yaml'));
     fs.symlinkSync('gone.yaml', path.join(dir, 'dangling.yaml'));
@@ -141,7 +125,7 @@ describe('the walk', () => {
   });
 
   test('a file deleted between listing and reading is reported as gone, and the walk goes on', async () => {
-    const dir = workspace({ 'a.yaml': SERVICE, 'b.yaml': SERVICE, 'c.yaml': SERVICE });
+    const dir = folderWith({ 'a.yaml': SERVICE, 'b.yaml': SERVICE, 'c.yaml': SERVICE });
     const seen: string[] = [];
     for await (const file of readYamlFiles(dir, new ExcludeFilter(), 1_000)) {
       if (seen.length === 0) fs.rmSync(path.join(dir, 'b.yaml'));

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Position } from 'vscode-languageserver-protocol';
 import { TestClient } from '../support/lspClient';
+import { tempFolder } from '../support/tempFolders';
 
 /**
  * Hostile input through the spawned server: it keeps answering, publishes one
@@ -18,7 +18,7 @@ let client: TestClient;
 const logged: string[] = [];
 
 before(async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-hostile-'));
+  const root = tempFolder('kube-endpoints-hostile-');
   fs.writeFileSync(path.join(root, 'web.yaml'), SERVICE);
   fs.writeFileSync(path.join(root, 'dump.yaml'), Buffer.alloc(50 * 1024 * 1024, 'a: b\n'));
   fs.writeFileSync(path.join(root, 'image.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]));
@@ -33,7 +33,6 @@ before(async () => {
 });
 after(async () => {
   await client.stop();
-  fs.rmSync(client.root, { recursive: true, force: true });
 });
 
 describe('files the server cannot check', () => {

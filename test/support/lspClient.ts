@@ -243,8 +243,8 @@ export function copyToTemp(source: string): string {
   return target;
 }
 
-/** A fresh folder in the temporary directory holding `files` (relative path → text), subfolders included. */
-export function folderWith(files: Record<string, string>): string {
+/** A fresh folder in the temporary directory holding `files` (relative path → content), subfolders included. */
+export function folderWith(files: Record<string, string | Buffer>): string {
   const root = tempFolder();
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });

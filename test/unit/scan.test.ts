@@ -1,16 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type * as ScanModule from '../../server/src/node/scan';
 import { type ReadFile, readYamlFiles } from '../../server/src/node/scan';
 import { ExcludeFilter, FolderWalk, readContentSync } from '../../server/src/node/workspaceFiles';
+import { tempFolder } from '../support/tempFolders';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-scan-'));
-after(() => fs.rmSync(root, { recursive: true, force: true }));
+const root = tempFolder('kube-endpoints-scan-');
 
 /** Folders × files of the big workspace: far more than the scan reads before it starts a thread. */
 const FOLDERS = 400;
