@@ -675,10 +675,16 @@ export class WorkspaceIndex {
     this.changes.everything = true;
     this.forgetPairings();
     this.selections.clear();
-    for (const uri of [...this.filedUnder.keys()]) this.unfile(uri);
-    this.kustomizations = [...this.entries.values()].flatMap((entry) =>
-      entry.objects.filter((object): object is Kustomization => object.kind === 'Kustomization'),
-    );
+    // Emptied at once: taking the 28,000 objects of the 50k workspace out one by one searched their
+    // lists for each: a third of refiling it after a kustomization changed.
+    for (const list of [this.services, this.endpoints, this.slicesByService, this.workloads]) list.clear();
+    for (const group of Object.values(this.groups)) group.clear();
+    this.filedUnder.clear();
+    this.kustomizations = [];
+    for (const [uri, entry] of this.entries) {
+      if (!this.kustomized.has(uri)) continue;
+      for (const object of entry.objects) if (object.kind === 'Kustomization') this.kustomizations.push(object);
+    }
     this.listedBy = listedPaths(this.kustomizations);
     this.namespaceCache.clear();
     this.toFile = [...this.entries.keys()];
@@ -906,6 +912,11 @@ class GroupMap<K, V extends object> {
     if (set.size === 0) this.sets.delete(key);
     this.arrays.delete(key);
   }
+
+  clear(): void {
+    this.sets.clear();
+    this.arrays.clear();
+  }
 }
 
 /** A map from keys to lists that keeps no empty lists. */
@@ -944,6 +955,11 @@ class MultiMap<K, V extends ObjectBase> {
     const at = list.indexOf(value);
     if (at >= 0) list.splice(at, 1);
     if (list.length === 0) this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.all = undefined;
   }
 
   values(): V[] {
