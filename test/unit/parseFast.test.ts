@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { mayHoldModelledObject, splitDocuments } from '../../server/src/model/documents';
+import { parseSimpleDocument } from '../../server/src/model/fastYaml';
 import { parseFile, parseWholeFile } from '../../server/src/model/parse';
 import { MODELLED_KINDS } from '../../server/src/model/types';
 import { seeded } from '../support/edits';
@@ -92,6 +93,40 @@ describe('fast parsing', () => {
       assert.deepEqual(fast, parseWholeFile(uri, text).objects, `${uri}: ${JSON.stringify(text)}`);
     }
     assert.ok(compared > 400, `compared only ${compared}`);
+  });
+
+  test('comment lines at any indentation, between any lines: the fast reader ends every node where yaml does', () => {
+    const random = seeded(13);
+    // Files with the objects the model reads, of at most 200 lines (a comment per few lines).
+    const modelled = files.filter(({ text }) => /^kind: (Service|Endpoints|EndpointSlice|Deployment)\b/m.test(text));
+    const small = modelled.filter(({ text }) => text.split('\n').length < 200);
+    assert.ok(small.length > 100, `only ${small.length} files`);
+    let throughFastReader = 0;
+    for (let i = 0; i < 400; i++) {
+      const { uri, text } = small[Math.floor(random() * small.length)];
+      const lines = text.split('\n');
+      for (let comments = 1 + Math.floor(random() * 6); comments > 0; comments--) {
+        const at = Math.floor(random() * (lines.length + 1));
+        const indent = ' '.repeat(Math.floor(random() * 12));
+        // Now and then after a blank line, which yaml's nodes take in or not depending on what follows.
+        lines.splice(at, 0, ...(random() < 0.2 ? [''] : []), `${indent}# comment ${i}`);
+      }
+      const commented = lines.join('\n');
+      // A file the split leaves to the full parser (a directive, a `...` marker) has no fast path to compare.
+      const spans = splitDocuments(commented);
+      if (!spans) continue;
+      assert.deepEqual(parseFile(uri, commented).objects, parseWholeFile(uri, commented).objects, commented);
+      for (const span of spans) {
+        if (!mayHoldModelledObject(commented, span)) continue;
+        const indented = /^ +#/m.test(commented.slice(span.contentStart, span.end));
+        if (indented && parseSimpleDocument(commented, span.contentStart, span.end)) throughFastReader++;
+      }
+    }
+    // The comparison is worth something only if the fast reader takes many documents with indented comments.
+    assert.ok(
+      throughFastReader > 300,
+      `the fast reader read only ${throughFastReader} documents with indented comments`,
+    );
   });
 
   test('a broken document stays broken while other documents are edited, and is forgotten once it parses', () => {

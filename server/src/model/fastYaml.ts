@@ -4,10 +4,10 @@ import { MAX_NESTING_DEPTH } from './nesting';
 /**
  * A fast reader for the YAML most manifests are written in: block mappings and
  * sequences, single-line plain and quoted scalars, one-line flow collections and
- * comments at column 0. It builds nodes that `yaml`'s type guards (`isMap`, `isScalar`, ...)
+ * comments. It builds nodes that `yaml`'s type guards (`isMap`, `isScalar`, ...)
  * recognise, with the values and ranges `yaml`'s composer gives, in a fraction of its time
  * (they are light objects, not `yaml`'s classes, read only by parse.ts); for anything else (anchors,
- * aliases, tags, block scalars, multi-line scalars, tabs, indented comments, nesting deeper
+ * aliases, tags, block scalars, multi-line scalars, tabs, nesting deeper
  * than `MAX_NESTING_DEPTH`, ...) it returns `undefined` and the caller uses the full parser.
  * A document it accepts has no errors.
  *
@@ -83,19 +83,29 @@ type Line = {
   next: number;
 };
 
+/** A line holding a comment alone: its column, and the offset of the line after it. */
+type CommentLine = { indent: number; next: number };
+
 /** `yaml`'s `range`: start, end of the value, end of the node (comments and line break included). */
 type Range = [number, number, number];
 
 class SimpleParser {
   private readonly lines: Line[] = [];
+  /** The comment lines after each line of `lines` (by its index), for those followed by any. */
+  private comments: Map<number, CommentLine[]> | undefined;
   private li = 0;
   /** Blocks open around the current one: the reader recurses, so deep nesting bails before the stack runs out. */
   private depth = 0;
+  /**
+   * The column of the most indented comment line that follows the last value read and is not
+   * part of it, until the collection it falls to takes it (see `closingEnd`); -1 for none.
+   */
+  private trailingIndent = -1;
 
   constructor(
     private readonly text: string,
     start: number,
-    end: number,
+    private readonly end: number,
   ) {
     // A bounded scan: `indexOf` from here would search the rest of the file for every document.
     for (let i = start; i < end; i++) {
@@ -110,14 +120,21 @@ class SimpleParser {
       while (content < lineEnd && text.charCodeAt(content) === 32) content++;
       if (content < lineEnd) {
         if (text.charCodeAt(content) === 35 /* # */) {
-          // A comment more indented than its neighbours may belong to the scalar above it.
-          if (content > at) throw BAIL;
+          // Those before the first line belong to no node.
+          if (this.lines.length > 0) this.commentsAfter(this.lines.length - 1).push({ indent: content - at, next });
         } else {
           this.lines.push({ start: at, indent: content - at, end: lineEnd, next });
         }
       }
       at = lineEnd + 1;
     }
+  }
+
+  private commentsAfter(line: number): CommentLine[] {
+    this.comments ??= new Map();
+    let comments = this.comments.get(line);
+    if (!comments) this.comments.set(line, (comments = []));
+    return comments;
   }
 
   document(): { contents: Node | null } {
@@ -155,10 +172,12 @@ class SimpleParser {
       const next = this.lines[this.li];
       if (!next || next.indent < indent) break;
       if (next.indent > indent || this.isDash(next.start + next.indent, next.end)) throw BAIL;
+      // The comment lines before an entry are its own.
+      this.trailingIndent = -1;
       at = next.start + next.indent;
     }
     const end = (last.range as Range)[2];
-    map.range = [start, end, end];
+    map.range = [start, end, this.closingEnd(indent, end)];
     return map;
   }
 
@@ -177,10 +196,11 @@ class SimpleParser {
       if (next.indent > indent) throw BAIL;
       // A mapping entry in the same column ends a sequence that is the value of the key above.
       if (!this.isDash(next.start + next.indent, next.end)) break;
+      this.trailingIndent = -1;
       at = next.start + next.indent;
     }
     const end = (last.range as Range)[2];
-    seq.range = [start, end, end];
+    seq.range = [start, end, this.closingEnd(indent, end)];
     return seq;
   }
 
@@ -198,7 +218,35 @@ class SimpleParser {
     const value = this.inlineValue(after, line);
     this.li++;
     this.noContinuation(indent);
+    this.placeComments(value, indent);
     return value;
+  }
+
+  /**
+   * Places the comment lines between a value that ends its line and the next line as `yaml`
+   * does (its parser's `atIndentedComment`): those more indented than the value's collection,
+   * straight after it, are the value's, whose node then ends after them; from the first other
+   * one on, they fall to the collections that close before the next line (see `closingEnd`).
+   */
+  private placeComments(value: Node, indent: number): void {
+    const comments = this.comments?.get(this.li - 1);
+    if (!comments) return;
+    let i = 0;
+    for (; i < comments.length && comments[i].indent > indent; i++) (value.range as Range)[2] = comments[i].next;
+    for (; i < comments.length; i++) this.trailingIndent = Math.max(this.trailingIndent, comments[i].indent);
+  }
+
+  /**
+   * The end of a collection in column `indent` that closes here, its last value ending at
+   * `valueEnd`: `yaml` keeps the comment lines after that value with the collection when one is
+   * at least as indented as it (unless it is in column 0), and the collection then ends where
+   * the next line's content starts; otherwise it hands them to the collection around it.
+   */
+  private closingEnd(indent: number, valueEnd: number): number {
+    if (indent === 0 || this.trailingIndent < indent) return valueEnd;
+    this.trailingIndent = -1;
+    const next = this.lines[this.li];
+    return next ? next.start + next.indent : this.end;
   }
 
   /**
@@ -217,6 +265,8 @@ class SimpleParser {
     }
     // `key: # comment` or trailing spaces give null other ranges; leave them to the full parser.
     if (afterIndicator !== line.end) throw BAIL;
+    // `yaml` gives an empty value the comment lines after it: indented ones are left to it too.
+    if (this.comments?.get(this.li)?.some((comment) => comment.indent > 0)) throw BAIL;
     this.li++;
     return scalar(null, [afterIndicator, afterIndicator, afterIndicator]);
   }
