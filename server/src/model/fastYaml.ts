@@ -120,7 +120,7 @@ class SimpleParser {
       while (content < lineEnd && text.charCodeAt(content) === 32) content++;
       if (content < lineEnd) {
         if (text.charCodeAt(content) === 35 /* # */) {
-          // Those before the first line belong to no node.
+          // Comment lines before the first line of content belong to no node.
           if (this.lines.length > 0) this.commentsAfter(this.lines.length - 1).push({ indent: content - at, next });
         } else {
           this.lines.push({ start: at, indent: content - at, end: lineEnd, next });
