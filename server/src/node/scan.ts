@@ -8,6 +8,7 @@ import {
   type FoundFile,
   readContentSync,
   readFileBytes,
+  type UnreadFile,
 } from './workspaceFiles';
 
 /**
@@ -74,7 +75,7 @@ const BATCHES_AHEAD = 32;
 type ReadRequest = { pending: string[]; excludes: readonly ExcludeGlobs[]; maxFileSize: number };
 
 /** A file in a batch: where its bytes are in the batch's buffer, or why they are not. */
-type BatchEntry = FoundFile & ({ start: number; end: number } | { tooLarge: number } | { unreadable: string });
+type BatchEntry = FoundFile & ({ start: number; end: number } | UnreadFile);
 
 type Batch = { files: BatchEntry[]; buffer: ArrayBuffer; last: boolean } | { error: string };
 
@@ -194,7 +195,7 @@ class BatchBuilder {
   }
 
   /** A file that was not read: too large, or unreadable. */
-  addUnread(file: FoundFile, why: { tooLarge: number } | { unreadable: string }): void {
+  addUnread(file: FoundFile, why: UnreadFile): void {
     this.files.push(Object.assign({}, file, why));
   }
 

@@ -64,7 +64,10 @@ export async function* findYamlFiles(root: string, exclude: ExcludeFilter): Asyn
  * What reading a YAML file gave: its text, its size when that is over the limit (the file is
  * then not read), or why it could not be read (gone, a folder or a pipe named `.yaml`, ...).
  */
-export type FileContent = { text: string } | { tooLarge: number } | { unreadable: string };
+export type FileContent = { text: string } | UnreadFile;
+
+/** Why a file was not read: its size over the limit, or the error (not a regular file, gone, ...). */
+export type UnreadFile = { tooLarge: number } | { unreadable: string };
 
 /**
  * Puts a file's content into the index (a file over the limit as such, see `file-not-checked`);
@@ -175,11 +178,7 @@ const firstRead = Buffer.allocUnsafeSlow(FIRST_READ_BYTES);
  * to, a device) is checked with `fstat`; a pipe being written to gives what was written, as `cat`
  * would. What the file held when it was read: if it grows meanwhile, the rest is read next time.
  */
-export function readFileBytes<T>(
-  filePath: string,
-  maxFileSize: number,
-  take: (bytes: Buffer) => T,
-): T | { tooLarge: number } | { unreadable: string } {
+export function readFileBytes<T>(filePath: string, maxFileSize: number, take: (bytes: Buffer) => T): T | UnreadFile {
   let fd: number | undefined;
   try {
     fd = openSync(filePath, OPEN_FLAGS);
