@@ -27,14 +27,18 @@ await Promise.all([
     outfile: 'client/out/extension.js',
     external: ['vscode'],
   }),
-  build({ ...common, ...esmYaml, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
+  build({ ...common, ...esmYaml, entryPoints: ['server/src/server.ts'], outfile: 'server/out/serverMain.js' }),
+  // The executables (package.json's bins, the extension's server module): each runs its program's
+  // bundle through V8's code cache (server/src/node/compileCache.ts).
+  build({ ...common, entryPoints: ['server/src/bin/server.ts'], outfile: 'server/out/server.js' }),
+  build({ ...common, entryPoints: ['server/src/bin/cli.ts'], outfile: 'server/out/cli.js' }),
   // The scan's reader thread, beside the server and the CLI, which start it from their folder.
   build({ ...common, entryPoints: ['server/src/node/scanWorker.ts'], outfile: 'server/out/scanWorker.js' }),
   build({
     ...common,
     ...esmYaml,
     entryPoints: ['server/src/cli/main.ts'],
-    outfile: 'server/out/cli.js',
+    outfile: 'server/out/cliMain.js',
     define: { VERSION: JSON.stringify(version) },
   }),
   build({

@@ -75,7 +75,7 @@ export function renderChart(results) {
     y += 10;
     const peerMax = Math.max(...runs.map((run) => run.spawnToFirstDiagnosticsMs));
     for (const run of runs) {
-      const color = run.name === 'kube-endpoints' ? COLORS.lsp : COLORS.peer;
+      const color = run.name.startsWith('kube-endpoints') ? COLORS.lsp : COLORS.peer;
       parts.push(
         bar(
           y,

@@ -56,6 +56,17 @@ const ONLY = process.env.BENCH_ONLY?.split(',');
  * keystroke run, whose result the process prints (it logs to standard error).
  */
 const KEYSTROKE_RUN = process.env.BENCH_KEYSTROKE_RUN && JSON.parse(process.env.BENCH_KEYSTROKE_RUN);
+/**
+ * The code cache of our executables (server/src/node/compileCache.ts), in a folder of this run's
+ * own that every server and command line it starts inherits: warmed once before the measures, as
+ * every start but the first after an install or an update finds it (a keystroke run's process
+ * uses its parent's). The peer comparison also times a start without it.
+ */
+const COMPILE_CACHE = KEYSTROKE_RUN
+  ? process.env.KUBE_ENDPOINTS_COMPILE_CACHE
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-bench-cache-'));
+process.env.KUBE_ENDPOINTS_COMPILE_CACHE = COMPILE_CACHE;
+if (!KEYSTROKE_RUN) process.once('exit', () => fs.rmSync(COMPILE_CACHE, { recursive: true, force: true }));
 
 /** The targets of issue 7, checked against the figures of this run. */
 const TARGETS = {
@@ -89,6 +100,7 @@ async function main() {
   const workspaces = SIZES.map((size) => ({ name: `${size / 1000}k`, dir: ensureWorkspace(size), size }));
   if (fs.existsSync(CORPUS)) workspaces.push({ name: 'corpus', dir: CORPUS });
   else log(`no corpus at ${CORPUS}: skipped`);
+  results.compileCache = await warmCompileCache();
 
   for (const workspace of ONLY && !ONLY.includes('cold') ? [] : workspaces) {
     log(`\n== ${workspace.name} (${workspace.dir})`);
@@ -168,6 +180,18 @@ function ensureWorkspace(size) {
   return dir;
 }
 
+/** One start of the server and one of the command line on the examples, which write the code cache. */
+async function warmCompileCache() {
+  const examples = path.join(ROOT, 'examples');
+  await run(process.execPath, [CLI, 'check', examples], [0, 1]);
+  const client = await BenchClient.start({ args: [SERVER, '--stdio'], rootDir: examples });
+  await client.until(() => client.progressEnded, 'the first check of the examples');
+  const { compileCache } = await client.connection.sendRequest('kubeEndpoints/serverStats');
+  await client.stop();
+  log(`code cache warmed in ${COMPILE_CACHE}: ${fs.readdirSync(COMPILE_CACHE).join(', ')}`);
+  return { warmedBy: compileCache, files: fs.readdirSync(COMPILE_CACHE) };
+}
+
 async function bareParse(dir) {
   const output = await run(process.execPath, [path.join(BENCH, 'bareParse.mjs'), dir]);
   return JSON.parse(output.stdout);
@@ -189,6 +213,7 @@ async function coldLsp(dir) {
     async () => client.progressEnded,
   );
   const elapsed = client.progressEndAt - client.spawnedAt;
+  const { compileCache } = await client.connection.sendRequest('kubeEndpoints/serverStats');
   const firstDiagnosticsMs = client.publications.length > 0 ? client.publications[0].at - client.spawnedAt : undefined;
   const diagnostics = [...client.diagnostics.values()].reduce((sum, entry) => sum + entry.list.length, 0);
   client.child.kill('SIGUSR2');
@@ -201,6 +226,7 @@ async function coldLsp(dir) {
     diagnostics,
     files: client.diagnostics.size,
     endMessage: client.progressEndMessage,
+    compileCache,
     memory,
     requestsDuringStart,
   };
@@ -385,8 +411,15 @@ async function peer(workspace) {
   fs.copyFileSync(path.join(workspace.dir, 'bundles/bundle-0.yaml'), file);
   const uri = pathToFileURL(file).href;
   const text = fs.readFileSync(file, 'utf8');
+  const ours = { args: [SERVER, '--stdio'], settings: {}, initializationOptions: AS_THE_EXTENSION };
   const runs = [
-    { name: 'kube-endpoints', args: [SERVER, '--stdio'], settings: {}, initializationOptions: AS_THE_EXTENSION },
+    { name: 'kube-endpoints', ...ours },
+    {
+      // A first start after an install or an update.
+      name: 'kube-endpoints, no code cache',
+      ...ours,
+      env: { ...process.env, KUBE_ENDPOINTS_DISABLE_COMPILE_CACHE: '1' },
+    },
   ];
   const peerInstalled = ensurePeer();
   const yamlSettings = (schemas) => ({
@@ -446,8 +479,8 @@ async function peer(workspace) {
 }
 
 /** One start of a server on the peer file: spawn → first diagnostics, and what they held. */
-async function peerRun({ name, args, settings, initializationOptions }, { uri, text, dir, waitForLatest }) {
-  const client = await BenchClient.start({ args, rootDir: dir, settings, initializationOptions });
+async function peerRun({ name, args, settings, initializationOptions, env }, { uri, text, dir, waitForLatest }) {
+  const client = await BenchClient.start({ args, rootDir: dir, settings, initializationOptions, env });
   const openedAt = performance.now();
   await client.connection.sendNotification('textDocument/didOpen', {
     textDocument: { uri, languageId: 'yaml', version: 1, text },

@@ -11,8 +11,13 @@ let client: LanguageClient | undefined;
 /** Starts the language server over IPC; it indexes and watches the workspace by itself. */
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
+  // The server keeps V8's code cache of its bundle in the extension's storage, not the user's cache folder.
+  const env =
+    context.globalStorageUri.scheme === 'file'
+      ? { KUBE_ENDPOINTS_COMPILE_CACHE: path.join(context.globalStorageUri.fsPath, 'compile-cache') }
+      : undefined;
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    run: { module, transport: TransportKind.ipc, options: { env } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {

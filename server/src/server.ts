@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // First, so that V8 compiles none of our code before it applies.
 import './node/inlining';
 import {

@@ -52,6 +52,10 @@ test('the package holds the bundles, the webview assets and the docs, and nothin
     'client/out/webview/serviceGraph.js',
     'client/out/webview/serviceGraph.css',
     'server/out/server.js',
+    'server/out/serverMain.js',
+    'server/out/scanWorker.js',
+    'server/out/cli.js',
+    'server/out/cliMain.js',
     'images/icon.png',
     ...manifest.contributes.walkthroughs[0].steps.map((step: { media: { markdown: string } }) => step.media.markdown),
   ])

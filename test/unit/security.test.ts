@@ -6,10 +6,11 @@ import { describe, test } from 'node:test';
 /**
  * The server never executes or evaluates anything from the workspace: no child processes, no
  * eval or Function, no module loaded by a computed name, in our code or in the bundle it ships.
- * Its one thread besides the main one runs our own file, named by a literal.
+ * Its one thread besides the main one runs our own file, named by a literal; its executable
+ * runs its bundle, named by a literal, through V8's code cache.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const BUNDLE = path.join(ROOT, 'server/out/server.js');
+const BUNDLE = path.join(ROOT, 'server/out/serverMain.js');
 const WORKER_BUNDLE = path.join(ROOT, 'server/out/scanWorker.js');
 
 /** What would run code: processes, evaluation, modules by a computed name, VM contexts, workers. */
@@ -26,6 +27,10 @@ const EXECUTING = [
 
 /** The scan's reader thread: the only sources that may use worker_threads. */
 const THREAD_SOURCES = new Set([path.join('node', 'scan.ts'), path.join('node', 'scanWorker.ts')]);
+/** The code cache, which compiles the executables' bundles: the only source that may use vm. */
+const CACHE_SOURCE = path.join('node', 'compileCache.ts');
+/** The executables, which run the bundle beside them through the code cache. */
+const EXECUTABLES = { 'server.js': 'serverMain.js', 'cli.js': 'cliMain.js' };
 
 /** The modules the bundles may load: Node's own, by a literal name. */
 const BUNDLE_MODULES = new Set([
@@ -56,7 +61,11 @@ describe('nothing from the workspace is executed', () => {
     assert.ok(sources.length > 50, 'the sources are found');
     const offending = sources.flatMap((file) => {
       const text = fs.readFileSync(path.join(ROOT, 'server/src', file), 'utf8');
-      const allowed = THREAD_SOURCES.has(file) ? text.replace(/['"]node:worker_threads['"]/g, '') : text;
+      const allowed = THREAD_SOURCES.has(file)
+        ? text.replace(/['"]node:worker_threads['"]/g, '')
+        : file === CACHE_SOURCE
+          ? text.replace(/['"]node:vm['"]/g, '')
+          : text;
       return EXECUTING.filter((pattern) => pattern.test(allowed)).map((pattern) => `${file}: ${String(pattern)}`);
     });
     assert.deepEqual(offending, []);
@@ -85,5 +94,20 @@ describe('nothing from the workspace is executed', () => {
     const unexpected = modules.filter((name) => !BUNDLE_MODULES.has(name) && name !== 'child_process');
     assert.deepEqual(unexpected, []);
     assert.equal(modules.filter((name) => name === 'child_process').length, 1);
+  });
+
+  test('the executables run only the bundle beside them, named by a literal, and load only built-in modules', () => {
+    for (const [executable, bundle] of Object.entries(EXECUTABLES)) {
+      const source = fs.readFileSync(path.join(ROOT, 'server/src/bin', executable.replace(/\.js$/, '.ts')), 'utf8');
+      const runs = [...source.matchAll(/runWithCompileCache\((.*)\);/g)].map((match) => match[1]);
+      assert.deepEqual(runs, [`path.join(__dirname, '${bundle}')`], executable);
+      const built = fs.readFileSync(path.join(ROOT, 'server/out', executable), 'utf8');
+      assert.doesNotMatch(built, /\beval\s*\(|\bnew Function\b|\bFunction\s*\(|\bimport\s*\(/);
+      assert.deepEqual(
+        new Set(modulesLoadedBy(built)),
+        new Set(['fs', 'module', 'os', 'path', 'v8', 'vm']),
+        executable,
+      );
+    }
   });
 });

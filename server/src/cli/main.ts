@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // First, so that V8 compiles none of our code before it applies.
 import '../node/inlining';
 import { promises as fs } from 'node:fs';
@@ -10,6 +9,7 @@ import { KubernetesVersion } from '../model/kubernetesVersion';
 import { comparePositions, LineIndex } from '../model/lineIndex';
 import { type ExcludeGlobs, ExcludeFilter, indexFile } from '../node/workspaceFiles';
 import { readYamlFiles } from '../node/scan';
+import { saveCompileCache } from '../node/compileCache';
 import {
   findProjectConfig,
   isFileSize,
@@ -279,7 +279,10 @@ async function readStdin(): Promise<string> {
 declare const VERSION: string | undefined;
 
 main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
+  (code) => {
+    process.exitCode = code;
+    saveCompileCache();
+  },
   (error: unknown) => {
     process.stderr.write(`kube-endpoints: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;

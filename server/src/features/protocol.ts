@@ -4,6 +4,7 @@
  */
 import type { Range } from 'vscode-languageserver';
 import type { GraphEdge, GraphNode } from '../graph/serviceGraph';
+import type { CompileCacheStatus } from '../node/compileCache';
 import type { Severity } from '../rules/types';
 
 /**
@@ -48,6 +49,8 @@ export const SERVER_STATS_REQUEST = 'kubeEndpoints/serverStats';
 export type ServerStatsResult = ServerStatsCounts & {
   /** From `process.memoryUsage()`, in bytes. */
   memory: { rss: number; heapUsed: number };
+  /** What became of V8's code cache for the server's bundle (server/src/node/compileCache.ts). */
+  compileCache: CompileCacheStatus;
 };
 
 export type ServerStatsCounts = {

@@ -1,3 +1,4 @@
+import { compileCacheStatus } from '../node/compileCache';
 import type { DiagnosticsPublisher } from './diagnostics';
 import { SERVER_STATS_REQUEST, type ServerStatsResult } from './protocol';
 import type { ServerState } from './state';
@@ -6,6 +7,6 @@ import type { ServerState } from './state';
 export function registerServerStats(state: ServerState, diagnostics: DiagnosticsPublisher): void {
   state.connection.onRequest(SERVER_STATS_REQUEST, (): ServerStatsResult => {
     const { rss, heapUsed } = process.memoryUsage();
-    return { memory: { rss, heapUsed }, ...diagnostics.counts() };
+    return { memory: { rss, heapUsed }, compileCache: compileCacheStatus(), ...diagnostics.counts() };
   });
 }

@@ -1,5 +1,6 @@
 import type { Connection, InitializeResult } from 'vscode-languageserver';
 import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver';
+import { saveCompileCache } from '../node/compileCache';
 import { registerCodeActions } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { NAVIGATION_CAPABILITIES, registerNavigation } from './navigation';
@@ -34,7 +35,11 @@ export function startServer(connection: Connection): void {
     };
   });
   connection.onInitialized(() => {
-    workspace.start().catch((error: unknown) => connection.console.error(`Indexing failed: ${String(error)}`));
+    workspace
+      .start()
+      // What the first check ran is what every start runs: now worth keeping compiled.
+      .then(saveCompileCache)
+      .catch((error: unknown) => connection.console.error(`Indexing failed: ${String(error)}`));
   });
 
   workspace.register();

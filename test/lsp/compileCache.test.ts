@@ -1,0 +1,116 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import type { ServerStatsResult } from '../../server/src/features/protocol';
+import { folderWith, SERVER_BIN, TestClient, VSCODE_LIKE_CAPABILITIES } from '../support/lspClient';
+import { tempFolder } from '../support/tempFolders';
+
+/**
+ * The executables keep V8's code cache of their bundles between runs (server/src/node/compileCache.ts):
+ * written once the first check is done, used by the next start, refused and written again when
+ * damaged, one per build of a bundle, never when turned off; the findings are the same either way.
+ */
+
+/** A Service without a selector and without Endpoints: one service-without-endpoints warning. */
+const ALPHA = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: alpha\nspec:\n  ports:\n    - port: 80\n';
+const OUT = path.dirname(SERVER_BIN);
+const CLI_BIN = path.join(OUT, 'cli.js');
+
+/** Starts the server on `workspace` until its first check is done: the cache's status then, and the diagnostics. */
+async function firstCheck(
+  workspace: string,
+  env: NodeJS.ProcessEnv,
+  server = SERVER_BIN,
+): Promise<{ status: ServerStatsResult['compileCache']; diagnostics: string }> {
+  const client = await TestClient.start(workspace, VSCODE_LIKE_CAPABILITIES, {}, undefined, { server, env });
+  try {
+    await client.indexingDone();
+    const stats: ServerStatsResult = await client.connection.sendRequest('kubeEndpoints/serverStats');
+    return {
+      status: stats.compileCache,
+      diagnostics: JSON.stringify(client.diagnostics.get(client.uri('alpha.yaml'))),
+    };
+  } finally {
+    await client.stop();
+  }
+}
+
+/** The cache files of the bundle named `bundle` in `folder`. */
+function cacheFiles(folder: string, bundle: string): string[] {
+  const name = new RegExp(`^${bundle}-[0-9a-f]{8}-\\d+-\\d+\\.bin$`);
+  return fs.existsSync(folder) ? fs.readdirSync(folder).filter((file) => name.test(file)) : [];
+}
+
+describe("the server's code cache", () => {
+  test('is written once the first check is done, and used by the next start', async () => {
+    const workspace = folderWith({ 'alpha.yaml': ALPHA });
+    const env = { KUBE_ENDPOINTS_COMPILE_CACHE: path.join(tempFolder(), 'cache') };
+    const first = await firstCheck(workspace, env);
+    assert.deepEqual(first.status, { found: 'missing', written: true });
+    assert.match(first.diagnostics, /service-without-endpoints/);
+    assert.equal(cacheFiles(env.KUBE_ENDPOINTS_COMPILE_CACHE, 'serverMain').length, 1);
+    const second = await firstCheck(workspace, env);
+    assert.deepEqual(second.status, { found: 'used', written: false });
+    assert.equal(second.diagnostics, first.diagnostics);
+  });
+
+  test('is refused when damaged, and written again', async () => {
+    const workspace = folderWith({ 'alpha.yaml': ALPHA });
+    const env = { KUBE_ENDPOINTS_COMPILE_CACHE: tempFolder() };
+    const first = await firstCheck(workspace, env);
+    const [file] = cacheFiles(env.KUBE_ENDPOINTS_COMPILE_CACHE, 'serverMain');
+    const damaged = Buffer.alloc(4096, 0xa5);
+    fs.writeFileSync(path.join(env.KUBE_ENDPOINTS_COMPILE_CACHE, file), damaged);
+    const refused = await firstCheck(workspace, env);
+    assert.deepEqual(refused.status, { found: 'rejected', written: true });
+    assert.equal(refused.diagnostics, first.diagnostics);
+    assert.notDeepEqual(fs.readFileSync(path.join(env.KUBE_ENDPOINTS_COMPILE_CACHE, file)), damaged);
+    assert.deepEqual((await firstCheck(workspace, env)).status, { found: 'used', written: false });
+  });
+
+  test('is one per build of the bundle: a rebuilt bundle gets its own, the earlier one is removed', async () => {
+    const workspace = folderWith({ 'alpha.yaml': ALPHA });
+    const env = { KUBE_ENDPOINTS_COMPILE_CACHE: tempFolder() };
+    const copy = tempFolder();
+    for (const file of ['server.js', 'serverMain.js', 'scanWorker.js']) {
+      fs.copyFileSync(path.join(OUT, file), path.join(copy, file));
+    }
+    const server = path.join(copy, 'server.js');
+    assert.deepEqual((await firstCheck(workspace, env, server)).status, { found: 'missing', written: true });
+    const [before] = cacheFiles(env.KUBE_ENDPOINTS_COMPILE_CACHE, 'serverMain');
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(copy, 'serverMain.js'), later, later);
+    assert.deepEqual((await firstCheck(workspace, env, server)).status, { found: 'missing', written: true });
+    const after = cacheFiles(env.KUBE_ENDPOINTS_COMPILE_CACHE, 'serverMain');
+    assert.equal(after.length, 1);
+    assert.notEqual(after[0], before);
+  });
+
+  test('is neither read nor written when turned off', async () => {
+    const workspace = folderWith({ 'alpha.yaml': ALPHA });
+    const folder = tempFolder();
+    const env = { KUBE_ENDPOINTS_COMPILE_CACHE: folder, KUBE_ENDPOINTS_DISABLE_COMPILE_CACHE: '1' };
+    assert.deepEqual((await firstCheck(workspace, env)).status, { found: 'off', written: false });
+    assert.deepEqual(fs.readdirSync(folder), []);
+  });
+});
+
+test("the command line's code cache is written at its end, and gives the same output, damaged or not", () => {
+  const workspace = folderWith({ 'alpha.yaml': ALPHA });
+  const env = { ...process.env, KUBE_ENDPOINTS_COMPILE_CACHE: tempFolder() };
+  const check = () => spawnSync(process.execPath, [CLI_BIN, 'check', workspace], { env, encoding: 'utf8' });
+  const first = check();
+  assert.match(first.stdout, /service-without-endpoints/);
+  const [file] = cacheFiles(env.KUBE_ENDPOINTS_COMPILE_CACHE, 'cliMain');
+  assert.ok(file, 'a cache file is written');
+  const written = fs.statSync(path.join(env.KUBE_ENDPOINTS_COMPILE_CACHE, file));
+  const second = check();
+  assert.deepEqual([second.status, second.stdout], [first.status, first.stdout]);
+  // Used, so not written again (a written cache is a new file, renamed over the old one).
+  assert.equal(fs.statSync(path.join(env.KUBE_ENDPOINTS_COMPILE_CACHE, file)).ino, written.ino);
+  fs.writeFileSync(path.join(env.KUBE_ENDPOINTS_COMPILE_CACHE, file), Buffer.alloc(4096, 0xa5));
+  const damaged = check();
+  assert.deepEqual([damaged.status, damaged.stdout], [first.status, first.stdout]);
+});
