@@ -88,6 +88,15 @@ describe("the server's code cache", () => {
     assert.notEqual(after[0], before);
   });
 
+  test('that cannot be written leaves the server working, and says so', async () => {
+    const workspace = folderWith({ 'alpha.yaml': ALPHA });
+    const aFile = path.join(tempFolder(), 'a-file');
+    fs.writeFileSync(aFile, '');
+    const result = await firstCheck(workspace, { KUBE_ENDPOINTS_COMPILE_CACHE: path.join(aFile, 'cache') });
+    assert.deepEqual(result.status, { found: 'missing', written: 'failed' });
+    assert.match(result.diagnostics, /service-without-endpoints/);
+  });
+
   test('is neither read nor written when turned off', async () => {
     const workspace = folderWith({ 'alpha.yaml': ALPHA });
     const folder = tempFolder();
