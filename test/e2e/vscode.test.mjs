@@ -164,6 +164,14 @@ step('the Problems panel lists every finding of examples/, from files never open
   const markers = (await e2e.readProblems(page)).filter((r) => r.level === 2);
   assert.deepEqual([...new Set(markers.map((m) => m.source))], ['kube-endpoints']);
   await shot('problems');
+  // Its first check done, the server keeps V8's code cache of its bundle in the extension's global
+  // storage, where the client tells it to (client/src/extension.ts).
+  const storage = path.join(server.userDataDir, 'User', 'globalStorage', 'kube-endpoints.kube-endpoints');
+  const cache = path.join(storage, 'compile-cache');
+  const deadline = Date.now() + 10_000;
+  const cached = () => fs.existsSync(cache) && fs.readdirSync(cache).some((f) => /^serverMain-.*\.bin$/.test(f));
+  while (!cached() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(cached(), `no code cache of the server in ${cache}`);
 });
 
 step(`the preferred quick fix creates the EndpointSlice of ${CREATE_ENDPOINTS.file}`, async ({ shot }) => {
