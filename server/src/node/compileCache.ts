@@ -42,8 +42,9 @@ function state(): CacheState {
 }
 
 /**
- * Runs `bundle` (a CommonJS file beside the caller, named by a literal) as Node would run it as
- * the main module, compiled from the cache when there is one for it.
+ * Runs `bundle` (a CommonJS file beside the caller, named by a literal) as Node runs a CommonJS
+ * module, with its own `module`, `require` and `__dirname`, compiled from the cache when there is
+ * one for it.
  */
 export function runWithCompileCache(bundle: string): void {
   const source = fs.readFileSync(bundle, 'utf8');
