@@ -88,6 +88,30 @@ describe("the server's code cache", () => {
     assert.notEqual(after[0], before);
   });
 
+  test('keeps the caches in use and removes those unused for 30 days, of any bundle, path or runtime', async () => {
+    const workspace = folderWith({ 'alpha.yaml': ALPHA });
+    const folder = tempFolder();
+    const env = { KUBE_ENDPOINTS_COMPILE_CACHE: folder };
+    const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    const age = (file: string) => fs.utimesSync(path.join(folder, file), longAgo, longAgo);
+    // The command line's cache, written long ago and used today.
+    spawnSync(process.execPath, [CLI_BIN, 'check', workspace], { env: { ...process.env, ...env } });
+    const [cli] = cacheFiles(folder, 'cliMain');
+    age(cli);
+    spawnSync(process.execPath, [CLI_BIN, 'check', workspace], { env: { ...process.env, ...env } });
+    // Another install's cache and a killed process's unfinished write, both unused since long ago, and a recent one.
+    const recent = 'serverMain-11111111-1-1.bin';
+    for (const file of ['serverMain-00000000-1-1.bin', 'serverMain-00000000-1-1.bin.4242']) {
+      fs.writeFileSync(path.join(folder, file), 'x');
+      age(file);
+    }
+    fs.writeFileSync(path.join(folder, recent), 'x');
+    assert.deepEqual((await firstCheck(workspace, env)).status, { found: 'missing', written: true });
+    const written = cacheFiles(folder, 'serverMain').filter((file) => file !== recent);
+    assert.equal(written.length, 1);
+    assert.deepEqual(fs.readdirSync(folder).sort(), [cli, written[0], recent].sort());
+  });
+
   test('that cannot be written leaves the server working, and says so', async () => {
     const workspace = folderWith({ 'alpha.yaml': ALPHA });
     const aFile = path.join(tempFolder(), 'a-file');

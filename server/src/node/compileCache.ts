@@ -16,7 +16,8 @@ import { Script } from 'node:vm';
  * extension passes its global storage), never in a workspace, and
  * `KUBE_ENDPOINTS_DISABLE_COMPILE_CACHE=1` turns it off. V8 rejects a cache made by another V8
  * or with other flags; a cache file is named after the bundle's path, size and modification
- * time, so that a rebuilt bundle never meets the bytecode of the one before.
+ * time, so that a rebuilt bundle never meets the bytecode of the one before, and caches unused for
+ * 30 days are removed.
  */
 
 /** What became of the cache in this process, for `kubeEndpoints/serverStats`. */
@@ -56,11 +57,10 @@ export function runWithCompileCache(bundle: string): void {
   }
   const cachedData = file ? readIfPresent(file) : undefined;
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
-  Object.assign(state(), {
-    found: !file ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used',
-    file,
-    script,
-  } satisfies Partial<CacheState>);
+  const found = !file ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
+  Object.assign(state(), { found, file, script } satisfies Partial<CacheState>);
+  // Marked as in use, off the way of the start, so that the clean-up (`removeOutdatedCaches`) keeps it.
+  if (found === 'used') fs.utimes(file!, new Date(), new Date(), () => undefined);
   const module = new Module(bundle);
   module.filename = bundle;
   const run = script.runInThisContext() as (...args: unknown[]) => void;
@@ -82,7 +82,7 @@ export function saveCompileCache(): void {
     const partial = `${cache.file}.${process.pid}`;
     fs.writeFileSync(partial, cache.script.createCachedData(), { mode: 0o600 });
     fs.renameSync(partial, cache.file);
-    removeEarlierCaches(cache.file);
+    removeOutdatedCaches(cache.file);
     cache.written = true;
   } catch {
     cache.written = 'failed';
@@ -126,13 +126,24 @@ function readIfPresent(file: string): Buffer | undefined {
   }
 }
 
-/** The same bundle's caches for earlier builds (same path and runtime, other size or time): never read again. */
-function removeEarlierCaches(file: string): void {
+/** A cache (or an unfinished write of one) this long unused is removed when another is written. */
+const UNUSED_FOR_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * The same bundle's caches for earlier builds (same path and runtime, other size or time), never
+ * read again, and every cache of the folder unused for 30 days: those of earlier versions of the
+ * extension (another path), of runtimes no longer installed, writes a killed process left.
+ */
+function removeOutdatedCaches(file: string): void {
+  const folder = path.dirname(file);
   const name = path.basename(file);
-  const prefix = name.split('-').slice(0, -2).join('-') + '-';
-  for (const other of fs.readdirSync(path.dirname(file))) {
-    if (other !== name && other.startsWith(prefix) && other.endsWith('.bin')) {
-      fs.rmSync(path.join(path.dirname(file), other), { force: true });
+  const sameBundle = name.split('-').slice(0, -2).join('-') + '-';
+  const unusedSince = Date.now() - UNUSED_FOR_MS;
+  for (const other of fs.readdirSync(folder)) {
+    if (other === name || !/\.bin(\.\d+)?$/.test(other)) continue;
+    const otherPath = path.join(folder, other);
+    if ((other.startsWith(sameBundle) && other.endsWith('.bin')) || fs.statSync(otherPath).mtimeMs < unusedSince) {
+      fs.rmSync(otherPath, { force: true });
     }
   }
 }
