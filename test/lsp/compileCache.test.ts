@@ -23,8 +23,13 @@ async function firstCheck(
   workspace: string,
   env: NodeJS.ProcessEnv,
   server = SERVER_BIN,
+  nodeOptions: string[] = [],
 ): Promise<{ status: ServerStatsResult['compileCache']; diagnostics: string }> {
-  const client = await TestClient.start(workspace, VSCODE_LIKE_CAPABILITIES, {}, undefined, { server, env });
+  const client = await TestClient.start(workspace, VSCODE_LIKE_CAPABILITIES, {}, undefined, {
+    server,
+    env,
+    nodeOptions,
+  });
   try {
     await client.indexingDone();
     const stats: ServerStatsResult = await client.connection.sendRequest('kubeEndpoints/serverStats');
@@ -54,6 +59,20 @@ describe("the server's code cache", () => {
     const second = await firstCheck(workspace, env);
     assert.deepEqual(second.status, { found: 'used', written: false });
     assert.equal(second.diagnostics, first.diagnostics);
+  });
+
+  test('is one per set of Node options, which may set V8 flags: none refuses the other', async () => {
+    const workspace = folderWith({ 'alpha.yaml': ALPHA });
+    const env = { KUBE_ENDPOINTS_COMPILE_CACHE: tempFolder() };
+    await firstCheck(workspace, env);
+    const flagged = await firstCheck(workspace, env, SERVER_BIN, ['--expose-gc']);
+    assert.deepEqual(flagged.status, { found: 'missing', written: true });
+    assert.equal(cacheFiles(env.KUBE_ENDPOINTS_COMPILE_CACHE, 'serverMain').length, 2);
+    assert.deepEqual((await firstCheck(workspace, env)).status, { found: 'used', written: false });
+    assert.deepEqual((await firstCheck(workspace, env, SERVER_BIN, ['--expose-gc'])).status, {
+      found: 'used',
+      written: false,
+    });
   });
 
   test('is refused when damaged, and written again', async () => {

@@ -71,16 +71,21 @@ export class TestClient {
   /**
    * Starts the server on a workspace folder and waits for `initialized`. `options.server` is
    * another server script to spawn; `options.workspaceFolders` replaces the folder of `root`;
-   * `options.env` is added to the server's environment.
+   * `options.env` is added to the server's environment; `options.nodeOptions` go before the script.
    */
   static async start(
     root: string,
     capabilities: ClientCapabilities = VSCODE_LIKE_CAPABILITIES,
     settings: Record<string, unknown> = {},
     initializationOptions?: unknown,
-    options: { server?: string; workspaceFolders?: WorkspaceFolder[]; env?: NodeJS.ProcessEnv } = {},
+    options: {
+      server?: string;
+      workspaceFolders?: WorkspaceFolder[];
+      env?: NodeJS.ProcessEnv;
+      nodeOptions?: string[];
+    } = {},
   ): Promise<TestClient> {
-    const child = spawn(process.execPath, [options.server ?? SERVER_BIN, '--stdio'], {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), options.server ?? SERVER_BIN, '--stdio'], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...options.env },
     });

@@ -95,12 +95,19 @@ export function compileCacheStatus(): CompileCacheStatus {
   return { found, written };
 }
 
-/** `<folder>/<bundle name>-<hash of its path and the runtime>-<size>-<mtime>.bin`, or none when disabled. */
+/**
+ * `<folder>/<bundle name>-<hash of its path and the runtime>-<size>-<mtime>.bin`, or none when
+ * disabled. The runtime includes Node's options, which may set V8 flags: a process started with
+ * other flags (`--inspect`, `--expose-gc`) keeps a cache of its own rather than refusing and
+ * overwriting the other's at every start.
+ */
 function cacheFileFor(bundle: string): string | undefined {
   const folder = cacheFolder();
   if (!folder) return undefined;
   const { size, mtimeMs } = fs.statSync(bundle);
-  const runtime = `${bundle}\0${process.versions.v8}\0${process.arch}`;
+  const runtime = [bundle, process.versions.v8, process.arch, process.env.NODE_OPTIONS ?? '', ...process.execArgv].join(
+    '\0',
+  );
   return path.join(folder, `${path.basename(bundle, '.js')}-${fnv1a(runtime)}-${size}-${Math.trunc(mtimeMs)}.bin`);
 }
 
