@@ -82,12 +82,17 @@ export function saveCompileCache(): void {
     const partial = `${cache.file}.${process.pid}`;
     fs.writeFileSync(partial, cache.script.createCachedData(), { mode: 0o600 });
     fs.renameSync(partial, cache.file);
-    removeOutdatedCaches(cache.file);
     cache.written = true;
   } catch {
     cache.written = 'failed';
   }
   cache.script = undefined;
+  if (cache.written !== true) return;
+  try {
+    removeOutdatedCaches(cache.file);
+  } catch {
+    // The clean-up is a courtesy: the next write tries again.
+  }
 }
 
 export function compileCacheStatus(): CompileCacheStatus {
@@ -149,7 +154,9 @@ function removeOutdatedCaches(file: string): void {
   for (const other of fs.readdirSync(folder)) {
     if (other === name || !/\.bin(\.\d+)?$/.test(other)) continue;
     const otherPath = path.join(folder, other);
-    if ((other.startsWith(sameBundle) && other.endsWith('.bin')) || fs.statSync(otherPath).mtimeMs < unusedSince) {
+    // Another process's clean-up may have removed it since the listing.
+    const modified = fs.statSync(otherPath, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
+    if ((other.startsWith(sameBundle) && other.endsWith('.bin')) || modified < unusedSince) {
       fs.rmSync(otherPath, { force: true });
     }
   }
