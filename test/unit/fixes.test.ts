@@ -128,3 +128,36 @@ test('no fix adds a key its mapping already has, whatever that key holds', () =>
     assert.ok(!titlesFor(text).includes(fix), `${fix}: offered with ${JSON.stringify(written)}`);
   }
 });
+
+test('a port mismatch offers its rename on the Service port and on the endpoint port alike', () => {
+  // Two Services in the Service's file and two Endpoints in the backends' file, so that each finding's
+  // fixes must come from the objects it is written in, not from the first pair with a mismatch.
+  const files = new Map([
+    [
+      'services.yaml',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: cache\nspec:\n  ports:\n    - name: redis\n      port: 6379\n' +
+        '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: etcd\nspec:\n  ports:\n    - name: client\n      port: 2379\n',
+    ],
+    [
+      'endpoints.yaml',
+      'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: cache\nsubsets:\n  - addresses: [{ip: 10.0.0.6}]\n    ports:\n      - name: rdis\n        port: 6379\n' +
+        '---\napiVersion: v1\nkind: Endpoints\nmetadata:\n  name: etcd\nsubsets:\n  - addresses: [{ip: 10.0.0.11}]\n    ports:\n      - name: clinet\n        port: 2379\n',
+    ],
+  ]);
+  const context = contextOf(['# kubernetes-version: 1.32']);
+  const index = indexOf(files);
+  const mismatches = checkAll(index, {}, context).findings.filter((finding) => finding.code === 'port-mismatch');
+  const fixesAt = (uri: string, text: string) => {
+    const offset = files.get(uri)!.indexOf(text);
+    const finding = mismatches.find((candidate) => candidate.uri.endsWith(uri) && candidate.range.start === offset);
+    assert.ok(finding, `a port-mismatch finding at ${text} in ${uri}`);
+    // Besides the rename, every finding offers to ignore it.
+    return fixesFor(finding, index, context)
+      .map((fix) => fix.title)
+      .filter((title) => !title.startsWith('Ignore '));
+  };
+  assert.deepEqual(fixesAt('services.yaml', 'client'), ['Rename Endpoints port "clinet" to "client"']);
+  assert.deepEqual(fixesAt('endpoints.yaml', 'clinet'), ['Rename Endpoints port "clinet" to "client"']);
+  assert.deepEqual(fixesAt('services.yaml', 'redis'), ['Rename Endpoints port "rdis" to "redis"']);
+  assert.deepEqual(fixesAt('endpoints.yaml', 'rdis'), ['Rename Endpoints port "rdis" to "redis"']);
+});

@@ -157,8 +157,11 @@ export class WorkspaceIndex {
   };
   private changes: IndexChanges = noChanges();
   private options: IndexOptions;
-  /** Every EndpointSlice, labelled or not; forgotten when a file with slices changes. */
-  private allSlices: EndpointSlice[] | undefined;
+  /**
+   * Every EndpointSlice, labelled or not, and (once asked for) the slices of each name;
+   * forgotten when a file with slices changes.
+   */
+  private slices: { all: EndpointSlice[]; byName?: GroupMap<string, EndpointSlice> } | undefined;
   /** The files that hold EndpointSlices, where `allEndpointSlices` looks for them. */
   private readonly filesWithSlices = new Set<string>();
   /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
@@ -222,7 +225,7 @@ export class WorkspaceIndex {
     if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);
     else this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, entry, edited);
-    if (previous?.counts.endpointSlices || counts.endpointSlices) this.allSlices = undefined;
+    if (previous?.counts.endpointSlices || counts.endpointSlices) this.slices = undefined;
     if (counts.endpointSlices > 0) this.filesWithSlices.add(uri);
     else this.filesWithSlices.delete(uri);
     if ((previous && holdsServicesOrBackends(previous.counts)) || holdsServicesOrBackends(counts)) {
@@ -246,7 +249,7 @@ export class WorkspaceIndex {
     this.totals = countsAfterEdit(this.totals, NO_OBJECTS, previous.counts);
     this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
-    if (previous.counts.endpointSlices > 0) this.allSlices = undefined;
+    if (previous.counts.endpointSlices > 0) this.slices = undefined;
     this.filesWithSlices.delete(uri);
     if (holdsServicesOrBackends(previous.counts)) this.allServicesAndBackends = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
@@ -324,10 +327,23 @@ export class WorkspaceIndex {
    * after every edit of a file with slices).
    */
   allEndpointSlices(): readonly EndpointSlice[] {
-    this.allSlices ??= [...this.filesWithSlices].flatMap((uri) =>
-      this.entries.get(uri)!.objects.filter((object): object is EndpointSlice => object.kind === 'EndpointSlice'),
-    );
-    return this.allSlices;
+    return this.knownSlices().all;
+  }
+
+  /** The EndpointSlices named `name`, labelled or not, in every namespace. */
+  endpointSlicesNamed(name: string): readonly EndpointSlice[] {
+    const slices = this.knownSlices();
+    slices.byName ??= groupedByName(slices.all);
+    return slices.byName.get(name);
+  }
+
+  private knownSlices(): NonNullable<WorkspaceIndex['slices']> {
+    this.slices ??= {
+      all: [...this.filesWithSlices].flatMap((uri) =>
+        this.entries.get(uri)!.objects.filter((object): object is EndpointSlice => object.kind === 'EndpointSlice'),
+      ),
+    };
+    return this.slices;
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
@@ -873,6 +889,12 @@ type ObjectGroups = {
   servicesByClusterIp: GroupMap<string, Service>;
   backendsByAddress: GroupMap<string, Backend>;
 };
+
+function groupedByName<T extends KubeObject>(objects: readonly T[]): GroupMap<string, T> {
+  const byName = new GroupMap<string, T>();
+  for (const object of objects) if (object.name) byName.add(object.name.value, object);
+  return byName;
+}
 
 function podLabelKey(namespace: string, label: string, value: string): string {
   return `${namespace}\0${label}\0${value}`;

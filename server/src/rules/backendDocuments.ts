@@ -189,12 +189,10 @@ export function addressTypeOf(ip: string): AddressType {
  * labelled or not, so that applying them creates objects instead of replacing some.
  */
 export function freeSliceNames(index: WorkspaceIndex, namespace: string, base: string, count: number): string[] {
-  const taken = new Set<string>();
-  for (const slice of index.allEndpointSlices()) {
-    if (slice.name && index.namespaceOf(slice) === namespace) taken.add(slice.name.value);
-  }
+  const taken = (name: string) =>
+    index.endpointSlicesNamed(name).some((slice) => index.namespaceOf(slice) === namespace);
   const names: string[] = [];
-  for (let n = 1; names.length < count; n++) if (!taken.has(`${base}-${n}`)) names.push(`${base}-${n}`);
+  for (let n = 1; names.length < count; n++) if (!taken(`${base}-${n}`)) names.push(`${base}-${n}`);
   return names;
 }
 
