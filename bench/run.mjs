@@ -93,6 +93,7 @@ const results = {
   workspaces: [],
   keystroke: undefined,
   keystrokeIpc: undefined,
+  requests: undefined,
   peer: undefined,
   targets: {},
 };
@@ -146,6 +147,7 @@ async function main() {
     results.keystroke = await keystrokesInOwnClient(keystrokeWorkspace, 'stdio');
     results.keystrokeIpc = await keystrokesInOwnClient(keystrokeWorkspace, 'node-ipc');
   }
+  if (!ONLY || ONLY.includes('requests')) results.requests = await requests(keystrokeWorkspace);
   if (!ONLY || ONLY.includes('peer')) results.peer = await peer(keystrokeWorkspace);
   if (ONLY) return;
   results.machine.loadAverageAtEnd = os.loadavg();
@@ -421,6 +423,102 @@ async function waitsOfRequests(request, done) {
   return { count: waits.length, p50Ms: percentile(waits, 0.5), maxMs: waits[waits.length - 1] };
 }
 
+/**
+ * What an editor asks of the server in the workspace of the keystrokes, with its 2,000-document file
+ * open and checked: the quick fixes of each of its diagnostics (the light bulb, asked as the cursor
+ * lands on one), those of the whole file at once (a selection of everything), and navigation from
+ * the last Endpoints and Service of the file. Each request waits for the one before.
+ */
+async function requests(workspace) {
+  const file = path.join(workspace.dir, 'bundles/bundle-0.yaml');
+  const text = fs.readFileSync(file, 'utf8');
+  const uri = pathToFileURL(file).href;
+  const client = await BenchClient.start({
+    args: [SERVER, '--stdio'],
+    rootDir: workspace.dir,
+    initializationOptions: AS_THE_EXTENSION,
+  });
+  await client.until(() => client.progressEnded, 'the end of the initial scan');
+  const fullChecks = async () => (await client.connection.sendRequest('kubeEndpoints/serverStats')).checks.full;
+  const before = await fullChecks();
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'yaml', version: 1, text },
+  });
+  // The full check that follows the opening holds requests between its rules: timed after it.
+  for (const started = performance.now(); (await fullChecks()) === before && performance.now() - started < 30_000;) {
+    await sleep(100);
+  }
+  const diagnostics = client.diagnostics.get(uri)?.list ?? [];
+  const textDocument = { uri };
+  const after = (prefix) => positionIn(text, text.lastIndexOf(prefix) + prefix.length + 1);
+  const endpointsName = { textDocument, position: after(ENDPOINTS_NAME) };
+  const serviceName = { textDocument, position: after('kind: Service\nmetadata:\n  name: ') };
+  const wholeFile = { start: { line: 0, character: 0 }, end: positionIn(text, text.length) };
+  /** Times `params()` sent `times` times (or once per item of `times`, an array): sorted times, last answer. */
+  const timed = async (method, times, params) => {
+    const samples = [];
+    let answer;
+    for (const item of Array.isArray(times) ? times : Array.from({ length: times })) {
+      const sent = performance.now();
+      answer = await client.connection.sendRequest(method, params(item));
+      samples.push(performance.now() - sent);
+    }
+    return { samples: samples.sort((a, b) => a - b), answer };
+  };
+  const measures = [
+    {
+      request: 'quick fixes at each diagnostic (textDocument/codeAction)',
+      ...(await timed('textDocument/codeAction', diagnostics, (diagnostic) => ({
+        textDocument,
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic] },
+      }))),
+    },
+    {
+      request: `quick fixes of the whole file, its ${diagnostics.length} diagnostics at once`,
+      ...(await timed('textDocument/codeAction', 5, () => ({
+        textDocument,
+        range: wholeFile,
+        context: { diagnostics },
+      }))),
+    },
+    {
+      request: 'definition of an Endpoints name',
+      ...(await timed('textDocument/definition', 20, () => endpointsName)),
+    },
+    {
+      request: 'references of a Service name',
+      ...(await timed('textDocument/references', 20, () => ({
+        ...serviceName,
+        context: { includeDeclaration: true },
+      }))),
+    },
+    {
+      request: 'rename of a Service (its Endpoints and slices with it)',
+      ...(await timed('textDocument/rename', 20, () => ({ ...serviceName, newName: 'renamed' }))),
+    },
+    {
+      request: 'workspace symbols matching "bundled"',
+      ...(await timed('workspace/symbol', 20, () => ({ query: 'bundled' }))),
+    },
+  ];
+  await client.stop();
+  const rows = measures.map(({ request, samples, answer }) => ({
+    request,
+    count: samples.length,
+    p50Ms: percentile(samples, 0.5),
+    p95Ms: percentile(samples, 0.95),
+    maxMs: samples[samples.length - 1],
+    answerBytes: JSON.stringify(answer ?? null).length,
+  }));
+  for (const row of rows) {
+    log(
+      `requests (${workspace.name}): ${row.request}, ${row.count}×: p50 ${ms(row.p50Ms)}, p95 ${ms(row.p95Ms)}, max ${ms(row.maxMs)}`,
+    );
+  }
+  return { workspace: workspace.name, file: 'bundles/bundle-0.yaml', rows };
+}
+
 /** The same 2,000-document file opened in this server and in yaml-language-server: spawn → first diagnostics. */
 async function peer(workspace) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-peer-'));
@@ -671,6 +769,11 @@ function printTable() {
       `then a pause, hovering every 10 ms until the full check after it has ended (${k.pause.count} hovers): p50 ${ms(k.pause.p50Ms)}, longest ${ms(k.pause.maxMs)}`,
     );
   }
+  const requestRows = [['request', 'count', 'p50', 'p95', 'max']];
+  for (const row of results.requests.rows) {
+    requestRows.push([row.request, String(row.count), ms(row.p50Ms), ms(row.p95Ms), ms(row.maxMs)]);
+  }
+  log(`\nrequests in ${results.requests.file} (${results.requests.workspace}), once checked\n` + table(requestRows));
   const peerRows = [
     [
       'server',
