@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import { comparePositions, type LineIndex } from '../model/lineIndex';
 import { checkAll, type RuleFailure, rules } from '../rules';
-import { recheck } from '../rules/recheck';
+import { groupByUri, recheck } from '../rules/recheck';
 import type { CheckContext, Finding, Severity } from '../rules/types';
 import { isDiagnosticOf, sameJson, toDiagnostic } from './convert';
 import type { ServerStatsCounts } from './protocol';
@@ -370,14 +370,4 @@ function memoize<T>(compute: (key: string) => T): (key: string) => T {
     if (value === undefined) values.set(key, (value = compute(key)));
     return value;
   };
-}
-
-function groupByUri(findings: Finding[]): Map<string, Finding[]> {
-  const grouped = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const list = grouped.get(finding.uri);
-    if (list) list.push(finding);
-    else grouped.set(finding.uri, [finding]);
-  }
-  return grouped;
 }
