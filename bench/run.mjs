@@ -94,6 +94,7 @@ const results = {
   keystroke: undefined,
   keystrokeIpc: undefined,
   requests: undefined,
+  cliFix: undefined,
   peer: undefined,
   targets: {},
 };
@@ -148,6 +149,7 @@ async function main() {
     results.keystrokeIpc = await keystrokesInOwnClient(keystrokeWorkspace, 'node-ipc');
   }
   if (!ONLY || ONLY.includes('requests')) results.requests = await requests(keystrokeWorkspace);
+  if (!ONLY || ONLY.includes('fix')) results.cliFix = await cliFix(keystrokeWorkspace);
   if (!ONLY || ONLY.includes('peer')) results.peer = await peer(keystrokeWorkspace);
   if (ONLY) return;
   results.machine.loadAverageAtEnd = os.loadavg();
@@ -421,6 +423,26 @@ async function waitsOfRequests(request, done) {
   }
   waits.sort((a, b) => a - b);
   return { count: waits.length, p50Ms: percentile(waits, 0.5), maxMs: waits[waits.length - 1] };
+}
+
+/** `kube-endpoints check --fix --dry-run` on a workspace: every safe fix, one after the other, printed as a diff. */
+async function cliFix(workspace) {
+  const started = performance.now();
+  const { stdout } = await run(
+    process.execPath,
+    [...PROFILE, CLI, 'check', '--fix', '--dry-run', workspace.dir],
+    [0, 1],
+  );
+  const result = {
+    workspace: workspace.name,
+    ms: performance.now() - started,
+    files: stdout.split('\n').filter((line) => line.startsWith('+++ ')).length,
+    hunks: stdout.split('\n').filter((line) => line.startsWith('@@ ')).length,
+  };
+  log(
+    `command line --fix --dry-run (${workspace.name}): ${ms(result.ms)}, ${result.hunks} changes in ${result.files} files`,
+  );
+  return result;
 }
 
 /**
@@ -774,6 +796,8 @@ function printTable() {
     requestRows.push([row.request, String(row.count), ms(row.p50Ms), ms(row.p95Ms), ms(row.maxMs)]);
   }
   log(`\nrequests in ${results.requests.file} (${results.requests.workspace}), once checked\n` + table(requestRows));
+  const fix = results.cliFix;
+  log(`\ncommand line --fix --dry-run (${fix.workspace}): ${ms(fix.ms)}, ${fix.hunks} changes in ${fix.files} files`);
   const peerRows = [
     [
       'server',
