@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { serviceReferences } from '../../server/src/index/selection';
 import { UriPath } from '../../server/src/index/uriPath';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { parseFile } from '../../server/src/model/parse';
@@ -200,6 +201,42 @@ describe('WorkspaceIndex', () => {
     );
     replace(slice, configMap);
     assert.deepEqual(index.allEndpointSlices(), []);
+  });
+
+  test('the Ingresses and StatefulSets that name Services follow edits, new texts and removals', () => {
+    const ingress = (backend: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  defaultBackend:\n    service:\n      name: ${backend}\n      port: {number: 80}\n`;
+    const statefulSet = (kind: string) =>
+      `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  template:\n    metadata:\n      labels: {app: db}\n`;
+    const files: Record<string, string> = {
+      'a.yaml': [service('web'), ingress('web')].join('---\n'),
+      'b.yaml': statefulSet('StatefulSet'),
+    };
+    const index = indexOf(files);
+    const named = () =>
+      serviceReferences(index)
+        .map((reference) => `${reference.object.kind}:${reference.name.value}`)
+        .sort();
+    const fresh = () =>
+      serviceReferences(indexOf(files))
+        .map((reference) => `${reference.object.kind}:${reference.name.value}`)
+        .sort();
+    assert.deepEqual(named(), ['Ingress:web', 'StatefulSet:db']);
+    const edit = (path: string, from: string, to: string) => {
+      const start = files[path].indexOf(from);
+      files[path] = files[path].slice(0, start) + to + files[path].slice(start + from.length);
+      index.update(`file:///ws/${path}`, files[path], { start, end: start + from.length, text: to });
+      assert.deepEqual(named(), fresh());
+    };
+    edit('a.yaml', 'name: web\n      port', 'name: api\n      port');
+    edit('b.yaml', 'kind: StatefulSet', 'kind: Deployment');
+    assert.deepEqual(named(), ['Ingress:api']);
+    edit('b.yaml', 'kind: Deployment', 'kind: StatefulSet');
+    files['a.yaml'] = service('web');
+    index.update('file:///ws/a.yaml', files['a.yaml']);
+    assert.deepEqual(named(), ['StatefulSet:db']);
+    index.remove('file:///ws/b.yaml');
+    assert.deepEqual(named(), []);
   });
 
   test('summary() counts files and objects as a fresh index does, through edits, new texts and removals', () => {

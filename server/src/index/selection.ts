@@ -112,9 +112,9 @@ export type ServiceReference = { object: Ingress | Workload; name: Located<strin
 /** Every Ingress backend and StatefulSet `serviceName` of the workspace, in file order. */
 export function serviceReferences(index: WorkspaceIndex): ServiceReference[] {
   const references: ServiceReference[] = [];
-  for (const object of index.objects()) {
+  for (const object of index.serviceReferrers()) {
     if (object.kind === 'Ingress') references.push(...object.serviceNames.map((name) => ({ object, name })));
-    else if (object.kind === 'StatefulSet' && object.serviceName) references.push({ object, name: object.serviceName });
+    else if (object.serviceName) references.push({ object, name: object.serviceName });
   }
   return references;
 }

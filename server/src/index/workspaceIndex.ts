@@ -5,6 +5,7 @@ import type {
   Backend,
   EndpointSlice,
   Endpoints,
+  Ingress,
   KubeObject,
   Kustomization,
   ObjectBase,
@@ -59,9 +60,17 @@ export type FileEntry = {
   mayHoldIgnoreComments: boolean;
   /**
    * How many of `objects` are of each kind: slices and kustomizations make a change of the file
-   * reach beyond it, and the index adds up the rest for `summary()`.
+   * reach beyond it, and the index adds up the rest for `summary()`. `serviceReferrers` counts the
+   * Ingresses and StatefulSets (which name Services) among them, workloads counted too.
    */
-  counts: { services: number; endpoints: number; endpointSlices: number; kustomizations: number; workloads: number };
+  counts: {
+    services: number;
+    endpoints: number;
+    endpointSlices: number;
+    kustomizations: number;
+    workloads: number;
+    serviceReferrers: number;
+  };
   /** Set when the file's content was not parsed at all (and `text` is empty). */
   unchecked?: UncheckedReason;
 };
@@ -164,6 +173,10 @@ export class WorkspaceIndex {
   private slices: { all: EndpointSlice[]; byName?: GroupMap<string, EndpointSlice> } | undefined;
   /** The files that hold EndpointSlices, where `allEndpointSlices` looks for them. */
   private readonly filesWithSlices = new Set<string>();
+  /** Every Ingress and StatefulSet; forgotten when a file with any changes. */
+  private referrers: (Ingress | Workload)[] | undefined;
+  /** The files that hold Ingresses or StatefulSets, where `serviceReferrers` looks for them. */
+  private readonly filesWithReferrers = new Set<string>();
   /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
   private allServicesAndBackends: (Service | Backend)[] | undefined;
 
@@ -228,6 +241,9 @@ export class WorkspaceIndex {
     if (previous?.counts.endpointSlices || counts.endpointSlices) this.slices = undefined;
     if (counts.endpointSlices > 0) this.filesWithSlices.add(uri);
     else this.filesWithSlices.delete(uri);
+    if (previous?.counts.serviceReferrers || counts.serviceReferrers) this.referrers = undefined;
+    if (counts.serviceReferrers > 0) this.filesWithReferrers.add(uri);
+    else this.filesWithReferrers.delete(uri);
     if ((previous && holdsServicesOrBackends(previous.counts)) || holdsServicesOrBackends(counts)) {
       this.allServicesAndBackends = undefined;
     }
@@ -251,6 +267,8 @@ export class WorkspaceIndex {
     this.recordChange(uri, previous, undefined, undefined);
     if (previous.counts.endpointSlices > 0) this.slices = undefined;
     this.filesWithSlices.delete(uri);
+    if (previous.counts.serviceReferrers > 0) this.referrers = undefined;
+    this.filesWithReferrers.delete(uri);
     if (holdsServicesOrBackends(previous.counts)) this.allServicesAndBackends = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
@@ -344,6 +362,14 @@ export class WorkspaceIndex {
       ),
     };
     return this.slices;
+  }
+
+  /** Every Ingress and StatefulSet, the objects that name Services besides their backends (see `serviceReferences`). */
+  serviceReferrers(): readonly (Ingress | Workload)[] {
+    this.referrers ??= [...this.filesWithReferrers].flatMap((uri) =>
+      this.entries.get(uri)!.objects.filter(isServiceReferrer),
+    );
+    return this.referrers;
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
@@ -842,6 +868,7 @@ function countKinds(objects: readonly KubeObject[]): KindCounts {
     else if (object.kind === 'Kustomization') counts.kustomizations++;
     // A workload: it has a pod template.
     else if ('podLabels' in object) counts.workloads++;
+    if (isServiceReferrer(object)) counts.serviceReferrers++;
   }
   return counts;
 }
@@ -853,7 +880,18 @@ function countsAfterEdit(counts: KindCounts, added: KindCounts, removed: KindCou
   return result;
 }
 
-const NO_OBJECTS: KindCounts = { services: 0, endpoints: 0, endpointSlices: 0, kustomizations: 0, workloads: 0 };
+const NO_OBJECTS: KindCounts = {
+  services: 0,
+  endpoints: 0,
+  endpointSlices: 0,
+  kustomizations: 0,
+  workloads: 0,
+  serviceReferrers: 0,
+};
+
+function isServiceReferrer(object: KubeObject): object is Ingress | Workload {
+  return object.kind === 'Ingress' || object.kind === 'StatefulSet';
+}
 
 /** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */
 type Filed = { object: KubeObject; key: string | undefined };
