@@ -523,6 +523,11 @@ async function requests(workspace) {
       request: 'workspace symbols matching "bundled"',
       ...(await timed('workspace/symbol', 20, () => ({ query: 'bundled' }))),
     },
+    // What the graph view asks after every check while it is open (it draws 1,500 nodes at most).
+    {
+      request: 'the Service graph of the workspace',
+      ...(await timed('kubeEndpoints/serviceGraph', 3, () => undefined)),
+    },
   ];
   await client.stop();
   const rows = measures.map(({ request, samples, answer }) => ({
@@ -791,9 +796,16 @@ function printTable() {
       `then a pause, hovering every 10 ms until the full check after it has ended (${k.pause.count} hovers): p50 ${ms(k.pause.p50Ms)}, longest ${ms(k.pause.maxMs)}`,
     );
   }
-  const requestRows = [['request', 'count', 'p50', 'p95', 'max']];
+  const requestRows = [['request', 'count', 'p50', 'p95', 'max', 'answer']];
   for (const row of results.requests.rows) {
-    requestRows.push([row.request, String(row.count), ms(row.p50Ms), ms(row.p95Ms), ms(row.maxMs)]);
+    requestRows.push([
+      row.request,
+      String(row.count),
+      ms(row.p50Ms),
+      ms(row.p95Ms),
+      ms(row.maxMs),
+      size(row.answerBytes),
+    ]);
   }
   log(`\nrequests in ${results.requests.file} (${results.requests.workspace}), once checked\n` + table(requestRows));
   const fix = results.cliFix;
@@ -919,6 +931,10 @@ function ms(value) {
 
 function mb(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+function size(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} KB`;
 }
 
 function log(message) {
