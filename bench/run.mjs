@@ -523,10 +523,15 @@ async function requests(workspace) {
       request: 'workspace symbols matching "bundled"',
       ...(await timed('workspace/symbol', 20, () => ({ query: 'bundled' }))),
     },
-    // What the graph view asks after every check while it is open (it draws 1,500 nodes at most).
+    // What the graph view asks after every check while it is open: the part its filter shows, up to
+    // the 1,500 nodes it draws (more than that: their number only).
     {
-      request: 'the Service graph of the workspace',
-      ...(await timed('kubeEndpoints/serviceGraph', 3, () => undefined)),
+      request: 'the Service graph view, every namespace',
+      ...(await timed('kubeEndpoints/serviceGraph', 3, () => ({ namespace: '', query: '', maxNodes: 1500 }))),
+    },
+    {
+      request: 'the Service graph view, one namespace',
+      ...(await timed('kubeEndpoints/serviceGraph', 3, () => ({ namespace: 'team-1', query: '', maxNodes: 1500 }))),
     },
   ];
   await client.stop();

@@ -1,21 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { type Disposable, type Event, type ExtensionContext, Uri, ViewColumn, type WebviewPanel, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SERVICE_GRAPH_REQUEST, type ServiceGraphResult, type StatusParams } from '../../server/src/features/protocol';
+import {
+  SERVICE_GRAPH_REQUEST,
+  type ServiceGraphParams,
+  type ServiceGraphResult,
+  type StatusParams,
+} from '../../server/src/features/protocol';
 import { serviceGraphHtml } from './serviceGraphHtml';
 
 /** Edits come in bursts: redraw once they pause. */
 const REFRESH_DELAY_MS = 250;
 
 /**
- * The "Show Service Graph" webview: asks the server for the graph, hands it to the page,
- * redraws when the workspace changes, and opens the object behind a clicked node.
- * One panel at most; the command reveals it when it is open.
+ * The "Show Service Graph" webview: asks the server for the part of the graph the page's filter
+ * shows, hands it to the page, redraws when the workspace changes, and opens the object behind
+ * a clicked node. One panel at most; the command reveals it when it is open.
  */
 export class ServiceGraphPanel {
   private static current: ServiceGraphPanel | undefined;
   private readonly panel: WebviewPanel;
   private graph: ServiceGraphResult | undefined;
+  /** The page's filter: the server sends that part of the graph only. */
+  private params: ServiceGraphParams = {};
   private shownJson = '';
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposables: Disposable[] = [];
@@ -44,8 +51,10 @@ export class ServiceGraphPanel {
       styleUri: webview.asWebviewUri(Uri.joinPath(assets, 'serviceGraph.css')).toString(),
     });
     this.disposables.push(
-      webview.onDidReceiveMessage((message: { type?: string; id?: string }) => {
-        if (message.type === 'ready' || message.type === 'refresh') void this.refresh(true);
+      webview.onDidReceiveMessage((message: { type?: string; id?: string; filter?: ServiceGraphParams }) => {
+        if (message.filter) this.params = message.filter;
+        if (message.type === 'ready' || message.type === 'refresh' || message.type === 'filter')
+          void this.refresh(true);
         if (message.type === 'open' && typeof message.id === 'string') void this.open(message.id);
       }),
       statuses((status) => {
@@ -60,7 +69,7 @@ export class ServiceGraphPanel {
   /** Asks for the graph and hands it to the page, unless it is the one the page shows. */
   private async refresh(force = false): Promise<void> {
     try {
-      const graph = await this.client.sendRequest<ServiceGraphResult>(SERVICE_GRAPH_REQUEST);
+      const graph = await this.client.sendRequest<ServiceGraphResult>(SERVICE_GRAPH_REQUEST, this.params);
       const json = JSON.stringify(graph);
       if (!force && json === this.shownJson) return;
       this.graph = graph;

@@ -1,26 +1,6 @@
 import type { Graph, Node, Subgraph } from '@viz-js/viz';
 import type { ServiceGraphNode, ServiceGraphResult } from '../../server/src/features/protocol';
 
-/** Which part of the graph to draw. */
-export type GraphFilter = {
-  /** One namespace, or every namespace when empty. */
-  namespace: string;
-  /** Keeps the groups (connected parts) that have a node whose name contains this, ignoring case. */
-  query: string;
-};
-
-/** The nodes to draw: those of the namespace, in the groups that match the query. */
-export function visibleNodes(graph: ServiceGraphResult, filter: GraphFilter): ServiceGraphNode[] {
-  const inNamespace = graph.nodes.filter((node) => !filter.namespace || node.namespace === filter.namespace);
-  const query = filter.query.trim().toLowerCase();
-  if (!query) return inNamespace;
-  const group = groupsOf(graph);
-  const matching = new Set(
-    inNamespace.filter((node) => node.name.toLowerCase().includes(query)).map((node) => group(node.id)),
-  );
-  return inNamespace.filter((node) => matching.has(group(node.id)));
-}
-
 /**
  * The Graphviz graph of `nodes` (left to right, one cluster per namespace); node `i`
  * is named `n<i>` and its SVG group gets the id `node-<i>`, so a click finds it again.
@@ -111,21 +91,4 @@ function labelOf(node: ServiceGraphNode): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** A function from node id to a representative of its connected part (union-find). */
-function groupsOf(graph: ServiceGraphResult): (id: string) => string {
-  const parent = new Map<string, string>();
-  const find = (id: string): string => {
-    let root = id;
-    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(id, root);
-    return root;
-  };
-  for (const edge of graph.edges) {
-    const a = find(edge.from);
-    const b = find(edge.to);
-    if (a !== b) parent.set(a, b);
-  }
-  return find;
 }

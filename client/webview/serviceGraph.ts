@@ -1,12 +1,14 @@
 /**
- * The Service graph webview: receives the graph from the extension, draws it with
- * Graphviz (viz.js, WebAssembly, bundled) and asks the extension to open the object
- * behind a clicked node. Messages: in `{ type: 'graph', graph }`; out `{ type: 'ready' }`,
- * `{ type: 'open', id }`, `{ type: 'refresh' }`.
+ * The Service graph webview: tells the extension which part of the graph to send (its
+ * namespace and search), draws what comes with Graphviz (viz.js, WebAssembly, bundled) and
+ * asks the extension to open the object behind a clicked node. Messages: in `{ type: 'graph',
+ * graph }`; out `{ type: 'ready', filter }`, `{ type: 'filter', filter }`, `{ type: 'open', id }`,
+ * `{ type: 'refresh' }`.
  */
 import { instance, type Viz } from '@viz-js/viz';
-import type { ServiceGraphNode, ServiceGraphResult } from '../../server/src/features/protocol';
-import { type GraphFilter, toGraphviz, visibleNodes } from './graphviz';
+import type { ServiceGraphNode, ServiceGraphParams, ServiceGraphResult } from '../../server/src/features/protocol';
+import type { GraphFilter } from '../../server/src/graph/graphFilter';
+import { toGraphviz } from './graphviz';
 
 declare function acquireVsCodeApi(): {
   postMessage(message: unknown): void;
@@ -16,6 +18,8 @@ declare function acquireVsCodeApi(): {
 
 /** Beyond this many nodes Graphviz takes seconds: ask for a namespace or a search instead. */
 const MAX_NODES = 1500;
+/** Typing in the search box asks for another part of the graph once it pauses this long. */
+const QUERY_DELAY_MS = 150;
 /** Horizontal room (in SVG units) kept between a label and its box. */
 const LABEL_PADDING = 8;
 
@@ -36,6 +40,7 @@ const elements = {
 };
 let graph: ServiceGraphResult | undefined;
 let shown: ServiceGraphNode[] = [];
+let queryTimer: ReturnType<typeof setTimeout> | undefined;
 const vizReady: Promise<Viz> = instance();
 
 elements.query.value = view.query;
@@ -45,7 +50,7 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string; graph?:
   void render();
 });
 elements.namespace.addEventListener('change', () => update({ namespace: elements.namespace.value }));
-elements.query.addEventListener('input', () => update({ query: elements.query.value }));
+elements.query.addEventListener('input', () => update({ query: elements.query.value }, QUERY_DELAY_MS));
 byId('refresh').addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
 byId('zoom-in').addEventListener('click', () => zoom(view.scale * 1.25));
 byId('zoom-out').addEventListener('click', () => zoom(view.scale / 1.25));
@@ -57,27 +62,34 @@ elements.graph.addEventListener('keydown', (event) => {
     open(event.target);
   }
 });
-vscode.postMessage({ type: 'ready' });
+vscode.postMessage({ type: 'ready', filter: filterOfView() });
 
-function update(change: Partial<ViewState>): void {
+/** Changes the filter and asks for its part of the graph, `delay` ms later (typing waits for a pause). */
+function update(change: Partial<GraphFilter>, delay = 0): void {
   Object.assign(view, change);
   vscode.setState(view);
-  void render();
+  clearTimeout(queryTimer);
+  queryTimer = setTimeout(() => vscode.postMessage({ type: 'filter', filter: filterOfView() }), delay);
+}
+
+function filterOfView(): ServiceGraphParams {
+  return { namespace: view.namespace, query: view.query, maxNodes: MAX_NODES };
 }
 
 async function render(): Promise<void> {
   if (!graph) return;
-  fillNamespaces(graph);
-  shown = visibleNodes(graph, view);
-  const services = graph.nodes.filter((node) => node.kind === 'Service').length;
-  const backends = graph.nodes.filter((node) => node.kind === 'Endpoints' || node.kind === 'EndpointSlice').length;
+  // The namespace chosen is gone: ask for them all.
+  if (view.namespace && !graph.namespaces.includes(view.namespace)) return update({ namespace: '' });
+  fillNamespaces(graph.namespaces);
+  shown = graph.nodes;
+  const { services, backends } = graph.counts;
   elements.summary.textContent = `${plural(services, 'Service')} · ${plural(backends, 'Endpoints/EndpointSlice', 'Endpoints/EndpointSlices')}`;
-  if (graph.nodes.length === 0)
+  if (services + backends === 0)
     return showMessage('empty', 'No Services, Endpoints or EndpointSlices in this workspace yet.');
-  if (shown.length === 0) return showMessage('empty', 'Nothing matches this namespace and search.');
-  if (shown.length > MAX_NODES) {
-    return showMessage('too-large', `${shown.length} nodes: choose a namespace or search for a name to draw fewer.`);
+  if (graph.total > MAX_NODES) {
+    return showMessage('too-large', `${graph.total} nodes: choose a namespace or search for a name to draw fewer.`);
   }
+  if (shown.length === 0) return showMessage('empty', 'Nothing matches this namespace and search.');
   try {
     const svg = (await vizReady).renderSVGElement(toGraphviz(graph, shown));
     decorate(svg);
@@ -146,9 +158,7 @@ function nodeOf(group: Element): ServiceGraphNode | undefined {
   return match ? shown[Number(match[1])] : undefined;
 }
 
-function fillNamespaces(graph: ServiceGraphResult): void {
-  const namespaces = [...new Set(graph.nodes.map((node) => node.namespace))].sort();
-  if (view.namespace && !namespaces.includes(view.namespace)) view.namespace = '';
+function fillNamespaces(namespaces: readonly string[]): void {
   const options = [
     new Option('All namespaces', ''),
     ...namespaces.map((namespace) => new Option(namespace, namespace)),

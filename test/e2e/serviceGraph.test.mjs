@@ -1,6 +1,7 @@
 // The Service graph page in headless Chromium: the HTML the extension gives its webview
 // (same function, same Content-Security-Policy), the bundled script and style, and the
-// graph the language server answers for examples/. Only acquireVsCodeApi is stood in for.
+// parts of the graph the language server answers for examples/ as the page's filter asks.
+// Only acquireVsCodeApi is stood in for, answering the page's filters as the extension does.
 //
 // Needs `npm run build` (or `npm run package`) and `bash test/e2e/setup.sh`.
 // UPDATE_SCREENSHOTS=1 also writes docs/images/service-graph.png.
@@ -19,24 +20,36 @@ const { serviceGraphHtml } = require(path.join(REPO_ROOT, 'build/client/src/serv
 const { TestClient } = require(path.join(REPO_ROOT, 'build/test/support/lspClient.js'));
 const ASSETS = path.join(REPO_ROOT, 'client/out/webview');
 
-let graph, server, browser, page;
+let graph, languageServer, server, browser, page;
 /** What the page posted to the extension, and what the browser refused or reported. */
 const posted = () => page.evaluate(() => window.__posted);
 const problems = [];
 
 before(async () => {
-  graph = await graphOfExamples();
+  languageServer = await languageServerOnExamples();
+  graph = await languageServer.connection.sendRequest('kubeEndpoints/serviceGraph');
   server = await serveAssets();
   const { chromium } = loadPlaywright();
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 960, height: 720 }, deviceScaleFactor: 1 });
   page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  // As the extension does: the part of the graph the page's filter asks for, from the language server.
+  await page.exposeFunction('__graphPart', (filter) =>
+    languageServer.connection.sendRequest('kubeEndpoints/serviceGraph', filter),
+  );
   await page.addInitScript(() => {
     window.__posted = [];
     let state;
     window.acquireVsCodeApi = () => ({
-      postMessage: (message) => window.__posted.push(message),
+      postMessage: (message) => {
+        window.__posted.push(message);
+        if (message.filter) {
+          void window
+            .__graphPart(message.filter)
+            .then((part) => window.postMessage({ type: 'graph', graph: part }, '*'));
+        }
+      },
       getState: () => state,
       setState: (value) => (state = value),
     });
@@ -45,14 +58,13 @@ before(async () => {
     );
   });
   await page.goto(`${server.url}/page.html`);
-  await page.waitForFunction(() => window.__posted.some((message) => message.type === 'ready'));
-  await page.evaluate((graph) => window.postMessage({ type: 'graph', graph }, '*'), graph);
   await page.locator('body[data-state="rendered"]').waitFor();
 });
 
 after(async () => {
   await browser?.close();
   server?.close();
+  await languageServer?.stop();
 });
 
 test('draws every node of the graph in one SVG, with no CSP violation or script error', async (t) => {
@@ -95,7 +107,11 @@ test('the search keeps the groups with a matching name, the namespace list one n
   assert.ok(etcd.includes('etcd') && !etcd.includes('web'), etcd.join(' | '));
   await page.locator('#query').fill('');
   await page.locator('#namespace').selectOption('monitoring');
-  await page.waitForFunction(() => document.querySelectorAll('#graph svg g.cluster').length === 1);
+  // The part of that namespace has come when its cluster is the only one.
+  await page.waitForFunction(() => {
+    const clusters = document.querySelectorAll('#graph svg g.cluster');
+    return clusters.length === 1 && clusters[0].textContent.includes('namespace monitoring');
+  });
   const monitoring = graph.nodes.filter((node) => node.namespace === 'monitoring').length;
   assert.equal(await page.locator('#graph svg g.node').count(), monitoring);
   await page.locator('#query').fill('no such name');
@@ -117,18 +133,14 @@ test('refresh and zoom', async () => {
   assert.deepEqual((await posted()).at(-1), { type: 'refresh' });
 });
 
-/** The graph the language server answers for examples/, as the extension receives it. */
-async function graphOfExamples() {
+/** The language server on examples/, once checked: it answers the page's requests for the graph. */
+async function languageServerOnExamples() {
   const client = await TestClient.start(path.join(REPO_ROOT, 'examples'), undefined, {}, { statusNotification: true });
-  try {
-    await client.until(
-      () => client.notifications.some((n) => n.method === 'kubeEndpoints/status' && n.params.state === 'ready'),
-      'the first check',
-    );
-    return await client.connection.sendRequest('kubeEndpoints/serviceGraph');
-  } finally {
-    await client.stop();
-  }
+  await client.until(
+    () => client.notifications.some((n) => n.method === 'kubeEndpoints/status' && n.params.state === 'ready'),
+    'the first check',
+  );
+  return client;
 }
 
 /** Serves the page and client/out/webview/ on 127.0.0.1, as the webview serves them from its own origin. */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import type { ServiceGraphResult, StatusParams } from '../../server/src/features/protocol';
+import type { ServiceGraphParams, ServiceGraphResult, StatusParams } from '../../server/src/features/protocol';
 import { copyToTemp, TestClient, VSCODE_LIKE_CAPABILITIES } from '../support/lspClient';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
@@ -113,5 +113,41 @@ describe('kubeEndpoints/serviceGraph', () => {
     const etcd = graph.nodes.find((node) => node.kind === 'Endpoints' && node.name === 'etcd')!;
     assert.equal(etcd.severity, 'warning');
     assert.equal(etcd.namespace, 'kube-system');
+  });
+
+  test('sends the part a filter asks for, or only its size when it is larger than the page draws', async () => {
+    const client = await startWithStatus();
+    const ask = (params: ServiceGraphParams): Promise<ServiceGraphResult> =>
+      client.connection.sendRequest('kubeEndpoints/serviceGraph', params);
+    const whole = await ask({});
+    const namespaces = [...new Set(whole.nodes.map((node) => node.namespace))].sort();
+    assert.deepEqual(whole.namespaces, namespaces);
+    assert.equal(whole.total, whole.nodes.length);
+    const count = (graph: ServiceGraphResult, ...kinds: string[]) =>
+      graph.nodes.filter((node) => kinds.includes(node.kind)).length;
+    const counts = { services: count(whole, 'Service'), backends: count(whole, 'Endpoints', 'EndpointSlice') };
+    assert.deepEqual(whole.counts, counts);
+
+    // One namespace: its nodes and the edges between them, with the namespaces and counts of all.
+    const kubeSystem = await ask({ namespace: 'kube-system' });
+    const expected = whole.nodes.filter((node) => node.namespace === 'kube-system');
+    assert.deepEqual(kubeSystem.nodes, expected);
+    const ids = new Set(expected.map((node) => node.id));
+    assert.deepEqual(
+      kubeSystem.edges,
+      whole.edges.filter((edge) => ids.has(edge.from) && ids.has(edge.to)),
+    );
+    assert.ok(kubeSystem.edges.length > 0);
+    assert.deepEqual([kubeSystem.namespaces, kubeSystem.counts], [namespaces, counts]);
+
+    // A search keeps the connected groups with a matching name: the Service web and its Deployment.
+    const web = await ask({ query: 'WEB' });
+    assert.ok(web.nodes.some((node) => node.kind === 'Deployment'));
+    assert.ok(web.nodes.every((node) => node.namespace === whole.nodes.find((n) => n.name === 'web')!.namespace));
+
+    // More than the page draws: no node, and how many there would be.
+    const capped = await ask({ maxNodes: whole.nodes.length - 1 });
+    assert.deepEqual([capped.nodes, capped.edges, capped.total], [[], [], whole.nodes.length]);
+    assert.equal((await ask({ maxNodes: whole.nodes.length })).nodes.length, whole.nodes.length);
   });
 });

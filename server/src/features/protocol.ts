@@ -3,6 +3,7 @@
  * `lsp_ext.rs`). Plain constants and types, so the client bundles nothing from here.
  */
 import type { Range } from 'vscode-languageserver';
+import type { GraphFilter } from '../graph/graphFilter';
 import type { GraphEdge, GraphNode } from '../graph/serviceGraph';
 import type { CompileCacheStatus } from '../node/compileCache';
 import type { Severity } from '../rules/types';
@@ -32,13 +33,32 @@ export type StatusParams = {
   revision: number;
 };
 
-/** Client → server request, no params: the Service graph of the workspace. */
+/**
+ * Client → server request: the Service graph of the workspace, or the part of it that `params`
+ * asks for (without params, all of it).
+ */
 export const SERVICE_GRAPH_REQUEST = 'kubeEndpoints/serviceGraph';
+
+/**
+ * The part of the graph to send: that of `namespace` (every namespace when empty), the groups
+ * that match `query`, and no node at all when more than `maxNodes` match (then only `total` says
+ * how many): the graph of 50k resources is 19 MB of JSON, more than a page can draw.
+ */
+export type ServiceGraphParams = Partial<GraphFilter> & { maxNodes?: number };
 
 /** A graph node whose range is an LSP range in its file. */
 export type ServiceGraphNode = Omit<GraphNode, 'range'> & { range: Range };
 
-export type ServiceGraphResult = { nodes: ServiceGraphNode[]; edges: GraphEdge[] };
+export type ServiceGraphResult = {
+  nodes: ServiceGraphNode[];
+  edges: GraphEdge[];
+  /** The namespaces of the workspace's Services and backends, sorted, whatever the filter. */
+  namespaces: string[];
+  /** How many nodes the filter matches, sent or not. */
+  total: number;
+  /** The Services and the Endpoints and EndpointSlices of the whole workspace. */
+  counts: { services: number; backends: number };
+};
 
 /**
  * Client → server request, no params: what the server process uses and has done since it

@@ -66,6 +66,8 @@ export type GraphProblem = { uri: string; range: SourceRange; severity: Severity
 export type ServiceGraphOptions = {
   /** Addresses drawn per backend; the rest become one `MoreAddresses` node. */
   maxAddresses: number;
+  /** Only the Services and backends of this namespace, when given. */
+  namespace?: string;
 };
 
 /**
@@ -83,8 +85,12 @@ export function serviceGraph(
   options: ServiceGraphOptions = { maxAddresses: 6 },
 ): ServiceGraph {
   const builder = new GraphBuilder(index, problems, options);
-  for (const service of sortedByNamespaceAndName(index, index.allServices())) builder.addService(service);
-  const backends: Backend[] = [...index.allEndpoints(), ...index.allEndpointSlices()];
+  const inScope = <T extends KubeObject>(objects: readonly T[]) =>
+    options.namespace === undefined
+      ? objects
+      : objects.filter((object) => index.namespaceOf(object) === options.namespace);
+  for (const service of sortedByNamespaceAndName(index, inScope(index.allServices()))) builder.addService(service);
+  const backends: readonly Backend[] = inScope([...index.allEndpoints(), ...index.allEndpointSlices()]);
   for (const backend of sortedByNamespaceAndName(index, backends)) {
     if (index.servicesOf(backend).length === 0) builder.addBackend(backend);
   }
