@@ -86,8 +86,9 @@ async function render(): Promise<void> {
   elements.summary.textContent = `${plural(services, 'Service')} · ${plural(backends, 'Endpoints/EndpointSlice', 'Endpoints/EndpointSlices')}`;
   if (services + backends === 0)
     return showMessage('empty', 'No Services, Endpoints or EndpointSlices in this workspace yet.');
-  if (graph.total > MAX_NODES) {
-    return showMessage('too-large', `${graph.total} nodes: choose a namespace or search for a name to draw fewer.`);
+  if (graph.total === undefined || graph.total > MAX_NODES) {
+    const count = graph.total === undefined ? `More than ${MAX_NODES}` : String(graph.total);
+    return showMessage('too-large', `${count} nodes: choose a namespace or search for a name to draw fewer.`);
   }
   if (shown.length === 0) return showMessage('empty', 'Nothing matches this namespace and search.');
   try {

@@ -145,9 +145,13 @@ describe('kubeEndpoints/serviceGraph', () => {
     assert.ok(web.nodes.some((node) => node.kind === 'Deployment'));
     assert.ok(web.nodes.every((node) => node.namespace === whole.nodes.find((n) => n.name === 'web')!.namespace));
 
-    // More than the page draws: no node, and how many there would be.
-    const capped = await ask({ maxNodes: whole.nodes.length - 1 });
-    assert.deepEqual([capped.nodes, capped.edges, capped.total], [[], [], whole.nodes.length]);
+    // More than the page draws: no node, and without a search not even their number (the server
+    // stops building the graph there); with a search, how many match.
+    const capped = await ask({ maxNodes: 3 });
+    assert.deepEqual([capped.nodes, capped.edges, capped.total], [[], [], undefined]);
+    assert.deepEqual([capped.namespaces, capped.counts], [namespaces, counts]);
+    const searched = await ask({ query: 'WEB', maxNodes: 1 });
+    assert.deepEqual([searched.nodes, searched.total], [[], web.nodes.length]);
     assert.equal((await ask({ maxNodes: whole.nodes.length })).nodes.length, whole.nodes.length);
   });
 });

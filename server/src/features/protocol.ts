@@ -41,8 +41,9 @@ export const SERVICE_GRAPH_REQUEST = 'kubeEndpoints/serviceGraph';
 
 /**
  * The part of the graph to send: that of `namespace` (every namespace when empty), the groups
- * that match `query`, and no node at all when more than `maxNodes` match (then only `total` says
- * how many): the graph of 50k resources is 19 MB of JSON, more than a page can draw.
+ * that match `query`, and no node at all when more than `maxNodes` match (then `total` says how
+ * many, if the server counted them): the graph of 50k resources is 19 MB of JSON, more than a
+ * page can draw.
  */
 export type ServiceGraphParams = Partial<GraphFilter> & { maxNodes?: number };
 
@@ -54,8 +55,11 @@ export type ServiceGraphResult = {
   edges: GraphEdge[];
   /** The namespaces of the workspace's Services and backends, sorted, whatever the filter. */
   namespaces: string[];
-  /** How many nodes the filter matches, sent or not. */
-  total: number;
+  /**
+   * How many nodes the filter matches, sent or not; absent when more than `maxNodes` do and the
+   * server stopped counting (it builds the graph of every namespace only for a search).
+   */
+  total?: number;
   /** The Services and the Endpoints and EndpointSlices of the whole workspace. */
   counts: { services: number; backends: number };
 };

@@ -14,9 +14,11 @@ export function registerServiceGraph(state: ServerState, diagnostics: Diagnostic
   state.connection.onRequest(SERVICE_GRAPH_REQUEST, (params?: ServiceGraphParams | null): ServiceGraphResult => {
     const { index } = state;
     const filter = { namespace: params?.namespace ?? '', query: params?.query ?? '' };
+    // Without a search, the nodes come in the order they are drawn: no need to build more than are sent.
     const graph = serviceGraph(index, diagnostics.allFindings(), {
       maxAddresses: 6,
       ...(filter.namespace && { namespace: filter.namespace }),
+      ...(!filter.query.trim() && params?.maxNodes !== undefined && { maxNodes: params.maxNodes }),
     });
     const shown = visibleNodes(graph, filter);
     const sent = params?.maxNodes !== undefined && shown.length > params.maxNodes ? [] : shown;
@@ -27,7 +29,7 @@ export function registerServiceGraph(state: ServerState, diagnostics: Diagnostic
       nodes: sent.map((node) => ({ ...node, range: SourceRangeConvert.toLsp(state.linesOf(node.uri), node.range) })),
       edges: graph.edges.filter((edge) => ids.has(edge.from) && ids.has(edge.to)),
       namespaces: [...new Set([...services, ...backends].map((object) => index.namespaceOf(object)))].sort(),
-      total: shown.length,
+      ...(!graph.truncated && { total: shown.length }),
       counts: { services: services.length, backends: backends.length },
     };
   });

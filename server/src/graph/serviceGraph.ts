@@ -57,8 +57,11 @@ export type GraphEdgeKind =
 
 export type GraphEdge = { from: string; to: string; kind: GraphEdgeKind };
 
-/** Services with their backends, addresses and selected workloads; backends without a Service too. */
-export type ServiceGraph = { nodes: GraphNode[]; edges: GraphEdge[] };
+/**
+ * Services with their backends, addresses and selected workloads; backends without a Service too.
+ * `truncated` when it stopped at more than `maxNodes` nodes.
+ */
+export type ServiceGraph = { nodes: GraphNode[]; edges: GraphEdge[]; truncated: boolean };
 
 /** A finding as far as the graph cares: where it is and how bad. */
 export type GraphProblem = { uri: string; range: SourceRange; severity: Severity };
@@ -68,6 +71,8 @@ export type ServiceGraphOptions = {
   maxAddresses: number;
   /** Only the Services and backends of this namespace, when given. */
   namespace?: string;
+  /** Stop once there are more nodes than this: a caller that draws no more needs no more. */
+  maxNodes?: number;
 };
 
 /**
@@ -89,12 +94,18 @@ export function serviceGraph(
     options.namespace === undefined
       ? objects
       : objects.filter((object) => index.namespaceOf(object) === options.namespace);
-  for (const service of sortedByNamespaceAndName(index, inScope(index.allServices()))) builder.addService(service);
+  const truncated = () => options.maxNodes !== undefined && builder.nodes.length > options.maxNodes;
+  const graph = (): ServiceGraph => ({ nodes: builder.nodes, edges: builder.edges, truncated: truncated() });
+  for (const service of sortedByNamespaceAndName(index, inScope(index.allServices()))) {
+    if (truncated()) return graph();
+    builder.addService(service);
+  }
   const backends: readonly Backend[] = inScope([...index.allEndpoints(), ...index.allEndpointSlices()]);
   for (const backend of sortedByNamespaceAndName(index, backends)) {
+    if (truncated()) return graph();
     if (index.servicesOf(backend).length === 0) builder.addBackend(backend);
   }
-  return { nodes: builder.nodes, edges: builder.edges };
+  return { ...graph(), truncated: false };
 }
 
 /** Assembles nodes once each, however many Services point at them. */
