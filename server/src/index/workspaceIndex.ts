@@ -166,17 +166,12 @@ export class WorkspaceIndex {
   };
   private changes: IndexChanges = noChanges();
   private options: IndexOptions;
-  /**
-   * Every EndpointSlice, labelled or not, and (once asked for) the slices of each name;
-   * forgotten when a file with slices changes.
-   */
-  private slices: { all: EndpointSlice[]; byName?: GroupMap<string, EndpointSlice> } | undefined;
-  /** The files that hold EndpointSlices, where `allEndpointSlices` looks for them. */
-  private readonly filesWithSlices = new Set<string>();
-  /** Every Ingress and StatefulSet; forgotten when a file with any changes. */
-  private referrers: (Ingress | Workload)[] | undefined;
-  /** The files that hold Ingresses or StatefulSets, where `serviceReferrers` looks for them. */
-  private readonly filesWithReferrers = new Set<string>();
+  /** Every EndpointSlice, labelled or not. */
+  private readonly slices = new ObjectsOfKind((object): object is EndpointSlice => object.kind === 'EndpointSlice');
+  /** `slices` by name, for the list `of` it was made from. */
+  private slicesByName: { of: readonly EndpointSlice[]; byName: GroupMap<string, EndpointSlice> } | undefined;
+  /** Every Ingress and StatefulSet. */
+  private readonly referrers = new ObjectsOfKind(isServiceReferrer);
   /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
   private allServicesAndBackends: (Service | Backend)[] | undefined;
 
@@ -238,12 +233,8 @@ export class WorkspaceIndex {
     if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);
     else this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, entry, edited);
-    if (previous?.counts.endpointSlices || counts.endpointSlices) this.slices = undefined;
-    if (counts.endpointSlices > 0) this.filesWithSlices.add(uri);
-    else this.filesWithSlices.delete(uri);
-    if (previous?.counts.serviceReferrers || counts.serviceReferrers) this.referrers = undefined;
-    if (counts.serviceReferrers > 0) this.filesWithReferrers.add(uri);
-    else this.filesWithReferrers.delete(uri);
+    this.slices.fileChanged(uri, previous?.counts.endpointSlices ?? 0, counts.endpointSlices);
+    this.referrers.fileChanged(uri, previous?.counts.serviceReferrers ?? 0, counts.serviceReferrers);
     if ((previous && holdsServicesOrBackends(previous.counts)) || holdsServicesOrBackends(counts)) {
       this.allServicesAndBackends = undefined;
     }
@@ -265,10 +256,8 @@ export class WorkspaceIndex {
     this.totals = countsAfterEdit(this.totals, NO_OBJECTS, previous.counts);
     this.notFullyParsed.delete(uri);
     this.recordChange(uri, previous, undefined, undefined);
-    if (previous.counts.endpointSlices > 0) this.slices = undefined;
-    this.filesWithSlices.delete(uri);
-    if (previous.counts.serviceReferrers > 0) this.referrers = undefined;
-    this.filesWithReferrers.delete(uri);
+    this.slices.fileChanged(uri, previous.counts.endpointSlices, 0);
+    this.referrers.fileChanged(uri, previous.counts.serviceReferrers, 0);
     if (holdsServicesOrBackends(previous.counts)) this.allServicesAndBackends = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
@@ -345,31 +334,20 @@ export class WorkspaceIndex {
    * after every edit of a file with slices).
    */
   allEndpointSlices(): readonly EndpointSlice[] {
-    return this.knownSlices().all;
+    return this.slices.all(this.entries);
   }
 
   /** The EndpointSlices named `name`, labelled or not, in every namespace. */
   endpointSlicesNamed(name: string): readonly EndpointSlice[] {
-    const slices = this.knownSlices();
-    slices.byName ??= groupedByName(slices.all);
-    return slices.byName.get(name);
-  }
-
-  private knownSlices(): NonNullable<WorkspaceIndex['slices']> {
-    this.slices ??= {
-      all: [...this.filesWithSlices].flatMap((uri) =>
-        this.entries.get(uri)!.objects.filter((object): object is EndpointSlice => object.kind === 'EndpointSlice'),
-      ),
-    };
-    return this.slices;
+    // The whole index's slices, also in a view (`scopedTo`), whose `allEndpointSlices` lists fewer.
+    const all = this.slices.all(this.entries);
+    if (this.slicesByName?.of !== all) this.slicesByName = { of: all, byName: groupedByName(all) };
+    return this.slicesByName.byName.get(name);
   }
 
   /** Every Ingress and StatefulSet, the objects that name Services besides their backends (see `serviceReferences`). */
   serviceReferrers(): readonly (Ingress | Workload)[] {
-    this.referrers ??= [...this.filesWithReferrers].flatMap((uri) =>
-      this.entries.get(uri)!.objects.filter(isServiceReferrer),
-    );
-    return this.referrers;
+    return this.referrers.all(this.entries);
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
@@ -927,6 +905,29 @@ type ObjectGroups = {
   servicesByClusterIp: GroupMap<string, Service>;
   backendsByAddress: GroupMap<string, Backend>;
 };
+
+/**
+ * The objects of one kind, listed from the files whose counts say they hold some and kept until
+ * one of those files changes: lookups ask for them again and again, and few files hold them.
+ */
+class ObjectsOfKind<T extends KubeObject> {
+  private readonly files = new Set<string>();
+  private listed: readonly T[] | undefined;
+
+  constructor(private readonly isOfKind: (object: KubeObject) => object is T) {}
+
+  /** A file held `before` of them and now holds `now` (0 once it is gone). */
+  fileChanged(uri: string, before: number, now: number): void {
+    if (before > 0 || now > 0) this.listed = undefined;
+    if (now > 0) this.files.add(uri);
+    else this.files.delete(uri);
+  }
+
+  all(entries: ReadonlyMap<string, FileEntry>): readonly T[] {
+    this.listed ??= [...this.files].flatMap((uri) => entries.get(uri)!.objects.filter(this.isOfKind));
+    return this.listed;
+  }
+}
 
 function groupedByName<T extends KubeObject>(objects: readonly T[]): GroupMap<string, T> {
   const byName = new GroupMap<string, T>();
