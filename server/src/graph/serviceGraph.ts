@@ -94,18 +94,18 @@ export function serviceGraph(
     options.namespace === undefined
       ? objects
       : objects.filter((object) => index.namespaceOf(object) === options.namespace);
-  const truncated = () => options.maxNodes !== undefined && builder.nodes.length > options.maxNodes;
-  const graph = (): ServiceGraph => ({ nodes: builder.nodes, edges: builder.edges, truncated: truncated() });
+  const full = () => options.maxNodes !== undefined && builder.nodes.length > options.maxNodes;
+  const graph = (truncated: boolean): ServiceGraph => ({ nodes: builder.nodes, edges: builder.edges, truncated });
   for (const service of sortedByNamespaceAndName(index, inScope(index.allServices()))) {
-    if (truncated()) return graph();
+    if (full()) return graph(true);
     builder.addService(service);
   }
   const backends: readonly Backend[] = inScope([...index.allEndpoints(), ...index.allEndpointSlices()]);
   for (const backend of sortedByNamespaceAndName(index, backends)) {
-    if (truncated()) return graph();
+    if (full()) return graph(true);
     if (index.servicesOf(backend).length === 0) builder.addBackend(backend);
   }
-  return { ...graph(), truncated: false };
+  return graph(false);
 }
 
 /** Assembles nodes once each, however many Services point at them. */
