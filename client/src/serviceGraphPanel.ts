@@ -21,8 +21,8 @@ export class ServiceGraphPanel {
   private static current: ServiceGraphPanel | undefined;
   private readonly panel: WebviewPanel;
   private graph: ServiceGraphResult | undefined;
-  /** The page's filter: the server sends that part of the graph only. */
-  private params: ServiceGraphParams = {};
+  /** The page's filter, once the page has said it: the server sends that part of the graph only. */
+  private params: ServiceGraphParams | undefined;
   private shownJson = '';
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposables: Disposable[] = [];
@@ -68,6 +68,8 @@ export class ServiceGraphPanel {
 
   /** Asks for the graph and hands it to the page, unless it is the one the page shows. */
   private async refresh(force = false): Promise<void> {
+    // Before the page says what it shows, a request would fetch the whole graph (19 MB at 50k resources).
+    if (!this.params) return;
     try {
       const graph = await this.client.sendRequest<ServiceGraphResult>(SERVICE_GRAPH_REQUEST, this.params);
       const json = JSON.stringify(graph);
