@@ -368,13 +368,12 @@ async function keystrokes(workspace, transport) {
  * The longest wait shows how long that check holds the server.
  */
 async function hoversAcrossPause(client, uri, position) {
-  const fullChecks = async () => (await client.connection.sendRequest('kubeEndpoints/serverStats')).checks.full;
-  const before = await fullChecks();
+  const before = await fullChecks(client);
   const started = performance.now();
   return waitsOfRequests(
     () => client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position }),
     async (sent) =>
-      performance.now() - started >= 60_000 || (sent > 0 && sent % 20 === 0 && (await fullChecks()) > before),
+      performance.now() - started >= 60_000 || (sent > 0 && sent % 20 === 0 && (await fullChecks(client)) > before),
   );
 }
 
@@ -407,6 +406,11 @@ async function typingNearTheTop(client, text, uri, change) {
     p50Ms: percentile(latencies, 0.5),
     p95Ms: percentile(latencies, 0.95),
   };
+}
+
+/** How many full checks the server has run (`kubeEndpoints/serverStats`). */
+async function fullChecks(client) {
+  return (await client.connection.sendRequest('kubeEndpoints/serverStats')).checks.full;
 }
 
 /**
@@ -461,13 +465,15 @@ async function requests(workspace) {
     initializationOptions: AS_THE_EXTENSION,
   });
   await client.until(() => client.progressEnded, 'the end of the initial scan');
-  const fullChecks = async () => (await client.connection.sendRequest('kubeEndpoints/serverStats')).checks.full;
-  const before = await fullChecks();
+  const before = await fullChecks(client);
   await client.connection.sendNotification('textDocument/didOpen', {
     textDocument: { uri, languageId: 'yaml', version: 1, text },
   });
   // The full check that follows the opening holds requests between its rules: timed after it.
-  for (const started = performance.now(); (await fullChecks()) === before && performance.now() - started < 30_000;) {
+  for (
+    const started = performance.now();
+    (await fullChecks(client)) === before && performance.now() - started < 30_000;
+  ) {
     await sleep(100);
   }
   const diagnostics = client.diagnostics.get(uri)?.list ?? [];
