@@ -22,6 +22,9 @@ export class BenchClient {
   progressEnded = false;
   progressEndAt = 0;
   progressEndMessage = '';
+  /** The revision of the latest `ready` status (sent once a check's diagnostics are all out), and when it came. */
+  readyRevision = 0;
+  readyAt = 0;
   #waiters = [];
 
   constructor(child, connection, settings) {
@@ -75,6 +78,12 @@ export class BenchClient {
         client.progressEndMessage = params.value.message ?? '';
         client.#wake();
       }
+    });
+    connection.onNotification('kubeEndpoints/status', (params) => {
+      if (params.state !== 'ready') return;
+      client.readyRevision = params.revision;
+      client.readyAt = performance.now();
+      client.#wake();
     });
     connection.onNotification('window/logMessage', () => undefined);
     connection.onNotification('window/showMessage', () => undefined);

@@ -95,6 +95,7 @@ const results = {
   keystrokeIpc: undefined,
   requests: undefined,
   cliFix: undefined,
+  branchSwitch: undefined,
   peer: undefined,
   targets: {},
 };
@@ -150,6 +151,7 @@ async function main() {
   }
   if (!ONLY || ONLY.includes('requests')) results.requests = await requests(keystrokeWorkspace);
   if (!ONLY || ONLY.includes('fix')) results.cliFix = await cliFix(keystrokeWorkspace);
+  if (!ONLY || ONLY.includes('branch')) results.branchSwitch = await branchSwitch(keystrokeWorkspace);
   if (!ONLY || ONLY.includes('peer')) results.peer = await peer(keystrokeWorkspace);
   if (ONLY) return;
   results.machine.loadAverageAtEnd = os.loadavg();
@@ -427,6 +429,65 @@ async function waitsOfRequests(request, done) {
   }
   waits.sort((a, b) => a - b);
   return { count: waits.length, p50Ms: percentile(waits, 0.5), maxMs: waits[waits.length - 1] };
+}
+
+/** How many files the branch switch rewrites: a fifth of the 50k workspace. */
+const BRANCH_SWITCH_FILES = 5000;
+
+/**
+ * A branch switch, on a copy of a workspace: `BRANCH_SWITCH_FILES` files rewritten on disk (the
+ * Services "app-…" of each renamed, so that their pairs break) and reported in one
+ * `workspace/didChangeWatchedFiles`, as an editor's file watcher does. Timed from the notification
+ * until the diagnostics of the check that follows are all sent, with a request every 10 ms meanwhile.
+ */
+async function branchSwitch(workspace) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-endpoints-branch-'));
+  fs.cpSync(workspace.dir, dir, { recursive: true });
+  const client = await BenchClient.start({
+    args: [SERVER, '--stdio'],
+    rootDir: dir,
+    initializationOptions: AS_THE_EXTENSION,
+  });
+  try {
+    await client.until(() => client.progressEnded, 'the end of the initial scan');
+    const files = yamlFilesUnder(dir);
+    const chosen = files.filter((_, i) => i % Math.floor(files.length / BRANCH_SWITCH_FILES) === 0);
+    const changes = chosen.slice(0, BRANCH_SWITCH_FILES).map((file) => {
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/name: (app-[0-9]+)\n/g, 'name: $1-v2\n'));
+      return { uri: pathToFileURL(file).href, type: 2 };
+    });
+    const revision = client.readyRevision;
+    const sent = performance.now();
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
+    // Until the status that follows the publication of the check after the switch.
+    const requestsMeanwhile = await waitsOfRequests(
+      () => client.connection.sendRequest('kubeEndpoints/serverStats'),
+      async () => client.readyRevision > revision,
+    );
+    const result = {
+      workspace: workspace.name,
+      files: changes.length,
+      checkedAfterMs: client.readyAt - sent,
+      requestsMeanwhile,
+    };
+    log(
+      `branch switch (${workspace.name}, ${result.files} files): checked after ${ms(result.checkedAfterMs)}; ` +
+        `a request every 10 ms meanwhile waited ${ms(requestsMeanwhile.p50Ms)} (p50), ${ms(requestsMeanwhile.maxMs)} at most`,
+    );
+    return result;
+  } finally {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every YAML file below `dir`, in a stable order. */
+function yamlFilesUnder(dir) {
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort()
+    .map((file) => path.join(dir, file));
 }
 
 /** `kube-endpoints check --fix --dry-run` on a workspace: every safe fix, one after the other, printed as a diff. */
@@ -821,6 +882,11 @@ function printTable() {
   log(`\nrequests in ${results.requests.file} (${results.requests.workspace}), once checked\n` + table(requestRows));
   const fix = results.cliFix;
   log(`\ncommand line --fix --dry-run (${fix.workspace}): ${ms(fix.ms)}, ${fix.hunks} changes in ${fix.files} files`);
+  const branch = results.branchSwitch;
+  log(
+    `branch switch (${branch.workspace}, ${branch.files} files rewritten): checked after ${ms(branch.checkedAfterMs)}, ` +
+      `requests waited ${ms(branch.requestsMeanwhile.p50Ms)} (p50), ${ms(branch.requestsMeanwhile.maxMs)} at most`,
+  );
   const peerRows = [
     [
       'server',
