@@ -596,6 +596,15 @@ async function requests(workspace) {
       request: 'the Service graph view, every namespace',
       ...(await timed('kubeEndpoints/serviceGraph', 3, () => ({ namespace: '', query: '', maxNodes: 1500 }))),
     },
+    // A search over every namespace, typed a character at a time (the page waits 150 ms between).
+    {
+      request: 'the Service graph view, a search typed over every namespace ("app-1", "app-12", "app-123")',
+      ...(await timed('kubeEndpoints/serviceGraph', ['app-1', 'app-12', 'app-123'], (query) => ({
+        namespace: '',
+        query,
+        maxNodes: 1500,
+      }))),
+    },
     {
       request: 'the Service graph view, one namespace',
       ...(await timed('kubeEndpoints/serviceGraph', 3, () => ({ namespace: 'team-1', query: '', maxNodes: 1500 }))),

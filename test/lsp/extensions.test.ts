@@ -154,4 +154,26 @@ describe('kubeEndpoints/serviceGraph', () => {
     assert.deepEqual([searched.nodes, searched.total], [[], web.nodes.length]);
     assert.equal((await ask({ maxNodes: whole.nodes.length })).nodes.length, whole.nodes.length);
   });
+
+  test('a search over every namespace follows edits and checks as it is typed', async () => {
+    const client = await startWithStatus();
+    const search = async (query: string) => {
+      const graph: ServiceGraphResult = await client.connection.sendRequest('kubeEndpoints/serviceGraph', { query });
+      const service = graph.nodes.find((node) => node.kind === 'Service' && node.name === 'web')!;
+      return { service, selects: graph.edges.filter((edge) => edge.from === service.id && edge.kind === 'selects') };
+    };
+    const before = await search('web');
+    assert.equal(before.selects.length, 1);
+    assert.equal(before.service.severity, undefined);
+    assert.deepEqual(await search('we'), before);
+
+    // The Service's selector no longer matches the Deployment: the next search shows it at once...
+    const revision = statuses(client).at(-1)!.revision;
+    const text = fs.readFileSync(path.join(client.root, 'web/web.yaml'), 'utf8');
+    await client.open('web/web.yaml', text.replace('  selector:\n    app: web', '  selector:\n    app: webb'));
+    assert.deepEqual((await search('web')).selects, []);
+    // ...and, once checked, the finding it gets.
+    await client.until(() => statuses(client).at(-1)!.revision > revision, 'the check of the edit');
+    assert.equal((await search('web')).service.severity, 'information');
+  });
 });

@@ -38,6 +38,8 @@ const MAX_OWED_MS = 2000;
  */
 export class DiagnosticsPublisher {
   private findingsByUri = new Map<string, Finding[]>();
+  /** Counts the checks that replaced `findingsByUri` (a targeted one changes it in place). */
+  private findingsCount = 0;
   /** What was last sent for each file with diagnostics. */
   private readonly published = new Map<string, Publication>();
   /** The diagnostics last sent, by severity, over every file: what the status reports. */
@@ -115,6 +117,11 @@ export class DiagnosticsPublisher {
     return [...this.findingsByUri.values()].flat();
   }
 
+  /** Changes with every check: what was computed from the findings of one revision holds until the next. */
+  get findingsRevision(): number {
+    return this.findingsCount;
+  }
+
   /**
    * The connection handles one received message per turn of the event loop, and reads the
    * input between turns: a turn that brought no change means that none is waiting.
@@ -145,6 +152,7 @@ export class DiagnosticsPublisher {
     if (!settings.enable) {
       touched = [...this.findingsByUri.keys()];
       this.findingsByUri = new Map();
+      this.findingsCount++;
       this.owedCheckEnded();
     } else if (everything || changes.everything || this.owedSince !== undefined) {
       // Owed: a change while it runs starts it again, from a consistent index, until it has been
@@ -159,6 +167,7 @@ export class DiagnosticsPublisher {
       const result = recheck(index, this.findingsByUri, changes, settings.rules, this.context());
       this.reportFailures(result.failures);
       this.findingsByUri = result.findingsByUri;
+      this.findingsCount++;
       touched = result.touched;
       this.fullCheckTimer = setTimeout(() => this.checkInSteps(false), FULL_CHECK_AFTER_MS);
     }
@@ -224,6 +233,7 @@ export class DiagnosticsPublisher {
     this.reportFailures(failures);
     const touched = new Set([...this.findingsByUri.keys(), ...findings.map((finding) => finding.uri)]);
     this.findingsByUri = groupByUri(findings);
+    this.findingsCount++;
     return touched;
   }
 

@@ -165,6 +165,8 @@ export class WorkspaceIndex {
     backendsByAddress: new GroupMap(),
   };
   private changes: IndexChanges = noChanges();
+  /** Counts the changes of files and options: equal revisions, the same index. */
+  private changeCount = 0;
   private options: IndexOptions;
   /** Every EndpointSlice, labelled or not. */
   private readonly slices = new ObjectsOfKind((object): object is EndpointSlice => object.kind === 'EndpointSlice');
@@ -198,6 +200,11 @@ export class WorkspaceIndex {
   /** `update` for a file left unread because its size on disk, `bytes`, is over `maxFileSize`. */
   updateTooLarge(uri: string, bytes: number): void {
     this.replace(uri, '', { kind: 'too-large', bytes, maxFileSize: this.options.maxFileSize });
+  }
+
+  /** Changes with every change of a file or of the options: what was computed at one revision holds until the next. */
+  get revision(): number {
+    return this.changeCount;
   }
 
   get maxFileSize(): number {
@@ -265,6 +272,7 @@ export class WorkspaceIndex {
 
   /** Changes the options; every key is recomputed. */
   configure(options: Partial<IndexOptions>): void {
+    this.changeCount++;
     this.options = { ...this.options, ...options };
     this.changes.everything = true;
     this.forgetPairings();
@@ -667,6 +675,7 @@ export class WorkspaceIndex {
     entry: FileEntry | undefined,
     edited: EditedObjects | undefined,
   ): void {
+    this.changeCount++;
     // Only if any: clearing a map allocates a new table, and the scan changes files by the thousand.
     if (this.selections.size > 0) this.selections.clear();
     const changes = this.changes;
