@@ -53,6 +53,7 @@ export class WorkspaceSync {
   private readonly openByRealPath = new Map<string, string>();
   /** Files changed on disk and not read again yet, with the latest change of each (see `readChangedFiles`). */
   private readonly changedOnDisk = new Map<string, FileChangeType>();
+  private readingChangedFiles = false;
 
   constructor(
     private readonly state: ServerState,
@@ -167,9 +168,8 @@ export class WorkspaceSync {
 
   private async onWatchedFiles({ changes }: DidChangeWatchedFilesParams): Promise<void> {
     if (changes.some((change) => change.uri.endsWith('/' + PROJECT_CONFIG_FILE))) await this.reloadSettings();
-    const reading = this.changedOnDisk.size > 0;
     for (const change of changes) this.changedOnDisk.set(change.uri, change.type);
-    if (!reading) await this.readChangedFiles();
+    if (!this.readingChangedFiles) await this.readChangedFiles();
   }
 
   /**
@@ -179,17 +179,23 @@ export class WorkspaceSync {
    * each file ends as its last change left it on disk; the check waits for the last slice.
    */
   private async readChangedFiles(): Promise<void> {
-    let sliceStart = Date.now();
-    for (const [uri, type] of this.changedOnDisk) {
-      this.changedOnDisk.delete(uri);
-      if (this.isIndexed(uri) && !this.isOpen(uri)) {
-        if (type === FileChangeType.Deleted) this.forget(uri);
-        else this.readFromDisk(uri);
+    this.readingChangedFiles = true;
+    try {
+      let sliceStart = Date.now();
+      for (const [uri, type] of this.changedOnDisk) {
+        this.changedOnDisk.delete(uri);
+        if (this.isIndexed(uri) && !this.isOpen(uri)) {
+          if (type === FileChangeType.Deleted) this.forget(uri);
+          else this.readFromDisk(uri);
+        }
+        if (this.changedOnDisk.size > 0 && Date.now() - sliceStart > SCAN_SLICE_MS) {
+          await waitingMessagesHandled();
+          sliceStart = Date.now();
+        }
       }
-      if (this.changedOnDisk.size > 0 && Date.now() - sliceStart > SCAN_SLICE_MS) {
-        await waitingMessagesHandled();
-        sliceStart = Date.now();
-      }
+    } finally {
+      // Should a file fail, the next change reads what is left.
+      this.readingChangedFiles = false;
     }
     // A kustomization among them has every file filed again (250 ms at 50k), in slices too.
     await this.state.index.settleInSlices(SCAN_SLICE_MS, waitingMessagesHandled);
