@@ -70,7 +70,7 @@ test('applying the safe fixes with targeted re-checks ends where a full check be
   const context = FixContext.of();
   const expected = applyOneAtATime(indexOf(files), context);
   const index = indexOf(files);
-  const changed = applySafeFixes(index, {}, context);
+  const { changed, remaining } = applySafeFixes(index, {}, context);
   assert.ok(expected.size > 0);
   assert.deepEqual(
     [...changed].sort(([a], [b]) => a.localeCompare(b)),
@@ -86,4 +86,7 @@ test('applying the safe fixes with targeted re-checks ends where a full check be
   );
   const byPlace = (findings: typeof left) => findings.map((f) => `${f.uri}:${f.range.start}:${f.code}`).sort();
   assert.deepEqual(byPlace(checkAll(index, {}, context).findings), byPlace(left));
+  // What the last check found, which the command line reports.
+  assert.deepEqual(byPlace(remaining.findings), byPlace(left));
+  assert.deepEqual(remaining.failures, []);
 });

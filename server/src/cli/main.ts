@@ -121,9 +121,11 @@ async function check(options: Options): Promise<number> {
       if (skipped) process.stderr.write(`kube-endpoints: ${skipped}\n`);
     }
   }
+  let fixed: ReturnType<typeof applySafeFixes> | undefined;
   if (options.fix) {
     const originals = new Map([...index.uris()].map((uri) => [uri, index.file(uri)!.text]));
-    const changed = applySafeFixes(index, severities, FixContext.of({ kubernetesVersion }));
+    fixed = applySafeFixes(index, severities, FixContext.of({ kubernetesVersion }));
+    const { changed } = fixed;
     if (changed.has(stdinUri)) throw new UsageError('--fix cannot write back to standard input; use --dry-run');
     for (const [uri, text] of [...changed].sort(([a], [b]) => a.localeCompare(b))) {
       const file = displayPath(uri);
@@ -133,7 +135,7 @@ async function check(options: Options): Promise<number> {
     }
     if (options.dryRun) return changed.size > 0 ? 1 : 0;
   }
-  const { findings, failures } = checkAll(index, severities, { kubernetesVersion });
+  const { findings, failures } = fixed?.remaining ?? checkAll(index, severities, { kubernetesVersion });
   for (const failure of failures)
     process.stderr.write(
       `kube-endpoints: rule ${failure.code} failed${failure.uri ? ` on ${failure.uri}` : ''}: ${String(failure.error)}\n`,

@@ -18,29 +18,36 @@ const MIN_ROUNDS = 1000;
  * while it stays the same but for where it is (an edit above it moves it): a full check and
  * every fix of every finding per fix took hours at 50k resources. When no safe fix seems
  * left, a full check, every finding asked again, confirms it. Returns the new text of every
- * changed file; the index holds the fixed workspace afterwards.
+ * changed file, and what that last check found (the findings a report of the fixed workspace
+ * lists: no need to check it all again); the index holds the fixed workspace afterwards.
  */
 export function applySafeFixes(
   index: WorkspaceIndex,
   severities: SeverityOverrides = {},
   context: FixContext = FixContext.of(),
-): Map<string, string> {
+): { changed: Map<string, string>; remaining: ReturnType<typeof checkAll> } {
   const changed = new Map<string, string>();
   const fullCheck = () => {
     index.takeChanges();
-    return groupByUri(checkAll(index, severities, context).findings);
+    return checkAll(index, severities, context);
   };
-  let findingsByUri = fullCheck();
+  // A full check with every finding asked for its fixes since, and no fix made since.
+  let confirmed: ReturnType<typeof checkAll> | undefined = fullCheck();
+  let findingsByUri = groupByUri(confirmed.findings);
   let withoutSafeFix = new FindingsWithoutSafeFix();
   const rounds = Math.max(MIN_ROUNDS, 2 * [...findingsByUri.values()].reduce((sum, list) => sum + list.length, 0));
   for (let round = 0; round < rounds; round++) {
     let fix = firstSafeFix(findingsByUri, index, context, withoutSafeFix);
     if (!fix) {
-      findingsByUri = fullCheck();
-      withoutSafeFix = new FindingsWithoutSafeFix();
-      fix = firstSafeFix(findingsByUri, index, context, withoutSafeFix);
-      if (!fix) break;
+      if (!confirmed) {
+        confirmed = fullCheck();
+        findingsByUri = groupByUri(confirmed.findings);
+        withoutSafeFix = new FindingsWithoutSafeFix();
+        fix = firstSafeFix(findingsByUri, index, context, withoutSafeFix);
+      }
+      if (!fix) return { changed, remaining: confirmed };
     }
+    confirmed = undefined;
     const texts = applyFileChanges((uri) => index.file(uri)?.text, fix.changes);
     for (const [uri, text] of texts) {
       const previous = index.file(uri)?.text;
@@ -49,10 +56,11 @@ export function applySafeFixes(
     }
     const changes = index.takeChanges();
     findingsByUri = changes.everything
-      ? fullCheck()
+      ? groupByUri(fullCheck().findings)
       : recheck(index, findingsByUri, changes, severities, context).findingsByUri;
   }
-  return changed;
+  // Out of rounds: fixes that undo each other.
+  return { changed, remaining: fullCheck() };
 }
 
 /** The first safe fix of the findings, in the order of the map; notes the findings that have none. */
