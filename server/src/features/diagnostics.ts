@@ -38,7 +38,7 @@ const MAX_OWED_MS = 2000;
  */
 export class DiagnosticsPublisher {
   private findingsByUri = new Map<string, Finding[]>();
-  /** Counts the checks that replaced `findingsByUri` (a targeted one changes it in place). */
+  /** Counts the checks that changed `findingsByUri`: a targeted one changes the map in place, unseen from outside. */
   private findingsCount = 0;
   /** What was last sent for each file with diagnostics. */
   private readonly published = new Map<string, Publication>();

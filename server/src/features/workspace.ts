@@ -53,6 +53,7 @@ export class WorkspaceSync {
   private readonly openByRealPath = new Map<string, string>();
   /** Files changed on disk and not read again yet, with the latest change of each (see `readChangedFiles`). */
   private readonly changedOnDisk = new Map<string, FileChangeType>();
+  /** Whether `readChangedFiles` runs: changes that come meanwhile join its queue. */
   private readingChangedFiles = false;
 
   constructor(
