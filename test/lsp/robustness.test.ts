@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import type { ServerStatsResult } from '../../server/src/features/protocol';
 import { rules } from '../../server/src/rules';
@@ -225,6 +226,42 @@ describe('the server under faults', () => {
       'no error or warning logged',
     );
     assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints'], 'still serving');
+  });
+
+  test('file URIs of another host (a Windows share) are taken as virtual ones, never as paths here', async () => {
+    const root = folderWith({ 'alpha.yaml': ALPHA });
+    const share = 'file://fileserver/share';
+    client = await TestClient.start(root, undefined, {}, undefined, {
+      workspaceFolders: [
+        { uri: pathToFileURL(root).href, name: 'alpha' },
+        { uri: share, name: 'share' },
+      ],
+    });
+    const started = client;
+    await started.indexingDone();
+    // Each of these ended the server before: node's fileURLToPath throws on a host.
+    await started.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: `${share}/changed.yaml`, type: 2 },
+        { uri: 'file://elsewhere/deleted.yaml', type: 3 },
+      ],
+    });
+    const opened = `${share}/opened.yaml`;
+    await started.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: opened, languageId: 'yaml', version: 1, text: ALPHA.replace('alpha', 'beta') },
+    });
+    // A document of the share folder is checked while open, as one of a virtual folder is.
+    await started.until(() => started.diagnostics.has(opened), 'the diagnostics of the open document');
+    assert.deepEqual(
+      started.diagnostics.get(opened)!.map((diagnostic) => diagnostic.code),
+      ['service-without-endpoints'],
+    );
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints'], 'still serving');
+    assert.deepEqual(
+      started.logs.filter((log) => log.type <= 2),
+      [],
+      'no error or warning logged',
+    );
   });
 
   test('$/cancelRequest answers a waiting request with RequestCancelled, and nothing hangs', async () => {

@@ -150,7 +150,24 @@ export type LocalFolder = { uri: string; path: string };
 
 /** The local folders among `folderUris`, with their paths. */
 export function localFolders(folderUris: readonly string[]): LocalFolder[] {
-  return folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => ({ uri, path: fileURLToPath(uri) }));
+  return folderUris.flatMap((uri) => {
+    const path = localPathOf(uri);
+    return path === undefined ? [] : [{ uri, path }];
+  });
+}
+
+/**
+ * The path of a `file:` URI on this machine. None for other schemes, nor for a file of another
+ * host (`file://server/share/...`, a Windows share), which no path here reaches: the URI is then
+ * taken as a virtual one (`fileURLToPath` throws on it, which ended the server on a file event).
+ */
+export function localPathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `file://`, `vscode-vfs://github`: what must match before paths are compared. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { KubernetesVersion } from '../model/kubernetesVersion';
@@ -18,7 +18,7 @@ import {
 import { readYamlFiles } from '../node/scan';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { LocalFolder, ServerState, Settings } from './state';
-import { DEFAULT_SETTINGS, localFolders } from './state';
+import { DEFAULT_SETTINGS, localFolders, localPathOf } from './state';
 import type { StatusReporter } from './status';
 import { waitingMessagesHandled } from './turns';
 
@@ -215,9 +215,9 @@ export class WorkspaceSync {
    * folder, is forgotten once closed.
    */
   private readFromDisk(uri: string): void {
-    if (uri.startsWith('file:') && this.state.inWorkspace(uri)) {
-      const file = { uri, path: fileURLToPath(uri) };
-      this.indexContent(file, readContentSync(file.path, this.state.settings.maxFileSize));
+    const filePath = localPathOf(uri);
+    if (filePath !== undefined && this.state.inWorkspace(uri)) {
+      this.indexContent({ uri, path: filePath }, readContentSync(filePath, this.state.settings.maxFileSize));
     } else this.forget(uri);
   }
 
@@ -250,8 +250,8 @@ export class WorkspaceSync {
    * the file would be checked twice, once under each path.
    */
   private workspaceUriOf(uri: string): string | undefined {
-    if (!uri.startsWith('file:') || this.state.inWorkspace(uri)) return undefined;
-    const filePath = fileURLToPath(uri);
+    const filePath = localPathOf(uri);
+    if (filePath === undefined || this.state.inWorkspace(uri)) return undefined;
     const folder = this.linkedFolders().find((candidate) => filePath.startsWith(candidate.realPath + path.sep));
     return folder && pathToFileURL(folder.path + filePath.slice(folder.realPath.length)).href;
   }
@@ -267,8 +267,8 @@ export class WorkspaceSync {
    */
   private isIndexed(uri: string): boolean {
     if (!isYamlFileName(uri)) return false;
-    if (!uri.startsWith('file:')) return this.state.inWorkspace(uri);
-    const filePath = fileURLToPath(uri);
+    const filePath = localPathOf(uri);
+    if (filePath === undefined) return this.state.inWorkspace(uri);
     const folder = this.state.folders.find((candidate) => filePath.startsWith(candidate.path + path.sep));
     // Files opened from outside every folder are checked while open, as a workspace of their own.
     if (!folder) return true;
