@@ -218,6 +218,21 @@ describe('language server over stdio', () => {
     assert.deepEqual(client.codes('legacy/legacy-api.yaml'), []);
   });
 
+  test('kubeEndpoints.exclude follows the settings: files leave and come back, open ones too', async () => {
+    client = await TestClient.start(copyToTemp(EXAMPLES), undefined, { exclude: [] });
+    const started = client;
+    const legacy = 'legacy/legacy-api.yaml';
+    await started.until(() => started.codes(legacy).length === 2, 'the legacy Service checked');
+    started.settings.exclude = ['legacy/**'];
+    await started.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await started.until(() => started.codes(legacy).length === 0, 'the legacy folder excluded');
+    // Opened while excluded, then included again: its text is checked.
+    await started.open(legacy, fs.readFileSync(path.join(started.root, legacy), 'utf8'));
+    started.settings.exclude = [];
+    await started.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await started.until(() => started.codes(legacy).length === 2, 'the legacy folder back');
+  });
+
   test('a client that cannot be asked for settings passes them at start and pushes changes', async () => {
     const capabilities = {
       ...MINIMAL_CAPABILITIES,

@@ -55,6 +55,8 @@ export class WorkspaceSync {
   private readonly changedOnDisk = new Map<string, FileChangeType>();
   /** Whether `readChangedFiles` runs: changes that come meanwhile join its queue. */
   private readingChangedFiles = false;
+  /** Each folder's exclude filter, for the settings `of` which it was made (see `excludeFilter`). */
+  private excludeFilters: { of: Settings; byFolder: Map<string, ExcludeFilter> } | undefined;
 
   constructor(
     private readonly state: ServerState,
@@ -275,10 +277,21 @@ export class WorkspaceSync {
     return !this.excludeFilter(folder.path).excludes(filePath);
   }
 
-  /** The editor's `exclude` globs for a workspace folder, plus those of `.kube-endpoints.yaml`. */
+  /**
+   * The editor's `exclude` globs for a workspace folder, plus those of `.kube-endpoints.yaml`, kept
+   * for the settings they come from: `isIndexed` asks on every edit and for every file changed on
+   * disk, and each glob is compiled when a filter is made.
+   */
   private excludeFilter(folder: string): ExcludeFilter {
-    const { exclude, projectExclude } = this.state.settings;
-    return new ExcludeFilter({ root: folder, globs: exclude }, ...(projectExclude ? [projectExclude] : []));
+    const { settings } = this.state;
+    if (this.excludeFilters?.of !== settings) this.excludeFilters = { of: settings, byFolder: new Map() };
+    let filter = this.excludeFilters.byFolder.get(folder);
+    if (!filter) {
+      const { exclude, projectExclude } = settings;
+      filter = new ExcludeFilter({ root: folder, globs: exclude }, ...(projectExclude ? [projectExclude] : []));
+      this.excludeFilters.byFolder.set(folder, filter);
+    }
+    return filter;
   }
 
   /** Re-reads settings; `pushed` is what a client without `workspace/configuration` sent. */
