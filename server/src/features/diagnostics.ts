@@ -122,6 +122,12 @@ export class DiagnosticsPublisher {
     return this.findingsCount;
   }
 
+  /** The findings of a check in place of the earlier ones: the revision moves with them. */
+  private replaceFindings(findingsByUri: Map<string, Finding[]>): void {
+    this.findingsByUri = findingsByUri;
+    this.findingsCount++;
+  }
+
   /**
    * The connection handles one received message per turn of the event loop, and reads the
    * input between turns: a turn that brought no change means that none is waiting.
@@ -151,8 +157,7 @@ export class DiagnosticsPublisher {
     let touched: Iterable<string>;
     if (!settings.enable) {
       touched = [...this.findingsByUri.keys()];
-      this.findingsByUri = new Map();
-      this.findingsCount++;
+      this.replaceFindings(new Map());
       this.owedCheckEnded();
     } else if (everything || changes.everything || this.owedSince !== undefined) {
       // Owed: a change while it runs starts it again, from a consistent index, until it has been
@@ -166,8 +171,7 @@ export class DiagnosticsPublisher {
       this.checks.targeted++;
       const result = recheck(index, this.findingsByUri, changes, settings.rules, this.context());
       this.reportFailures(result.failures);
-      this.findingsByUri = result.findingsByUri;
-      this.findingsCount++;
+      this.replaceFindings(result.findingsByUri);
       touched = result.touched;
       this.fullCheckTimer = setTimeout(() => this.checkInSteps(false), FULL_CHECK_AFTER_MS);
     }
@@ -232,8 +236,7 @@ export class DiagnosticsPublisher {
     this.checks.full++;
     this.reportFailures(failures);
     const touched = new Set([...this.findingsByUri.keys(), ...findings.map((finding) => finding.uri)]);
-    this.findingsByUri = groupByUri(findings);
-    this.findingsCount++;
+    this.replaceFindings(groupByUri(findings));
     return touched;
   }
 

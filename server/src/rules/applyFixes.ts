@@ -1,6 +1,6 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { TextChange } from '../model/documents';
-import { checkAll, fixesFor, type SeverityOverrides } from './index';
+import { type CheckResult, checkAll, fixesFor, type SeverityOverrides } from './index';
 import { groupByUri, recheck } from './recheck';
 import { type FileChange, type Finding, type Fix, FixContext } from './types';
 
@@ -25,14 +25,14 @@ export function applySafeFixes(
   index: WorkspaceIndex,
   severities: SeverityOverrides = {},
   context: FixContext = FixContext.of(),
-): { changed: Map<string, string>; remaining: ReturnType<typeof checkAll> } {
+): { changed: Map<string, string>; remaining: CheckResult } {
   const changed = new Map<string, string>();
   const fullCheck = () => {
     index.takeChanges();
     return checkAll(index, severities, context);
   };
   // A full check with every finding asked for its fixes since, and no fix made since.
-  let confirmed: ReturnType<typeof checkAll> | undefined = fullCheck();
+  let confirmed: CheckResult | undefined = fullCheck();
   let findingsByUri = groupByUri(confirmed.findings);
   let withoutSafeFix = new FindingsWithoutSafeFix();
   const rounds = Math.max(MIN_ROUNDS, 2 * [...findingsByUri.values()].reduce((sum, list) => sum + list.length, 0));

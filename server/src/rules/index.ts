@@ -81,6 +81,9 @@ export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 /** A rule that threw, on one file (`uri`) or on the whole index only, so that the caller can log it once. */
 export type RuleFailure = { code: string; uri?: string; error: unknown };
 
+/** What a check found, and the rules that threw meanwhile. */
+export type CheckResult = { findings: Finding[]; failures: RuleFailure[] };
+
 /**
  * Runs every rule that is not switched off over the index, with the severities the
  * settings give (only the rules `only` accepts). A rule that throws is run again file by
@@ -91,7 +94,7 @@ export function checkAll(
   severities: SeverityOverrides = {},
   context: CheckContext = { kubernetesVersion: KubernetesVersion.LATEST },
   only: (rule: Rule) => boolean = () => true,
-): { findings: Finding[]; failures: RuleFailure[] } {
+): CheckResult {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
   for (const rule of rules) {
@@ -119,11 +122,7 @@ export function checkAll(
  * the objects that share their keys (what its findings read first, as in rules/recheck.ts),
  * and the findings anchored in that file are kept, unless it throws there.
  */
-function checkFileByFile(
-  rule: Rule,
-  index: WorkspaceIndex,
-  context: CheckContext,
-): { findings: Finding[]; failures: RuleFailure[] } {
+function checkFileByFile(rule: Rule, index: WorkspaceIndex, context: CheckContext): CheckResult {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
   // Every file, those without objects too: some rules report on files (file-not-checked).
