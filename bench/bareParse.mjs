@@ -1,8 +1,8 @@
 // The baseline every cold figure is compared with: read the same YAML files the server reads and run
 // `yaml`'s parseAllDocuments + toJS on each, nothing else. Prints one JSON line.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { yamlFiles } from './yamlFiles.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseAllDocuments } = require('yaml');
@@ -26,16 +26,3 @@ for (const file of yamlFiles(root)) {
 }
 const ms = performance.now() - started;
 process.stdout.write(JSON.stringify({ ms, files, bytes, documents, resources }) + '\n');
-
-/** The files the server indexes: *.yaml and *.yml, without node_modules and .git. */
-function* yamlFiles(dir) {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && entry.name !== '.git') yield* yamlFiles(full);
-    } else if (/\.ya?ml$/i.test(entry.name)) {
-      yield full;
-    }
-  }
-}

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUNDLE_DOCUMENTS, GENERATOR_VERSION, generateWorkspace } from './generate.mjs';
 import { BenchClient, sleep } from './lsp.mjs';
 import { renderChart } from './chart.mjs';
+import { yamlFiles } from './yamlFiles.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -450,7 +451,7 @@ async function branchSwitch(workspace) {
   });
   try {
     await client.until(() => client.progressEnded, 'the end of the initial scan');
-    const files = yamlFilesUnder(dir);
+    const files = [...yamlFiles(dir)];
     const chosen = files.filter((_, i) => i % Math.floor(files.length / BRANCH_SWITCH_FILES) === 0);
     const changes = chosen.slice(0, BRANCH_SWITCH_FILES).map((file) => {
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/name: (app-[0-9]+)\n/g, 'name: $1-v2\n'));
@@ -479,15 +480,6 @@ async function branchSwitch(workspace) {
     await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Every YAML file below `dir`, in a stable order. */
-function yamlFilesUnder(dir) {
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .filter((file) => /\.ya?ml$/.test(file))
-    .sort()
-    .map((file) => path.join(dir, file));
 }
 
 /** `kube-endpoints check --fix --dry-run` on a workspace: every safe fix, one after the other, printed as a diff. */
