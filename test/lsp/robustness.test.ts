@@ -264,6 +264,25 @@ describe('the server under faults', () => {
     );
   });
 
+  test('a client that refuses workspace/configuration gets the defaults, and a settings change keeps the server', async () => {
+    client = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }), undefined, {}, undefined, {
+      refuseSettings: true,
+    });
+    const started = client;
+    // The refusal stopped the start before: nothing was ever indexed.
+    await started.indexingDone();
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints'], 'checked with the defaults');
+    // A settings change asks again: the refusal, unhandled, ended the server.
+    await started.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await poll(async () => started.logs.filter((log) => log.type === 2).length === 2, 'a warning for each refusal');
+    assert.ok((await statsOf(started)).checks.full >= 1, 'still serving');
+    assert.equal(started.child.exitCode, null);
+    assert.deepEqual(
+      started.logs.filter((log) => log.type <= 2).map((log) => log.message),
+      Array(2).fill('The editor did not give the kubeEndpoints settings, defaults apply: Error: no settings here'),
+    );
+  });
+
   test('$/cancelRequest answers a waiting request with RequestCancelled, and nothing hangs', async () => {
     client = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     const started = client;

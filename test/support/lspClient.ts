@@ -13,6 +13,8 @@ import {
   type WorkspaceEdit,
   type WorkspaceFolder,
   createProtocolConnection,
+  ErrorCodes,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
@@ -71,7 +73,8 @@ export class TestClient {
   /**
    * Starts the server on a workspace folder and waits for `initialized`. `options.server` is
    * another server script to spawn; `options.workspaceFolders` replaces the folder of `root`;
-   * `options.env` is added to the server's environment; `options.nodeOptions` go before the script.
+   * `options.env` is added to the server's environment; `options.nodeOptions` go before the script;
+   * `options.refuseSettings` answers every `workspace/configuration` with an error.
    */
   static async start(
     root: string,
@@ -83,6 +86,7 @@ export class TestClient {
       workspaceFolders?: WorkspaceFolder[];
       env?: NodeJS.ProcessEnv;
       nodeOptions?: string[];
+      refuseSettings?: boolean;
     } = {},
   ): Promise<TestClient> {
     const child = spawn(process.execPath, [...(options.nodeOptions ?? []), options.server ?? SERVER_BIN, '--stdio'], {
@@ -100,7 +104,9 @@ export class TestClient {
       client.wake();
     });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map(() => client.settings),
+      options.refuseSettings
+        ? new ResponseError(ErrorCodes.InternalError, 'no settings here')
+        : params.items.map(() => client.settings),
     );
     connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
       client.registrations.push(...params.registrations.map((registration) => registration.method));

@@ -34,13 +34,10 @@ export function startServer(connection: Connection): void {
       serverInfo: { name: 'kube-endpoints-language-server' },
     };
   });
-  connection.onInitialized(() => {
-    workspace
-      .start()
-      // What the first check ran is what every start runs: now worth keeping compiled.
-      .then(saveCompileCache)
-      .catch((error: unknown) => connection.console.error(`Indexing failed: ${String(error)}`));
-  });
+  connection.onInitialized(() =>
+    // What the first check ran is what every start runs: now worth keeping compiled.
+    state.logFailure('Indexing', workspace.start().then(saveCompileCache)),
+  );
 
   workspace.register();
   registerCodeActions(state, diagnostics);

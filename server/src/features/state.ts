@@ -143,6 +143,18 @@ export class ServerState {
   forget(uri: string): void {
     this.lineIndexes.delete(uri);
   }
+
+  /**
+   * Lets `work`, started by a notification, run on, and logs its failure: a notification has no
+   * answer to carry an error, and a rejection no one handles ends the process (Node 20).
+   */
+  logFailure(what: string, work: Promise<unknown>): void {
+    work.catch((error: unknown) =>
+      this.connection.console.error(
+        `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
+    );
+  }
 }
 
 /** A workspace folder on the local disk. */

@@ -85,8 +85,12 @@ export class WorkspaceSync {
       }
       this.reloadFromDisk(document.uri);
     });
-    connection.onDidChangeWatchedFiles((params) => void this.onWatchedFiles(params));
-    connection.onDidChangeConfiguration((params) => void this.reloadSettings(params.settings));
+    connection.onDidChangeWatchedFiles((params) =>
+      this.state.logFailure('Reading changed files', this.onWatchedFiles(params)),
+    );
+    connection.onDidChangeConfiguration((params) =>
+      this.state.logFailure('Reloading the settings', this.reloadSettings(params.settings)),
+    );
   }
 
   /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
@@ -102,7 +106,9 @@ export class WorkspaceSync {
       });
     }
     if (this.state.capabilities.workspace?.workspaceFolders) {
-      this.state.connection.workspace.onDidChangeWorkspaceFolders((event) => void this.onFoldersChanged(event));
+      this.state.connection.workspace.onDidChangeWorkspaceFolders((event) =>
+        this.state.logFailure('Reading the workspace folders', this.onFoldersChanged(event)),
+      );
     }
     await this.scanFolders(this.state.folders, () => this.diagnostics.start());
   }
@@ -322,10 +328,9 @@ export class WorkspaceSync {
    */
   private async fetchSettings(pushed?: unknown): Promise<Settings> {
     const { capabilities, connection, folders } = this.state;
-    const raw: unknown = capabilities.workspace?.configuration
-      ? await connection.workspace.getConfiguration({ section: 'kubeEndpoints' })
-      : ((pushed as { kubeEndpoints?: unknown } | undefined)?.kubeEndpoints ?? this.state.initializationSettings);
-    const editor = readSettings(raw);
+    const given =
+      (pushed as { kubeEndpoints?: unknown } | undefined)?.kubeEndpoints ?? this.state.initializationSettings;
+    const editor = readSettings(capabilities.workspace?.configuration ? await this.askSettings(given) : given);
     const project = folders[0] && (await findProjectConfig(folders[0].path));
     if (!project) return editor;
     for (const problem of project.problems) void connection.window.showWarningMessage(`${project.path}: ${problem}`);
@@ -340,6 +345,20 @@ export class WorkspaceSync {
       rules: { ...editor.rules, ...config.rules },
       projectExclude: { root: path.dirname(project.path), globs: config.exclude ?? [] },
     };
+  }
+
+  /**
+   * The client's `kubeEndpoints` settings, asked for; `fallback` if it fails to answer, so that a
+   * client that announces `workspace/configuration` and then refuses it still gets a checked workspace.
+   */
+  private async askSettings(fallback: unknown): Promise<unknown> {
+    const { connection } = this.state;
+    try {
+      return await connection.workspace.getConfiguration({ section: 'kubeEndpoints' });
+    } catch (error) {
+      connection.console.warn(`The editor did not give the kubeEndpoints settings, defaults apply: ${String(error)}`);
+      return fallback;
+    }
   }
 }
 
