@@ -64,6 +64,26 @@ describe('the size cap', () => {
     assert.match(usage.stderr, /--max-file-size must be a positive whole number of bytes, not "5MB"/);
   });
 
+  test('a .kube-endpoints.yaml that cannot be read (a pipe, a folder, too large) is reported and ignored', () => {
+    const dir = folderWith({ 'web.yaml': SERVICE });
+    const config = path.join(dir, '.kube-endpoints.yaml');
+    execFileSync('mkfifo', [config]);
+    // The command line waited for a writer to the pipe, for ever.
+    const piped = check(dir);
+    assert.equal(piped.status, 0);
+    assert.match(piped.lines[0], /^web\.yaml:.* service-without-endpoints /);
+    assert.equal(piped.stderr, `kube-endpoints: ${config}: not read: not a regular file\n`);
+    fs.rmSync(config);
+    fs.mkdirSync(config);
+    assert.equal(check(dir).stderr, `kube-endpoints: ${config}: not read: EISDIR\n`);
+    fs.rmSync(config, { recursive: true });
+    fs.writeFileSync(config, `# ${'x'.repeat(1_000_000)}\n`);
+    assert.equal(check(dir).stderr, `kube-endpoints: ${config}: not read: 1000003 bytes, over 1000000\n`);
+    const named = check(dir, ['--config', path.join(dir, 'missing.yaml')]);
+    assert.equal(named.status, 2);
+    assert.match(named.stderr, /cannot read .*missing\.yaml: ENOENT/);
+  });
+
   test('a file of 100,000 documents under the cap is checked', () => {
     const documents = Array.from({ length: 100_000 }, (_, i) =>
       i % 10 === 0 ? SERVICE.replace('web', `web-${i}`) : `kind: ConfigMap\nmetadata: {name: c${i}}\n`,

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -280,6 +281,46 @@ describe('the server under faults', () => {
     assert.deepEqual(
       started.logs.filter((log) => log.type <= 2).map((log) => log.message),
       Array(2).fill('The editor did not give the kubeEndpoints settings, defaults apply: Error: no settings here'),
+    );
+  });
+
+  test('a problem in .kube-endpoints.yaml is shown in a message the client need not answer', async () => {
+    const root = folderWith({ 'alpha.yaml': ALPHA, '.kube-endpoints.yaml': 'maxFileSize: many\n' });
+    // This client refuses window/showMessageRequest, as clients without it do: the refusal ended the server.
+    client = await TestClient.start(root);
+    const started = client;
+    await started.indexingDone();
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints']);
+    assert.deepEqual(
+      started.notifications.filter((notification) => notification.method === 'window/showMessage'),
+      [
+        {
+          method: 'window/showMessage',
+          params: {
+            type: 2,
+            message: `${path.join(root, '.kube-endpoints.yaml')}: maxFileSize must be a positive whole number of bytes`,
+          },
+        },
+      ],
+    );
+  });
+
+  test('a named pipe as .kube-endpoints.yaml is reported and ignored: the start never waits on it', async () => {
+    const root = folderWith({ 'alpha.yaml': ALPHA });
+    execFileSync('mkfifo', [path.join(root, '.kube-endpoints.yaml')]);
+    client = await TestClient.start(root);
+    const started = client;
+    // The start waited for a writer to the pipe: nothing was ever checked.
+    await started.indexingDone();
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints']);
+    assert.deepEqual(
+      started.notifications.filter((notification) => notification.method === 'window/showMessage'),
+      [
+        {
+          method: 'window/showMessage',
+          params: { type: 2, message: `${path.join(root, '.kube-endpoints.yaml')}: not read: not a regular file` },
+        },
+      ],
     );
   });
 

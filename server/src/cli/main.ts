@@ -12,8 +12,9 @@ import { readYamlFiles } from '../node/scan';
 import { saveCompileCache } from '../node/compileCache';
 import {
   findProjectConfig,
+  type FoundProjectConfig,
   isFileSize,
-  parseProjectConfig,
+  readNamedProjectConfig,
   PROJECT_CONFIG_FILE,
   type ProjectConfig,
 } from '../node/projectConfig';
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function check(options: Options): Promise<number> {
-  const project = await loadProjectConfig(options.configPath);
+  const project = loadProjectConfig(options.configPath);
   const severities: SeverityOverrides = { ...project.rules, ...options.severities };
   const index = new WorkspaceIndex({
     defaultNamespace: options.defaultNamespace ?? project.defaultNamespace,
@@ -170,23 +171,22 @@ function displayPath(uri: string): string {
   return (path.relative(process.cwd(), fileURLToPath(uri)) || '.').split(path.sep).join('/');
 }
 
-async function loadProjectConfig(
-  explicitPath: string | undefined,
-): Promise<ProjectConfig & { excludes: ExcludeGlobs }> {
-  const found = explicitPath
-    ? await fs.readFile(explicitPath, 'utf8').then(
-        (text) => ({ path: explicitPath, ...parseProjectConfig(text) }),
-        () => {
-          throw new UsageError(`cannot read ${explicitPath}`);
-        },
-      )
-    : await findProjectConfig(process.cwd());
+function loadProjectConfig(explicitPath: string | undefined): ProjectConfig & { excludes: ExcludeGlobs } {
+  const found = explicitPath ? namedProjectConfig(explicitPath) : findProjectConfig(process.cwd());
   if (!found) return { excludes: { root: process.cwd(), globs: [] } };
   for (const problem of found.problems) process.stderr.write(`kube-endpoints: ${found.path}: ${problem}\n`);
   return {
     ...found.config,
     excludes: { root: path.dirname(path.resolve(found.path)), globs: found.config.exclude ?? [] },
   };
+}
+
+function namedProjectConfig(file: string): FoundProjectConfig {
+  try {
+    return readNamedProjectConfig(file);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function parseOptions(args: string[]): Options {

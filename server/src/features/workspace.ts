@@ -1,7 +1,12 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
-import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  MessageType,
+  ShowMessageNotification,
+} from 'vscode-languageserver';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { CONTROLLER_MANAGED_BY } from '../model/types';
 import { type SeverityOverrides, rules } from '../rules';
@@ -331,9 +336,15 @@ export class WorkspaceSync {
     const given =
       (pushed as { kubeEndpoints?: unknown } | undefined)?.kubeEndpoints ?? this.state.initializationSettings;
     const editor = readSettings(capabilities.workspace?.configuration ? await this.askSettings(given) : given);
-    const project = folders[0] && (await findProjectConfig(folders[0].path));
+    const project = folders[0] && findProjectConfig(folders[0].path);
     if (!project) return editor;
-    for (const problem of project.problems) void connection.window.showWarningMessage(`${project.path}: ${problem}`);
+    // A message without actions is a notification: `showWarningMessage` asks a request, which a client may
+    // refuse, and the refusal, unhandled, ended the server.
+    for (const problem of project.problems)
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: `${project.path}: ${problem}`,
+      });
     const { config } = project;
     return {
       ...editor,

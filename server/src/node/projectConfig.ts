@@ -1,9 +1,9 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { MAX_NESTING_DEPTH, nestsTooDeep } from '../model/nesting';
 import { rules, type SeverityOverrides } from '../rules';
+import { type FileContent, readContentSync } from './workspaceFiles';
 
 /** The file, at the root of a repository, that the command line and the editor both read. */
 export const PROJECT_CONFIG_FILE = '.kube-endpoints.yaml';
@@ -64,16 +64,48 @@ export function parseProjectConfig(text: string): { config: ProjectConfig; probl
   return { config, problems };
 }
 
-/** The nearest `.kube-endpoints.yaml` in `dir` or a folder above it. */
-export async function findProjectConfig(
-  dir: string,
-): Promise<{ path: string; config: ProjectConfig; problems: string[] } | undefined> {
+/** A project file of more bytes is not read: such files hold a few lines. */
+const MAX_PROJECT_CONFIG_BYTES = 1_000_000;
+
+/** A project file found: its path, what it sets and what is wrong with it. */
+export type FoundProjectConfig = { path: string; config: ProjectConfig; problems: string[] };
+
+/**
+ * The nearest `.kube-endpoints.yaml` in `dir` or a folder above it. Read as the scan reads YAML
+ * files, never waiting: a named pipe of that name hung the start (and the command line) for as
+ * long as no one wrote to it. One that cannot be read is found all the same, with the reason as
+ * its problem, and sets nothing.
+ */
+export function findProjectConfig(dir: string): FoundProjectConfig | undefined {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const candidate = path.join(current, PROJECT_CONFIG_FILE);
-    const text = await fs.readFile(candidate, 'utf8').catch(() => undefined);
-    if (text !== undefined) return { path: candidate, ...parseProjectConfig(text) };
+    const content = readProjectConfig(candidate);
+    if (!('unreadable' in content && ABSENT.has(content.unreadable))) return projectConfigOf(candidate, content);
     if (path.dirname(current) === current) return undefined;
   }
+}
+
+/** A project file named on the command line; an error if it cannot be read. */
+export function readNamedProjectConfig(file: string): FoundProjectConfig {
+  const content = readProjectConfig(file);
+  if (!('text' in content)) throw new Error(`cannot read ${file}: ${unreadReason(content)}`);
+  return projectConfigOf(file, content);
+}
+
+/** Why reading a file gave nothing: no such file (and no such folder) is no project file at all. */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
+
+function readProjectConfig(file: string): FileContent {
+  return readContentSync(file, MAX_PROJECT_CONFIG_BYTES);
+}
+
+function projectConfigOf(file: string, content: FileContent): FoundProjectConfig {
+  if ('text' in content) return { path: file, ...parseProjectConfig(content.text) };
+  return { path: file, config: {}, problems: [`not read: ${unreadReason(content)}`] };
+}
+
+function unreadReason(content: Exclude<FileContent, { text: string }>): string {
+  return 'tooLarge' in content ? `${content.tooLarge} bytes, over ${MAX_PROJECT_CONFIG_BYTES}` : content.unreadable;
 }
 
 /** A valid `maxFileSize`: a positive whole number of bytes. */
