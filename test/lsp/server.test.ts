@@ -218,6 +218,22 @@ describe('language server over stdio', () => {
     assert.deepEqual(client.codes('legacy/legacy-api.yaml'), []);
   });
 
+  test('settings a client reports changed as it starts (VS Code does) are read with the start: one scan', async () => {
+    client = await TestClient.start(copyToTemp(EXAMPLES), undefined, {
+      defaultNamespace: 'auth',
+      exclude: ['legacy/**'],
+    });
+    const started = client;
+    await started.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await started.indexingDone();
+    // Compared with the defaults, these settings looked changed: a second scan ran beside the first.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await started.connection.sendRequest('kubeEndpoints/serverStats');
+    assert.equal(started.logs.filter((log) => log.message.startsWith('Indexed ')).length, 1);
+    assert.deepEqual(started.codes('legacy/legacy-api.yaml'), []);
+    assert.deepEqual(started.codes('auth/ldap-service.yaml'), []);
+  });
+
   test('kubeEndpoints.exclude follows the settings: files leave and come back, open ones too', async () => {
     client = await TestClient.start(copyToTemp(EXAMPLES), undefined, { exclude: [] });
     const started = client;

@@ -60,6 +60,12 @@ export class WorkspaceSync {
   private readonly changedOnDisk = new Map<string, FileChangeType>();
   /** Whether `readChangedFiles` runs: changes that come meanwhile join its queue. */
   private readingChangedFiles = false;
+  /**
+   * The start's reading of the settings. Clients report a settings change as they start (VS Code's
+   * does): compared with the defaults, non-default settings looked changed, and the workspace was
+   * scanned twice at once.
+   */
+  private settingsRead: Promise<void> = Promise.resolve();
   /** Each folder's exclude filter, for the settings `of` which it was made (see `excludeFilter`). */
   private excludeFilters: { of: Settings; byFolder: Map<string, ExcludeFilter> } | undefined;
 
@@ -100,7 +106,10 @@ export class WorkspaceSync {
 
   /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
   async start(): Promise<void> {
-    this.state.settings = await this.fetchSettings();
+    this.settingsRead = this.fetchSettings().then((settings) => {
+      this.state.settings = settings;
+    });
+    await this.settingsRead;
     this.state.configureIndex({
       defaultNamespace: this.state.settings.defaultNamespace,
       maxFileSize: this.state.settings.maxFileSize,
@@ -307,6 +316,7 @@ export class WorkspaceSync {
 
   /** Re-reads settings; `pushed` is what a client without `workspace/configuration` sent. */
   private async reloadSettings(pushed?: unknown): Promise<void> {
+    await this.settingsRead;
     const previous = this.state.settings;
     this.state.settings = await this.fetchSettings(pushed);
     const { defaultNamespace, maxFileSize } = this.state.settings;
