@@ -12,9 +12,8 @@ import { readYamlFiles } from '../node/scan';
 import { saveCompileCache } from '../node/compileCache';
 import {
   findProjectConfig,
-  type FoundProjectConfig,
   isFileSize,
-  readNamedProjectConfig,
+  readProjectConfig,
   PROJECT_CONFIG_FILE,
   type ProjectConfig,
 } from '../node/projectConfig';
@@ -172,21 +171,14 @@ function displayPath(uri: string): string {
 }
 
 function loadProjectConfig(explicitPath: string | undefined): ProjectConfig & { excludes: ExcludeGlobs } {
-  const found = explicitPath ? namedProjectConfig(explicitPath) : findProjectConfig(process.cwd());
+  const found = explicitPath ? readProjectConfig(explicitPath) : findProjectConfig(process.cwd());
+  if (found && 'unread' in found) throw new UsageError(`cannot read ${explicitPath}: ${found.unread}`);
   if (!found) return { excludes: { root: process.cwd(), globs: [] } };
   for (const problem of found.problems) process.stderr.write(`kube-endpoints: ${found.path}: ${problem}\n`);
   return {
     ...found.config,
     excludes: { root: path.dirname(path.resolve(found.path)), globs: found.config.exclude ?? [] },
   };
-}
-
-function namedProjectConfig(file: string): FoundProjectConfig {
-  try {
-    return readNamedProjectConfig(file);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 function parseOptions(args: string[]): Options {

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { MAX_NESTING_DEPTH, nestsTooDeep } from '../model/nesting';
 import { rules, type SeverityOverrides } from '../rules';
-import { type FileContent, readContentSync } from './workspaceFiles';
+import { readContentSync } from './workspaceFiles';
 
 /** The file, at the root of a repository, that the command line and the editor both read. */
 export const PROJECT_CONFIG_FILE = '.kube-endpoints.yaml';
@@ -71,42 +71,34 @@ const MAX_PROJECT_CONFIG_BYTES = 1_000_000;
 export type FoundProjectConfig = { path: string; config: ProjectConfig; problems: string[] };
 
 /**
- * The nearest `.kube-endpoints.yaml` in `dir` or a folder above it. Read as the scan reads YAML
- * files, never waiting: a named pipe of that name hung the start (and the command line) for as
- * long as no one wrote to it. One that cannot be read is found all the same, with the reason as
- * its problem, and sets nothing.
+ * The nearest `.kube-endpoints.yaml` in `dir` or a folder above it. One that cannot be read is
+ * found all the same, with the reason as its problem, and sets nothing.
  */
 export function findProjectConfig(dir: string): FoundProjectConfig | undefined {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const candidate = path.join(current, PROJECT_CONFIG_FILE);
-    const content = readProjectConfig(candidate);
-    if (!('unreadable' in content && ABSENT.has(content.unreadable))) return projectConfigOf(candidate, content);
+    const found = readProjectConfig(candidate);
+    if (!('unread' in found)) return found;
+    if (!found.absent) return { path: candidate, config: {}, problems: [`not read: ${found.unread}`] };
     if (path.dirname(current) === current) return undefined;
   }
 }
 
-/** A project file named on the command line; an error if it cannot be read. */
-export function readNamedProjectConfig(file: string): FoundProjectConfig {
-  const content = readProjectConfig(file);
-  if (!('text' in content)) throw new Error(`cannot read ${file}: ${unreadReason(content)}`);
-  return projectConfigOf(file, content);
+/**
+ * The project file at `file`, or why it was not read (`absent`: there is no such file). Read as
+ * the scan reads YAML files, never waiting: a named pipe of that name hung the start (and the
+ * command line) for as long as no one wrote to it.
+ */
+export function readProjectConfig(file: string): FoundProjectConfig | { unread: string; absent: boolean } {
+  const content = readContentSync(file, MAX_PROJECT_CONFIG_BYTES);
+  if ('text' in content) return { path: file, ...parseProjectConfig(content.text) };
+  if ('tooLarge' in content)
+    return { unread: `${content.tooLarge} bytes, over ${MAX_PROJECT_CONFIG_BYTES}`, absent: false };
+  return { unread: content.unreadable, absent: ABSENT.has(content.unreadable) };
 }
 
 /** Why reading a file gave nothing: no such file (and no such folder) is no project file at all. */
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
-
-function readProjectConfig(file: string): FileContent {
-  return readContentSync(file, MAX_PROJECT_CONFIG_BYTES);
-}
-
-function projectConfigOf(file: string, content: FileContent): FoundProjectConfig {
-  if ('text' in content) return { path: file, ...parseProjectConfig(content.text) };
-  return { path: file, config: {}, problems: [`not read: ${unreadReason(content)}`] };
-}
-
-function unreadReason(content: Exclude<FileContent, { text: string }>): string {
-  return 'tooLarge' in content ? `${content.tooLarge} bytes, over ${MAX_PROJECT_CONFIG_BYTES}` : content.unreadable;
-}
 
 /** A valid `maxFileSize`: a positive whole number of bytes. */
 export function isFileSize(value: unknown): value is number {
