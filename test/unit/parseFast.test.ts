@@ -205,6 +205,8 @@ describe('fast parsing', () => {
     const list = `apiVersion: v1\nkind: List\nitems:\n${listedService('c')}${listedService('d')}`;
     let text = [service('a'), service('b'), list, service('e'), list, service('f')].join('---\n');
     let version = { text, ...parseFile(uri, text) };
+    // A file read once keeps no documents (the scan reads thousands); its first edit splits it again.
+    assert.equal(version.spans, undefined);
     for (let i = 0; i < 300; i++) {
       const at = Math.floor(random() * text.length);
       const change =
@@ -214,6 +216,8 @@ describe('fast parsing', () => {
       text = text.slice(0, change.start) + change.text + text.slice(change.end);
       version = { text, ...parseFile(uri, text, version, random() < 0.5 ? change : undefined) };
       assert.deepEqual(version.objects, parseWholeFile(uri, text).objects, `edit ${i}: ${JSON.stringify(change)}`);
+      // What the next edit starts from.
+      assert.deepEqual(version.spans, splitDocuments(text), `edit ${i}`);
     }
   });
 

@@ -1,4 +1,4 @@
-import type { FileEdit, TextChange, TextSlice } from '../model/documents';
+import type { DocumentSpan, FileEdit, TextChange, TextSlice } from '../model/documents';
 import { canonicalIp } from '../model/ip';
 import { parseFile } from '../model/parse';
 import type {
@@ -58,6 +58,8 @@ export type FileEntry = {
   brokenDocuments: readonly SourceRange[];
   /** False when the text holds no `# kube-endpoints-ignore` comment (see `ParsedFile`). */
   mayHoldIgnoreComments: boolean;
+  /** The text's documents, once the file has been edited (see `ParsedFile`). */
+  spans?: DocumentSpan[];
   /**
    * How many of `objects` are of each kind: slices and kustomizations make a change of the file
    * reach beyond it, and the index adds up the rest for `summary()`. `serviceReferrers` counts the

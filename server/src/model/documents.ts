@@ -165,11 +165,12 @@ export class DocumentReuse {
   constructor(
     previousText: string,
     previousObjects: readonly KubeObject[],
+    previousSpans: DocumentSpan[] | undefined,
     text: string,
     change?: TextChange,
     slice: TextSlice = (start, end) => text.slice(start, end),
   ) {
-    const previous = spansOf.get(previousObjects) ?? splitDocuments(previousText);
+    const previous = previousSpans ?? splitDocuments(previousText);
     this.delta = text.length - previousText.length;
     const known = change && previousText.length + change.text.length - (change.end - change.start) === text.length;
     const prefix = known ? change.start : commonPrefix(previousText, text);
@@ -321,9 +322,6 @@ export type TextSlice = (start: number, end: number) => string;
  * are unchanged, offsets from `end` on moved by `delta`, and what lay between was re-parsed.
  */
 export type FileEdit = { start: number; end: number; delta: number };
-
-/** The documents of the text a list of objects was read from, so the next edit need not split it again. */
-export const spansOf = new WeakMap<readonly KubeObject[], DocumentSpan[]>();
 
 /**
  * Moves every source range and located value of model data by `delta`, in place. The model is a
