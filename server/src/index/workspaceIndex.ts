@@ -50,8 +50,6 @@ export namespace ObjectKey {
 /** What one file contributes to the index. */
 export type FileEntry = {
   uri: string;
-  /** The decoded path, for folder arithmetic. */
-  path: string;
   text: string;
   objects: readonly KubeObject[];
   /** The documents that did not parse and were skipped (see `ParsedFile`). */
@@ -236,7 +234,7 @@ export class WorkspaceIndex {
     const counts = edited
       ? countsAfterEdit(previous!.counts, countKinds(edited.added), countKinds(edited.removed))
       : countKinds(parsed.objects);
-    const entry: FileEntry = { uri, path: UriPath.of(uri), text, ...parsed, counts, ...(unchecked && { unchecked }) };
+    const entry: FileEntry = { uri, text, ...parsed, counts, ...(unchecked && { unchecked }) };
     this.entries.set(uri, entry);
     this.totals = countsAfterEdit(this.totals, counts, previous?.counts);
     if (entry.unchecked || entry.brokenDocuments.length > 0) this.notFullyParsed.add(uri);
