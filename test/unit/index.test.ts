@@ -340,6 +340,30 @@ describe('WorkspaceIndex', () => {
     assert.ok(replaced.every((object) => !index.holds(object)));
   });
 
+  test('a group handed out stays as it was when files change; an object is in each of its groups once', () => {
+    const withIp = (name: string, ip: string) =>
+      service(name).replace('spec:\n', `spec:\n  clusterIP: ${ip}\n  clusterIPs: [${ip}]\n`);
+    const index = indexOf({ 'a.yaml': withIp('web', '10.0.0.1') });
+    const before = index.servicesNamed('web');
+    const inNamespace = index.servicesIn('default');
+    index.update('file:///ws/b.yaml', withIp('web', '10.0.0.1'));
+    assert.equal(before.length, 1);
+    assert.equal(inNamespace.length, 1);
+    assert.equal(index.servicesNamed('web').length, 2);
+    // Its clusterIP and its first clusterIPs are the same address: one entry per Service.
+    assert.equal(index.servicesWithClusterIp('10.0.0.1').length, 2);
+    const held = index.servicesWithClusterIp('10.0.0.1');
+    index.remove('file:///ws/a.yaml');
+    assert.equal(held.length, 2);
+    assert.deepEqual(
+      index.servicesWithClusterIp('10.0.0.1').map((found) => found.uri),
+      ['file:///ws/b.yaml'],
+    );
+    index.remove('file:///ws/b.yaml');
+    assert.deepEqual(index.servicesWithClusterIp('10.0.0.1'), []);
+    assert.deepEqual(index.servicesNamed('web'), []);
+  });
+
   test('lists the workloads of a namespace in file order, however the files came', () => {
     const deployment = (name: string) =>
       `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    metadata:\n      labels: {app: ${name}}\n`;
