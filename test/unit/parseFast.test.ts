@@ -198,6 +198,20 @@ describe('fast parsing', () => {
     assert.ok(firstOfKind.size >= 6, `only ${[...firstOfKind.keys()].join(', ')}`);
   });
 
+  test('files without objects or broken documents share one frozen empty list for each', () => {
+    const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n';
+    const first = parseFile('file:///ws/a.yaml', configMap);
+    const second = parseFile('file:///ws/b.yaml', `${configMap}---\n# nothing\n`);
+    assert.equal(first.objects, second.objects);
+    assert.equal(first.brokenDocuments, second.brokenDocuments);
+    assert.equal(first.objects, first.brokenDocuments);
+    assert.ok(Object.isFrozen(first.objects));
+    // A file with objects has lists of its own.
+    const service = parseFile('file:///ws/c.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: c\n');
+    assert.equal(service.objects.length, 1);
+    assert.notEqual(service.objects, first.objects);
+  });
+
   test('a file edited again and again, each version taking over the last, keeps the objects of a fresh parse', () => {
     const random = seeded(5);
     const uri = 'file:///ws/bundle.yaml';

@@ -850,6 +850,8 @@ function objectsStartingIn(objects: readonly KubeObject[], start: number, end: n
 type KindCounts = FileEntry['counts'];
 
 function countKinds(objects: readonly KubeObject[]): KindCounts {
+  // Most files of a repository hold no modelled object: they share one record of none.
+  if (objects.length === 0) return NO_OBJECTS;
   const counts = { ...NO_OBJECTS };
   for (const object of objects) {
     if (object.kind === 'Service') counts.services++;
@@ -870,14 +872,14 @@ function countsAfterEdit(counts: KindCounts, added: KindCounts, removed: KindCou
   return result;
 }
 
-const NO_OBJECTS: KindCounts = {
+const NO_OBJECTS: KindCounts = Object.freeze({
   services: 0,
   endpoints: 0,
   endpointSlices: 0,
   kustomizations: 0,
   workloads: 0,
   serviceReferrers: 0,
-};
+});
 
 function isServiceReferrer(object: KubeObject): object is Ingress | Workload {
   return object.kind === 'Ingress' || object.kind === 'StatefulSet';

@@ -7,3 +7,15 @@
 export function compact<T>(array: readonly T[]): T[] {
   return array.slice();
 }
+
+/**
+ * A file-level list (a file's objects, its broken documents) at its own length, or, when it is
+ * empty, one shared frozen empty array: most files have no broken document, and half the files of
+ * a repository no modelled object (their ConfigMaps and Secrets), so this spares an array for each.
+ * Not for the model's own lists, which form a tree (see `moveRanges`).
+ */
+export function compactList<T>(array: readonly T[]): readonly T[] {
+  return array.length === 0 ? NONE : array.slice();
+}
+
+const NONE: readonly never[] = Object.freeze([]);

@@ -31,18 +31,18 @@ import {
   type TextChange,
   type TextSlice,
 } from './documents';
-import { compact } from './compact';
+import { compact, compactList } from './compact';
 import { parseSimpleDocument } from './fastYaml';
 import { nestsTooDeep } from './nesting';
 
 /** The modelled objects of one file, and whether anything could not be read. */
 export type ParsedFile = {
-  objects: KubeObject[];
+  objects: readonly KubeObject[];
   /**
    * The documents skipped because they do not parse as YAML (a template, a syntax error), from
    * their content's start to their end; documents the pre-scan rules out are not among them.
    */
-  brokenDocuments: SourceRange[];
+  brokenDocuments: readonly SourceRange[];
   /**
    * Set when the previous version's unchanged documents were reused: the part of it that changed,
    * and the previous objects read again there (the others are among `objects`, moved in place).
@@ -132,7 +132,7 @@ export function parseFile(
     }
   }
   if (reuse?.spans) reuse.moveObjects();
-  const kept = compact(objects);
+  const kept = compactList(objects);
   const mayHoldIgnoreComments =
     reuse?.spans && previous
       ? previous.mayHoldIgnoreComments || source.text.includes(IGNORE_COMMENT_MARKER)
@@ -140,7 +140,7 @@ export function parseFile(
   const reused = reuse?.spans && { edit: reuse.edit(), replaced: reuse.replaced() };
   return {
     objects: kept,
-    brokenDocuments: compact(brokenDocuments),
+    brokenDocuments: compactList(brokenDocuments),
     ...(reused && { reused }),
     mayHoldIgnoreComments,
     ...(previous && { spans }),
@@ -209,7 +209,7 @@ export function parseWholeFile(uri: string, text: string): ParsedFile {
     if (read) objects.push(...read);
     else brokenDocuments.push({ start: document.range[0], end: document.range[2] });
   });
-  return { objects: compact(objects), brokenDocuments: compact(brokenDocuments), mayHoldIgnoreComments };
+  return { objects: compactList(objects), brokenDocuments: compactList(brokenDocuments), mayHoldIgnoreComments };
 }
 
 /** Adds `delta` to every offset of a CST, so that nodes composed from it carry file offsets. */
