@@ -14,7 +14,7 @@ import type {
   Workload,
 } from '../model/types';
 import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
-import { compact } from '../model/compact';
+import { compact, NO_ITEMS } from '../model/compact';
 import { compareByPlace } from '../model/types';
 import { UriPath } from './uriPath';
 
@@ -968,7 +968,7 @@ class GroupMap<K, V extends object> {
 
   get(key: K): readonly V[] {
     const group = this.groups.get(key);
-    if (!group) return NO_VALUES;
+    if (!group) return NO_ITEMS;
     this.handedOut.add(key);
     return group;
   }
@@ -980,11 +980,12 @@ class GroupMap<K, V extends object> {
   }
 
   delete(key: K, value: V): void {
-    const group = this.changing(key);
-    const at = group ? group.indexOf(value) : -1;
+    // Looked up first: a value that is not there leaves a handed-out group uncopied.
+    const at = this.groups.get(key)?.indexOf(value) ?? -1;
     if (at < 0) return;
-    group!.splice(at, 1);
-    if (group!.length === 0) this.groups.delete(key);
+    const group = this.changing(key)!;
+    group.splice(at, 1);
+    if (group.length === 0) this.groups.delete(key);
   }
 
   clear(): void {
@@ -1001,8 +1002,6 @@ class GroupMap<K, V extends object> {
     return copy;
   }
 }
-
-const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /** A map from keys to lists that keeps no empty lists. */
 class MultiMap<K, V extends ObjectBase> {

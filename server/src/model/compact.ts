@@ -15,7 +15,8 @@ export function compact<T>(array: readonly T[]): T[] {
  * Not for the model's own lists, which form a tree (see `moveRanges`).
  */
 export function compactList<T>(array: readonly T[]): readonly T[] {
-  return array.length === 0 ? NONE : array.slice();
+  return array.length === 0 ? NO_ITEMS : compact(array);
 }
 
-const NONE: readonly never[] = Object.freeze([]);
+/** The one empty list that lists with nothing in them share (frozen: no one can add to it). */
+export const NO_ITEMS: readonly never[] = Object.freeze([]);
