@@ -33,6 +33,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/lsp.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        ...['vscode-languageserver', 'vscode-languageserver/node'].map((name) => ({
+          name,
+          allowTypeImports: true,
+          message: "Import its values from server/src/lsp.ts: each module's import copies the package's exports.",
+        })),
+      ],
+    },
+  },
+  {
     // The analysis core makes objects per document, object and finding: tens of thousands.
     files: ['server/src/{model,index,rules,node}/**/*.ts'],
     rules: {

@@ -1,16 +1,8 @@
 // First, so that V8 compiles none of our code before it applies.
 import './node/inlining';
-import {
-  type Connection,
-  createConnection,
-  LSPErrorCodes,
-  Message,
-  ProposedFeatures,
-  type ResponseMessage,
-  ResponseError,
-  StreamMessageReader,
-} from 'vscode-languageserver/node';
+import type { Connection, ResponseMessage } from 'vscode-languageserver/node';
 import { startServer } from './features/startServer';
+import { createConnection, LSPErrorCodes, Message, ProposedFeatures, ResponseError, StreamMessageReader } from './lsp';
 import { BatchedMessageWriter } from './node/batchedMessageWriter';
 
 const USAGE = `Usage: kube-endpoints-language-server --stdio

@@ -7,7 +7,7 @@ import type {
   WorkspaceEdit,
   SnippetTextEdit,
 } from 'vscode-languageserver';
-import { CodeActionKind } from 'vscode-languageserver';
+import { CodeActionKind } from '../lsp';
 import { fixesFor } from '../rules';
 import { assistsAt } from '../rules/assists';
 import type { FileChange, Fix } from '../rules/types';

@@ -1,5 +1,5 @@
 import type { CompletionItem, CompletionList } from 'vscode-languageserver';
-import { CompletionItemKind } from 'vscode-languageserver';
+import { CompletionItemKind } from '../lsp';
 import { type CompletionCandidate, completionsAt } from '../navigation/completion';
 import type { ServerState } from './state';
 

@@ -6,7 +6,7 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver';
-import { DiagnosticSeverity } from 'vscode-languageserver';
+import { DiagnosticSeverity } from '../lsp';
 import { comparePositions, type LineIndex } from '../model/lineIndex';
 import type { SourceRange } from '../model/types';
 import type { SourceLocation } from '../navigation/locate';

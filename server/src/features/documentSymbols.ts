@@ -1,5 +1,5 @@
 import type { DocumentSymbol } from 'vscode-languageserver';
-import { SymbolKind } from 'vscode-languageserver';
+import { SymbolKind } from '../lsp';
 import type { LineIndex } from '../model/lineIndex';
 import { documentSymbols, type OutlineSymbol, type SymbolType } from '../navigation/symbols';
 import { SourceRangeConvert } from './convert';

@@ -1,5 +1,5 @@
 import type { Hover } from 'vscode-languageserver';
-import { MarkupKind } from 'vscode-languageserver';
+import { MarkupKind } from '../lsp';
 import { hoverAt } from '../navigation/hover';
 import { SourceRangeConvert } from './convert';
 import type { DiagnosticsPublisher } from './diagnostics';

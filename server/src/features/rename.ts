@@ -1,5 +1,5 @@
 import type { Range, WorkspaceEdit } from 'vscode-languageserver';
-import { ErrorCodes, ResponseError } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError } from '../lsp';
 import { prepareRename, renameAt } from '../navigation/rename';
 import { SourceRangeConvert, toWorkspaceEditOf } from './convert';
 import type { ServerState } from './state';

@@ -1,5 +1,5 @@
 import type { Connection, InitializeResult } from 'vscode-languageserver';
-import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver';
+import { CodeActionKind, TextDocumentSyncKind } from '../lsp';
 import { saveCompileCache } from '../node/compileCache';
 import { registerCodeActions } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ClientCapabilities, Connection } from 'vscode-languageserver';
-import { TextDocuments } from 'vscode-languageserver';
+import { TextDocuments } from '../lsp';
 import { UriPath } from '../index/uriPath';
 import { DEFAULT_MAX_FILE_SIZE, type IndexOptions, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';

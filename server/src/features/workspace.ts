@@ -1,12 +1,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DidChangeWatchedFilesParams, InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
-import {
-  DidChangeWatchedFilesNotification,
-  FileChangeType,
-  MessageType,
-  ShowMessageNotification,
-} from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification } from '../lsp';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { CONTROLLER_MANAGED_BY } from '../model/types';
 import { type SeverityOverrides, rules } from '../rules';

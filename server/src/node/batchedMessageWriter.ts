@@ -1,11 +1,5 @@
-import {
-  AbstractMessageWriter,
-  Message,
-  type MessageWriter,
-  type NotificationMessage,
-  PublishDiagnosticsNotification,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver/node';
+import type { MessageWriter, NotificationMessage, PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import { AbstractMessageWriter, Message, PublishDiagnosticsNotification } from '../lsp';
 
 type Waiting = { resolve: () => void; reject: (error: Error) => void };
 
