@@ -166,3 +166,45 @@ test("the command line's code cache is written at its end, and gives the same ou
   const damaged = check();
   assert.deepEqual([damaged.status, damaged.stdout], [first.status, first.stdout]);
 });
+
+/**
+ * A preload that records which of Node's own modules load after the first V8 flag is set, into the
+ * file named by `MODULES_AFTER_FLAG`. The node binary holds V8's code cache of its modules, which
+ * V8 refuses once a flag has changed: a module loaded after node/inlining's flag is compiled from source.
+ */
+const MODULES_AFTER_FLAG_PRELOAD = `
+const fs = require('node:fs');
+const v8 = require('node:v8');
+const setFlags = v8.setFlagsFromString;
+let flagAt;
+v8.setFlagsFromString = (flags) => {
+  flagAt ??= process.moduleLoadList.length;
+  setFlags(flags);
+};
+process.on('exit', () => {
+  const after = flagAt === undefined ? ['(no flag set)'] : process.moduleLoadList.slice(flagAt);
+  fs.writeFileSync(process.env.MODULES_AFTER_FLAG, JSON.stringify(after.filter((m) => !m.startsWith('Internal Binding'))));
+});
+`;
+
+test("the executables load Node's modules before the V8 flag, where V8 takes their code cache", async () => {
+  const workspace = folderWith({ 'alpha.yaml': ALPHA });
+  const folder = tempFolder();
+  const preload = path.join(folder, 'preload.cjs');
+  fs.writeFileSync(preload, MODULES_AFTER_FLAG_PRELOAD);
+  const record = path.join(folder, 'modules.json');
+  const env = { KUBE_ENDPOINTS_COMPILE_CACHE: path.join(folder, 'cache'), MODULES_AFTER_FLAG: record };
+  const loadedAfterTheFlag = () => JSON.parse(fs.readFileSync(record, 'utf8')) as string[];
+  // A start that finds its code cache, the usual one (the first writes it, and removes stale ones).
+  for (let start = 0; start < 2; start++) await firstCheck(workspace, env, SERVER_BIN, ['--require', preload]);
+  assert.deepEqual(loadedAfterTheFlag(), [], 'load them in server/src/bin/server.ts');
+  for (let run = 0; run < 2; run++) {
+    // Its output through a pipe, as a script reads it.
+    const result = spawnSync(process.execPath, ['--require', preload, CLI_BIN, 'check', workspace], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    assert.match(result.stdout, /service-without-endpoints/);
+  }
+  assert.deepEqual(loadedAfterTheFlag(), [], 'load them in server/src/bin/cli.ts');
+});

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 // The command line's executable: runs its bundle through V8's code cache.
-// First, so that the code cache is made and read with the same V8 flags (V8 rejects it otherwise).
-import '../node/inlining';
+import * as fsPromises from 'node:fs/promises';
+import * as workerThreads from 'node:worker_threads';
 import * as path from 'node:path';
 import { runWithCompileCache } from '../node/compileCache';
+// Last: after the Node modules the command line loads, before its bundle runs (see bin/server.ts).
+import '../node/inlining';
+
+/** The modules imported above only to be loaded before the flag: named here, so the bundler keeps them. */
+export const LOADED_BEFORE_THE_FLAG = [fsPromises, workerThreads];
 
 runWithCompileCache(path.join(__dirname, 'cliMain.js'));

@@ -12,4 +12,8 @@ import { setFlagsFromString } from 'node:v8';
  */
 const INLINED_BYTECODE_LIMIT = 150;
 
+// The standard streams first: what kind they are (file, pipe, terminal) decides which of Node's modules
+// they load, and those must come before the flag (see bin/server.ts).
+void process.stdout;
+void process.stderr;
 setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_LIMIT}`);
