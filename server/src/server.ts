@@ -1,5 +1,5 @@
-// First, so that V8 compiles none of our code before it applies.
-import './node/inlining';
+// First, so that V8 compiles none of our code before its flags apply.
+import './node/v8Flags';
 import type { Connection, ResponseMessage } from 'vscode-languageserver/node';
 import { startServer } from './features/startServer';
 import { createConnection, LSPErrorCodes, Message, ProposedFeatures, ResponseError, StreamMessageReader } from './lsp';

@@ -170,7 +170,7 @@ test("the command line's code cache is written at its end, and gives the same ou
 /**
  * A preload that records which of Node's own modules load after the first V8 flag is set, into the
  * file named by `MODULES_AFTER_FLAG`. The node binary holds V8's code cache of its modules, which
- * V8 refuses once a flag has changed: a module loaded after node/inlining's flag is compiled from source.
+ * V8 refuses once a flag has changed: a module loaded after node/v8Flags' flags is compiled from source.
  */
 const MODULES_AFTER_FLAG_PRELOAD = `
 const fs = require('node:fs');

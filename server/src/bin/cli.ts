@@ -5,9 +5,9 @@ import * as workerThreads from 'node:worker_threads';
 import * as path from 'node:path';
 import { runWithCompileCache } from '../node/compileCache';
 // Last: after the Node modules the command line loads, before its bundle runs (see bin/server.ts).
-import '../node/inlining';
+import '../node/v8Flags';
 
-/** The modules imported above only to be loaded before the flag: named here, so the bundler keeps them. */
-export const LOADED_BEFORE_THE_FLAG = [fsPromises, workerThreads];
+/** The modules imported above only to be loaded before the flags: named here, so the bundler keeps them. */
+export const LOADED_BEFORE_THE_FLAGS = [fsPromises, workerThreads];
 
 runWithCompileCache(path.join(__dirname, 'cliMain.js'));

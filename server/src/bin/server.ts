@@ -9,9 +9,9 @@ import { runWithCompileCache } from '../node/compileCache';
 // holds V8's code cache of each, which V8 refuses once a V8 flag has changed (loaded after it, they were
 // compiled from source: 5–10 ms of a start; test/lsp/compileCache.test.ts checks that none is); and
 // before the bundle runs, so that its code cache is made and read with the same V8 flags.
-import '../node/inlining';
+import '../node/v8Flags';
 
-/** The modules imported above only to be loaded before the flag: named here, so the bundler keeps them. */
-export const LOADED_BEFORE_THE_FLAG = [net, perfHooks, workerThreads];
+/** The modules imported above only to be loaded before the flags: named here, so the bundler keeps them. */
+export const LOADED_BEFORE_THE_FLAGS = [net, perfHooks, workerThreads];
 
 runWithCompileCache(path.join(__dirname, 'serverMain.js'));

@@ -1,5 +1,5 @@
-// First, so that V8 compiles none of our code before it applies.
-import '../node/inlining';
+// First, so that V8 compiles none of our code before its flags apply.
+import '../node/v8Flags';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

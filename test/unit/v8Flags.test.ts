@@ -5,13 +5,12 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 
 /**
- * The server and the command line cap how much bytecode V8's optimizing compiler inlines
- * (node/inlining.ts) with a flag set at run time, not on Node's command line, so that every
- * editor's way of starting them gets it: V8 must honour it set that way, and both must set it
- * before their own code runs.
+ * The server and the command line set V8 flags (node/v8Flags.ts) at run time, not on Node's
+ * command line, so that every editor's way of starting them gets them: V8 must honour them set
+ * that way, and both must set them before their own code runs.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const INLINING = path.join(ROOT, 'build/server/src/node/inlining.js');
+const V8_FLAGS = path.join(ROOT, 'build/server/src/node/v8Flags.js');
 
 /**
  * A caller made hot with a callee of about 200 bytes of bytecode: under what V8 inlines into one
@@ -38,20 +37,39 @@ function inlinesCallee(preloaded: string[]): boolean {
   return /<SharedFunctionInfo callee>} into .*<SharedFunctionInfo caller>}/.test(trace);
 }
 
-test('V8 inlines the probe callee by default, and not once node/inlining has run', () => {
+test('V8 inlines the probe callee by default, and not once node/v8Flags has run', () => {
   // Without this, the assertion below would also hold if V8 never inlined the probe at all.
   assert.equal(inlinesCallee([]), true);
-  assert.equal(inlinesCallee([INLINING]), false);
+  assert.equal(inlinesCallee([V8_FLAGS]), false);
 });
 
-test('the server and the command line load node/inlining before their programs run', () => {
+/** The size of V8's young generation once a probe has allocated 300,000 objects that all survive. */
+function youngGenerationAfterSurvivors(preloaded: string[]): number {
+  const probe = `
+    const keep = [];
+    for (let i = 0; i < 300000; i++) keep.push({ a: i, b: [i, i + 1] });
+    const young = require('node:v8').getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    process.stdout.write(String(young.space_size));
+  `;
+  const args = [...preloaded.flatMap((module) => ['--require', module]), '-e', probe];
+  return Number(execFileSync(process.execPath, args, { encoding: 'utf8' }));
+}
+
+test('the young generation grows while most of it survives by default, and not once node/v8Flags has run', () => {
+  const grown = youngGenerationAfterSurvivors([]);
+  const kept = youngGenerationAfterSurvivors([V8_FLAGS]);
+  assert.ok(kept < grown, `${kept} < ${grown}`);
+  assert.ok(kept <= 4 * 1024 * 1024, `${kept} bytes`);
+});
+
+test('the server and the command line load node/v8Flags before their programs run', () => {
   // Their programs first; the executables last, after the Node modules they load (see bin/server.ts) and
   // before their bundle runs: V8 takes a code cache only with the flags it was made with.
   const imports = (entry: string) => fs.readFileSync(path.join(ROOT, entry), 'utf8').match(/^import .*$/gm) ?? [];
   for (const entry of ['server/src/server.ts', 'server/src/cli/main.ts']) {
-    assert.match(imports(entry)[0] ?? '', /^import '\.{1,2}\/node\/inlining';$/, entry);
+    assert.match(imports(entry)[0] ?? '', /^import '\.{1,2}\/node\/v8Flags';$/, entry);
   }
   for (const entry of ['server/src/bin/server.ts', 'server/src/bin/cli.ts']) {
-    assert.equal(imports(entry).at(-1), "import '../node/inlining';", entry);
+    assert.equal(imports(entry).at(-1), "import '../node/v8Flags';", entry);
   }
 });
