@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import type { ServerStatsResult } from '../../server/src/features/protocol';
 import { rules } from '../../server/src/rules';
-import { folderWith, TestClient } from '../support/lspClient';
+import { exitOf, folderWith, TestClient } from '../support/lspClient';
 
 /** A Service without a selector and without Endpoints: a service-without-endpoints warning on line 4. */
 const ALPHA = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: alpha\nspec:\n  ports:\n    - port: 80\n';
@@ -21,17 +21,6 @@ afterEach(async () => {
   await client?.stop();
   client = undefined;
 });
-
-/** Resolves once the server process has exited, with its exit code; rejects after `ms`. */
-function exitOf(client: TestClient, ms = 5_000): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms`)), ms);
-    client.child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
 
 /** The server's counts (kubeEndpoints/serverStats). */
 async function statsOf(client: TestClient): Promise<ServerStatsResult> {
@@ -366,7 +355,7 @@ describe('the server process ends', () => {
   test('on exit without shutdown, with code 1', async () => {
     const started = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     await started.indexingDone();
-    const exited = exitOf(started);
+    const exited = exitOf(started.child);
     await started.connection.sendNotification('exit');
     assert.equal(await exited, 1);
   });
@@ -374,7 +363,7 @@ describe('the server process ends', () => {
   test('on shutdown then exit, with code 0', async () => {
     const started = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     await started.indexingDone();
-    const exited = exitOf(started);
+    const exited = exitOf(started.child);
     await started.connection.sendRequest('shutdown');
     await started.connection.sendNotification('exit');
     assert.equal(await exited, 0);
@@ -383,7 +372,7 @@ describe('the server process ends', () => {
   test('when the client goes away (its end of stdin closes)', async () => {
     const started = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }));
     await started.indexingDone();
-    const exited = exitOf(started);
+    const exited = exitOf(started.child);
     started.child.stdin!.end();
     assert.equal(await exited, 1);
   });

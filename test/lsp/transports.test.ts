@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,7 +14,7 @@ import {
   SocketMessageReader,
   SocketMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { folderWith, SERVER_BIN } from '../support/lspClient';
+import { exitOf, folderWith, SERVER_BIN } from '../support/lspClient';
 import { tempFolder } from '../support/tempFolders';
 
 /**
@@ -24,6 +24,9 @@ import { tempFolder } from '../support/tempFolders';
  * no transport may need them.
  */
 const ALPHA = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: alpha\nspec:\n  ports:\n    - port: 80\n';
+
+/** How long a server here may take from its start to its exit after shutdown. */
+const SESSION_MS = 30_000;
 
 /** Initializes the server over `reader`/`writer` on a folder with one Service, and returns its first diagnostics. */
 async function firstDiagnostics(reader: MessageReader, writer: MessageWriter, folder: string): Promise<string[]> {
@@ -50,11 +53,6 @@ async function firstDiagnostics(reader: MessageReader, writer: MessageWriter, fo
   }
 }
 
-/** Resolves with the exit code of `child`. */
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', resolve));
-}
-
 /** Starts the server with `transport`, to connect to a server of ours listening at `address`. */
 async function overConnection(transport: string, address: string | number): Promise<string[]> {
   const listener = net.createServer();
@@ -62,6 +60,8 @@ async function overConnection(transport: string, address: string | number): Prom
   const argument =
     transport === 'socket' ? `--socket=${(listener.address() as net.AddressInfo).port}` : `--pipe=${address}`;
   const child = spawn(process.execPath, [SERVER_BIN, argument], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Watched from the start: the server may be gone by the time the exit notification is written.
+  const exited = exitOf(child, SESSION_MS);
   try {
     const socket = await new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
     const codes = await firstDiagnostics(
@@ -69,7 +69,7 @@ async function overConnection(transport: string, address: string | number): Prom
       new SocketMessageWriter(socket),
       folderWith({ 'alpha.yaml': ALPHA }),
     );
-    assert.equal(await exitOf(child), 0);
+    assert.equal(await exited, 0);
     return codes;
   } finally {
     child.kill();
@@ -82,6 +82,7 @@ describe('the server over its other transports', () => {
     const child = spawn(process.execPath, [SERVER_BIN, '--node-ipc'], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
+    const exited = exitOf(child, SESSION_MS);
     try {
       const codes = await firstDiagnostics(
         new IPCMessageReader(child),
@@ -89,7 +90,7 @@ describe('the server over its other transports', () => {
         folderWith({ 'alpha.yaml': ALPHA }),
       );
       assert.deepEqual(codes, ['service-without-endpoints']);
-      assert.equal(await exitOf(child), 0);
+      assert.equal(await exited, 0);
     } finally {
       child.kill();
     }

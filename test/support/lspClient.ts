@@ -280,3 +280,14 @@ export function comparable(client: TestClient, name: string): string[] {
     })
     .sort();
 }
+
+/** Resolves once the server process has exited, with its exit code; rejects after `ms`. Call it before the exit. */
+export function exitOf(child: ChildProcess, ms = 5_000): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms`)), ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
