@@ -61,6 +61,27 @@ describe("the server's code cache", () => {
     assert.equal(second.diagnostics, first.diagnostics);
   });
 
+  test("is used by the next start of a workspace large enough for the scan's reader thread, as is the command line's", async () => {
+    // Starting a thread puts back a V8 flag the executables set (node/v8Flags.ts): a cache written after
+    // it was refused by every next start, and written again.
+    const files: Record<string, string> = { 'alpha.yaml': ALPHA };
+    for (let i = 0; i < 1500; i++) {
+      files[`team-${i % 30}/config-${i}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\n`;
+    }
+    const workspace = folderWith(files);
+    const env = { KUBE_ENDPOINTS_COMPILE_CACHE: tempFolder() };
+    assert.deepEqual((await firstCheck(workspace, env)).status, { found: 'missing', written: true });
+    assert.deepEqual((await firstCheck(workspace, env)).status, { found: 'used', written: false });
+    const check = () => spawnSync(process.execPath, [CLI_BIN, 'check', workspace], { env: { ...process.env, ...env } });
+    const cliCache = () =>
+      path.join(env.KUBE_ENDPOINTS_COMPILE_CACHE, cacheFiles(env.KUBE_ENDPOINTS_COMPILE_CACHE, 'cliMain')[0]);
+    check();
+    const written = fs.statSync(cliCache());
+    check();
+    // Used, so not written again (a written cache is a new file, renamed over the old one).
+    assert.equal(fs.statSync(cliCache()).ino, written.ino);
+  });
+
   test('is one per set of Node options, which may set V8 flags: none refuses the other', async () => {
     const workspace = folderWith({ 'alpha.yaml': ALPHA });
     const env = { KUBE_ENDPOINTS_COMPILE_CACHE: tempFolder() };

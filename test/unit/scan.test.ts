@@ -111,7 +111,7 @@ describe('the scan', () => {
     const built = path.dirname(require.resolve('../../server/src/node/scan'));
     const alone = fs.mkdtempSync(path.join(built, '..', 'alone-'));
     after(() => fs.rmSync(alone, { recursive: true, force: true }));
-    for (const file of ['scan.js', 'workspaceFiles.js'])
+    for (const file of ['scan.js', 'workspaceFiles.js', 'v8Flags.js'])
       fs.copyFileSync(path.join(built, file), path.join(alone, file));
     const { readYamlFiles: readAlone } = (await import(path.join(alone, 'scan.js'))) as typeof ScanModule;
     const { files, readByThread } = scanAll(readAlone(dir, exclude, MAX_FILE_SIZE));

@@ -26,12 +26,14 @@ const EXECUTING = [
 ];
 
 /**
- * The scan's reader thread: the only sources that may use worker_threads; and the executables,
- * which load it before a V8 flag (see bin/server.ts), and start no thread (checked below).
+ * The scan's reader thread: the only sources that may use worker_threads; the executables, which
+ * load it before a V8 flag (see bin/server.ts), and start no thread (checked below); and the flags'
+ * module, which asks whether it runs on the main thread.
  */
 const THREAD_SOURCES = new Set([
   path.join('node', 'scan.ts'),
   path.join('node', 'scanWorker.ts'),
+  path.join('node', 'v8Flags.ts'),
   path.join('bin', 'server.ts'),
   path.join('bin', 'cli.ts'),
 ]);

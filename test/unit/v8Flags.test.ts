@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { tempFolder } from '../support/tempFolders';
 
 /**
  * The server and the command line set V8 flags (node/v8Flags.ts) at run time, not on Node's
@@ -10,7 +11,8 @@ import { test } from 'node:test';
  * that way, and both must set them before their own code runs.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const V8_FLAGS = path.join(ROOT, 'build/server/src/node/v8Flags.js');
+const BUILT_NODE = path.join(ROOT, 'build/server/src/node');
+const V8_FLAGS = path.join(BUILT_NODE, 'v8Flags.js');
 
 /**
  * A caller made hot with a callee of about 200 bytes of bytecode: under what V8 inlines into one
@@ -43,9 +45,13 @@ test('V8 inlines the probe callee by default, and not once node/v8Flags has run'
   assert.equal(inlinesCallee([V8_FLAGS]), false);
 });
 
-/** The size of V8's young generation once a probe has allocated 300,000 objects that all survive. */
-function youngGenerationAfterSurvivors(preloaded: string[]): number {
+/**
+ * The size of V8's young generation once a probe has allocated 300,000 objects that all survive,
+ * after `before` has run.
+ */
+function youngGenerationAfterSurvivors(preloaded: string[], before = ''): number {
   const probe = `
+    ${before}
     const keep = [];
     for (let i = 0; i < 300000; i++) keep.push({ a: i, b: [i, i + 1] });
     const young = require('node:v8').getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
@@ -59,6 +65,27 @@ test('the young generation grows while most of it survives by default, and not o
   const grown = youngGenerationAfterSurvivors([]);
   const kept = youngGenerationAfterSurvivors([V8_FLAGS]);
   assert.ok(kept < grown, `${kept} < ${grown}`);
+  assert.ok(kept <= 4 * 1024 * 1024, `${kept} bytes`);
+});
+
+test("the young generation stays small once the scan's reader thread has started", () => {
+  // V8 configures the heap of each new thread, which sets the growth factor back for the whole process.
+  const folder = tempFolder();
+  // The walk changes hands between folders: one file in each.
+  for (let i = 0; i < 400; i++) {
+    fs.mkdirSync(path.join(folder, `app-${i}`));
+    fs.writeFileSync(path.join(folder, `app-${i}`, 'config.yaml'), 'kind: ConfigMap\n');
+  }
+  const scan = `
+    const { readYamlFiles } = require(${JSON.stringify(path.join(BUILT_NODE, 'scan.js'))});
+    const { ExcludeFilter } = require(${JSON.stringify(path.join(BUILT_NODE, 'workspaceFiles.js'))});
+    const files = readYamlFiles(${JSON.stringify(folder)}, new ExcludeFilter(), 1_000_000);
+    let next;
+    // A millisecond per file, as parsing takes: the thread has time to start.
+    while (!(next = files.next()).done) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    if (!(next.value > 0)) throw new Error('the reader thread read nothing');
+  `;
+  const kept = youngGenerationAfterSurvivors([V8_FLAGS], scan);
   assert.ok(kept <= 4 * 1024 * 1024, `${kept} bytes`);
 });
 

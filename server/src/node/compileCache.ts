@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Module } from 'node:module';
 import { Script } from 'node:vm';
+// Last: the flags come after Node's modules (see bin/server.ts).
+import { setV8Flags } from './v8Flags';
 
 /**
  * V8's code cache for the server's and the command line's bundles, kept between runs (what
@@ -80,6 +82,8 @@ export function saveCompileCache(): void {
     fs.mkdirSync(path.dirname(cache.file), { recursive: true, mode: 0o700 });
     // Another process may read it meanwhile, or write its own: each writes a file of its own, then renames it.
     const partial = `${cache.file}.${process.pid}`;
+    // Under the flags the next start reads it with: V8 may have changed one since (see setV8Flags).
+    setV8Flags();
     fs.writeFileSync(partial, cache.script.createCachedData(), { mode: 0o600 });
     fs.renameSync(partial, cache.file);
     cache.written = true;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { setV8Flags } from './v8Flags';
 import {
   type ExcludeGlobs,
   ExcludeFilter,
@@ -168,6 +169,8 @@ export function serveReads({ port, shared }: ReaderThreadData): void {
     }
     port.close();
   });
+  // Before the scan goes on: its heap, configured as the thread started, has set the young generation's growth back.
+  setV8Flags();
   Atomics.store(shared, STARTED, 1);
 }
 

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * The V8 flags the server and the command line set as they start, at run time rather than on
@@ -28,9 +29,24 @@ const INLINED_BYTECODE_LIMIT = 150;
  */
 const YOUNG_GENERATION_GROWTH = 1;
 
-// The standard streams first: what kind they are (file, pipe, terminal) decides which of Node's modules
-// they load, and those must come before the flags (see bin/server.ts).
-void process.stdout;
-void process.stderr;
-setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_LIMIT}`);
-setFlagsFromString(`--semi-space-growth-factor=${YOUNG_GENERATION_GROWTH}`);
+/**
+ * Sets the flags; again once a thread has started, and before the code cache is written: V8
+ * configures the heap of every new thread (Heap::ConfigureHeap), which puts a growth factor under 2
+ * back to 2 for the whole process. Left so, the young generation grew to 32 MB once the scan's
+ * reader thread ran, and the code cache written after the first check was made under other flags
+ * than those of the next start, which refused it: every start of a workspace large enough for the
+ * thread compiled the bundle anew.
+ */
+export function setV8Flags(): void {
+  setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_LIMIT}`);
+  setFlagsFromString(`--semi-space-growth-factor=${YOUNG_GENERATION_GROWTH}`);
+}
+
+// The reader thread's bundle holds this module too, and sets the flags itself once it runs (see scan.ts).
+if (isMainThread) {
+  // The standard streams first: what kind they are (file, pipe, terminal) decides which of Node's modules
+  // they load, and those must come before the flags (see bin/server.ts).
+  void process.stdout;
+  void process.stderr;
+  setV8Flags();
+}
