@@ -42,8 +42,10 @@ export const endpointIpInvalid: Rule = {
       for (const { address, path } of endpointsAddresses(endpoints)) {
         if (!address.ip) continue;
         const value = address.ip.value;
-        const hostname = hostnameIn(value);
-        for (const problem of validateEndpointIp(value)) {
+        const problems = validateEndpointIp(value);
+        // Only for an address the API server rejects: it parses the address again.
+        const hostname = problems.length > 0 ? hostnameIn(value) : undefined;
+        for (const problem of problems) {
           const advice = hostname
             ? `. Endpoints hold IP addresses only: to send this Service's traffic to ${hostname}, make it a Service of type ExternalName with externalName: ${hostname}.`
             : '';
