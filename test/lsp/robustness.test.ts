@@ -269,6 +269,25 @@ describe('the server under faults', () => {
     );
   });
 
+  test('the start asks for the settings, the file watchers and its progress at once', async () => {
+    // Each waited for the answer to the one before: a client slow to answer (an editor busy starting up) paid thrice.
+    let answerSettings = () => {};
+    const settingsHeldUntil = new Promise<void>((resolve) => (answerSettings = resolve));
+    client = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }), undefined, {}, undefined, {
+      settingsHeldUntil,
+    });
+    const started = client;
+    await started.until(
+      () => started.registrations.includes('workspace/didChangeWatchedFiles') && started.progressesCreated === 1,
+      'the watchers and the progress asked for before the settings are answered',
+      5_000,
+    );
+    answerSettings();
+    await started.indexingDone();
+    assert.deepEqual(started.codes('alpha.yaml'), ['4:service-without-endpoints']);
+    assert.equal(started.progressesCreated, 1, 'one progress for the start');
+  });
+
   test('a client that refuses workspace/configuration gets the defaults, and a settings change keeps the server', async () => {
     client = await TestClient.start(folderWith({ 'alpha.yaml': ALPHA }), undefined, {}, undefined, {
       refuseSettings: true,

@@ -50,6 +50,8 @@ export class TestClient {
   /** Every publication, in order of arrival. */
   readonly publications: PublishDiagnosticsParams[] = [];
   readonly registrations: string[] = [];
+  /** How many progresses the server asked this client to create (`window/workDoneProgress/create`). */
+  progressesCreated = 0;
   /** Whether the server ended its indexing progress. */
   indexed = false;
   /** How many progress reports the server sent (the scan is under way once there is one). */
@@ -74,7 +76,8 @@ export class TestClient {
    * Starts the server on a workspace folder and waits for `initialized`. `options.server` is
    * another server script to spawn; `options.workspaceFolders` replaces the folder of `root`;
    * `options.env` is added to the server's environment; `options.nodeOptions` go before the script;
-   * `options.refuseSettings` answers every `workspace/configuration` with an error.
+   * `options.refuseSettings` answers every `workspace/configuration` with an error;
+   * `options.settingsHeldUntil` answers it only once that promise has settled.
    */
   static async start(
     root: string,
@@ -87,6 +90,7 @@ export class TestClient {
       env?: NodeJS.ProcessEnv;
       nodeOptions?: string[];
       refuseSettings?: boolean;
+      settingsHeldUntil?: Promise<void>;
     } = {},
   ): Promise<TestClient> {
     const child = spawn(process.execPath, [...(options.nodeOptions ?? []), options.server ?? SERVER_BIN, '--stdio'], {
@@ -103,16 +107,22 @@ export class TestClient {
       client.publications.push(params);
       client.wake();
     });
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      options.refuseSettings
+    connection.onRequest('workspace/configuration', async (params: { items: { section?: string }[] }) => {
+      await options.settingsHeldUntil;
+      return options.refuseSettings
         ? new ResponseError(ErrorCodes.InternalError, 'no settings here')
-        : params.items.map(() => client.settings),
-    );
+        : params.items.map(() => client.settings);
+    });
     connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
       client.registrations.push(...params.registrations.map((registration) => registration.method));
+      client.wake();
       return null;
     });
-    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => {
+      client.progressesCreated++;
+      client.wake();
+      return null;
+    });
     connection.onNotification('$/progress', (params: { value?: { kind?: string } }) => {
       if (params.value?.kind === 'end') client.indexed = true;
       if (params.value?.kind === 'report') client.progressReports++;

@@ -1,6 +1,11 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DidChangeWatchedFilesParams, InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
+import type {
+  DidChangeWatchedFilesParams,
+  InitializeParams,
+  WorkDoneProgressServerReporter,
+  WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver';
 import { DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification } from '../lsp';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { CONTROLLER_MANAGED_BY } from '../model/types';
@@ -99,27 +104,43 @@ export class WorkspaceSync {
     );
   }
 
-  /** Reads settings, asks the client to watch YAML files, indexes every folder, then publishes. */
+  /**
+   * Reads settings, asks the client to watch YAML files, indexes every folder, then publishes.
+   * The three requests to the client (settings, the watchers, the scan's progress) go out at
+   * once: none needs another's answer, and a client busy starting up (VS Code's extension host
+   * activating extensions) may take a while over each.
+   */
   async start(): Promise<void> {
     this.settingsRead = this.fetchSettings().then((settings) => {
       this.state.settings = settings;
     });
-    await this.settingsRead;
+    const [, , progress] = await Promise.all([this.settingsRead, this.watchYamlFiles(), this.createProgress()]);
     this.state.configureIndex({
       defaultNamespace: this.state.settings.defaultNamespace,
       maxFileSize: this.state.settings.maxFileSize,
     });
-    if (this.state.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      await this.state.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{yaml,yml}' }],
-      });
-    }
     if (this.state.capabilities.workspace?.workspaceFolders) {
       this.state.connection.workspace.onDidChangeWorkspaceFolders((event) =>
         this.state.logFailure('Reading the workspace folders', this.onFoldersChanged(event)),
       );
     }
-    await this.scanFolders(this.state.folders, () => this.diagnostics.start());
+    await this.scanFolders(this.state.folders, () => this.diagnostics.start(), progress);
+  }
+
+  /** Asks the client to report changes of YAML files on disk, if it takes registrations. */
+  private async watchYamlFiles(): Promise<void> {
+    if (this.state.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await this.state.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml}' }],
+      });
+    }
+  }
+
+  /** A progress the client shows while a scan runs, if it can show one. */
+  private async createProgress(): Promise<WorkDoneProgressServerReporter | undefined> {
+    return this.state.capabilities.window?.workDoneProgress
+      ? await this.state.connection.window.createWorkDoneProgress()
+      : undefined;
   }
 
   /**
@@ -147,11 +168,13 @@ export class WorkspaceSync {
    * Indexes `folders`, then runs `then` (the first check) before ending the progress, so
    * that its end tells a client that the initial diagnostics have all been sent.
    */
-  private async scanFolders(folders: readonly LocalFolder[], then?: () => Promise<void>): Promise<void> {
-    const { connection, capabilities } = this.state;
-    const progress = capabilities.window?.workDoneProgress
-      ? await connection.window.createWorkDoneProgress()
-      : undefined;
+  private async scanFolders(
+    folders: readonly LocalFolder[],
+    then?: () => Promise<void>,
+    progress?: WorkDoneProgressServerReporter,
+  ): Promise<void> {
+    const { connection } = this.state;
+    progress ??= await this.createProgress();
     progress?.begin('Kube Endpoints: indexing YAML', undefined, 'finding files');
     this.status.indexing(0);
     let indexed = 0;
