@@ -114,7 +114,8 @@ export class WorkspaceSync {
     this.settingsRead = this.fetchSettings().then((settings) => {
       this.state.settings = settings;
     });
-    const [, , progress] = await Promise.all([this.settingsRead, this.watchYamlFiles(), this.createProgress()]);
+    const progress = this.createProgress();
+    await Promise.all([this.settingsRead, this.watchYamlFiles(), progress]);
     this.state.configureIndex({
       defaultNamespace: this.state.settings.defaultNamespace,
       maxFileSize: this.state.settings.maxFileSize,
@@ -166,15 +167,16 @@ export class WorkspaceSync {
 
   /**
    * Indexes `folders`, then runs `then` (the first check) before ending the progress, so
-   * that its end tells a client that the initial diagnostics have all been sent.
+   * that its end tells a client that the initial diagnostics have all been sent. The start asks
+   * for the progress itself (`progressCreated`), beside the settings.
    */
   private async scanFolders(
     folders: readonly LocalFolder[],
     then?: () => Promise<void>,
-    progress?: WorkDoneProgressServerReporter,
+    progressCreated = this.createProgress(),
   ): Promise<void> {
     const { connection } = this.state;
-    progress ??= await this.createProgress();
+    const progress = await progressCreated;
     progress?.begin('Kube Endpoints: indexing YAML', undefined, 'finding files');
     this.status.indexing(0);
     let indexed = 0;
