@@ -484,6 +484,49 @@ describe('WorkspaceIndex', () => {
     );
   });
 
+  test('the unpaired Services and backends of a namespace follow new files, edits, removals and refiles', () => {
+    const index = indexOf({
+      'web.yaml': service('web'),
+      'wbe.yaml': endpoints('wbe'),
+      'api.yaml': service('api', 'n'),
+    });
+    const names = (objects: readonly { name?: { value: string } }[]) => objects.map((object) => object.name?.value);
+    const unpaired = (namespace: string) => {
+      const services = names(index.unpairedServicesIn(namespace));
+      const backends = names(index.unpairedBackendsIn(namespace));
+      // Asked twice, as rules do, and as found without the cache.
+      assert.deepEqual(names(index.unpairedServicesIn(namespace)), services);
+      assert.deepEqual(
+        services,
+        names(index.servicesIn(namespace).filter((object) => index.backendsOf(object).length === 0)),
+      );
+      assert.deepEqual(
+        backends,
+        names(index.backendsIn(namespace).filter((object) => index.servicesOf(object).length === 0)),
+      );
+      return { services, backends };
+    };
+    assert.deepEqual(unpaired('default'), { services: ['web'], backends: ['wbe'] });
+    assert.deepEqual(unpaired('n'), { services: ['api'], backends: [] });
+    index.update('file:///ws/web-eps.yaml', endpoints('web'));
+    assert.deepEqual(unpaired('default'), { services: [], backends: ['wbe'] });
+    index.update('file:///ws/wbe.yaml', endpoints('api', 'n'));
+    assert.deepEqual(unpaired('default'), { services: [], backends: [] });
+    assert.deepEqual(unpaired('n'), { services: [], backends: [] });
+    index.remove('file:///ws/web-eps.yaml');
+    assert.deepEqual(unpaired('default'), { services: ['web'], backends: [] });
+    // A kustomization moves web into namespace n: a refile.
+    index.update('file:///ws/kustomization.yaml', 'kind: Kustomization\nnamespace: n\nresources:\n  - web.yaml\n');
+    assert.deepEqual(unpaired('default'), { services: [], backends: [] });
+    assert.deepEqual(unpaired('n'), { services: ['web'], backends: [] });
+    index.remove('file:///ws/kustomization.yaml');
+    assert.deepEqual(unpaired('default'), { services: ['web'], backends: [] });
+    // Another default namespace: a refile too, with no file changed.
+    index.configure({ defaultNamespace: 'm' });
+    assert.deepEqual(unpaired('default'), { services: [], backends: [] });
+    assert.deepEqual(unpaired('m'), { services: ['web'], backends: [] });
+  });
+
   test('EndpointSlices are found by their service-name label', () => {
     const slice =
       'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: web-1\n  namespace: n\n  labels:\n    kubernetes.io/service-name: web\naddressType: IPv4\n';

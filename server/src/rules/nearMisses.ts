@@ -1,7 +1,7 @@
 import { nearest, type WorkspaceIndex } from '../index/workspaceIndex';
 import type { Backend, KubeObject, Service, SourceRange } from '../model/types';
 import { compareByPlace } from '../model/types';
-import { describe, describeAt, editDistance } from './describe';
+import { characterClassCounts, describe, describeAt, editDistance, editDistanceAtLeast } from './describe';
 import type { Fix } from './types';
 import { insertEntryAfter, insertFirstEntry, replaceScalar, scalarText } from './yamlText';
 
@@ -66,24 +66,26 @@ export function similarServices(index: WorkspaceIndex, backend: Backend): Servic
   const name = serviceNameOf(backend);
   const namespace = index.namespaceOf(backend);
   if (name === undefined) return [];
-  return byDistance(
-    name,
-    index.servicesIn(namespace).filter((service) => hasNoBackends(index, service)),
-    (service) => service.name?.value,
-  );
+  return byDistance(name, index.unpairedServicesIn(namespace), unpairedServiceNames, (service) => service.name?.value);
 }
 
-/** Backends of the Service's namespace whose Service name is a typo away from its name. */
+/** Backends without a Service in the Service's namespace whose Service name is a typo away from its name. */
 export function similarBackends(index: WorkspaceIndex, service: Service): Backend[] {
   const name = service.name?.value;
   const namespace = index.namespaceOf(service);
   if (name === undefined) return [];
-  return byDistance(
-    name,
-    index.backendsIn(namespace).filter((backend) => hasNoService(index, backend)),
-    serviceNameOf,
-  );
+  return byDistance(name, index.unpairedBackendsIn(namespace), unpairedBackendNames, serviceNameOf);
 }
+
+/** The names of a list of candidates, with their `characterClassCounts`. */
+type Names = { names: string[]; counts: Uint32Array };
+
+/**
+ * The names of the lists of unpaired objects the index hands out (the same list until a file
+ * changes), read once for all the objects that look through one.
+ */
+const unpairedServiceNames = new WeakMap<readonly Service[], Names>();
+const unpairedBackendNames = new WeakMap<readonly Backend[], Names>();
 
 /** The name of the Service a backend is for: its own name for Endpoints, its label for a slice. */
 export function serviceNameOf(backend: Backend): string | undefined {
@@ -124,15 +126,32 @@ export function renameBackendFix(index: WorkspaceIndex, backend: Backend, name: 
   };
 }
 
-/** The candidates a typo away, closest first, then in file order: the same however the index was built or edited. */
+/**
+ * The candidates a typo away, closest first, then in file order: the same however the index was
+ * built or edited. Each unpaired object of a namespace looks through the others (in the 50k
+ * benchmark workspace put in one namespace, 480 Endpoints through 9,100 Services): a loop that
+ * makes nothing and rules most names out by their character counts.
+ */
 function byDistance<T extends KubeObject>(
   name: string,
-  candidates: T[],
+  candidates: readonly T[],
+  namesOfLists: WeakMap<readonly T[], Names>,
   nameOf: (candidate: T) => string | undefined,
 ): T[] {
-  return candidates
-    .map((candidate) => ({ candidate, distance: editDistance(name, nameOf(candidate) ?? '', TYPO_DISTANCE) }))
-    .filter(({ distance }) => distance > 0 && distance <= TYPO_DISTANCE)
+  let list = namesOfLists.get(candidates);
+  if (!list) {
+    const names = candidates.map((candidate) => nameOf(candidate) ?? '');
+    list = { names, counts: Uint32Array.from(names, characterClassCounts) };
+    namesOfLists.set(candidates, list);
+  }
+  const counts = characterClassCounts(name);
+  const near: { candidate: T; distance: number }[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    if (editDistanceAtLeast(counts, list.counts[i]) > TYPO_DISTANCE) continue;
+    const distance = editDistance(name, list.names[i], TYPO_DISTANCE);
+    if (distance > 0 && distance <= TYPO_DISTANCE) near.push({ candidate: candidates[i], distance });
+  }
+  return near
     .sort((a, b) => a.distance - b.distance || compareByPlace(a.candidate, b.candidate))
     .slice(0, MAX_TYPO_SUGGESTIONS)
     .map(({ candidate }) => candidate);
