@@ -9,7 +9,8 @@ export const GENERATOR_VERSION = 4;
 export const BUNDLE_DOCUMENTS = 2000;
 
 /**
- * Writes a workspace of about `resources` objects into `root` and returns what it wrote.
+ * Writes a workspace of about `resources` objects into `root` and returns what it wrote: in one
+ * namespace per thousand objects (teams of the same size at every size), or in `namespaces`.
  *
  * Mix, by objects: Services with a selector and their Deployment, selector-less Services with
  * Endpoints or EndpointSlices (some hand-written in other files), ExternalName Services, and
@@ -17,12 +18,12 @@ export const BUNDLE_DOCUMENTS = 2000;
  * bundles of 2,000 documents. About one object in twenty has a finding: a missing or misnamed
  * Endpoints, a port name that does not match, an invalid address, a `spec.endpoints` field.
  */
-export function generateWorkspace(root, resources) {
+export function generateWorkspace(root, resources, { namespaces } = {}) {
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
   const random = mulberry32(resources);
   const bundleCount = Math.max(1, Math.round((resources * 0.2) / BUNDLE_DOCUMENTS));
-  const teams = Math.max(4, Math.round(resources / 1000));
+  const teams = namespaces ?? Math.max(4, Math.round(resources / 1000));
   const stats = { files: 0, documents: 0, bytes: 0, kinds: {}, injected: 0 };
   const write = (relative, documents) => {
     const text = documents.join('---\n');
