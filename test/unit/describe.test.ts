@@ -16,21 +16,33 @@ function levenshtein(a: string, b: string): number {
   return row[b.length];
 }
 
+/** Random words of `alphabet` drawn with `random`, and random edits of them. */
+function wordMaker(random: () => number, alphabet: string) {
+  const pick = (n: number) => Math.floor(random() * n);
+  const letter = () => alphabet[pick(alphabet.length)];
+  return {
+    pick,
+    word: (length: number) => Array.from({ length }, letter).join(''),
+    /** `word` after fewer than `maxEdits` random insertions, deletions and replacements. */
+    edited(word: string, maxEdits: number): string {
+      for (let edits = pick(maxEdits); edits > 0; edits--) {
+        const at = pick(word.length + 1);
+        const kind = pick(3);
+        word = word.slice(0, at) + (kind === 1 ? '' : letter()) + word.slice(kind === 0 ? at : at + 1);
+      }
+      return word;
+    },
+  };
+}
+
 test('editDistance is the Levenshtein distance, capped at limit + 1, on names a few edits apart', () => {
   const random = seeded(11);
-  const pick = (n: number) => Math.floor(random() * n);
-  const alphabet = 'ab-1';
-  const word = (length: number) => Array.from({ length }, () => alphabet[pick(alphabet.length)]).join('');
+  const { pick, word, edited } = wordMaker(random, 'ab-1');
   const within = new Map<number, number>();
   for (let i = 0; i < 20_000; i++) {
     const a = word(pick(14));
     // Another word, or `a` with a few random edits: both near and far pairs are common.
-    let b = random() < 0.3 ? word(pick(14)) : a;
-    for (let edits = pick(5); edits > 0; edits--) {
-      const at = pick(b.length + 1);
-      const kind = pick(3);
-      b = b.slice(0, at) + (kind === 1 ? '' : alphabet[pick(alphabet.length)]) + b.slice(kind === 0 ? at : at + 1);
-    }
+    const b = edited(random() < 0.3 ? word(pick(14)) : a, 5);
     const limit = pick(4);
     const expected = Math.min(levenshtein(a, b), limit + 1);
     assert.equal(editDistance(a, b, limit), expected, `${JSON.stringify(a)} ${JSON.stringify(b)} limit ${limit}`);
@@ -43,21 +55,14 @@ test('editDistance is the Levenshtein distance, capped at limit + 1, on names a 
 
 test('editDistanceAtLeast never exceeds the edit distance, and rules out most names far apart', () => {
   const random = seeded(12);
-  const pick = (n: number) => Math.floor(random() * n);
   // Every class of characters (code modulo 8), and runs of one class longer than a count holds.
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-.';
-  const word = (length: number) =>
-    random() < 0.1 ? 'a'.repeat(length + 14) : Array.from({ length }, () => alphabet[pick(alphabet.length)]).join('');
+  const { pick, word: randomWord, edited } = wordMaker(random, 'abcdefghijklmnopqrstuvwxyz0123456789-.');
+  const word = (length: number) => (random() < 0.1 ? 'a'.repeat(length + 14) : randomWord(length));
   let far = 0;
   let ruledOut = 0;
   for (let i = 0; i < 20_000; i++) {
     const a = word(pick(20));
-    let b = random() < 0.5 ? word(pick(20)) : a;
-    for (let edits = pick(4); edits > 0; edits--) {
-      const at = pick(b.length + 1);
-      const kind = pick(3);
-      b = b.slice(0, at) + (kind === 1 ? '' : alphabet[pick(alphabet.length)]) + b.slice(kind === 0 ? at : at + 1);
-    }
+    const b = edited(random() < 0.5 ? word(pick(20)) : a, 4);
     const distance = levenshtein(a, b);
     const bound = editDistanceAtLeast(characterClassCounts(a), characterClassCounts(b));
     assert.ok(bound <= distance, `${JSON.stringify(a)} ${JSON.stringify(b)}: ${bound} > ${distance}`);
