@@ -127,17 +127,47 @@ export function renameBackendFix(index: WorkspaceIndex, backend: Backend, name: 
 }
 
 /**
- * The candidates a typo away, closest first, then in file order: the same however the index was
- * built or edited. Each unpaired object of a namespace looks through the others (in the 50k
- * benchmark workspace put in one namespace, 480 Endpoints through 9,100 Services): a loop that
- * makes nothing and rules most names out by their character counts.
+ * The unpaired Services and backends of a namespace whose names are a typo or less from `name`:
+ * those whose near-miss hints can name an object called `name`, which an edit of such an object
+ * checks again (see rules/recheck.ts).
  */
+export function unpairedNear(index: WorkspaceIndex, namespace: string, name: string): KubeObject[] {
+  const near = (found: { candidate: KubeObject }[]) => found.map(({ candidate }) => candidate);
+  return [
+    ...near(
+      withinTypo(name, index.unpairedServicesIn(namespace), unpairedServiceNames, (service) => service.name?.value),
+    ),
+    ...near(withinTypo(name, index.unpairedBackendsIn(namespace), unpairedBackendNames, serviceNameOf)),
+  ];
+}
+
+/** The candidates a typo away, closest first, then in file order: the same however the index was built or edited. */
 function byDistance<T extends KubeObject>(
   name: string,
   candidates: readonly T[],
   namesOfLists: WeakMap<readonly T[], Names>,
   nameOf: (candidate: T) => string | undefined,
 ): T[] {
+  return withinTypo(name, candidates, namesOfLists, nameOf)
+    .filter(({ distance }) => distance > 0)
+    .sort((a, b) => a.distance - b.distance || compareByPlace(a.candidate, b.candidate))
+    .slice(0, MAX_TYPO_SUGGESTIONS)
+    .map(({ candidate }) => candidate);
+}
+
+/**
+ * The candidates whose names are at most a typo from `name`, the same name included, with their
+ * distance. Each unpaired object of a namespace looks through the others (in the 50k benchmark
+ * workspace put in one namespace, 480 Endpoints through 9,100 Services), and each edit of one
+ * through them again: a loop that makes nothing for names not near, most of which it rules out
+ * by their character counts.
+ */
+function withinTypo<T extends KubeObject>(
+  name: string,
+  candidates: readonly T[],
+  namesOfLists: WeakMap<readonly T[], Names>,
+  nameOf: (candidate: T) => string | undefined,
+): { candidate: T; distance: number }[] {
   let list = namesOfLists.get(candidates);
   if (!list) {
     const names = candidates.map((candidate) => nameOf(candidate) ?? '');
@@ -149,12 +179,9 @@ function byDistance<T extends KubeObject>(
   for (let i = 0; i < candidates.length; i++) {
     if (editDistanceAtLeast(counts, list.counts[i]) > TYPO_DISTANCE) continue;
     const distance = editDistance(name, list.names[i], TYPO_DISTANCE);
-    if (distance > 0 && distance <= TYPO_DISTANCE) near.push({ candidate: candidates[i], distance });
+    if (distance <= TYPO_DISTANCE) near.push({ candidate: candidates[i], distance });
   }
-  return near
-    .sort((a, b) => a.distance - b.distance || compareByPlace(a.candidate, b.candidate))
-    .slice(0, MAX_TYPO_SUGGESTIONS)
-    .map(({ candidate }) => candidate);
+  return near;
 }
 
 /**

@@ -2,10 +2,9 @@ import { selectorMatches } from '../index/selection';
 import { type IndexChanges, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
-import { editDistance } from './describe';
 import { clusterIpsOf } from '../model/fieldPaths';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
-import { hasNoBackends, hasNoService, serviceNameOf, TYPO_DISTANCE } from './nearMisses';
+import { hasNoBackends, hasNoService, unpairedNear } from './nearMisses';
 import type { CheckContext, Dependency, Finding, Rule } from './types';
 
 /** Findings by file, each file's in the order given: what `recheck` keeps up to date. */
@@ -259,13 +258,10 @@ function affectedObjects(
  */
 function nearNames(index: WorkspaceIndex, key: ObjectKey): KubeObject[] {
   const { namespace, name } = ObjectKey.parts(key);
-  const near = (other: string | undefined) =>
-    other !== undefined && editDistance(name, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
   return [
     ...index.servicesNamed(name).filter((service) => hasNoBackends(index, service)),
     ...index.backendsNamed(name).filter((backend) => hasNoService(index, backend)),
-    ...index.servicesIn(namespace).filter((service) => near(service.name?.value) && hasNoBackends(index, service)),
-    ...index.backendsIn(namespace).filter((backend) => near(serviceNameOf(backend)) && hasNoService(index, backend)),
+    ...unpairedNear(index, namespace, name),
   ];
 }
 
