@@ -699,7 +699,7 @@ async function peer(workspace) {
 /**
  * The same workspace with every object in one namespace, as many a monorepo has them: the command
  * line's cold check against that of the workspace as generated (a namespace per thousand
- * objects), in alternating rounds. Work that grows with the size of a namespace for each object
+ * objects), in alternating rounds, then the keystrokes of `keystrokes` there, over stdio. Work that grows with the size of a namespace for each object
  * of it shows here, not in the other measures: near-miss hints that went through the whole
  * namespace for each unpaired object took the command line 7.6–8.4 s on the 50k workspace in one
  * namespace, 2.6–2.8 s on it as generated (2026-12-06).
@@ -724,11 +724,13 @@ async function oneNamespace(workspace) {
       [...list].sort((a, b) => a - b),
       0.5,
     );
+  const keystroke = await keystrokesInOwnClient({ ...workspace, dir: crowded.dir }, 'stdio');
   return {
     workspace: workspace.name,
     spreadMs: median(samples.spread),
     oneNamespaceMs: median(samples.crowded),
     samplesMs: samples,
+    keystroke,
   };
 }
 
@@ -937,7 +939,8 @@ function printTable() {
   const crowded = results.oneNamespace;
   log(
     `\ncommand line, ${crowded.workspace} in one namespace: ${ms(crowded.oneNamespaceMs)} ${spread(crowded.samplesMs.crowded)}, ` +
-      `as generated ${ms(crowded.spreadMs)} ${spread(crowded.samplesMs.spread)} (median of ${COLD_ROUNDS} alternating rounds)`,
+      `as generated ${ms(crowded.spreadMs)} ${spread(crowded.samplesMs.spread)} (median of ${COLD_ROUNDS} alternating rounds); ` +
+      `keystrokes there (${crowded.keystroke.edits} edits, --stdio): p50 ${ms(crowded.keystroke.p50Ms)}, p95 ${ms(crowded.keystroke.p95Ms)}`,
   );
   const peerRows = [
     [
