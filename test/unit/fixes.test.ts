@@ -161,3 +161,40 @@ test('a port mismatch offers its rename on the Service port and on the endpoint 
   assert.deepEqual(fixesAt('services.yaml', 'redis'), ['Rename Endpoints port "rdis" to "redis"']);
   assert.deepEqual(fixesAt('endpoints.yaml', 'rdis'), ['Rename Endpoints port "rdis" to "redis"']);
 });
+
+test('an Endpoints without a Service is offered no rename or move to a Service that takes no hand-written backends', () => {
+  const service = (name: string, namespace: string, spec: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\nspec:\n${spec}  ports:\n    - port: 80\n`;
+  const endpoints = (name: string, namespace: string) =>
+    `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\nsubsets:\n  - addresses: [{ip: 10.0.0.1}]\n    ports: [{port: 80}]\n`;
+  const files = new Map([
+    [
+      'services.yaml',
+      [
+        service('web-api', 'shop', '  selector:\n    app: web-api\n'),
+        service('payments', 'billing', '  type: ExternalName\n  externalName: payments.example.com\n'),
+        service('search', 'shop', ''),
+      ].join('---\n'),
+    ],
+    [
+      'endpoints.yaml',
+      [endpoints('web-apii', 'shop'), endpoints('payments', 'shop'), endpoints('serach', 'shop')].join('---\n'),
+    ],
+  ]);
+  const context = contextOf([]);
+  const index = indexOf(files);
+  const orphans = checkAll(index, {}, context).findings.filter(
+    (finding) => finding.code === 'endpoints-without-service',
+  );
+  const fixesOf = (name: string) => {
+    const finding = orphans.find((candidate) => candidate.message.startsWith(`Endpoints "shop/${name}"`));
+    assert.ok(finding, `endpoints-without-service on ${name}`);
+    return fixesFor(finding, index, context)
+      .filter((fix) => !fix.title.startsWith('Ignore '))
+      .map((fix) => [fix.title, fix.safe === true]);
+  };
+  // `--fix` applied the rename to the Service with a selector: the only fix, so a safe one.
+  assert.deepEqual(fixesOf('web-apii'), []);
+  assert.deepEqual(fixesOf('payments'), []);
+  assert.deepEqual(fixesOf('serach'), [['Rename Endpoints "serach" to "search"', true]]);
+});

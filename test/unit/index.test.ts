@@ -492,18 +492,12 @@ describe('WorkspaceIndex', () => {
     });
     const names = (objects: readonly { name?: { value: string } }[]) => objects.map((object) => object.name?.value);
     const unpaired = (namespace: string) => {
-      const services = names(index.unpairedServicesIn(namespace));
-      const backends = names(index.unpairedBackendsIn(namespace));
+      const services = names(index.servicesMissingBackendsIn(namespace));
+      const backends = names(index.backendsMissingServicesIn(namespace));
       // Asked twice, as rules do, and as found without the cache.
-      assert.deepEqual(names(index.unpairedServicesIn(namespace)), services);
-      assert.deepEqual(
-        services,
-        names(index.servicesIn(namespace).filter((object) => index.backendsOf(object).length === 0)),
-      );
-      assert.deepEqual(
-        backends,
-        names(index.backendsIn(namespace).filter((object) => index.servicesOf(object).length === 0)),
-      );
+      assert.deepEqual(names(index.servicesMissingBackendsIn(namespace)), services);
+      assert.deepEqual(services, names(index.servicesIn(namespace).filter((object) => index.missesBackends(object))));
+      assert.deepEqual(backends, names(index.backendsIn(namespace).filter((object) => index.missesService(object))));
       return { services, backends };
     };
     assert.deepEqual(unpaired('default'), { services: ['web'], backends: ['wbe'] });

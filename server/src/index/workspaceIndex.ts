@@ -16,6 +16,7 @@ import type {
 import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
 import { compact, NO_ITEMS } from '../model/compact';
 import { compareByPlace } from '../model/types';
+import { ServiceSemantics } from '../model/semantics';
 import { UriPath } from './uriPath';
 
 /** `namespace/name`: how Kubernetes ties a Service to its Endpoints. */
@@ -154,7 +155,7 @@ export class WorkspaceIndex {
   private readonly backendsOfCache = new Map<Service, Backend[]>();
   /** The workloads each Service selects (`selectionOf`), until the next change of any file. */
   private readonly selections = new Map<Service, readonly Workload[]>();
-  /** The unpaired Services and backends of each namespace asked for (`unpairedServicesIn`), until the next change of any file. */
+  /** The unpaired Services and backends of each namespace asked for (`servicesMissingBackendsIn`), until the next change of any file. */
   private readonly unpaired = new Map<string, { services?: readonly Service[]; backends?: readonly Backend[] }>();
   /** Services and backends by namespace and by name, kept with the filing. */
   private readonly groups: ObjectGroups = {
@@ -424,25 +425,39 @@ export class WorkspaceIndex {
   }
 
   /**
-   * The Services of a namespace without backends, where near-miss hints look for the Service an
-   * unpaired backend was meant for. Found once per namespace until a file changes: each unpaired
-   * backend went through its whole namespace, a check quadratic in a namespace's size: the
-   * command line took 7.6–8.4 s on the 50k benchmark workspace in one namespace, 2.6–2.8 s on it
-   * as generated, a namespace per thousand objects.
+   * The Services of a namespace that need hand-written backends (no selector, not ExternalName)
+   * and have none: where near-miss hints look for the Service an unpaired backend was meant for.
+   * Found once per namespace until a file changes: each unpaired backend went through its whole
+   * namespace, a check quadratic in a namespace's size: the command line took 7.6–8.4 s on the 50k
+   * benchmark workspace in one namespace, 2.6–2.8 s on it as generated, a namespace per thousand
+   * objects.
    */
-  unpairedServicesIn(namespace: string): readonly Service[] {
+  servicesMissingBackendsIn(namespace: string): readonly Service[] {
     const unpaired = this.unpairedOf(namespace);
     return (unpaired.services ??= compact(
-      this.servicesIn(namespace).filter((service) => this.backendsOf(service).length === 0),
+      this.servicesIn(namespace).filter((service) => this.missesBackends(service)),
     ));
   }
 
-  /** The Endpoints and EndpointSlices of a namespace without a Service (see `unpairedServicesIn`). */
-  unpairedBackendsIn(namespace: string): readonly Backend[] {
+  /** The Endpoints and EndpointSlices of a namespace without a Service (see `servicesMissingBackendsIn`). */
+  backendsMissingServicesIn(namespace: string): readonly Backend[] {
     const unpaired = this.unpairedOf(namespace);
-    return (unpaired.backends ??= compact(
-      this.backendsIn(namespace).filter((backend) => this.servicesOf(backend).length === 0),
-    ));
+    return (unpaired.backends ??= compact(this.backendsIn(namespace).filter((backend) => this.missesService(backend))));
+  }
+
+  /**
+   * Whether a Service needs hand-written backends (no selector, not ExternalName) and has none:
+   * `service-without-endpoints` reports it, and near-miss hints offer only such Services, since a
+   * backend moved or renamed to a Service with a selector or of type ExternalName would be
+   * overwritten or never used.
+   */
+  missesBackends(service: Service): boolean {
+    return ServiceSemantics.needsManualBackends(service) && this.backendsOf(service).length === 0;
+  }
+
+  /** Whether an Endpoints or EndpointSlice has no Service of its key (see `servicesOf`). */
+  missesService(backend: Backend): boolean {
+    return this.servicesOf(backend).length === 0;
   }
 
   private unpairedOf(namespace: string): { services?: readonly Service[]; backends?: readonly Backend[] } {

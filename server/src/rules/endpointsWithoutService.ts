@@ -2,7 +2,7 @@ import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Endpoints } from '../model/types';
 import { LEADER_ANNOTATION } from '../model/types';
 import { describe } from './describe';
-import { hasNoService, serviceNearMissFixes, serviceNearMisses } from './nearMisses';
+import { serviceNearMissFixes, serviceNearMisses } from './nearMisses';
 import type { Rule } from './types';
 import { Finding } from './types';
 
@@ -31,7 +31,7 @@ export const endpointsWithoutService: Rule = {
     return index
       .allEndpoints()
       .filter(
-        (endpoints) => endpoints.name && !endpoints.annotations[LEADER_ANNOTATION] && hasNoService(index, endpoints),
+        (endpoints) => endpoints.name && !endpoints.annotations[LEADER_ANNOTATION] && index.missesService(endpoints),
       )
       .map((endpoints) => {
         const { hints, related } = serviceNearMisses(index, endpoints);

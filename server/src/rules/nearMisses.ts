@@ -21,21 +21,12 @@ export const TYPO_DISTANCE = 2;
 const MAX_TYPO_SUGGESTIONS = 3;
 
 /*
- * Only unpaired objects are offered: a Service that has backends, or a backend that
- * has its Service, was not meant for the object at hand.
+ * Only unpaired objects are offered (`missesBackends` and `missesService` of the index): a
+ * Service that has backends, or a backend that has its Service, was not meant for the object at
+ * hand; nor was a Service that takes no hand-written backends.
  */
 
-/** A Service without backends of its key: the only Services with near-miss hints, or offered in one. */
-export function hasNoBackends(index: WorkspaceIndex, service: Service): boolean {
-  return index.backendsOf(service).length === 0;
-}
-
-/** A backend without a Service of its key: the only backends with near-miss hints, or offered in one. */
-export function hasNoService(index: WorkspaceIndex, backend: Backend): boolean {
-  return index.servicesOf(backend).length === 0;
-}
-
-/** Services without backends with the backend's name in other namespaces: the nearest, in file order. */
+/** Services missing backends with the backend's name in other namespaces: the nearest, in file order. */
 export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backend): Service[] {
   const name = serviceNameOf(backend);
   const namespace = index.namespaceOf(backend);
@@ -43,7 +34,7 @@ export function servicesInOtherNamespaces(index: WorkspaceIndex, backend: Backen
   return nearest(
     index
       .servicesNamed(name)
-      .filter((service) => index.namespaceOf(service) !== namespace && hasNoBackends(index, service)),
+      .filter((service) => index.namespaceOf(service) !== namespace && index.missesBackends(service)),
     backend.uri,
   ).sort(compareByPlace);
 }
@@ -56,17 +47,22 @@ export function backendsInOtherNamespaces(index: WorkspaceIndex, service: Servic
   return nearest(
     index
       .backendsNamed(name)
-      .filter((backend) => index.namespaceOf(backend) !== namespace && hasNoService(index, backend)),
+      .filter((backend) => index.namespaceOf(backend) !== namespace && index.missesService(backend)),
     service.uri,
   ).sort(compareByPlace);
 }
 
-/** Services without backends in the backend's namespace whose name is a typo away from the one it names. */
+/** Services missing backends in the backend's namespace whose name is a typo away from the one it names. */
 export function similarServices(index: WorkspaceIndex, backend: Backend): Service[] {
   const name = serviceNameOf(backend);
   const namespace = index.namespaceOf(backend);
   if (name === undefined) return [];
-  return byDistance(name, index.unpairedServicesIn(namespace), unpairedServiceNames, (service) => service.name?.value);
+  return byDistance(
+    name,
+    index.servicesMissingBackendsIn(namespace),
+    unpairedServiceNames,
+    (service) => service.name?.value,
+  );
 }
 
 /** Backends without a Service in the Service's namespace whose Service name is a typo away from its name. */
@@ -74,7 +70,7 @@ export function similarBackends(index: WorkspaceIndex, service: Service): Backen
   const name = service.name?.value;
   const namespace = index.namespaceOf(service);
   if (name === undefined) return [];
-  return byDistance(name, index.unpairedBackendsIn(namespace), unpairedBackendNames, serviceNameOf);
+  return byDistance(name, index.backendsMissingServicesIn(namespace), unpairedBackendNames, serviceNameOf);
 }
 
 /** The names of a list of candidates, with their `characterClassCounts`. */
@@ -135,9 +131,14 @@ export function unpairedNear(index: WorkspaceIndex, namespace: string, name: str
   const near = (found: { candidate: KubeObject }[]) => found.map(({ candidate }) => candidate);
   return [
     ...near(
-      withinTypo(name, index.unpairedServicesIn(namespace), unpairedServiceNames, (service) => service.name?.value),
+      withinTypo(
+        name,
+        index.servicesMissingBackendsIn(namespace),
+        unpairedServiceNames,
+        (service) => service.name?.value,
+      ),
     ),
-    ...near(withinTypo(name, index.unpairedBackendsIn(namespace), unpairedBackendNames, serviceNameOf)),
+    ...near(withinTypo(name, index.backendsMissingServicesIn(namespace), unpairedBackendNames, serviceNameOf)),
   ];
 }
 

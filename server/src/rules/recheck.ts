@@ -4,7 +4,7 @@ import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
 import { clusterIpsOf } from '../model/fieldPaths';
 import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
-import { hasNoBackends, hasNoService, unpairedNear } from './nearMisses';
+import { unpairedNear } from './nearMisses';
 import type { CheckContext, Dependency, Finding, Rule } from './types';
 
 /** Findings by file, each file's in the order given: what `recheck` keeps up to date. */
@@ -259,8 +259,8 @@ function affectedObjects(
 function nearNames(index: WorkspaceIndex, key: ObjectKey): KubeObject[] {
   const { namespace, name } = ObjectKey.parts(key);
   return [
-    ...index.servicesNamed(name).filter((service) => hasNoBackends(index, service)),
-    ...index.backendsNamed(name).filter((backend) => hasNoService(index, backend)),
+    ...index.servicesNamed(name).filter((service) => index.missesBackends(service)),
+    ...index.backendsNamed(name).filter((backend) => index.missesService(backend)),
     ...unpairedNear(index, namespace, name),
   ];
 }

@@ -1,15 +1,8 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { UriPath } from '../index/uriPath';
-import { ServiceSemantics } from '../model/semantics';
 import type { Service } from '../model/types';
 import { describe, describeAt } from './describe';
-import {
-  backendsInOtherNamespaces,
-  hasNoBackends,
-  serviceNameOf,
-  setNamespaceFix,
-  similarBackends,
-} from './nearMisses';
+import { backendsInOtherNamespaces, serviceNameOf, setNamespaceFix, similarBackends } from './nearMisses';
 import {
   addressTypesOfService,
   endpointSlicesForService,
@@ -44,8 +37,7 @@ export const serviceWithoutEndpoints: Rule = {
   check(index) {
     return index
       .allServices()
-      .filter((service) => service.name && ServiceSemantics.needsManualBackends(service))
-      .filter((service) => hasNoBackends(index, service))
+      .filter((service) => service.name && index.missesBackends(service))
       .map((service) => {
         const elsewhere = backendsInOtherNamespaces(index, service);
         const similar = similarBackends(index, service);
