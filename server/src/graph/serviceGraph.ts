@@ -103,7 +103,7 @@ export function serviceGraph(
   const backends: readonly Backend[] = inScope([...index.allEndpoints(), ...index.allEndpointSlices()]);
   for (const backend of sortedByNamespaceAndName(index, backends)) {
     if (full()) return graph(true);
-    if (index.servicesOf(backend).length === 0) builder.addBackend(backend);
+    if (index.missesService(backend)) builder.addBackend(backend);
   }
   return graph(false);
 }

@@ -41,7 +41,7 @@ export const endpointsliceWithoutService: Rule = {
           ),
         ];
       }
-      if (index.servicesOf(slice).length > 0) return [];
+      if (!index.missesService(slice)) return [];
       const { hints, related } = serviceNearMisses(index, slice);
       return [
         Finding.of(
