@@ -679,16 +679,12 @@ async function peer(workspace) {
     const all = samples.get(name);
     const failed = all.find((sample) => sample.error);
     if (failed) return { name, error: failed.error };
-    const median = (field) =>
-      percentile(
-        all.map((sample) => sample[field]).sort((a, b) => a - b),
-        0.5,
-      );
+    const medianOf = (field) => median(all.map((sample) => sample[field]));
     return {
       ...all[0],
-      spawnToFirstDiagnosticsMs: median('spawnToFirstDiagnosticsMs'),
-      openToFirstDiagnosticsMs: median('openToFirstDiagnosticsMs'),
-      outlineMs: median('outlineMs'),
+      spawnToFirstDiagnosticsMs: medianOf('spawnToFirstDiagnosticsMs'),
+      openToFirstDiagnosticsMs: medianOf('openToFirstDiagnosticsMs'),
+      outlineMs: medianOf('outlineMs'),
       spawnToFirstDiagnosticsSamplesMs: all.map((sample) => sample.spawnToFirstDiagnosticsMs),
     };
   });
@@ -699,18 +695,19 @@ async function peer(workspace) {
 /**
  * The same workspace with every object in one namespace, as many a monorepo has them: the command
  * line's cold check against that of the workspace as generated (a namespace per thousand
- * objects), in alternating rounds, then the keystrokes of `keystrokes` there, over stdio. Work that grows with the size of a namespace for each object
- * of it shows here, not in the other measures: near-miss hints that went through the whole
- * namespace for each unpaired object took the command line 7.6–8.4 s on the 50k workspace in one
- * namespace, 2.6–2.8 s on it as generated (2026-12-06).
+ * objects), in alternating rounds, then the keystrokes of `keystrokes` there, over stdio. Work
+ * that grows with the size of a namespace for each object of it shows here, not in the other
+ * measures: near-miss hints that went through the whole namespace for each unpaired object took
+ * the command line 7.6–8.4 s on the 50k workspace in one namespace, 2.6–2.8 s on it as generated
+ * (2026-12-06).
  */
 async function oneNamespace(workspace) {
-  const crowded = { dir: ensureWorkspace(workspace.size, 1) };
+  const crowdedDir = ensureWorkspace(workspace.size, 1);
   const samples = { spread: [], crowded: [] };
   for (let round = 0; round < COLD_ROUNDS; round++) {
     for (const [name, dir] of [
       ['spread', workspace.dir],
-      ['crowded', crowded.dir],
+      ['crowded', crowdedDir],
     ]) {
       const cli = await coldCli(dir);
       samples[name].push(cli.ms);
@@ -719,12 +716,7 @@ async function oneNamespace(workspace) {
       );
     }
   }
-  const median = (list) =>
-    percentile(
-      [...list].sort((a, b) => a - b),
-      0.5,
-    );
-  const keystroke = await keystrokesInOwnClient({ ...workspace, dir: crowded.dir }, 'stdio');
+  const keystroke = await keystrokesInOwnClient({ ...workspace, dir: crowdedDir }, 'stdio');
   return {
     workspace: workspace.name,
     spreadMs: median(samples.spread),
@@ -1001,6 +993,14 @@ function table(rows) {
 /** The run of median time among `runs` (the lower one of the middle two for an even count). */
 function medianRun(runs) {
   return [...runs].sort((a, b) => a.ms - b.ms)[(runs.length - 1) >> 1];
+}
+
+/** The median of unsorted `samples` (the lower middle one of an even count). */
+function median(samples) {
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 function percentile(sorted, p) {
