@@ -3,6 +3,7 @@ import { commands, EventEmitter, type ExtensionContext, workspace } from 'vscode
 import type { LanguageClientOptions, Location, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type StatusParams } from '../../server/src/features/protocol';
+import { serverEnvironment } from './serverEnvironment';
 import { ServiceGraphPanel } from './serviceGraphPanel';
 import { createStatusBar } from './statusBar';
 
@@ -11,14 +12,18 @@ let client: LanguageClient | undefined;
 /** Starts the language server over IPC; it indexes and watches the workspace by itself. */
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
-  // The server keeps V8's code cache of its bundle in the extension's storage, not the user's cache folder.
-  const env =
+  const compileCache =
     context.globalStorageUri.scheme === 'file'
-      ? { KUBE_ENDPOINTS_COMPILE_CACHE: path.join(context.globalStorageUri.fsPath, 'compile-cache') }
+      ? path.join(context.globalStorageUri.fsPath, 'compile-cache')
       : undefined;
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { env } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { env: serverEnvironment(compileCache) } },
+    // Other V8 flags: a code cache of their own, in the user's cache folder.
+    debug: {
+      module,
+      transport: TransportKind.ipc,
+      options: { env: serverEnvironment(undefined), execArgv: ['--nolazy', '--inspect=6009'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import * as e2e from './codeServer.mjs';
+import { commandLine, descendants, environment, parentOf } from './processes.mjs';
 import {
   CREATE_ENDPOINTS,
   CROSS_FILE_FIXES,
@@ -29,6 +30,7 @@ import {
 } from './scenarios.mjs';
 
 const VSIX = path.join(REPO_ROOT, 'kube-endpoints.vsix');
+const EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt';
 const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 const UPDATE_DOCS = process.env.E2E_UPDATE_DOCS === '1';
 
@@ -53,7 +55,8 @@ before(async () => {
   // Screenshots of an earlier run would pass for this run's.
   await fsp.rm(e2e.SCREENSHOTS_DIR, { recursive: true, force: true });
   workspace = await e2e.copyWorkspace(EXAMPLES_DIR, { name: 'examples' });
-  server = await e2e.startCodeServer({ extensions: [VSIX] });
+  // As a corporate set-up has it: the client must not pass it on to the server (see the Problems step).
+  server = await e2e.startCodeServer({ extensions: [VSIX], env: { NODE_EXTRA_CA_CERTS: EXTRA_CA_CERTS } });
   browser = await e2e.launchBrowser();
   page = await browser.openWorkbench(server, workspace);
 });
@@ -172,6 +175,15 @@ step('the Problems panel lists every finding of examples/, from files never open
   const cached = () => fs.existsSync(cache) && fs.readdirSync(cache).some((f) => /^serverMain-.*\.bin$/.test(f));
   while (!cached() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   assert.ok(cached(), `no code cache of the server in ${cache}`);
+  // The client starts the server without the extension host's NODE_EXTRA_CA_CERTS, whose
+  // certificates Node would parse before the server's first line (client/src/serverEnvironment.ts).
+  const isServerModule = (arg) =>
+    arg.startsWith(server.extensionsDir) && arg.endsWith(path.join('server', 'out', 'server.js'));
+  const servers = descendants(server.pid).filter((pid) => commandLine(pid).some(isServerModule));
+  assert.equal(servers.length, 1, `one kube-endpoints server among the processes of code-server: ${servers}`);
+  assert.equal(environment(parentOf(servers[0])).get('NODE_EXTRA_CA_CERTS'), EXTRA_CA_CERTS, 'the extension host');
+  assert.equal(environment(servers[0]).get('NODE_EXTRA_CA_CERTS'), undefined, 'the server');
+  assert.equal(environment(servers[0]).get('KUBE_ENDPOINTS_COMPILE_CACHE'), cache);
 });
 
 step(`the preferred quick fix creates the EndpointSlice of ${CREATE_ENDPOINTS.file}`, async ({ shot }) => {
