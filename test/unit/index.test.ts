@@ -4,14 +4,17 @@ import { serviceReferences } from '../../server/src/index/selection';
 import { UriPath } from '../../server/src/index/uriPath';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { parseFile } from '../../server/src/model/parse';
-import { compareByPlace, type Service } from '../../server/src/model/types';
+import { compareByPlace, type KubeObject, type Service } from '../../server/src/model/types';
 import { checkAll } from '../../server/src/rules';
-import { seeded } from '../support/edits';
+import { EDITS, seeded } from '../support/edits';
 
 const service = (name: string, namespace?: string) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec:\n  ports:\n    - port: 80\n`;
 const endpoints = (name: string, namespace?: string) =>
   `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}`;
+
+/** Where an object is, to compare objects of two indexes. */
+const place = (object: KubeObject) => `${object.uri}:${object.range.start} ${object.kind} ${object.name?.value}`;
 
 function indexOf(files: Record<string, string>, defaultNamespace = 'default'): WorkspaceIndex {
   const index = new WorkspaceIndex({ defaultNamespace });
@@ -519,6 +522,48 @@ describe('WorkspaceIndex', () => {
     index.configure({ defaultNamespace: 'm' });
     assert.deepEqual(unpaired('default'), { services: [], backends: [] });
     assert.deepEqual(unpaired('m'), { services: ['web'], backends: [] });
+  });
+
+  test('the unpaired lists kept up to date through random edits are those of an index built afresh', () => {
+    const random = seeded(7);
+    const kinds = [
+      (name: string, ns: string) => service(name, ns),
+      (name: string, ns: string) => `${service(name, ns)}  selector:\n    app: ${name}\n`,
+      (name: string, ns: string) => endpoints(name, ns),
+      (name: string, ns: string) =>
+        `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: ${name}-x\n  namespace: ${ns}\n  labels:\n    kubernetes.io/service-name: ${name}\naddressType: IPv4\n`,
+    ];
+    const files: Record<string, string> = {};
+    for (let file = 0; file < 12; file++) {
+      const documents = Array.from({ length: 6 }, () =>
+        kinds[Math.floor(random() * kinds.length)](`app-${Math.floor(random() * 8)}`, `ns${Math.floor(random() * 3)}`),
+      );
+      files[`f${file}.yaml`] = documents.join('---\n');
+    }
+    const index = indexOf(files);
+    const listed = (of: WorkspaceIndex, namespace: string) => ({
+      services: of.servicesMissingBackendsIn(namespace).map(place).sort(),
+      backends: of.backendsMissingServicesIn(namespace).map(place).sort(),
+    });
+    let changes = 0;
+    for (let step = 0; step < 300; step++) {
+      // Every namespace's lists asked for before each edit, as the rules ask after each keystroke.
+      const afresh = indexOf(files);
+      for (const namespace of ['ns0', 'ns1', 'ns2', 'default']) {
+        assert.deepEqual(listed(index, namespace), listed(afresh, namespace), `step ${step}, ${namespace}`);
+      }
+      const file = `f${Math.floor(random() * 12)}.yaml`;
+      const before = files[file];
+      const after = EDITS[Math.floor(random() * EDITS.length)](before, random);
+      files[file] = after;
+      // Half as an editor sends it (the changed part, so that only its documents are filed again), half whole.
+      let start = 0;
+      while (start < before.length && before[start] === after[start]) start++;
+      const change = { start, end: before.length, text: after.slice(start) };
+      index.update(`file:///ws/${file}`, after, random() < 0.5 ? change : undefined);
+      if (JSON.stringify(listed(index, 'ns0')) !== JSON.stringify(listed(afresh, 'ns0'))) changes++;
+    }
+    assert.ok(changes > 20, `the edits paired and unpaired objects ${changes} times`);
   });
 
   test('EndpointSlices are found by their service-name label', () => {

@@ -16,7 +16,7 @@ import type {
 import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
 import { compact, NO_ITEMS } from '../model/compact';
 import { compareByPlace } from '../model/types';
-import { ServiceSemantics } from '../model/semantics';
+import { servedServiceName, ServiceSemantics } from '../model/semantics';
 import { UriPath } from './uriPath';
 
 /** `namespace/name`: how Kubernetes ties a Service to its Endpoints. */
@@ -155,8 +155,8 @@ export class WorkspaceIndex {
   private readonly backendsOfCache = new Map<Service, Backend[]>();
   /** The workloads each Service selects (`selectionOf`), until the next change of any file. */
   private readonly selections = new Map<Service, readonly Workload[]>();
-  /** The unpaired Services and backends of each namespace asked for (`servicesMissingBackendsIn`), until the next change of any file. */
-  private readonly unpaired = new Map<string, { services?: readonly Service[]; backends?: readonly Backend[] }>();
+  /** The unpaired Services and backends of each namespace asked for (`servicesMissingBackendsIn`), kept up to date. */
+  private readonly unpaired = new Map<string, Unpaired>();
   /** Services and backends by namespace and by name, kept with the filing. */
   private readonly groups: ObjectGroups = {
     servicesByNamespace: new GroupMap(),
@@ -426,23 +426,22 @@ export class WorkspaceIndex {
 
   /**
    * The Services of a namespace that need hand-written backends (no selector, not ExternalName)
-   * and have none: where near-miss hints look for the Service an unpaired backend was meant for.
-   * Found once per namespace until a file changes: each unpaired backend went through its whole
-   * namespace, a check quadratic in a namespace's size: the command line took 7.6–8.4 s on the 50k
-   * benchmark workspace in one namespace, 2.6–2.8 s on it as generated, a namespace per thousand
-   * objects.
+   * and have none, in no particular order: where near-miss hints look for the Service an unpaired
+   * backend was meant for. Found once per namespace, then kept up to date: each unpaired backend
+   * went through its whole namespace, a check quadratic in a namespace's size (the command line
+   * took 7.6–8.4 s on the 50k benchmark workspace in one namespace, 2.6–2.8 s on it as generated,
+   * a namespace per thousand objects); and finding them again after every keystroke took half
+   * of an edit's recheck there (median 13–15 ms, 8–9 ms kept up to date).
    */
   servicesMissingBackendsIn(namespace: string): readonly Service[] {
-    const unpaired = this.unpairedOf(namespace);
-    return (unpaired.services ??= compact(
-      this.servicesIn(namespace).filter((service) => this.missesBackends(service)),
-    ));
+    const unpaired = this.unpairedIn(namespace);
+    return (unpaired.services ??= this.servicesIn(namespace).filter((service) => this.missesBackends(service)));
   }
 
   /** The Endpoints and EndpointSlices of a namespace without a Service (see `servicesMissingBackendsIn`). */
   backendsMissingServicesIn(namespace: string): readonly Backend[] {
-    const unpaired = this.unpairedOf(namespace);
-    return (unpaired.backends ??= compact(this.backendsIn(namespace).filter((backend) => this.missesService(backend))));
+    const unpaired = this.unpairedIn(namespace);
+    return (unpaired.backends ??= this.backendsIn(namespace).filter((backend) => this.missesService(backend)));
   }
 
   /**
@@ -460,9 +459,34 @@ export class WorkspaceIndex {
     return this.servicesOf(backend).length === 0;
   }
 
-  private unpairedOf(namespace: string): { services?: readonly Service[]; backends?: readonly Backend[] } {
+  /**
+   * `namespace`'s unpaired Services and backends as found before, brought up to date: pairing
+   * happens within a key, so only those of the names filed again since can have come or gone.
+   */
+  private unpairedIn(namespace: string): Unpaired {
+    this.settle();
     let unpaired = this.unpaired.get(namespace);
-    if (!unpaired) this.unpaired.set(namespace, (unpaired = {}));
+    if (!unpaired) this.unpaired.set(namespace, (unpaired = { refiledNames: new Set() }));
+    const refiled = unpaired.refiledNames;
+    if (refiled.size === 0) return unpaired;
+    const keys = [...refiled].map((name) => ObjectKey.of(namespace, name));
+    if (unpaired.services) {
+      unpaired.services = [
+        ...unpaired.services.filter((service) => !refiled.has(service.name!.value)),
+        ...keys.flatMap((key) => this.services.get(key).filter((service) => this.missesBackends(service))),
+      ];
+    }
+    if (unpaired.backends) {
+      unpaired.backends = [
+        ...unpaired.backends.filter((backend) => !refiled.has(servedServiceName(backend)!.value)),
+        ...keys.flatMap((key) =>
+          [...this.endpoints.get(key), ...this.slicesByService.get(key)].filter((backend) =>
+            this.missesService(backend),
+          ),
+        ),
+      ];
+    }
+    refiled.clear();
     return unpaired;
   }
 
@@ -489,7 +513,7 @@ export class WorkspaceIndex {
 
   /** The Service key a backend serves: by name for Endpoints, by label for slices. */
   serviceKeyOf(backend: Backend): ObjectKey | undefined {
-    const name = backend.kind === 'Endpoints' ? backend.name : backend.serviceName;
+    const name = servedServiceName(backend);
     return name ? ObjectKey.of(this.namespaceOf(backend), name.value) : undefined;
   }
 
@@ -575,6 +599,10 @@ export class WorkspaceIndex {
     this.servicesOfCache.delete(object as Backend);
     this.backendsOfCache.delete(object as Service);
     if (key === undefined) return;
+    if (this.unpaired.size > 0) {
+      const { namespace, name } = ObjectKey.parts(key);
+      this.unpaired.get(namespace)?.refiledNames.add(name);
+    }
     for (const service of this.services.get(key)) this.backendsOfCache.delete(service);
     for (const backend of this.endpoints.get(key)) this.servicesOfCache.delete(backend);
     for (const slice of this.slicesByService.get(key)) this.servicesOfCache.delete(slice);
@@ -726,7 +754,6 @@ export class WorkspaceIndex {
     this.changeCount++;
     // Only if any: clearing a map allocates a new table, and the scan changes files by the thousand.
     if (this.selections.size > 0) this.selections.clear();
-    if (this.unpaired.size > 0) this.unpaired.clear();
     const changes = this.changes;
     if (changes.everything || this.refilePending) {
       changes.everything = true;
@@ -934,6 +961,12 @@ function isServiceReferrer(object: KubeObject): object is Ingress | Workload {
 
 /** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */
 type Filed = { object: KubeObject; key: string | undefined };
+
+/**
+ * A namespace's Services without backends and backends without a Service (each list once asked
+ * for), and the names filed again since (see `unpairedIn`).
+ */
+type Unpaired = { services?: Service[]; backends?: Backend[]; refiledNames: Set<string> };
 
 type Change = 'add' | 'delete';
 

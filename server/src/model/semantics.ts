@@ -1,5 +1,5 @@
 import { familyOf, parseIpSloppy } from './ip';
-import type { EndpointPort, Service, ServicePort } from './types';
+import type { Backend, EndpointPort, Located, Service, ServicePort } from './types';
 
 /** What the API server and kube-proxy make of a Service's fields. */
 export namespace ServiceSemantics {
@@ -53,6 +53,11 @@ export namespace ServiceSemantics {
   export function needsManualBackends(service: Service): boolean {
     return !hasSelector(service) && !isExternalName(service);
   }
+}
+
+/** What names the Service a backend is for: an Endpoints' own name, an EndpointSlice's `kubernetes.io/service-name` label. */
+export function servedServiceName(backend: Backend): Located<string> | undefined {
+  return backend.kind === 'Endpoints' ? backend.name : backend.serviceName;
 }
 
 /** The protocol of a port once the API server's default (TCP, for a missing or empty one) applies. */

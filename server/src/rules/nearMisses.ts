@@ -1,5 +1,6 @@
 import { nearest, type WorkspaceIndex } from '../index/workspaceIndex';
 import type { Backend, KubeObject, Service, SourceRange } from '../model/types';
+import { servedServiceName } from '../model/semantics';
 import { compareByPlace } from '../model/types';
 import { characterClassCounts, describe, describeAt, editDistance, editDistanceAtLeast } from './describe';
 import type { Fix } from './types';
@@ -80,7 +81,7 @@ const unpairedBackendNames = new WeakMap<readonly Backend[], Names>();
 
 /** The name of the Service a backend is for: its own name for Endpoints, its label for a slice. */
 export function serviceNameOf(backend: Backend): string | undefined {
-  return backend.kind === 'Endpoints' ? backend.name?.value : backend.serviceName?.value;
+  return servedServiceName(backend)?.value;
 }
 
 /** A fix that sets `metadata.namespace` of `object`, replacing it or adding it after the name. */
