@@ -30,13 +30,68 @@ export function anchorOfPort(port: ServicePort | EndpointPort): Located<unknown>
 }
 
 /**
- * Levenshtein distance, bounded: anything above `limit` returns `limit + 1`. Only the cells
- * within `limit` of the diagonal can stay within it, so only those are computed (Ukkonen).
+ * Levenshtein distance, bounded: anything above `limit` returns `limit + 1`. It runs for every
+ * near-miss candidate: in the 50k benchmark workspace in one namespace, 2,800 times an edit and
+ * 210,000 times in a full check, where its banded table took 2.5 ms of an edit's 20. Names of up
+ * to 32 ASCII characters (nearly all) go through the bit-parallel algorithm, a column of the
+ * table in one 32-bit word; others through the band of the table within `limit` of the diagonal.
  */
 export function editDistance(a: string, b: string, limit: number): number {
   const over = limit + 1;
   if (Math.abs(a.length - b.length) > limit) return over;
-  // Two rows of scratch space, reused: this runs for every near-miss candidate.
+  if (a.length === 0) return b.length;
+  return a.length <= 32 && maskPattern(a) ? bitParallelDistance(a.length, b, limit) : bandedDistance(a, b, limit);
+}
+
+/**
+ * Myers' bit-vector algorithm (J. ACM 46(3), 1999) in Hyyrö's form for the Levenshtein distance:
+ * bit i of `plus`/`minus` says the column's value rises/falls from row i to row i + 1, and the
+ * last row, the distance so far, is tracked in `distance`. `patternMasks` hold the pattern.
+ */
+function bitParallelDistance(patternLength: number, text: string, limit: number): number {
+  const last = 1 << (patternLength - 1);
+  let plus = -1;
+  let minus = 0;
+  let distance = patternLength;
+  for (let j = 0; j < text.length; j++) {
+    const code = text.charCodeAt(j);
+    const equal = code < 128 ? patternMasks[code] : 0;
+    const vertical = equal | minus;
+    const horizontal = (((equal & plus) + plus) ^ plus) | equal;
+    let horizontalPlus = minus | ~(horizontal | plus);
+    let horizontalMinus = plus & horizontal;
+    if (horizontalPlus & last) distance++;
+    else if (horizontalMinus & last) distance--;
+    // Each character left can lower the distance by one at most.
+    if (distance - (text.length - j - 1) > limit) return limit + 1;
+    horizontalPlus = (horizontalPlus << 1) | 1;
+    horizontalMinus <<= 1;
+    plus = horizontalMinus | ~(vertical | horizontalPlus);
+    minus = horizontalPlus & vertical;
+  }
+  return Math.min(distance, limit + 1);
+}
+
+/** For each ASCII code, the positions of the pattern that hold it (bit i: character i). */
+const patternMasks = new Int32Array(128);
+/** The pattern `patternMasks` hold: near-miss searches compare one name with many. */
+let maskedPattern = '';
+
+/** Sets `patternMasks` for `pattern`; false, and none set, if it holds a character beyond ASCII. */
+function maskPattern(pattern: string): boolean {
+  if (pattern === maskedPattern) return true;
+  for (let i = 0; i < maskedPattern.length; i++) patternMasks[maskedPattern.charCodeAt(i)] = 0;
+  maskedPattern = '';
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) >= 128) return false;
+  for (let i = 0; i < pattern.length; i++) patternMasks[pattern.charCodeAt(i)] |= 1 << i;
+  maskedPattern = pattern;
+  return true;
+}
+
+/** Only the cells within `limit` of the diagonal can stay within it, so only those are computed (Ukkonen). */
+function bandedDistance(a: string, b: string, limit: number): number {
+  const over = limit + 1;
+  // Two rows of scratch space, reused.
   if (rows.length < 2 * (b.length + 2)) rows = new Uint32Array(4 * (b.length + 2));
   let previous = 0;
   let current = b.length + 2;
