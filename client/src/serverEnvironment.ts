@@ -11,9 +11,15 @@
  *
  * Shared with the benchmark (bench/run.mjs), which starts the server as the extension does.
  */
-export function serverEnvironment(compileCacheFolder: string | undefined): Record<string, string | undefined> {
-  return {
-    NODE_EXTRA_CA_CERTS: undefined,
-    ...(compileCacheFolder === undefined ? {} : { KUBE_ENDPOINTS_COMPILE_CACHE: compileCacheFolder }),
-  };
+export function serverEnvironment(
+  compileCacheFolder: string | undefined,
+  inherited: NodeJS.ProcessEnv = process.env,
+): Record<string, string | undefined> {
+  const environment: Record<string, string | undefined> = { NODE_EXTRA_CA_CERTS: undefined };
+  // Names are case-insensitive on Windows, where the inherited one may be spelled otherwise.
+  for (const name of Object.keys(inherited)) {
+    if (name.toUpperCase() === 'NODE_EXTRA_CA_CERTS') environment[name] = undefined;
+  }
+  if (compileCacheFolder !== undefined) environment.KUBE_ENDPOINTS_COMPILE_CACHE = compileCacheFolder;
+  return environment;
 }
