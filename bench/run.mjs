@@ -865,13 +865,13 @@ function evaluateTargets() {
     value: crowdedRatio,
     met: crowdedRatio <= TARGETS.scalingDeviation,
   };
-  const peerRun = (name) => results.peer.runs.find((run) => run.name === name && run.spawnToFirstDiagnosticsMs);
-  const theirs = peerRun('yaml-language-server (no schema)');
+  const peerResult = (name) => results.peer.runs.find((run) => run.name === name && run.spawnToFirstDiagnosticsMs);
+  const theirs = peerResult('yaml-language-server (no schema)');
   for (const [key, name, target] of [
     ['peer', 'kube-endpoints', 'each started as its extension starts it'],
     ['peerEqualTerms', 'kube-endpoints, with NODE_EXTRA_CA_CERTS', 'both with NODE_EXTRA_CA_CERTS (informative)'],
   ]) {
-    const ours = peerRun(name);
+    const ours = peerResult(name);
     if (!ours || !theirs) continue;
     const speedup = theirs.spawnToFirstDiagnosticsMs / ours.spawnToFirstDiagnosticsMs;
     targets[key] = {

@@ -459,6 +459,11 @@ export class WorkspaceIndex {
     return this.servicesOf(backend).length === 0;
   }
 
+  /** The Endpoints and the labelled EndpointSlices filed under a Service key (filing settled). */
+  private backendsFiledUnder(key: ObjectKey): Backend[] {
+    return [...this.endpoints.get(key), ...this.slicesByService.get(key)];
+  }
+
   /**
    * `namespace`'s unpaired Services and backends as found before, brought up to date: pairing
    * happens within a key, so only those of the names filed again since can have come or gone.
@@ -479,11 +484,7 @@ export class WorkspaceIndex {
     if (unpaired.backends) {
       unpaired.backends = [
         ...unpaired.backends.filter((backend) => !refiled.has(servedServiceName(backend)!.value)),
-        ...keys.flatMap((key) =>
-          [...this.endpoints.get(key), ...this.slicesByService.get(key)].filter((backend) =>
-            this.missesService(backend),
-          ),
-        ),
+        ...keys.flatMap((key) => this.backendsFiledUnder(key).filter((backend) => this.missesService(backend))),
       ];
     }
     refiled.clear();
@@ -549,7 +550,7 @@ export class WorkspaceIndex {
     let backends = this.backendsOfCache.get(service);
     if (!backends) {
       const key = this.keyOf(service);
-      const candidates: Backend[] = key ? [...this.endpoints.get(key), ...this.slicesByService.get(key)] : [];
+      const candidates = key ? this.backendsFiledUnder(key) : [];
       backends = compact(candidates.filter((backend) => this.servicesOf(backend).includes(service)));
       this.backendsOfCache.set(service, backends);
     }

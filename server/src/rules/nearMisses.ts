@@ -73,8 +73,8 @@ export function similarBackends(index: WorkspaceIndex, service: Service): Backen
 type Names = { names: string[]; counts: Uint32Array };
 
 /**
- * The names of the lists of unpaired objects the index hands out (the same list until a file
- * changes), read once for all the objects that look through one.
+ * The names of the lists of unpaired objects the index hands out (the same list until a Service
+ * or backend of its namespace is filed again), read once for all the objects that look through one.
  */
 const unpairedServiceNames = new WeakMap<readonly Service[], Names>();
 const unpairedBackendNames = new WeakMap<readonly Backend[], Names>();
