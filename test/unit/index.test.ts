@@ -525,45 +525,77 @@ describe('WorkspaceIndex', () => {
   });
 
   test('the unpaired lists kept up to date through random edits are those of an index built afresh', () => {
-    const random = seeded(7);
-    const kinds = [
-      (name: string, ns: string) => service(name, ns),
-      (name: string, ns: string) => `${service(name, ns)}  selector:\n    app: ${name}\n`,
-      (name: string, ns: string) => endpoints(name, ns),
-      (name: string, ns: string) =>
-        `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: ${name}-x\n  namespace: ${ns}\n  labels:\n    kubernetes.io/service-name: ${name}\naddressType: IPv4\n`,
-    ];
-    const files: Record<string, string> = {};
-    for (let file = 0; file < 12; file++) {
-      const documents = Array.from({ length: 6 }, () =>
-        kinds[Math.floor(random() * kinds.length)](`app-${Math.floor(random() * 8)}`, `ns${Math.floor(random() * 3)}`),
-      );
-      files[`f${file}.yaml`] = documents.join('---\n');
-    }
-    const index = indexOf(files);
-    const listed = (of: WorkspaceIndex, namespace: string) => ({
-      services: of.servicesMissingBackendsIn(namespace).map(place).sort(),
-      backends: of.backendsMissingServicesIn(namespace).map(place).sort(),
-    });
-    let changes = 0;
-    for (let step = 0; step < 300; step++) {
-      // Every namespace's lists asked for before each edit, as the rules ask after each keystroke.
-      const afresh = indexOf(files);
-      for (const namespace of ['ns0', 'ns1', 'ns2', 'default']) {
-        assert.deepEqual(listed(index, namespace), listed(afresh, namespace), `step ${step}, ${namespace}`);
-      }
-      const file = `f${Math.floor(random() * 12)}.yaml`;
-      const before = files[file];
-      const after = EDITS[Math.floor(random() * EDITS.length)](before, random);
-      files[file] = after;
-      // Half as an editor sends it (the changed part, so that only its documents are filed again), half whole.
-      let start = 0;
-      while (start < before.length && before[start] === after[start]) start++;
-      const change = { start, end: before.length, text: after.slice(start) };
-      index.update(`file:///ws/${file}`, after, random() < 0.5 ? change : undefined);
-      if (JSON.stringify(listed(index, 'ns0')) !== JSON.stringify(listed(afresh, 'ns0'))) changes++;
-    }
+    const changes = keptUpToDateThroughRandomEdits(
+      7,
+      [
+        (name, ns) => service(name, ns),
+        (name, ns) => `${service(name, ns)}  selector:\n    app: ${name}\n`,
+        (name, ns) => endpoints(name, ns),
+        (name, ns) =>
+          `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: ${name}-x\n  namespace: ${ns}\n  labels:\n    kubernetes.io/service-name: ${name}\naddressType: IPv4\n`,
+      ],
+      (of, namespace) => ({
+        services: of.servicesMissingBackendsIn(namespace).map(place).sort(),
+        backends: of.backendsMissingServicesIn(namespace).map(place).sort(),
+      }),
+    );
     assert.ok(changes > 20, `the edits paired and unpaired objects ${changes} times`);
+  });
+
+  test('the Services that select nothing follow workloads, Services and refiles', () => {
+    const selecting = (name: string, selector: string) => `${service(name)}  selector:\n    ${selector}\n`;
+    const deployment = (labels: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    metadata:\n      labels:\n        ${labels}\n`;
+    const index = indexOf({
+      'web.yaml': selecting('web', 'app: web'),
+      // A selector with no pair the model keeps (a list is no label value) selects every pod.
+      'any.yaml': selecting('any', 'app: [web]'),
+    });
+    const nothing = (namespace = 'default') =>
+      index
+        .servicesSelectingNothingIn(namespace)
+        .map((object) => object.name?.value)
+        .sort();
+    assert.deepEqual(nothing(), ['any', 'web']);
+    index.update('file:///ws/d.yaml', deployment('app: api'));
+    assert.deepEqual(nothing(), ['web']);
+    index.update('file:///ws/d.yaml', deployment('app: web'));
+    assert.deepEqual(nothing(), []);
+    index.update('file:///ws/web.yaml', selecting('web', 'app: webb'));
+    assert.deepEqual(nothing(), ['web']);
+    index.remove('file:///ws/web.yaml');
+    assert.deepEqual(nothing(), []);
+    index.remove('file:///ws/d.yaml');
+    assert.deepEqual(nothing(), ['any']);
+    // Another default namespace: a refile, with no file changed.
+    index.configure({ defaultNamespace: 'm' });
+    assert.deepEqual(nothing(), []);
+    assert.deepEqual(nothing('m'), ['any']);
+  });
+
+  test('the Services that select nothing, kept up to date through random edits, are those of an index built afresh', () => {
+    const podLabels = (name: string, tier: string) => `      labels:\n        app: ${name}\n        tier: ${tier}\n`;
+    const changes = keptUpToDateThroughRandomEdits(
+      11,
+      [
+        (name, ns) => `${service(name, ns)}  selector:\n    app: ${name}\n`,
+        (name, ns) => `${service(name, ns)}  selector:\n    app: ${name}\n    tier: ${name.length % 2 ? 'a' : 'b'}\n`,
+        // No pair the model keeps: selects every pod, so nothing only in a namespace without workloads.
+        (name, ns) => `${service(name, ns)}  selector:\n    app: [${name}]\n`,
+        (name, ns) =>
+          `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  template:\n    metadata:\n${podLabels(name, 'a')}`,
+        (name, ns) =>
+          `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels:\n    app: ${name}\n    tier: b\n`,
+      ],
+      (of, namespace) => ({
+        selectingNothing: of.servicesSelectingNothingIn(namespace).map(place).sort(),
+        // And the Services the namespace's workloads' labels find, looked up by selector.
+        matching: of
+          .workloadsIn(namespace)
+          .map((workload) => of.servicesMatchingPodLabels(namespace, workload.podLabels).map(place).sort()),
+      }),
+    );
+    assert.ok(changes > 20, `the edits changed what selects what ${changes} times`);
   });
 
   test('EndpointSlices are found by their service-name label', () => {
@@ -577,6 +609,47 @@ describe('WorkspaceIndex', () => {
     assert.equal(index.backendsOf(index.allServices()[0]).length, 1);
   });
 });
+
+/**
+ * Edits files of random documents (made by `kinds` from a name and namespace) 300 times at random,
+ * and asks `listed` of every namespace before each edit, of the edited index and of one built
+ * afresh: what the index keeps up to date must equal what it finds from scratch. Returns how
+ * often the edits changed what `listed` gives for one namespace, for the caller to require many.
+ */
+function keptUpToDateThroughRandomEdits(
+  seed: number,
+  kinds: ((name: string, namespace: string) => string)[],
+  listed: (index: WorkspaceIndex, namespace: string) => unknown,
+): number {
+  const random = seeded(seed);
+  const files: Record<string, string> = {};
+  for (let file = 0; file < 12; file++) {
+    const documents = Array.from({ length: 6 }, () =>
+      kinds[Math.floor(random() * kinds.length)](`app-${Math.floor(random() * 8)}`, `ns${Math.floor(random() * 3)}`),
+    );
+    files[`f${file}.yaml`] = documents.join('---\n');
+  }
+  const index = indexOf(files);
+  let changes = 0;
+  for (let step = 0; step < 300; step++) {
+    // Every namespace's lists asked for before each edit, as the rules ask after each keystroke.
+    const afresh = indexOf(files);
+    for (const namespace of ['ns0', 'ns1', 'ns2', 'default']) {
+      assert.deepEqual(listed(index, namespace), listed(afresh, namespace), `step ${step}, ${namespace}`);
+    }
+    const file = `f${Math.floor(random() * 12)}.yaml`;
+    const before = files[file];
+    const after = EDITS[Math.floor(random() * EDITS.length)](before, random);
+    files[file] = after;
+    // Half as an editor sends it (the changed part, so that only its documents are filed again), half whole.
+    let start = 0;
+    while (start < before.length && before[start] === after[start]) start++;
+    const change = { start, end: before.length, text: after.slice(start) };
+    index.update(`file:///ws/${file}`, after, random() < 0.5 ? change : undefined);
+    if (JSON.stringify(listed(index, 'ns0')) !== JSON.stringify(listed(afresh, 'ns0'))) changes++;
+  }
+  return changes;
+}
 
 describe('UriPath', () => {
   test('decodes, resolves and relates paths', () => {

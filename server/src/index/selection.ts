@@ -9,14 +9,6 @@ import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
  * Navigation follows them and the selector rules check them.
  */
 
-/** Whether pods labelled `podLabels` carry every pair of `selector` (how the endpoints controller selects). */
-export function selectorMatches(
-  selector: Readonly<Record<string, Located<string>>>,
-  podLabels: Readonly<Record<string, Located<string>>>,
-): boolean {
-  return Object.entries(selector).every(([key, value]) => podLabels[key]?.value === value.value);
-}
-
 /** `app=web, tier=api`: a selector as `kubectl` writes one. */
 export function selectorText(labels: Readonly<Record<string, Located<string>>>): string {
   return Object.entries(labels)
@@ -42,15 +34,7 @@ export function workloadsMatching(
   selector: Readonly<Record<string, Located<string>>>,
   uri: string,
 ): Workload[] {
-  // Only the workloads that carry the selector's first pair can match: far fewer than the namespace's.
-  const first = Object.entries(selector)[0];
-  const candidates = first
-    ? index.workloadsWithPodLabel(namespace, first[0], first[1].value)
-    : index.workloadsIn(namespace);
-  return nearest(
-    candidates.filter((workload) => selectorMatches(selector, workload.podLabels)),
-    uri,
-  ).sort(compareByPlace);
+  return nearest(index.workloadsCarrying(namespace, selector), uri).sort(compareByPlace);
 }
 
 /**
@@ -67,18 +51,12 @@ export function selectingServices(index: WorkspaceIndex): { service: Service; wo
     );
 }
 
-/** The Services that select the workload: the inverse of `workloadsSelectedBy`. */
+/** The Services that select the workload: the inverse of `workloadsSelectedBy`, in file order. */
 export function servicesSelecting(index: WorkspaceIndex, workload: Workload): Service[] {
-  const namespace = index.namespaceOf(workload);
   return index
-    .allServices()
-    .filter(
-      (service) =>
-        service.selector &&
-        index.namespaceOf(service) === namespace &&
-        selectorMatches(service.selector.labels, workload.podLabels) &&
-        workloadsSelectedBy(index, service).includes(workload),
-    );
+    .servicesMatchingPodLabels(index.namespaceOf(workload), workload.podLabels)
+    .filter((service) => workloadsSelectedBy(index, service).includes(workload))
+    .sort(compareByPlace);
 }
 
 /** Every container port of the workloads' pod templates. */

@@ -1,6 +1,15 @@
 import { familyOf, parseIpSloppy } from './ip';
 import type { Backend, EndpointPort, Located, Service, ServicePort } from './types';
 
+/** Whether pods labelled `podLabels` carry every pair of `selector` (how the endpoints controller selects). */
+export function selectorMatches(
+  selector: Readonly<Record<string, Located<string>>>,
+  podLabels: Readonly<Record<string, Located<string>>>,
+): boolean {
+  for (const key in selector) if (podLabels[key]?.value !== selector[key].value) return false;
+  return true;
+}
+
 /** What the API server and kube-proxy make of a Service's fields. */
 export namespace ServiceSemantics {
   /** Whether the control plane writes this Service's Endpoints (it has a selector). */

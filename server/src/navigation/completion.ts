@@ -1,7 +1,7 @@
-import { containerPortProtocolOf, selectorMatches, workloadsMatching } from '../index/selection';
+import { containerPortProtocolOf, workloadsMatching } from '../index/selection';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { UriPath } from '../index/uriPath';
-import { ServiceSemantics, protocolOf } from '../model/semantics';
+import { ServiceSemantics, protocolOf, selectorMatches } from '../model/semantics';
 import { SERVICE_NAME_LABEL, type Service, type SourceRange, type Workload } from '../model/types';
 import { eolOf, scalarText } from '../rules/yamlText';
 import { type CursorContext, cursorContext, ITEM } from './yamlCursor';

@@ -1,4 +1,3 @@
-import { selectorMatches } from '../index/selection';
 import { type IndexChanges, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
@@ -239,10 +238,11 @@ function affectedObjects(
       }
     }
     if ('podLabels' in object && (reads.has('selectedWorkloads') || reads.has('namespaceWorkloads'))) {
-      for (const service of index.servicesIn(index.namespaceOf(object))) {
-        const selector = service.selector?.labels;
-        if (selector && (reads.has('namespaceWorkloads') || selectorMatches(selector, object.podLabels))) add(service);
-      }
+      // The Services that select the workload, in this version or the other; and those that select
+      // nothing, whose findings read every workload of the namespace: a few, not every Service of it.
+      const namespace = index.namespaceOf(object);
+      index.servicesMatchingPodLabels(namespace, object.podLabels).forEach(add);
+      if (reads.has('namespaceWorkloads')) index.servicesSelectingNothingIn(namespace).forEach(add);
     }
   }
   // The changed objects themselves, also those no key finds (nameless, or a slice without its label).

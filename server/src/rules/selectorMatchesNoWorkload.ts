@@ -33,7 +33,7 @@ export const selectorMatchesNoWorkload: Rule = {
       const [missingKey, missing] = Object.entries(selector).find(
         ([key, value]) => closest.podLabels[key]?.value !== value.value,
       )!;
-      const matchesSome = Object.keys(selector).length > unmatchedPairs(selector, closest);
+      const matchesSome = Object.keys(selector).length > unmatchedPairs(Object.entries(selector), closest);
       const written = closest.podLabels[missingKey];
       const hint = !matchesSome
         ? ''
@@ -58,12 +58,29 @@ export const selectorMatchesNoWorkload: Rule = {
   },
 };
 
+/**
+ * The first workload that lacks the fewest pairs: a walk over every workload of the namespace (in a
+ * monorepo's one namespace, thousands) for each Service that selects nothing, again after each
+ * edit of any of them, so it allocates nothing per workload; one pair missing is the fewest there
+ * can be, as none carries them all.
+ */
 function closestWorkload(selector: Record<string, Located<string>>, workloads: readonly Workload[]): Workload {
-  return workloads.reduce((best, workload) =>
-    unmatchedPairs(selector, workload) < unmatchedPairs(selector, best) ? workload : best,
-  );
+  const pairs = Object.entries(selector);
+  let closest = workloads[0];
+  let fewestUnmatched = Infinity;
+  for (const workload of workloads) {
+    const unmatched = unmatchedPairs(pairs, workload);
+    if (unmatched < fewestUnmatched) {
+      closest = workload;
+      fewestUnmatched = unmatched;
+      if (unmatched <= 1) break;
+    }
+  }
+  return closest;
 }
 
-function unmatchedPairs(selector: Record<string, Located<string>>, workload: Workload): number {
-  return Object.entries(selector).filter(([key, value]) => workload.podLabels[key]?.value !== value.value).length;
+function unmatchedPairs(pairs: readonly [string, Located<string>][], workload: Workload): number {
+  let unmatched = 0;
+  for (const [key, value] of pairs) if (workload.podLabels[key]?.value !== value.value) unmatched++;
+  return unmatched;
 }

@@ -93,7 +93,9 @@ export namespace FixContext {
  *   one of its name in other namespaces and of names a typo away in its namespace (the near-miss
  *   hints: only an object without a partner has such a finding, and only such objects are offered);
  * - `selectedWorkloads`: the workloads a Service's selector matches;
- * - `namespaceWorkloads`: every workload of a Service's namespace;
+ * - `namespaceWorkloads`: every workload of a Service's namespace, read only for a Service that
+ *   selects none of them (whether there are any, and the closest, which the hint names): an edit
+ *   of a workload reaches the Services that select nothing, not every Service of its namespace;
  * - `clusterIps`: the Services whose cluster IP is one of a backend's addresses.
  */
 export type Dependency = 'key' | 'nearNames' | 'selectedWorkloads' | 'namespaceWorkloads' | 'clusterIps';
