@@ -25,8 +25,10 @@ const KEYSTROKE_SIZE = Math.max(...SIZES.filter((size) => size <= 50_000));
 const EDITS = QUICK ? 60 : 240;
 /** What precedes the name of an Endpoints in the generated bundles, where the keystrokes type. */
 const ENDPOINTS_NAME = 'kind: Endpoints\nmetadata:\n  name: ';
-/** Edits near the top of the same file (see `typingNearTheTop`). */
+/** Edits near the top of the same file, and in a workload of it (see `typingNearTheTop`, `typingInAWorkload`). */
 const TOP_EDITS = QUICK ? 20 : 100;
+/** What precedes the name of a Deployment in the generated files. */
+const DEPLOYMENT_NAME = 'kind: Deployment\nmetadata:\n  name: ';
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
 const SERVER = path.join(ROOT, 'server/out/server.js');
 const CLI = path.join(ROOT, 'server/out/cli.js');
@@ -330,6 +332,7 @@ async function keystrokes(workspace, transport) {
     await sleep(5);
   }
   const top = await typingNearTheTop(client, text, bundleUri, change);
+  const workload = await typingInAWorkload(client, text, bundleUri, change);
   // Fast typing: 21 edits back to back, then the time until the diagnostics of the last are in.
   // The last one breaks the name with a character of its own: diagnostics of an earlier edit,
   // which break it with Q, cannot pass for its own.
@@ -367,6 +370,7 @@ async function keystrokes(workspace, transport) {
     breaking: { p50Ms: percentile(breaking, 0.5), p95Ms: percentile(breaking, 0.95) },
     restoring: { p50Ms: percentile(restoring, 0.5), p95Ms: percentile(restoring, 0.95) },
     top,
+    workload,
     pause,
   };
   log(
@@ -375,6 +379,7 @@ async function keystrokes(workspace, transport) {
       ` restoring it: p50 ${ms(result.restoring.p50Ms)} p95 ${ms(result.restoring.p95Ms)})` +
       `; 21 edits back to back: ${ms(burstMs)} from the last to its diagnostics` +
       `; typing near the top (line ${top.line}, ${top.edits} edits): p50 ${ms(top.p50Ms)} p95 ${ms(top.p95Ms)}` +
+      `; in a Deployment's pod label (line ${workload.line}): p50 ${ms(workload.p50Ms)} p95 ${ms(workload.p95Ms)}` +
       `; hovers across the pause after: p50 ${ms(pause.p50Ms)}, longest ${ms(pause.maxMs)}`,
   );
   return result;
@@ -402,18 +407,46 @@ async function hoversAcrossPause(client, uri, position) {
  */
 async function typingNearTheTop(client, text, uri, change) {
   const nameAt = text.indexOf(ENDPOINTS_NAME) + ENDPOINTS_NAME.length;
-  const { line, character } = positionIn(text, text.indexOf('\n', nameAt));
+  const end = positionIn(text, text.indexOf('\n', nameAt));
+  return typedAndDeleted(client, uri, end, end.line, 'endpoints-without-service', change);
+}
+
+/**
+ * Typing in a workload, the edit people make most: a character typed at the end of the pod label
+ * of the file's first Deployment that its Service (beside it) selects by, then deleted. The
+ * Service then selects nothing, which its namespace's other Services and workloads are looked at
+ * for: in one namespace of thousands, what work per edit grows with shows here.
+ */
+async function typingInAWorkload(client, text, uri, change) {
+  const deploymentAt = text.indexOf(DEPLOYMENT_NAME);
+  const name = text.slice(deploymentAt + DEPLOYMENT_NAME.length).split('\n')[0];
+  // The pod template's label (the Deployment's own labels are indented less), and the Service's selector.
+  const podLabel = `        app.kubernetes.io/name: ${name}`;
+  const podLabelAt = text.indexOf(`${podLabel}\n`, deploymentAt);
+  const selectorAt = text.indexOf(
+    `  selector:\n    app.kubernetes.io/name: ${name}\n`,
+    text.indexOf(`kind: Service\nmetadata:\n  name: ${name}\n`),
+  );
+  if (deploymentAt < 0 || podLabelAt < 0 || selectorAt < 0) throw new Error(`no Deployment selected by its Service`);
+  const flaggedLine = positionIn(text, selectorAt).line + 1;
+  const end = positionIn(text, podLabelAt + podLabel.length);
+  return typedAndDeleted(client, uri, end, flaggedLine, 'selector-matches-no-workload', change);
+}
+
+/**
+ * A character typed at `position` of `uri` and deleted again, TOP_EDITS times, each until the
+ * diagnostics show a `code` finding at `flaggedLine` (typed) or none (deleted): how long each took.
+ */
+async function typedAndDeleted(client, uri, { line, character }, flaggedLine, code, change) {
   const flagged = () =>
-    (client.diagnostics.get(uri)?.list ?? []).some(
-      (d) => d.code === 'endpoints-without-service' && d.range.start.line === line,
-    );
-  if (flagged()) throw new Error(`the Endpoints at line ${line + 1} is flagged before the edits`);
+    (client.diagnostics.get(uri)?.list ?? []).some((d) => d.code === code && d.range.start.line === flaggedLine);
+  if (flagged()) throw new Error(`line ${flaggedLine + 1} has ${code} before the edits`);
   const latencies = [];
   for (let i = 0; i < TOP_EDITS; i++) {
     const typing = i % 2 === 0;
     const end = { line, character: typing ? character : character + 1 };
     const started = await change({ start: { line, character }, end }, typing ? 'Q' : '');
-    await client.until(typing ? flagged : () => !flagged(), `edit ${i} near the top`, 30_000);
+    await client.until(typing ? flagged : () => !flagged(), `edit ${i} at line ${line + 1}`, 30_000);
     latencies.push(performance.now() - started);
     await sleep(5);
   }
@@ -921,7 +954,8 @@ function printTable() {
   for (const k of [results.keystroke, results.keystrokeIpc]) {
     log(
       `\nkeystroke in ${k.file} (${k.workspace}, --${k.transport}, ${k.edits} edits): p50 ${ms(k.p50Ms)}, p95 ${ms(k.p95Ms)}, p99 ${ms(k.p99Ms)}, max ${ms(k.maxMs)}; 21 edits back to back: last edit → diagnostics ${ms(k.burstLastEditToDiagnosticsMs)}` +
-        `\ntyping near the top of the same file (line ${k.top.line}, ${k.top.edits} edits, each moving the documents below): p50 ${ms(k.top.p50Ms)}, p95 ${ms(k.top.p95Ms)}`,
+        `\ntyping near the top of the same file (line ${k.top.line}, ${k.top.edits} edits, each moving the documents below): p50 ${ms(k.top.p50Ms)}, p95 ${ms(k.top.p95Ms)}` +
+        `\ntyping in a Deployment's pod label there (line ${k.workload.line}, ${k.workload.edits} edits): p50 ${ms(k.workload.p50Ms)}, p95 ${ms(k.workload.p95Ms)}`,
     );
     log(
       `then a pause, hovering every 10 ms until the full check after it has ended (${k.pause.count} hovers): p50 ${ms(k.pause.p50Ms)}, longest ${ms(k.pause.maxMs)}`,
@@ -950,7 +984,8 @@ function printTable() {
   log(
     `\ncommand line, ${crowded.workspace} in one namespace: ${ms(crowded.oneNamespaceMs)} ${spread(crowded.samplesMs.crowded)}, ` +
       `as generated ${ms(crowded.spreadMs)} ${spread(crowded.samplesMs.spread)} (median of ${COLD_ROUNDS} alternating rounds); ` +
-      `keystrokes there (${crowded.keystroke.edits} edits, --stdio): p50 ${ms(crowded.keystroke.p50Ms)}, p95 ${ms(crowded.keystroke.p95Ms)}`,
+      `keystrokes there (${crowded.keystroke.edits} edits, --stdio): p50 ${ms(crowded.keystroke.p50Ms)}, p95 ${ms(crowded.keystroke.p95Ms)}; ` +
+      `in a Deployment's pod label: p50 ${ms(crowded.keystroke.workload.p50Ms)}, p95 ${ms(crowded.keystroke.workload.p95Ms)}`,
   );
   const peerRows = [
     [
