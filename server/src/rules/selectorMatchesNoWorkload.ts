@@ -29,11 +29,10 @@ export const selectorMatchesNoWorkload: Rule = {
       const namespace = index.namespaceOf(service);
       const workloads = index.workloadsIn(namespace);
       if (selected.length > 0 || workloads.length === 0) return [];
-      const closest = closestWorkload(selector, workloads);
-      const [missingKey, missing] = Object.entries(selector).find(
-        ([key, value]) => closest.podLabels[key]?.value !== value.value,
-      )!;
-      const matchesSome = Object.keys(selector).length > unmatchedPairs(Object.entries(selector), closest);
+      const pairs = Object.entries(selector);
+      const { closest, unmatched } = closestWorkload(pairs, workloads);
+      const [missingKey, missing] = pairs.find(([key, value]) => closest.podLabels[key]?.value !== value.value)!;
+      const matchesSome = pairs.length > unmatched;
       const written = closest.podLabels[missingKey];
       const hint = !matchesSome
         ? ''
@@ -59,13 +58,15 @@ export const selectorMatchesNoWorkload: Rule = {
 };
 
 /**
- * The first workload that lacks the fewest pairs: a walk over every workload of the namespace (in a
- * monorepo's one namespace, thousands) for each Service that selects nothing, again after each
- * edit of any of them, so it allocates nothing per workload; one pair missing is the fewest there
- * can be, as none carries them all.
+ * The first workload that lacks the fewest of a selector's pairs, and how many it lacks: a walk
+ * over every workload of the namespace (in a monorepo's one namespace, thousands) for each Service
+ * that selects nothing, again after each edit of any of them, so it allocates nothing per
+ * workload; one pair missing is the fewest there can be, as none carries them all.
  */
-function closestWorkload(selector: Record<string, Located<string>>, workloads: readonly Workload[]): Workload {
-  const pairs = Object.entries(selector);
+function closestWorkload(
+  pairs: readonly [string, Located<string>][],
+  workloads: readonly Workload[],
+): { closest: Workload; unmatched: number } {
   let closest = workloads[0];
   let fewestUnmatched = Infinity;
   for (const workload of workloads) {
@@ -76,7 +77,7 @@ function closestWorkload(selector: Record<string, Located<string>>, workloads: r
       if (unmatched <= 1) break;
     }
   }
-  return closest;
+  return { closest, unmatched: fewestUnmatched };
 }
 
 function unmatchedPairs(pairs: readonly [string, Located<string>][], workload: Workload): number {
