@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
-import { checkAll, fixesFor } from '../../server/src/rules';
+import { checkAll, checkInPieces, fixesFor } from '../../server/src/rules';
 import { applyFileChanges } from '../../server/src/rules/applyFixes';
 import { assistsAt } from '../../server/src/rules/assists';
 import { recheck } from '../../server/src/rules/recheck';
@@ -48,7 +48,8 @@ const CONTEXTS = [true, false].flatMap((canCreateFiles) =>
  * Runs every check over `workspace` and throws a `FuzzFailure` for the first broken invariant:
  * no exception anywhere, findings inside their file, fix edits in range, not overlapping and
  * touching nothing outside their spans, new files inside the workspace folder, YAML that parsed
- * still parsing after a fix or a conversion, and the targeted re-check after a random edit
+ * still parsing after a fix or a conversion, the full check in pieces (of a size chosen by
+ * `editSeed`) equal to one over the whole index, and the targeted re-check after a random edit
  * (chosen by `editSeed`) equal to a full check.
  */
 export function checkWorkspace(workspace: Workspace, editSeed: number): void {
@@ -57,6 +58,7 @@ export function checkWorkspace(workspace: Workspace, editSeed: number): void {
   const texts = new Map([...workspace].map(([relativePath, text]) => [uriOf(relativePath), text]));
   const { findings, failures } = guard('exception', () => checkAll(index));
   if (failures.length > 0) throw new FuzzFailure('exception', `${failures[0].code}: ${String(failures[0].error)}`);
+  checkPieces(index, findings, editSeed);
   const checked = new Set<string>();
   for (const finding of findings) {
     const text = texts.get(finding.uri);
@@ -111,6 +113,16 @@ function checkFix(texts: Map<string, string>, fix: Fix, label: string): void {
     if (yamlErrors(text) === 0 && yamlErrors(expected) > 0) {
       throw new FuzzFailure('unparseable', `${label} leaves YAML that does not parse in ${relativePathOf(uri)}`);
     }
+  }
+}
+
+/** The pieces of a full check, of 1 to 5 objects each, find what the whole check found. */
+function checkPieces(index: WorkspaceIndex, findings: Finding[], editSeed: number): void {
+  const size = 1 + (editSeed % 5);
+  const pieces = guard('exception', () => [...checkInPieces(index, {}, undefined, size)]);
+  const inPieces = groupByUri(pieces.flatMap((piece) => piece.findings));
+  if (!isDeepStrictEqual(canonical(inPieces), canonical(groupByUri(findings)))) {
+    throw new FuzzFailure('pieces', `the full check in pieces of ${size} differs from one over the whole index`);
   }
 }
 

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
+import { groupByUri } from '../../server/src/model/types';
 import { checkAll, rules } from '../../server/src/rules';
+import { recheck } from '../../server/src/rules/recheck';
 import type { Finding } from '../../server/src/rules/types';
 import { yamlFilesUnder } from '../support/fixtureWorkspace';
 
@@ -47,6 +49,38 @@ test('file by file, every rule finds exactly what it finds over the whole index'
         rule.check = check;
       }
     }
+  }
+});
+
+test('a rule that throws on the objects of a re-check loses only their findings, and finds the others once', () => {
+  const service = (name: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  ports:\n    - port: 80\n`;
+  const index = new WorkspaceIndex();
+  index.update('file:///w/alpha.yaml', service('alpha'));
+  index.update('file:///w/poison.yaml', service('beta'));
+  index.takeChanges();
+  const rule = rules.find((candidate) => candidate.code === 'service-without-endpoints')!;
+  const check = rule.check;
+  // Throws whenever the objects it starts from include one of poison.yaml, as a bug would.
+  rule.check = (view, context) => {
+    for (const object of view.objects()) if (object.uri.endsWith('/poison.yaml')) throw new Error('injected failure');
+    return check.call(rule, view, context);
+  };
+  try {
+    const before = groupByUri(checkAll(index, {}, CONTEXT).findings);
+    assert.deepEqual([...before.keys()], ['file:///w/alpha.yaml']);
+    index.update('file:///w/poison.yaml', service('beta2'));
+    const { findingsByUri, failures } = recheck(index, before, index.takeChanges(), {}, CONTEXT);
+    assert.deepEqual(
+      [...findingsByUri].map(([uri, list]) => [uri, list.map((finding) => finding.code)]),
+      [['file:///w/alpha.yaml', ['service-without-endpoints']]],
+    );
+    assert.deepEqual(
+      failures.map((failure) => [failure.code, failure.uri]),
+      [['service-without-endpoints', 'file:///w/poison.yaml']],
+    );
+  } finally {
+    rule.check = check;
   }
 });
 

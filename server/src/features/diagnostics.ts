@@ -1,7 +1,8 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import { comparePositions, type LineIndex } from '../model/lineIndex';
-import { checkAll, type RuleFailure, rules } from '../rules';
-import { groupByUri, recheck } from '../rules/recheck';
+import { checkAll, type CheckResult, checkInPieces, type RuleFailure } from '../rules';
+import { groupByUri } from '../model/types';
+import { recheck } from '../rules/recheck';
 import type { CheckContext, Finding, Severity } from '../rules/types';
 import { isDiagnosticOf, sameJson, toDiagnostic } from './convert';
 import type { ServerStatsCounts } from './protocol';
@@ -60,8 +61,8 @@ export class DiagnosticsPublisher {
   private fullCheckTimer: NodeJS.Timeout | undefined;
   /** The next step of the full check under way (see `checkInSteps`). */
   private nextStep: ScheduledSlice | undefined;
-  /** How many rules the full check under way has run so far; 0 when none runs. */
-  private rulesRun = 0;
+  /** How many pieces of the full check under way have run so far; 0 when none runs. */
+  private piecesRun = 0;
   /** Since when a full check is owed (start-up, settings, folders), until one has ended. */
   private owedSince: number | undefined;
   /** Resolved when the owed full check has ended and its diagnostics are sent. */
@@ -104,7 +105,7 @@ export class DiagnosticsPublisher {
    * before they ended) since the server started, and how far the full check under way has come.
    */
   counts(): ServerStatsCounts {
-    return { changes: this.changes, checks: { ...this.checks }, fullCheckRulesRun: this.rulesRun };
+    return { changes: this.changes, checks: { ...this.checks }, fullCheckPiecesRun: this.piecesRun };
   }
 
   /** The current findings of one file, for code actions. */
@@ -179,29 +180,27 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * A full check, rule by rule (or a few at a time, while they take under STEP_MS) with the
-   * event loop free in between: at 50k resources it takes over a second, and requests that
-   * arrive meanwhile are answered between two rules. A change gives it up: an `owed` check
+   * A full check in pieces of a few milliseconds (see `checkInPieces`), as many as fit in STEP_MS,
+   * with the event loop free in between: at 50k resources it takes over half a second, and requests
+   * that arrive meanwhile are answered between two steps. A change gives it up: an `owed` check
    * starts again with the check that the change schedules; the one after a pause waits for the
    * next pause.
    */
   private checkInSteps(owed: boolean): void {
     const changes = this.changes;
-    const remaining = [...rules];
+    const pieces = checkInPieces(this.state.index, this.state.settings.rules, this.context());
     const findings: Finding[] = [];
     const failures: RuleFailure[] = [];
     const step = () => {
       if (this.changes !== changes) return this.stopSteps(true);
-      const { index, settings } = this.state;
       const until = performance.now() + STEP_MS;
-      while (remaining.length > 0 && performance.now() < until) {
-        const rule = remaining.shift();
-        const result = checkAll(index, settings.rules, this.context(), (candidate) => candidate === rule);
-        findings.push(...result.findings);
-        failures.push(...result.failures);
-        this.rulesRun++;
+      let piece: IteratorResult<CheckResult, void> | undefined;
+      while (performance.now() < until && !(piece = pieces.next()).done) {
+        findings.push(...piece.value.findings);
+        failures.push(...piece.value.failures);
+        this.piecesRun++;
       }
-      if (remaining.length > 0) {
+      if (!piece?.done) {
         this.nextStep = afterWaitingMessages(step);
         return;
       }
@@ -224,7 +223,7 @@ export class DiagnosticsPublisher {
     if (abandoned && this.nextStep) this.checks.fullAbandoned++;
     this.nextStep?.cancel();
     this.nextStep = undefined;
-    this.rulesRun = 0;
+    this.piecesRun = 0;
   }
 
   private context(): CheckContext {

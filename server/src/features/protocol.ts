@@ -85,6 +85,6 @@ export type ServerStatsCounts = {
    * one); full checks that a change, or a newer check, stopped before they ended.
    */
   checks: { full: number; targeted: number; fullAbandoned: number };
-  /** How many rules the full check under way has run (it lets requests through between rules); 0 when none runs. */
-  fullCheckRulesRun: number;
+  /** How many pieces of the full check under way have run (it lets requests through between them); 0 when none runs. */
+  fullCheckPiecesRun: number;
 };

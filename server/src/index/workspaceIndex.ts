@@ -16,7 +16,7 @@ import type {
 } from '../model/types';
 import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
 import { compact, NO_ITEMS } from '../model/compact';
-import { compareByPlace } from '../model/types';
+import { compareByPlace, groupByUri } from '../model/types';
 import { selectorMatches, servedServiceName, ServiceSemantics } from '../model/semantics';
 import { UriPath } from './uriPath';
 
@@ -312,6 +312,11 @@ export class WorkspaceIndex {
   /** Every modelled object of every file, in file order. */
   *objects(): IterableIterator<KubeObject> {
     for (const entry of this.entries.values()) yield* entry.objects;
+  }
+
+  /** Every file with its objects, those without any too; in a view (`scopedTo`), the files of its objects, with those alone. */
+  objectsByFile(): Map<string, readonly KubeObject[]> {
+    return new Map([...this.entries].map(([uri, entry]) => [uri, entry.objects]));
   }
 
   allServices(): readonly Service[] {
@@ -800,6 +805,7 @@ export class WorkspaceIndex {
     view.allEndpointSlices = () => slices;
     view.servicesAndBackends = () => servicesAndBackends;
     view.objects = () => all.values();
+    view.objectsByFile = () => groupByUri(all);
     return view;
   }
 

@@ -73,6 +73,17 @@ export function compareByPlace(a: Pick<ObjectBase, 'uri' | 'range'>, b: Pick<Obj
   return a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start - b.range.start;
 }
 
+/** Items (objects, findings) by the file they are in, each file's in the order given. */
+export function groupByUri<T extends { uri: string }>(items: Iterable<T>): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const item of items) {
+    const list = grouped.get(item.uri);
+    if (list) list.push(item);
+    else grouped.set(item.uri, [item]);
+  }
+  return grouped;
+}
+
 /** What every modelled object carries: identity, provenance and the ranges fixes need. */
 export type ObjectBase = {
   uri: string;

@@ -1,7 +1,8 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { TextChange } from '../model/documents';
 import { type CheckResult, checkAll, fixesFor, type SeverityOverrides } from './index';
-import { groupByUri, recheck } from './recheck';
+import { groupByUri } from '../model/types';
+import { recheck } from './recheck';
 import { type FileChange, type Finding, type Fix, FixContext } from './types';
 
 /**

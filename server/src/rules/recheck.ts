@@ -6,17 +6,6 @@ import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './ind
 import { unpairedNear } from './nearMisses';
 import type { CheckContext, Dependency, Finding, Rule } from './types';
 
-/** Findings by file, each file's in the order given: what `recheck` keeps up to date. */
-export function groupByUri(findings: readonly Finding[]): Map<string, Finding[]> {
-  const grouped = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const list = grouped.get(finding.uri);
-    if (list) list.push(finding);
-    else grouped.set(finding.uri, [finding]);
-  }
-  return grouped;
-}
-
 /**
  * Checking again after an edit, only where the edit can matter.
  *
