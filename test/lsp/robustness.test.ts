@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, FileChangeType, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import type { ServerStatsResult } from '../../server/src/features/protocol';
 import { exitOf, folderWith, TestClient } from '../support/lspClient';
 
@@ -63,11 +64,9 @@ async function poll(condition: () => Promise<boolean>, what: string, ms = 10_000
  * several steps, with the first file open (before the scan ends); `type` renames its Service.
  */
 async function startOnPairs() {
-  const pair = (i: number) =>
-    `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n    - port: 80\n---\n` +
-    `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: svc-${i}\nsubsets:\n  - addresses:\n      - ip: 10.0.${i >> 8}.${i & 255}\n    ports:\n      - port: 80\n`;
   const files = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`svc-${i}.yaml`, pair(i)]));
-  client = await TestClient.start(folderWith(files));
+  const root = folderWith(files);
+  client = await TestClient.start(root);
   const started = client;
   const uri = await started.open('svc-0.yaml', files['svc-0.yaml']);
   const type = (version: number, name: string) =>
@@ -76,7 +75,15 @@ async function startOnPairs() {
       contentChanges: [{ text: files['svc-0.yaml'].replace('name: svc-0\n', `name: ${name}\n`) }],
     });
   const unpaired = () => started.codes('svc-0.yaml').some((code) => code.endsWith(':service-without-endpoints'));
-  return { started, type, unpaired };
+  return { started, type, unpaired, root };
+}
+
+/** The file `svc-<i>.yaml` of `startOnPairs`: Service `svc-<i>` and its Endpoints, named `endpointsName`. */
+function pair(i: number, endpointsName = `svc-${i}`): string {
+  return (
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n    - port: 80\n---\n` +
+    `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${endpointsName}\nsubsets:\n  - addresses:\n      - ip: 10.0.${i >> 8}.${i & 255}\n    ports:\n      - port: 80\n`
+  );
 }
 
 /**
@@ -191,6 +198,38 @@ describe('the server under faults', () => {
     await statsUntil(started, (stats) => stats.checks.full > stopped.checks.full, 'the next full check');
     assert.ok(!unpaired(), 'the last edit paired the Service again');
     assert.deepEqual(started.codes('svc-0.yaml'), started.codes('svc-1.yaml'));
+  });
+
+  test('files changed on disk give up the full check under way before they are all read', async () => {
+    const { started, type, root } = await startOnPairs();
+    await started.indexingDone(120_000);
+    const renamedFiles = Array.from({ length: 1500 }, (_, i) => i + 1);
+    for (let attempt = 1; ; attempt++) {
+      // Endpoints renamed on disk (as a branch switch does), reported once the full check after a pause runs.
+      for (const i of renamedFiles)
+        fs.writeFileSync(path.join(root, `svc-${i}.yaml`), pair(i, `other-${attempt}-${i}`));
+      await type(attempt + 1, `svc-0-${attempt}`);
+      const running = await statsUntil(started, (stats) => stats.fullCheckPiecesRun > 0, 'a full check under way');
+      await started.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: renamedFiles.map((i) => ({ uri: started.uri(`svc-${i}.yaml`), type: FileChangeType.Changed })),
+      });
+      const after = await statsUntil(
+        started,
+        (stats) => stats.checks.fullAbandoned > running.checks.fullAbandoned || stats.checks.full > running.checks.full,
+        'the full check stopped or ended',
+      );
+      // On a fast machine the rest of the check may fit in the step before the files are reported: again.
+      if (after.checks.full > running.checks.full && attempt < 5) continue;
+      assert.equal(after.checks.full, running.checks.full, 'the full check did not end');
+      // The files ask for a check once they are all read: the check was given up before that.
+      assert.equal(after.changes, running.changes, 'given up while the files were being read');
+      const last = `svc-${renamedFiles.at(-1)}.yaml`;
+      await started.until(
+        () => started.codes(last).some((code) => code.endsWith(':service-without-endpoints')),
+        'the diagnostics of the files read',
+      );
+      return;
+    }
   });
 
   test('a request for a document the server never saw answers empty, without an error', async () => {

@@ -182,17 +182,19 @@ export class DiagnosticsPublisher {
   /**
    * A full check in pieces of a few milliseconds (see `checkInPieces`), as many as fit in STEP_MS,
    * with the event loop free in between: at 50k resources it takes over half a second, and requests
-   * that arrive meanwhile are answered between two steps. A change gives it up: an `owed` check
-   * starts again with the check that the change schedules; the one after a pause waits for the
-   * next pause.
+   * that arrive meanwhile are answered between two steps. A change gives it up, also one that has
+   * not asked for a check yet (files changed on disk are read in slices, then ask): later pieces
+   * would see another index than the earlier ones. An `owed` check starts again with the check
+   * that the change schedules; the one after a pause waits for the next pause.
    */
   private checkInSteps(owed: boolean): void {
     const changes = this.changes;
+    const { revision } = this.state.index;
     const pieces = checkInPieces(this.state.index, this.state.settings.rules, this.context());
     const findings: Finding[] = [];
     const failures: RuleFailure[] = [];
     const step = () => {
-      if (this.changes !== changes) return this.stopSteps(true);
+      if (this.changes !== changes || this.state.index.revision !== revision) return this.stopSteps(true);
       const until = performance.now() + STEP_MS;
       let piece: IteratorResult<CheckResult, void> | undefined;
       while (performance.now() < until && !(piece = pieces.next()).done) {
