@@ -48,8 +48,6 @@ test('a branch switch is read in slices, requests answered meanwhile, and ends a
     // The other branch: the namespace changes, half the Endpoints are renamed, files go and come.
     const write = (file: string, text: string) => fs.writeFileSync(path.join(root, file), text);
     const changes: { uri: string; type: number }[] = [];
-    write('kustomization.yaml', kustomization('green'));
-    changes.push({ uri: client.uri('kustomization.yaml'), type: FileChangeType.Changed });
     for (let i = DELETED; i < FILES; i++) {
       write(servicePath(i), pair(`svc-${i}`, i % 2 === 0 ? `renamed-${i}` : `svc-${i}`));
       changes.push({ uri: client.uri(servicePath(i)), type: FileChangeType.Changed });
@@ -62,6 +60,10 @@ test('a branch switch is read in slices, requests answered meanwhile, and ends a
       write(`services/new-${i}.yaml`, pair(`new-${i}`, `renamed-new-${i}`));
       changes.push({ uri: client.uri(`services/new-${i}.yaml`), type: FileChangeType.Created });
     }
+    // Last: a slice reads one file at least, and a renamed one first, so that the request below finds some
+    // even when the first read is slow (the kustomization's alone took a slice under load).
+    write('kustomization.yaml', kustomization('green'));
+    changes.push({ uri: client.uri('kustomization.yaml'), type: FileChangeType.Changed });
     void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
 
     // Answered between two slices: some renamed Endpoints are read, not all of them.
