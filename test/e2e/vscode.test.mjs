@@ -198,7 +198,7 @@ step(`the preferred quick fix creates the EndpointSlice of ${CREATE_ENDPOINTS.fi
   // The EndpointSlice document appears below the Service, with its address a snippet tab
   // stop: the placeholder is selected, ready to be typed over.
   await e2e.waitForEditorText(page, (text) => text.includes(fix.kindLine) && text.includes(fix.placeholder));
-  assert.match(await e2e.editorSelection(page), new RegExp(`\\(${fix.placeholder.length} selected\\)`));
+  await e2e.waitForEditorSelection(page, new RegExp(`\\(${fix.placeholder.length} selected\\)`));
   // The warning is gone; the placeholder is flagged until a real address replaces it.
   await waitForFindings(
     'the warning to give way to the placeholder finding',
@@ -253,7 +253,7 @@ step(`the ${SNIPPET.prefix} snippet in a new file: the name typed once lands in 
   await page.keyboard.type(SNIPPET.prefix);
   await e2e.acceptSuggestion(page, SNIPPET.prefix);
   await e2e.waitForEditorText(page, (text) => text.includes('kind: Service') && text.includes('kind: Endpoints'));
-  assert.match(await e2e.editorSelection(page), new RegExp(`^${nameStops} selections`));
+  await e2e.waitForEditorSelection(page, new RegExp(`^${nameStops} selections`));
   await shot('snippet-inserted');
 
   await page.keyboard.type(SNIPPET.name);

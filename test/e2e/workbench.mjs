@@ -421,9 +421,20 @@ export async function countSquiggles(page, severity = 'warning') {
   return page.locator(`${ACTIVE_EDITOR} .squiggly-${severity}`).count();
 }
 
-/** Status bar text of the cursor: "Ln 19, Col 25 (12 selected)", "2 selections (22 characters selected)". */
-export async function editorSelection(page) {
-  return ((await page.locator('#status\\.editor\\.selection').textContent()) ?? '').trim();
+/**
+ * Waits until the status bar's text of the cursor ("Ln 19, Col 25 (12 selected)", "2 selections (22
+ * characters selected)") matches `pattern`, and returns it: the item is updated a frame or more after the
+ * editor's text, so a text just inserted may still show the cursor of before.
+ */
+export async function waitForEditorSelection(page, pattern, { timeoutMs = DEFAULT_TIMEOUT } = {}) {
+  const item = page.locator('#status\\.editor\\.selection');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = ((await item.textContent()) ?? '').trim();
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`the selection never matched ${pattern}; last: ${text}`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /** Saves every dirty editor (File: Save All Files, Ctrl+K S) and waits until no tab is dirty. */
