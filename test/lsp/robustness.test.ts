@@ -178,6 +178,22 @@ describe('the server under faults', () => {
     );
   });
 
+  test('a full check publishes the open documents first', async () => {
+    const { started } = await startOnPairs();
+    await started.indexingDone(120_000);
+    // Opened once the workspace is checked, so its findings keep their place among the others'.
+    const middle = 'svc-2500.yaml';
+    await started.open(middle, pair(2500));
+    await statsOf(started);
+    const before = started.publications.length;
+    // Every file's deprecation hint becomes a warning: the full check that follows publishes all 3,000 again.
+    Object.assign(started.settings, { rules: { 'endpoints-deprecated': 'warning' } });
+    await started.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await started.until(() => started.publications.length >= before + 3000, 'every file published again', 60_000);
+    const firstTwo = started.publications.slice(before, before + 2).map((publication) => publication.uri);
+    assert.deepEqual(firstTwo.sort(), [started.uri('svc-0.yaml'), started.uri(middle)].sort());
+  });
+
   test('the full check after a pause answers requests between its pieces, and a change gives it up', async () => {
     const { started, type, unpaired } = await startOnPairs();
     await started.indexingDone(120_000);
