@@ -76,6 +76,14 @@ export const rules: readonly Rule[] = [
   documentsNotChecked,
 ];
 
+/**
+ * Whether a rule says what its findings read (`dependsOn`), so that it can run from some of the
+ * objects (a re-check's, a piece's); the others run over the whole index.
+ */
+export function isTargeted(rule: Rule): boolean {
+  return rule.dependsOn !== undefined;
+}
+
 /** A severity per rule code, overriding the rule's default; `off` silences the rule. */
 export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 
@@ -166,11 +174,10 @@ export function* checkInPieces(
   objectsPerPiece = OBJECTS_PER_PIECE,
 ): Generator<CheckResult, void, undefined> {
   for (const rule of rules) {
-    if (!rule.dependsOn) yield checkAll(index, severities, context, (candidate) => candidate === rule);
+    if (!isTargeted(rule)) yield checkAll(index, severities, context, (candidate) => candidate === rule);
   }
-  const targeted = (rule: Rule) => rule.dependsOn !== undefined;
   for (const piece of keyGroupPieces(index, objectsPerPiece)) {
-    yield checkAll(index.scopedTo(piece), severities, context, targeted);
+    yield checkAll(index.scopedTo(piece), severities, context, isTargeted);
   }
 }
 

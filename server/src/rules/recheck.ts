@@ -2,9 +2,9 @@ import { type IndexChanges, ObjectKey, type WorkspaceIndex } from '../index/work
 import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
 import { clusterIpsOf } from '../model/fieldPaths';
-import { checkAll, type RuleFailure, rules, type SeverityOverrides } from './index';
+import { checkAll, isTargeted, type RuleFailure, rules, type SeverityOverrides } from './index';
 import { unpairedNear } from './nearMisses';
-import type { CheckContext, Dependency, Finding, Rule } from './types';
+import type { CheckContext, Dependency, Finding } from './types';
 
 /**
  * Checking again after an edit, only where the edit can matter.
@@ -22,7 +22,6 @@ export function recheck(
   severities: SeverityOverrides,
   context: CheckContext,
 ): { findingsByUri: Map<string, Finding[]>; touched: Set<string>; failures: RuleFailure[] } {
-  const targeted = (rule: Rule) => rule.dependsOn !== undefined;
   // Rules that read the same run from the same objects: most read only keys, and need far fewer
   // objects than the few that read near names or workloads. A rule's earlier findings inside its
   // seeds are replaced by what it finds now.
@@ -38,10 +37,10 @@ export function recheck(
     for (const code of codes) seedRangesByCode.set(code, ranges);
   }
   // Rules that do not say what they depend on run over everything, and replace all their findings.
-  const whole = checkAll(index, severities, context, (rule) => !targeted(rule));
+  const whole = checkAll(index, severities, context, (rule) => !isTargeted(rule));
   findings.push(...whole.findings);
   failures.push(...whole.failures);
-  const redone = new Set(rules.filter((rule) => !targeted(rule)).map((rule) => rule.code));
+  const redone = new Set(rules.filter((rule) => !isTargeted(rule)).map((rule) => rule.code));
   // Updated in place: copying a map of every file's findings would cost more than the check.
   const findingsByUri = previous;
   const touched = new Set<string>();
