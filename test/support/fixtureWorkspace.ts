@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { LineIndex } from '../../server/src/model/lineIndex';
+import { rules, type SeverityOverrides } from '../../server/src/rules';
 import { applyFileChanges } from '../../server/src/rules/applyFixes';
 import { FixContext, type FileChange, type Finding } from '../../server/src/rules/types';
 
@@ -134,6 +136,23 @@ export function expectFile(file: string, actual: string): { ok: boolean; expecte
   }
   const expected = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   return { ok: expected === actual, expected };
+}
+
+/** Severities under which every rule runs: those off by default at `information`. */
+export const EVERY_RULE_ON: SeverityOverrides = Object.fromEntries(
+  rules.filter((rule) => rule.defaultSeverity === 'off').map((rule) => [rule.code, 'information' as const]),
+);
+
+/** An index of every `*.yaml` below a folder, each file under its own `file:` URI. */
+export function indexOfFolder(dir: string): WorkspaceIndex {
+  const index = new WorkspaceIndex();
+  for (const file of yamlFilesUnder(dir)) index.update(pathToFileURL(file).href, fs.readFileSync(file, 'utf8'));
+  return index;
+}
+
+/** Findings as sorted JSON, to compare lists whose order does not matter. */
+export function sortedJson(findings: readonly Finding[]): string[] {
+  return findings.map((finding) => JSON.stringify(finding)).sort();
 }
 
 /** Every `*.yaml` below a folder, recursively, sorted. */

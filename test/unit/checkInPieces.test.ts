@@ -2,12 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { checkAll, checkInPieces, rules } from '../../server/src/rules';
-import type { Finding } from '../../server/src/rules/types';
-import { yamlFilesUnder } from '../support/fixtureWorkspace';
+import { EVERY_RULE_ON, indexOfFolder, sortedJson } from '../support/fixtureWorkspace';
 
 /**
  * The server's full check runs in pieces of whole key groups (rules/index.ts): together they must
@@ -19,10 +16,6 @@ const FOLDERS = [path.join(ROOT, 'examples'), path.join(ROOT, 'test/fixtures'), 
   fs.existsSync(folder),
 );
 const CONTEXT = { kubernetesVersion: KubernetesVersion.LATEST };
-/** Every rule runs, those off by default too. */
-const ALL_ON = Object.fromEntries(
-  rules.filter((rule) => rule.defaultSeverity === 'off').map((rule) => [rule.code, 'information' as const]),
-);
 
 /** The rules without `dependsOn`, each a piece of its own. */
 const WHOLE_INDEX_RULES = rules.filter((rule) => !rule.dependsOn).length;
@@ -32,15 +25,15 @@ describe('a full check in pieces', () => {
 
   for (const folder of FOLDERS) {
     test(`finds what the whole check finds in ${path.relative(ROOT, folder)}`, () => {
-      const index = indexOf(folder);
-      const whole = canonical(checkAll(index, ALL_ON, CONTEXT).findings);
+      const index = indexOfFolder(folder);
+      const whole = sortedJson(checkAll(index, EVERY_RULE_ON, CONTEXT).findings);
       assert.ok(whole.length > 0, 'findings to compare');
       // One object per piece (each key group alone), a few, and the server's own size.
       for (const size of [1, 7, undefined]) {
-        const pieces = [...checkInPieces(index, ALL_ON, CONTEXT, size)];
+        const pieces = [...checkInPieces(index, EVERY_RULE_ON, CONTEXT, size)];
         // Those of the rules that read the whole index, then at least one (several, one object each).
         assert.ok(pieces.length > WHOLE_INDEX_RULES + (size === 1 ? 1 : 0), `${pieces.length} pieces of ${size}`);
-        assert.deepEqual(canonical(pieces.flatMap((piece) => piece.findings)), whole, `pieces of ${size}`);
+        assert.deepEqual(sortedJson(pieces.flatMap((piece) => piece.findings)), whole, `pieces of ${size}`);
         assert.deepEqual(
           pieces.flatMap((piece) => piece.failures),
           [],
@@ -51,8 +44,8 @@ describe('a full check in pieces', () => {
 
   test('a rule that throws on every piece finds file by file what it finds over the whole index, once', () => {
     for (const folder of FOLDERS.slice(0, 2)) {
-      const index = indexOf(folder);
-      const whole = canonical(checkAll(index, ALL_ON, CONTEXT).findings);
+      const index = indexOfFolder(folder);
+      const whole = sortedJson(checkAll(index, EVERY_RULE_ON, CONTEXT).findings);
       for (const rule of rules) {
         const check = rule.check;
         // Throws on the whole index and on the pieces' views of it (of rules that run in pieces), not on
@@ -64,9 +57,9 @@ describe('a full check in pieces', () => {
           return check.call(rule, view, context);
         };
         try {
-          const pieces = [...checkInPieces(index, ALL_ON, CONTEXT, 7)];
+          const pieces = [...checkInPieces(index, EVERY_RULE_ON, CONTEXT, 7)];
           const name = `${rule.code} in ${path.relative(ROOT, folder)}`;
-          assert.deepEqual(canonical(pieces.flatMap((piece) => piece.findings)), whole, name);
+          assert.deepEqual(sortedJson(pieces.flatMap((piece) => piece.findings)), whole, name);
           const failures = pieces.flatMap((piece) => piece.failures);
           assert.ok(failures.length > 0, `${name}: failures reported`);
           assert.deepEqual(
@@ -81,13 +74,3 @@ describe('a full check in pieces', () => {
     }
   });
 });
-
-function indexOf(folder: string): WorkspaceIndex {
-  const index = new WorkspaceIndex();
-  for (const file of yamlFilesUnder(folder)) index.update(pathToFileURL(file).href, fs.readFileSync(file, 'utf8'));
-  return index;
-}
-
-function canonical(findings: Finding[]): string[] {
-  return findings.map((finding) => JSON.stringify(finding)).sort();
-}

@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { KubernetesVersion } from '../../server/src/model/kubernetesVersion';
 import { groupByUri } from '../../server/src/model/types';
 import { checkAll, rules } from '../../server/src/rules';
 import { recheck } from '../../server/src/rules/recheck';
-import type { Finding } from '../../server/src/rules/types';
-import { yamlFilesUnder } from '../support/fixtureWorkspace';
+import { EVERY_RULE_ON, indexOfFolder, sortedJson } from '../support/fixtureWorkspace';
 
 /**
  * A rule that throws on the whole index is run again file by file (rules/index.ts), so that only
@@ -19,16 +16,11 @@ import { yamlFilesUnder } from '../support/fixtureWorkspace';
 const ROOT = path.resolve(__dirname, '../../..');
 const FOLDERS = [path.join(ROOT, 'examples'), path.join(ROOT, 'test/fixtures')];
 const CONTEXT = { kubernetesVersion: KubernetesVersion.LATEST };
-/** Every rule runs, those off by default too. */
-const ALL_ON = Object.fromEntries(
-  rules.filter((rule) => rule.defaultSeverity === 'off').map((rule) => [rule.code, 'information' as const]),
-);
 
 test('file by file, every rule finds exactly what it finds over the whole index', () => {
   for (const folder of FOLDERS) {
-    const index = new WorkspaceIndex();
-    for (const file of yamlFilesUnder(folder)) index.update(pathToFileURL(file).href, fs.readFileSync(file, 'utf8'));
-    const whole = checkAll(index, ALL_ON, CONTEXT).findings;
+    const index = indexOfFolder(folder);
+    const whole = checkAll(index, EVERY_RULE_ON, CONTEXT).findings;
     for (const rule of rules) {
       const check = rule.check;
       // Throws on the whole index only; the views of single files go through.
@@ -37,9 +29,9 @@ test('file by file, every rule finds exactly what it finds over the whole index'
         return check.call(rule, view, context);
       };
       try {
-        const { findings, failures } = checkAll(index, ALL_ON, CONTEXT, (candidate) => candidate === rule);
+        const { findings, failures } = checkAll(index, EVERY_RULE_ON, CONTEXT, (candidate) => candidate === rule);
         const name = `${rule.code} in ${path.relative(ROOT, folder)}`;
-        assert.deepEqual(canonical(findings), canonical(whole.filter((finding) => finding.code === rule.code)), name);
+        assert.deepEqual(sortedJson(findings), sortedJson(whole.filter((finding) => finding.code === rule.code)), name);
         assert.deepEqual(
           failures.map((failure) => [failure.code, failure.uri]),
           [[rule.code, undefined]],
@@ -83,7 +75,3 @@ test('a rule that throws on the objects of a re-check loses only their findings,
     rule.check = check;
   }
 });
-
-function canonical(findings: Finding[]): string[] {
-  return findings.map((finding) => JSON.stringify(finding)).sort();
-}
