@@ -10,6 +10,7 @@ import {
   isDns1123Subdomain,
   isFullyQualifiedDomainName,
   isQualifiedName,
+  isValidCidr,
   isValidIpv4Address,
   isValidIpv6Address,
   isValidLabelValue,
@@ -226,6 +227,15 @@ test('isValidPortNum', () => {
   for (const port of [1, 2, 1000, 16384, 32768, 65535]) assert.deepEqual(isValidPortNum(port), []);
   for (const port of [0, -1, 65536, 100000])
     assert.deepEqual(isValidPortNum(port), ['must be between 1 and 65535, inclusive']);
+});
+
+test('isValidCidr (netutils.ParseCIDRSloppy: legacy IPs, leading zeros, no bare IPs)', () => {
+  const good = ['10.0.0.0/8', '1.2.3.4/32', '0.0.0.0/0', '010.001.2.0/024', '10.0.0.1/8', '2001:db8::/32'];
+  for (const cidr of [...good, '::/0', '::ffff:1.2.3.4/128', '2001:db8::/0128'])
+    assert.deepEqual(isValidCidr(cidr), []);
+  const bad = ['', '10.0.0.0', '10.0.0.0/', '10.0.0.0/33', '10.0.0.0/+8', '10.0.0.0/8/8', '2001:db8::/129'];
+  for (const cidr of [...bad, 'example.com/8', '1.2.3/8', 'fe80::1%eth0/64', '::ffff:1.2.3.4/129', ' 10.0.0.0/8'])
+    assert.deepEqual(isValidCidr(cidr), ['must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'], cidr);
 });
 
 test('isFullyQualifiedDomainName (bad-fqdns, good-fqdns of TestValidateEndpointSlice)', () => {

@@ -166,6 +166,25 @@ export function isValidIp(value: string): string[] {
   return parseIpSloppy(value) ? [] : ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
 }
 
+/**
+ * `IsValidCIDR` as Service source ranges are checked while the StrictIPCIDRValidation gate is
+ * off (its default): `netutils.ParseCIDRSloppy`, an IP as `isValidIp` reads it, `/`, and a
+ * prefix length of decimal digits (leading zeros allowed) up to the written family's bits.
+ */
+export function isValidCidr(value: string): string[] {
+  const slash = value.indexOf('/');
+  const ip = slash < 0 ? undefined : parseIpSloppy(value.slice(0, slash));
+  const prefix = value.slice(slash + 1);
+  const valid = ip !== undefined && /^[0-9]+$/.test(prefix) && Number(prefix) <= (ip.family === 4 ? 32 : 128);
+  return valid ? [] : ['must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'];
+}
+
+/** The supported value that `value` differs from only in case: the API server's enumerations are case-sensitive. */
+export function sameButForCase(value: string, supported: readonly string[]): string | undefined {
+  const lower = value.toLowerCase();
+  return supported.find((candidate) => candidate.toLowerCase() === lower);
+}
+
 /** `IsValidIPv4Address`: the check of addresses of an `addressType: IPv4` slice. */
 export function isValidIpv4Address(value: string): string[] {
   const ip = parseIpSloppy(value);

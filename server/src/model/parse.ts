@@ -321,6 +321,8 @@ class DocumentReader {
     const spec = this.map(map, 'spec');
     const selector = spec && this.map(spec, 'selector');
     const endpointsPair = spec && this.pair(spec, 'endpoints');
+    const affinityConfig = spec && this.map(spec, 'sessionAffinityConfig');
+    const clientIpAffinity = affinityConfig && this.map(affinityConfig, 'clientIP');
     return {
       kind: 'Service',
       selector:
@@ -334,6 +336,15 @@ class DocumentReader {
       ipFamilies: spec && this.stringList(spec, 'ipFamilies'),
       ipFamilyPolicy: spec && this.string(spec, 'ipFamilyPolicy'),
       externalIPs: spec && this.stringList(spec, 'externalIPs'),
+      sessionAffinity: spec && this.string(spec, 'sessionAffinity'),
+      sessionAffinityTimeout: clientIpAffinity && this.integer(clientIpAffinity, 'timeoutSeconds'),
+      externalTrafficPolicy: spec && this.string(spec, 'externalTrafficPolicy'),
+      internalTrafficPolicy: spec && this.string(spec, 'internalTrafficPolicy'),
+      healthCheckNodePort: spec && this.integer(spec, 'healthCheckNodePort'),
+      trafficDistribution: spec && this.string(spec, 'trafficDistribution'),
+      allocateLoadBalancerNodePorts: spec && this.boolean(spec, 'allocateLoadBalancerNodePorts'),
+      loadBalancerClass: spec && this.string(spec, 'loadBalancerClass'),
+      loadBalancerSourceRanges: spec && this.stringList(spec, 'loadBalancerSourceRanges'),
       specRange: spec && rangeOf(spec),
       ports: this.maps(spec, 'ports').map((port): ServicePort => ({
         range: rangeOf(port),

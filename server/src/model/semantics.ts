@@ -12,6 +12,15 @@ export function selectorMatches(
 
 /** What the API server and kube-proxy make of a Service's fields. */
 export namespace ServiceSemantics {
+  /** The Service types, sorted as upstream lists them (supportedServiceType). */
+  export const TYPES: readonly string[] = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+  /** `sessionAffinity` (supportedSessionAffinityType). */
+  export const SESSION_AFFINITIES: readonly string[] = ['ClientIP', 'None'];
+  /** `externalTrafficPolicy` and `internalTrafficPolicy`. */
+  export const TRAFFIC_POLICIES: readonly string[] = ['Cluster', 'Local'];
+  /** `trafficDistribution` from Kubernetes 1.34 (PreferClose alone before), in upstream's order. */
+  export const TRAFFIC_DISTRIBUTIONS: readonly string[] = ['PreferClose', 'PreferSameZone', 'PreferSameNode'];
+
   /** Whether the control plane writes this Service's Endpoints (it has a selector). */
   export function hasSelector(service: Service): boolean {
     return service.selector !== undefined;
@@ -24,6 +33,19 @@ export namespace ServiceSemantics {
   /** The type once defaulted: a missing or empty one is ClusterIP. */
   export function typeOf(service: Service): string {
     return service.type?.value || 'ClusterIP';
+  }
+
+  /**
+   * Whether traffic from outside the cluster reaches the Service (upstream `ExternallyAccessible`):
+   * through node ports and load balancers, or through external IPs of a ClusterIP Service.
+   */
+  export function isExternallyAccessible(service: Service): boolean {
+    const type = typeOf(service);
+    return (
+      type === 'LoadBalancer' ||
+      type === 'NodePort' ||
+      (type === 'ClusterIP' && (service.externalIPs?.items.length ?? 0) > 0)
+    );
   }
 
   /**

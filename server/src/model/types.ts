@@ -146,6 +146,16 @@ export type Service = ObjectBase & {
   ipFamilies?: LocatedList<string>;
   ipFamilyPolicy?: Located<string>;
   externalIPs?: LocatedList<string>;
+  sessionAffinity?: Located<string>;
+  /** `spec.sessionAffinityConfig.clientIP.timeoutSeconds`. */
+  sessionAffinityTimeout?: Located<number>;
+  externalTrafficPolicy?: Located<string>;
+  internalTrafficPolicy?: Located<string>;
+  healthCheckNodePort?: Located<number>;
+  trafficDistribution?: Located<string>;
+  allocateLoadBalancerNodePorts?: Located<boolean>;
+  loadBalancerClass?: Located<string>;
+  loadBalancerSourceRanges?: LocatedList<string>;
   /** The `spec` mapping, where a fix inserts a missing field. */
   specRange?: SourceRange;
   ports: ServicePort[];

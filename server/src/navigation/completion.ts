@@ -25,6 +25,15 @@ export type CompletionCandidate = {
 /** The protocols a Service, endpoint or container port may have. */
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
+/** The values of a Service's enumerated `spec` fields, those the API server accepts (case-sensitive). */
+const SERVICE_SPEC_VALUES: Readonly<Record<string, readonly string[]>> = {
+  type: ServiceSemantics.TYPES,
+  sessionAffinity: ServiceSemantics.SESSION_AFFINITIES,
+  externalTrafficPolicy: ServiceSemantics.TRAFFIC_POLICIES,
+  internalTrafficPolicy: ServiceSemantics.TRAFFIC_POLICIES,
+  trafficDistribution: ServiceSemantics.TRAFFIC_DISTRIBUTIONS,
+};
+
 /**
  * Completions at `offset` inside the Kubernetes objects the index models, read from
  * the text around the cursor so that half-typed documents work. The first provider
@@ -76,6 +85,15 @@ const providers: Provider[] = [
     applies: ({ context }) => context.mode === 'value' && context.path.slice(-3).join('.') === `ports.${ITEM}.protocol`,
     offer: ({ completions }) => {
       for (const protocol of PROTOCOLS) completions.value(protocol, 'value', 'port protocol');
+    },
+  },
+  {
+    // The value of an enumerated field of a Service's spec.
+    applies: (request) =>
+      typing('value', 'Service', 'spec', '*')(request) && Object.hasOwn(SERVICE_SPEC_VALUES, request.context.path[1]),
+    offer: ({ context, completions }) => {
+      const field = context.path[1];
+      for (const value of SERVICE_SPEC_VALUES[field]) completions.value(value, 'value', `Service ${field}`);
     },
   },
   { applies: typing('value', 'Endpoints', 'metadata', 'name'), offer: endpointsNames },

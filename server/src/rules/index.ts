@@ -30,6 +30,7 @@ import { serviceExternalIpInvalid } from './serviceExternalIpInvalid';
 import { servicePortInvalid } from './servicePortInvalid';
 import { selectorMatchesNoWorkload } from './selectorMatchesNoWorkload';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
+import { serviceTrafficInvalid } from './serviceTrafficInvalid';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { ignoreFix, isSuppressed } from './suppressions';
@@ -68,6 +69,7 @@ export const rules: readonly Rule[] = [
   serviceTypeInvalid,
   serviceClusterIpInvalid,
   serviceExternalIpInvalid,
+  serviceTrafficInvalid,
   ipNonStandard,
   ipv6NonCanonical,
   endpointsDeprecated,

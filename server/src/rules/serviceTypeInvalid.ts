@@ -1,12 +1,9 @@
-import { FieldError, isDns1123Subdomain } from '../model/k8sValidation';
+import { FieldError, isDns1123Subdomain, sameButForCase } from '../model/k8sValidation';
 import { ServiceSemantics } from '../model/semantics';
 import type { SourceRange } from '../model/types';
 import { clusterIpsOf } from '../model/fieldPaths';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
-
-/** The Service types, sorted as upstream lists them (supportedServiceType). */
-const SERVICE_TYPES: readonly string[] = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 
 /**
  * Rule: service-type-invalid
@@ -29,11 +26,11 @@ export const serviceTypeInvalid: Rule = {
       const report = (range: SourceRange, message: string) =>
         findings.push(Finding.of(this, service.uri, range, message));
       const type = ServiceSemantics.typeOf(service);
-      if (service.type && !SERVICE_TYPES.includes(type)) {
-        const known = SERVICE_TYPES.find((candidate) => candidate.toLowerCase() === type.toLowerCase());
+      if (service.type && !ServiceSemantics.TYPES.includes(type)) {
+        const known = sameButForCase(type, ServiceSemantics.TYPES);
         report(
           service.type.range,
-          FieldError.notSupported('spec.type', type, SERVICE_TYPES) +
+          FieldError.notSupported('spec.type', type, ServiceSemantics.TYPES) +
             (known ? `. Types are case-sensitive: write ${known}.` : ''),
         );
         continue;
