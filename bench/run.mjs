@@ -127,6 +127,7 @@ async function main() {
   if (fs.existsSync(CORPUS)) workspaces.push({ name: 'corpus', dir: CORPUS });
   else log(`no corpus at ${CORPUS}: skipped`);
   results.compileCache = await warmCompileCache();
+  if (!ONLY || ONLY.includes('cold')) results.nodeStartMs = await nodeStartMs();
 
   for (const workspace of ONLY && !ONLY.includes('cold') ? [] : workspaces) {
     log(`\n== ${workspace.name} (${workspace.dir})`);
@@ -890,6 +891,19 @@ function evaluateTargets() {
         met: Math.abs(marginal) <= TARGETS.scalingDeviation,
       };
     }
+    // Informative: why `scaling` is missed. On the line through 10k and 100k, time = startUp +
+    // slope × resources; the per-resource times are within the deviation d of each other only
+    // while startUp ≤ d × slope / ((1 - d) / small - 1 / large), about 1,250 × the slope.
+    const slope = (large.lsp.ms - small.lsp.ms) / (large.resources - small.resources);
+    const startUp = small.lsp.ms - slope * small.resources;
+    const d = TARGETS.scalingDeviation;
+    const allowedStartUpMs = (d * slope) / ((1 - d) / small.resources - 1 / large.resources);
+    targets.scalingStartUp = {
+      target: `start-up implied by 10k and 100k ≤ ${ms(allowedStartUpMs)} (node -e 0: ${ms(results.nodeStartMs)}; informative)`,
+      value: startUp,
+      allowedStartUpMs,
+      met: startUp <= allowedStartUpMs,
+    };
   }
   const crowded = results.oneNamespace;
   const crowdedRatio = crowded.oneNamespaceMs / crowded.spreadMs - 1;
@@ -1015,7 +1029,7 @@ function printTable() {
     const value =
       name === 'peakRss'
         ? mb(t.value)
-        : name.startsWith('cold') && name !== 'coldRatio'
+        : (name.startsWith('cold') && name !== 'coldRatio') || name === 'scalingStartUp'
           ? ms(t.value)
           : name.startsWith('keystroke')
             ? ms(t.value)
@@ -1028,6 +1042,22 @@ function printTable() {
   log(
     `\nload average at start ${results.machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${results.machine.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}`,
   );
+}
+
+/**
+ * How long Node takes to start and exit doing nothing (`node -e 0`, median of five), in the
+ * environment our server gets: what no server started from the command line can go below.
+ */
+async function nodeStartMs() {
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await run(process.execPath, ['-e', '0'], [0], AS_THE_EXTENSION_ENV);
+    samples.push(performance.now() - started);
+  }
+  const startMs = samples.sort((a, b) => a - b)[2];
+  log(`node -e 0: ${ms(startMs)} (median of five)`);
+  return startMs;
 }
 
 /** `(min–max)` of several samples; nothing for one. */
