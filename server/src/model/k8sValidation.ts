@@ -38,6 +38,14 @@ const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
 const DNS1035_LABEL = new RegExp(`^${DNS1035_LABEL_FMT}$`);
 const QUALIFIED_NAME = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
 const LABEL_VALUE = new RegExp(`^${LABEL_VALUE_FMT}$`);
+/**
+ * Names that are certainly valid in one test, without splitting or counting bytes: ASCII, so
+ * the bounded repetition keeps them within 63 characters. Labels and annotations are checked
+ * in every object of the workspace, and nearly all of them are of this form.
+ */
+const SHORT_NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** The same with a DNS subdomain prefix (whose length is checked apart). */
+const SHORT_PREFIXED_NAME = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}/[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`);
 
 /** The protocols a port may have (`supportedPortProtocols`), sorted as upstream lists them. */
 export const SUPPORTED_PORT_PROTOCOLS: readonly string[] = ['SCTP', 'TCP', 'UDP'];
@@ -91,6 +99,7 @@ export function isDns1035Label(value: string): string[] {
 
 /** `IsQualifiedName`: label keys and `appProtocol`, an optional DNS subdomain prefix and a name. */
 export function isQualifiedName(value: string): string[] {
+  if (SHORT_NAME.test(value) || (SHORT_PREFIXED_NAME.test(value) && value.indexOf('/') <= 253)) return [];
   const errors: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -117,6 +126,7 @@ export function isQualifiedName(value: string): string[] {
 
 /** `IsValidLabelValue`: label values and zone hints. */
 export function isValidLabelValue(value: string): string[] {
+  if (value === '' || SHORT_NAME.test(value)) return [];
   const errors: string[] = [];
   if (byteLength(value) > 63) errors.push(maxLenError(63));
   if (!LABEL_VALUE.test(value))

@@ -11,6 +11,7 @@ import type {
   KubeObject,
   Kustomization,
   LocatedList,
+  NonStringEntry,
   ObjectBase,
   ScalarFields,
   Service,
@@ -296,6 +297,7 @@ class DocumentReader {
   private base(map: YAMLMap, apiVersion: string, itemIndex?: number): ObjectBase {
     const metadata = this.map(map, 'metadata');
     const annotations = metadata && this.map(metadata, 'annotations');
+    const nonStrings: NonStringEntry[] = [];
     return {
       uri: this.uri,
       docIndex: this.docIndex,
@@ -308,12 +310,13 @@ class DocumentReader {
       name: metadata && this.string(metadata, 'name'),
       namespace: metadata && this.string(metadata, 'namespace'),
       metadataRange: metadata && rangeOf(metadata),
-      labels: this.stringMap(metadata && this.map(metadata, 'labels')),
-      annotations: this.stringMap(annotations),
+      labels: this.stringMap(metadata && this.map(metadata, 'labels'), { map: 'metadata.labels', into: nonStrings }),
+      annotations: this.stringMap(annotations, { map: 'metadata.annotations', into: nonStrings }),
       annotationsRange: annotations && rangeOf(annotations),
       namespaceKeyWritten: metadata !== undefined && this.has(metadata, 'namespace'),
       annotationsKeyWritten: metadata !== undefined && this.has(metadata, 'annotations'),
       ignoreAnnotationKeyWritten: annotations !== undefined && this.has(annotations, IGNORE_ANNOTATION),
+      nonStringEntries: nonStrings.length > 0 ? nonStrings : undefined,
     };
   }
 
@@ -323,12 +326,15 @@ class DocumentReader {
     const endpointsPair = spec && this.pair(spec, 'endpoints');
     const affinityConfig = spec && this.map(spec, 'sessionAffinityConfig');
     const clientIpAffinity = affinityConfig && this.map(affinityConfig, 'clientIP');
+    const selectorNonStrings: NonStringEntry[] = [];
+    const selectorLabels = selector && this.stringMap(selector, { map: 'spec.selector', into: selectorNonStrings });
+    // Before the spread below, which gives every Service the same fields in the same order.
+    if (selectorNonStrings.length > 0)
+      base.nonStringEntries = [...(base.nonStringEntries ?? []), ...selectorNonStrings];
     return {
       kind: 'Service',
       selector:
-        selector && selector.items.length > 0
-          ? { range: rangeOf(selector), labels: this.stringMap(selector) }
-          : undefined,
+        selector && selector.items.length > 0 ? { range: rangeOf(selector), labels: selectorLabels! } : undefined,
       type: spec && this.string(spec, 'type'),
       externalName: spec && this.string(spec, 'externalName'),
       clusterIP: spec && this.string(spec, 'clusterIP'),
@@ -588,12 +594,26 @@ class DocumentReader {
     };
   }
 
-  private stringMap(map: YAMLMap | undefined): Record<string, Located<string>> {
+  /**
+   * The string entries of a map of strings (labels, annotations, a selector); those YAML reads as a
+   * number or a boolean go `into` the list given, as entries of `map`.
+   */
+  private stringMap(
+    map: YAMLMap | undefined,
+    nonStrings?: { map: NonStringEntry['map']; into: NonStringEntry[] },
+  ): Record<string, Located<string>> {
     const result: Record<string, Located<string>> = {};
     if (!map) return result;
     for (const item of map.items) {
       const key = this.resolve(item.key as Node | null);
       const value = this.resolve(item.value as Node | null);
+      if (nonStrings && isScalar(key) && isScalar(value) && isNumberOrBoolean(value.value)) {
+        nonStrings.into.push({
+          map: nonStrings.map,
+          key: String(key.value),
+          value: locatedAt(value.value, item.value as Node),
+        });
+      }
       if (isScalar(key) && isScalar(value) && typeof value.value === 'string') {
         const name = String(key.value);
         const located = locatedAt(value.value, item.value as Node, item.key as Node);
@@ -634,6 +654,10 @@ function rangeOf(node: Node): SourceRange {
 }
 
 /** `value` where `node` is written, held by the mapping key `key` if given. */
+function isNumberOrBoolean(value: unknown): value is number | boolean {
+  return typeof value === 'number' || typeof value === 'boolean';
+}
+
 function locatedAt<T>(value: T, node: Node, key?: Node): Located<T> {
   const range = node.range;
   const keyRange = key?.range;

@@ -114,6 +114,18 @@ export type ObjectBase = {
   namespaceKeyWritten: boolean;
   annotationsKeyWritten: boolean;
   ignoreAnnotationKeyWritten: boolean;
+  /**
+   * The labels, annotations and (for a Service) selector entries whose value YAML reads as a
+   * number or a boolean, which the maps above leave out; undefined when there are none.
+   */
+  nonStringEntries?: NonStringEntry[];
+};
+
+/** A label, annotation or selector entry written as a number or a boolean (`version: 2`, `scrape: true`). */
+export type NonStringEntry = {
+  map: 'metadata.labels' | 'metadata.annotations' | 'spec.selector';
+  key: string;
+  value: Located<number | boolean>;
 };
 
 /** A port of a Service (`spec.ports[]`). */

@@ -22,6 +22,7 @@ import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { fileNotChecked } from './fileNotChecked';
 import { ipNonStandard } from './ipNonStandard';
+import { labelsInvalid } from './labelsInvalid';
 import { ipv6NonCanonical } from './ipv6NonCanonical';
 import { objectNameInvalid } from './objectNameInvalid';
 import { portMismatch } from './portMismatch';
@@ -59,6 +60,7 @@ export const rules: readonly Rule[] = [
   targetPortNumberUndeclared,
   // What the API server rejects or warns about, object by object.
   objectNameInvalid,
+  labelsInvalid,
   endpointIpInvalid,
   endpointsSubsetInvalid,
   endpointsPortInvalid,

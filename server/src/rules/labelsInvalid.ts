@@ -1,0 +1,147 @@
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { FieldError, isQualifiedName, isValidLabelValue } from '../model/k8sValidation';
+import type { Backend, Located, NonStringEntry, Service } from '../model/types';
+import { describe } from './describe';
+import type { Finding as FindingType, Rule } from './types';
+import { Finding } from './types';
+import { sourceOf } from './yamlText';
+
+/**
+ * The plain scalars that YAML 1.1 reads as booleans and YAML 1.2 as strings. kubectl reads
+ * manifests with YAML 1.1 (sigs.k8s.io/yaml's YAMLToJSON, on go-yaml v2's resolve table).
+ */
+const YAML_1_1_BOOLEANS: ReadonlySet<string> = new Set(
+  ['y', 'yes', 'n', 'no', 'on', 'off'].flatMap((word) => [
+    word,
+    word[0].toUpperCase() + word.slice(1),
+    word.toUpperCase(),
+  ]),
+);
+
+/**
+ * Label keys and values found valid: most repeat across the workspace (`app`, team and component
+ * names), so each is validated once. Bounded, as edits can bring new ones for ever.
+ */
+const validKeys = new Set<string>();
+const validValues = new Set<string>();
+const MAX_REMEMBERED = 100_000;
+
+/** The problems `validate` finds with `text`, none when `valid` holds it already; remembers it when fine. */
+function problemsOf(valid: Set<string>, text: string, validate: (text: string) => string[]): string[] {
+  if (valid.has(text)) return [];
+  const problems = validate(text);
+  if (problems.length === 0) {
+    if (valid.size >= MAX_REMEMBERED) valid.clear();
+    valid.add(text);
+  }
+  return problems;
+}
+
+/** How messages name an entry of each map, and the Go struct that holds the map. */
+const MAPS: Record<NonStringEntry['map'], { entry: string; struct: string }> = {
+  'metadata.labels': { entry: 'Label', struct: 'ObjectMeta' },
+  'metadata.annotations': { entry: 'Annotation', struct: 'ObjectMeta' },
+  'spec.selector': { entry: 'Selector entry', struct: 'ServiceSpec' },
+};
+
+/**
+ * Rule: labels-invalid
+ *
+ * The labels and annotations of a Service, Endpoints or EndpointSlice, and a Service's selector,
+ * as the API server takes them:
+ * - their values are strings (`map[string]string`): a value YAML reads as a number or a boolean
+ *   (`version: 2`, `prometheus.io/scrape: true`, and, as kubectl reads YAML 1.1, `enabled: yes`)
+ *   cannot be decoded (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations
+ *   of type string`), so the whole object is refused;
+ * - label and selector keys are qualified names and their values label values (ValidateLabels,
+ *   staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation; ValidateService validates the
+ *   selector the same way); annotation keys are qualified names, in any case (ValidateAnnotations,
+ *   staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go).
+ * A selector value that cannot be a label value selects nothing, even where the API server would take it.
+ *
+ * Fix: quote a value written as a number or a boolean, as written (`1.10` stays `"1.10"`).
+ */
+export const labelsInvalid: Rule = {
+  code: 'labels-invalid',
+  defaultSeverity: 'error',
+  description:
+    'A label, annotation or selector value is not a string, or a key or value is of a form the API server refuses.',
+  dependsOn: ['key'],
+
+  check(index) {
+    const findings: FindingType[] = [];
+    for (const object of index.servicesAndBackends()) {
+      const report = (located: Located<unknown>, message: string, quoted?: string) =>
+        findings.push(Finding.of(this, object.uri, located.range, message, quoted ? { data: { quoted } } : {}));
+      // The file's text, read only for the few entries that need it.
+      const text = () => index.file(object.uri)?.text ?? '';
+      for (const { map, key, value } of object.nonStringEntries ?? []) {
+        const written = sourceOf(text(), value);
+        const readAs = typeof value.value === 'number' ? 'a number' : 'a boolean';
+        report(value, notAString(index, object, map, key, written, readAs), JSON.stringify(written));
+      }
+      const check = (map: NonStringEntry['map'], entries: Record<string, Located<string>>) => {
+        for (const key in entries) {
+          const value = entries[key];
+          // Read as a boolean by kubectl only when unquoted.
+          if (YAML_1_1_BOOLEANS.has(value.value) && !'\'"'.includes(text()[value.start])) {
+            const readAs = 'which kubectl, reading YAML 1.1, takes for a boolean';
+            report(value, notAString(index, object, map, key, value.value, readAs), JSON.stringify(value.value));
+            continue;
+          }
+          const keyProblems = problemsOf(validKeys, key, isQualifiedName);
+          // Annotation keys may be in any case.
+          const problems =
+            keyProblems.length > 0 && map === 'metadata.annotations' ? isQualifiedName(key.toLowerCase()) : keyProblems;
+          for (const problem of problems) {
+            findings.push(
+              Finding.of(this, object.uri, value.keyRange ?? value.range, FieldError.invalid(map, key, problem)),
+            );
+          }
+          if (map === 'metadata.annotations') continue;
+          for (const problem of problemsOf(validValues, value.value, isValidLabelValue))
+            report(value, FieldError.invalid(map, value.value, problem));
+        }
+      };
+      check('metadata.labels', object.labels);
+      check('metadata.annotations', object.annotations);
+      if (object.kind === 'Service' && object.selector) check('spec.selector', object.selector.labels);
+    }
+    return findings;
+  },
+
+  fixes(finding, index) {
+    const quoted = finding.data?.quoted;
+    const text = index.file(finding.uri)?.text;
+    if (typeof quoted !== 'string' || text === undefined) return [];
+    return [
+      {
+        title: `Quote the value: ${quoted}`,
+        isPreferred: true,
+        safe: true,
+        changes: [{ kind: 'edit', uri: finding.uri, range: finding.range, newText: quoted }],
+      },
+    ];
+  },
+};
+
+/**
+ * The message for an entry whose value is not a string (`readAs`: "a number", "a boolean", or
+ * why it is one): what YAML makes of it, and the decoding error it leads to.
+ */
+function notAString(
+  index: WorkspaceIndex,
+  object: Service | Backend,
+  map: NonStringEntry['map'],
+  key: string,
+  written: string,
+  readAs: string,
+): string {
+  const { entry, struct } = MAPS[map];
+  const jsonType = readAs === 'a number' ? 'number' : 'bool';
+  return (
+    `${entry} "${key}" has the value ${written}, ${readAs}: ${map} holds strings, so the API server cannot decode ` +
+    `${describe(index, object)} (json: cannot unmarshal ${jsonType} into Go struct field ${struct}.${map} of type string). ` +
+    `Quote it: ${JSON.stringify(written)}.`
+  );
+}
