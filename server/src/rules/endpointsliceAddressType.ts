@@ -1,5 +1,6 @@
 import { FieldError, isFullyQualifiedDomainName } from '../model/k8sValidation';
 import { sliceAddresses } from '../model/fieldPaths';
+import { unsupportedValue, writeSupportedValue } from './enumerations';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 
@@ -14,6 +15,8 @@ const ADDRESS_TYPES: readonly string[] = ['FQDN', 'IPv4', 'IPv6'];
  * FQDN, and every address of an FQDN slice is a fully qualified domain name
  * (IsFullyQualifiedDomainName). Addresses of IPv4 and IPv6 slices are checked by
  * endpoint-ip-invalid, with those of Endpoints; of an unknown type, not at all, as upstream.
+ *
+ * Fix: write an address type that differs from a known one only in case as that one.
  */
 export const endpointsliceAddressType: Rule = {
   code: 'endpointslice-address-type',
@@ -38,13 +41,9 @@ export const endpointsliceAddressType: Rule = {
         continue;
       }
       if (!ADDRESS_TYPES.includes(type.value)) {
-        const known = ADDRESS_TYPES.find((candidate) => candidate.toLowerCase() === type.value.toLowerCase());
-        const advice = known
-          ? `. Address types are case-sensitive: write ${known}.`
-          : type.value === 'IP'
-            ? '. The IP type is deprecated: use IPv4 or IPv6.'
-            : '';
-        report(type.range, FieldError.notSupported('addressType', type.value, ADDRESS_TYPES) + advice);
+        const { message, data } = unsupportedValue('addressType', type.value, ADDRESS_TYPES, 'Address types');
+        const advice = type.value === 'IP' ? '. The IP type is deprecated: use IPv4 or IPv6.' : '';
+        findings.push(Finding.of(this, slice.uri, type.range, message + advice, data && { data }));
         continue;
       }
       if (type.value !== 'FQDN') continue;
@@ -55,4 +54,6 @@ export const endpointsliceAddressType: Rule = {
     }
     return findings;
   },
+
+  fixes: writeSupportedValue,
 };

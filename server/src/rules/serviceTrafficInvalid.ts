@@ -5,7 +5,8 @@ import { ServiceSemantics } from '../model/semantics';
 import type { Located, Service, SourceRange } from '../model/types';
 import type { CheckContext, Finding as FindingType, Fix, FixData, Rule } from './types';
 import { Finding } from './types';
-import { deleteEntry, replaceScalar } from './yamlText';
+import { unsupportedValue, writeSupportedValue } from './enumerations';
+import { deleteEntry } from './yamlText';
 
 /** Upstream `MaxClientIPServiceAffinitySeconds`. */
 const MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
@@ -67,22 +68,11 @@ export const serviceTrafficInvalid: Rule = {
   },
 
   fixes(finding, index) {
+    if (finding.data?.write !== undefined) return writeSupportedValue(finding, index);
     const text = index.file(finding.uri)?.text;
-    const write = finding.data?.write;
-    if (text === undefined) return [];
-    if (typeof write === 'string') {
-      return [
-        {
-          title: `Write ${write}`,
-          isPreferred: true,
-          safe: true,
-          changes: [{ kind: 'edit', uri: finding.uri, ...replaceScalar(text, finding, write) }],
-        },
-      ];
-    }
     const field = finding.data?.remove as RemovableField | undefined;
     const entry = field && removableEntryAt(index, finding, field);
-    const edit = entry?.keyRange && deleteEntry(text, entry.keyRange, entry.value);
+    const edit = text !== undefined && entry?.keyRange && deleteEntry(text, entry.keyRange, entry.value);
     return edit
       ? [{ title: `Remove ${field}`, changes: [{ kind: 'edit', uri: finding.uri, ...edit }] } satisfies Fix]
       : [];
@@ -209,14 +199,8 @@ function checkEnumeration(
   advice = '',
 ): void {
   if (supported.includes(located.value)) return;
-  const known = sameButForCase(located.value, supported);
-  report(
-    located.range,
-    FieldError.notSupported(path, located.value, supported) +
-      (known ? `. Values are case-sensitive: write ${known}.` : '.') +
-      advice,
-    known ? { write: known } : undefined,
-  );
+  const { message, data } = unsupportedValue(path, located.value, supported);
+  report(located.range, (data ? message : `${message}.`) + advice, data);
 }
 
 /** One source range, trimmed first as upstream does (values once copied from the annotation may be padded). */

@@ -1,7 +1,8 @@
-import { FieldError, isDns1123Subdomain, sameButForCase } from '../model/k8sValidation';
+import { FieldError, isDns1123Subdomain } from '../model/k8sValidation';
 import { ServiceSemantics } from '../model/semantics';
 import type { SourceRange } from '../model/types';
 import { clusterIpsOf } from '../model/fieldPaths';
+import { unsupportedValue, writeSupportedValue } from './enumerations';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
 
@@ -13,6 +14,8 @@ import { Finding } from './types';
  * LoadBalancer Service is not headless (`clusterIP: None`); an ExternalName Service has
  * a valid `externalName` (a DNS-1123 subdomain, a trailing dot allowed) and no cluster
  * IPs, IP families or IP family policy.
+ *
+ * Fix: write a type that differs from a known one only in case as that one.
  */
 export const serviceTypeInvalid: Rule = {
   code: 'service-type-invalid',
@@ -27,12 +30,8 @@ export const serviceTypeInvalid: Rule = {
         findings.push(Finding.of(this, service.uri, range, message));
       const type = ServiceSemantics.typeOf(service);
       if (service.type && !ServiceSemantics.TYPES.includes(type)) {
-        const known = sameButForCase(type, ServiceSemantics.TYPES);
-        report(
-          service.type.range,
-          FieldError.notSupported('spec.type', type, ServiceSemantics.TYPES) +
-            (known ? `. Types are case-sensitive: write ${known}.` : ''),
-        );
+        const { message, data } = unsupportedValue('spec.type', type, ServiceSemantics.TYPES, 'Types');
+        findings.push(Finding.of(this, service.uri, service.type.range, message, data && { data }));
         continue;
       }
       const clusterIPs = clusterIpsOf(service);
@@ -75,4 +74,6 @@ export const serviceTypeInvalid: Rule = {
     }
     return findings;
   },
+
+  fixes: writeSupportedValue,
 };
