@@ -265,8 +265,9 @@ class SimpleParser {
     }
     // `key: # comment` or trailing spaces give null other ranges; leave them to the full parser.
     if (afterIndicator !== line.end) throw BAIL;
-    // `yaml` gives an empty value the comment lines after it: indented ones are left to it too.
-    if (this.comments?.get(this.li)?.some((comment) => comment.indent > 0)) throw BAIL;
+    // `yaml` gives an empty value the comment lines right after it, in any column (not after a
+    // blank line): those are left to it.
+    if (this.comments?.has(this.li)) throw BAIL;
     this.li++;
     return scalar(null, [afterIndicator, afterIndicator, afterIndicator]);
   }
