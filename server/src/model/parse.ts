@@ -614,9 +614,10 @@ class DocumentReader {
           value: locatedAt(value.value, item.value as Node),
         });
       }
-      if (isScalar(key) && isScalar(value) && typeof value.value === 'string') {
+      // An empty value (`app:`, `~`, `null`) is the empty string: Go decodes a JSON null in a map of strings so.
+      if (isScalar(key) && isScalar(value) && (typeof value.value === 'string' || value.value === null)) {
         const name = String(key.value);
-        const located = locatedAt(value.value, item.value as Node, item.key as Node);
+        const located = locatedAt(value.value ?? '', item.value as Node, item.key as Node);
         // Assigning a `__proto__` key would set the map's prototype instead (defining every key is slower).
         if (name === '__proto__')
           Object.defineProperty(result, name, { value: located, enumerable: true, writable: true });
