@@ -57,7 +57,6 @@ const MAPS: Record<NonStringEntry['map'], { entry: string; struct: string }> = {
  *   staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation; ValidateService validates the
  *   selector the same way); annotation keys are qualified names, in any case (ValidateAnnotations,
  *   staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go).
- * A selector value that cannot be a label value selects nothing, even where the API server would take it.
  *
  * Fix: quote a value written as a number or a boolean, as written (`1.10` stays `"1.10"`).
  */
