@@ -34,6 +34,7 @@ import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceTrafficInvalid } from './serviceTrafficInvalid';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
+import { sessionAffinityIgnored } from './sessionAffinityIgnored';
 import { ignoreFix, isSuppressed } from './suppressions';
 import { targetPortNameUnknown } from './targetPortNameUnknown';
 import { targetPortNumberUndeclared } from './targetPortNumberUndeclared';
@@ -58,6 +59,7 @@ export const rules: readonly Rule[] = [
   selectorMatchesNoWorkload,
   targetPortNameUnknown,
   targetPortNumberUndeclared,
+  sessionAffinityIgnored,
   // What the API server rejects or warns about, object by object.
   objectNameInvalid,
   labelsInvalid,
