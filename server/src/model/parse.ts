@@ -654,11 +654,12 @@ function rangeOf(node: Node): SourceRange {
   return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
 }
 
-/** `value` where `node` is written, held by the mapping key `key` if given. */
+/** Whether a scalar's value is one YAML reads as a number or a boolean, where a string is due. */
 function isNumberOrBoolean(value: unknown): value is number | boolean {
   return typeof value === 'number' || typeof value === 'boolean';
 }
 
+/** `value` where `node` is written, held by the mapping key `key` if given. */
 function locatedAt<T>(value: T, node: Node, key?: Node): Located<T> {
   const range = node.range;
   const keyRange = key?.range;
