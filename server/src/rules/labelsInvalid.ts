@@ -76,8 +76,11 @@ export const labelsInvalid: Rule = {
       const text = () => index.file(object.uri)?.text ?? '';
       for (const { map, key, value } of object.nonStringEntries ?? []) {
         const written = sourceOf(text(), value);
-        const readAs = typeof value.value === 'number' ? 'a number' : 'a boolean';
-        report(value, notAString(index, object, map, key, written, readAs), JSON.stringify(written));
+        const message =
+          typeof value.value === 'number'
+            ? notAString(index, object, map, key, written, 'a number', 'number')
+            : notAString(index, object, map, key, written, 'a boolean', 'bool');
+        report(value, message, JSON.stringify(written));
       }
       const check = (map: NonStringEntry['map'], entries: Record<string, Located<string>>) => {
         for (const key in entries) {
@@ -85,7 +88,11 @@ export const labelsInvalid: Rule = {
           // Read as a boolean by kubectl only when unquoted.
           if (YAML_1_1_BOOLEANS.has(value.value) && !'\'"'.includes(text()[value.start])) {
             const readAs = 'which kubectl, reading YAML 1.1, takes for a boolean';
-            report(value, notAString(index, object, map, key, value.value, readAs), JSON.stringify(value.value));
+            report(
+              value,
+              notAString(index, object, map, key, value.value, readAs, 'bool'),
+              JSON.stringify(value.value),
+            );
             continue;
           }
           const keyProblems = problemsOf(validKeys, key, isQualifiedName);
@@ -126,7 +133,8 @@ export const labelsInvalid: Rule = {
 
 /**
  * The message for an entry whose value is not a string (`readAs`: "a number", "a boolean", or
- * why it is one): what YAML makes of it, and the decoding error it leads to.
+ * why it is one): what YAML makes of it, and the decoding error it leads to (`jsonType`: the
+ * JSON type the API server's decoder names).
  */
 function notAString(
   index: WorkspaceIndex,
@@ -135,9 +143,9 @@ function notAString(
   key: string,
   written: string,
   readAs: string,
+  jsonType: 'number' | 'bool',
 ): string {
   const { entry, struct } = MAPS[map];
-  const jsonType = readAs === 'a number' ? 'number' : 'bool';
   return (
     `${entry} "${key}" has the value ${written}, ${readAs}: ${map} holds strings, so the API server cannot decode ` +
     `${describe(index, object)} (json: cannot unmarshal ${jsonType} into Go struct field ${struct}.${map} of type string). ` +
