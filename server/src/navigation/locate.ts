@@ -11,6 +11,7 @@ import type {
   SourceRange,
   Workload,
 } from '../model/types';
+import { objectHolding } from '../model/types';
 
 /** A span of one file: what navigation answers with. */
 export type SourceLocation = { uri: string; range: SourceRange };
@@ -101,14 +102,9 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
   return { type: 'object', object, range: object.range };
 }
 
-/** The innermost modelled object whose mapping holds `offset`. */
+/** The modelled object whose mapping holds `offset`. */
 export function objectAt(index: WorkspaceIndex, uri: string, offset: number): KubeObject | undefined {
-  let best: KubeObject | undefined;
-  for (const object of index.file(uri)?.objects ?? []) {
-    if (!touches(object.range, offset)) continue;
-    if (!best || object.range.end - object.range.start < best.range.end - best.range.start) best = object;
-  }
-  return best;
+  return objectHolding(index.file(uri)?.objects ?? [], offset);
 }
 
 /** Whether `offset` lies in `range`, its end included. */

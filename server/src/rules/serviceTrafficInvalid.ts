@@ -2,7 +2,7 @@ import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isQualifiedName, isValidCidr, isValidPortNum, sameButForCase } from '../model/k8sValidation';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { ServiceSemantics } from '../model/semantics';
-import type { Located, Service, SourceRange } from '../model/types';
+import { type Located, objectHolding, type Service, type SourceRange } from '../model/types';
 import type { CheckContext, Finding as FindingType, Fix, FixData, Rule } from './types';
 import { Finding } from './types';
 import { unsupportedValue, writeSupportedValue } from './enumerations';
@@ -221,11 +221,9 @@ function removableEntry(
   return { anchor: written.range, keyRange: written.keyRange, value: written.range };
 }
 
-/** The entry of `field` that the finding is anchored on, in the Service of its file that writes it. */
+/** The entry of `field` that the finding is anchored on, in the Service that holds it. */
 function removableEntryAt(index: WorkspaceIndex, finding: FindingType, field: RemovableField) {
-  for (const object of index.file(finding.uri)?.objects ?? []) {
-    const entry = object.kind === 'Service' ? removableEntry(object, field) : undefined;
-    if (entry?.anchor.start === finding.range.start) return entry;
-  }
-  return undefined;
+  const object = objectHolding(index.file(finding.uri)?.objects ?? [], finding.range.start);
+  const entry = object?.kind === 'Service' ? removableEntry(object, field) : undefined;
+  return entry?.anchor.start === finding.range.start ? entry : undefined;
 }

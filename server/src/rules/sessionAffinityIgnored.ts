@@ -1,5 +1,5 @@
 import { ServiceSemantics } from '../model/semantics';
-import type { Service } from '../model/types';
+import { objectHolding, type Service } from '../model/types';
 import { describe } from './describe';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
@@ -45,14 +45,10 @@ export const sessionAffinityIgnored: Rule = {
   },
 
   fixes(finding, index) {
-    const text = index.file(finding.uri)?.text;
-    const service = index
-      .file(finding.uri)
-      ?.objects.find(
-        (object): object is Service =>
-          object.kind === 'Service' && object.sessionAffinityTimeout?.range.start === finding.range.start,
-      );
-    if (text === undefined || !service?.specRange) return [];
+    const file = index.file(finding.uri);
+    const service = file && objectHolding(file.objects, finding.range.start);
+    if (!file || service?.kind !== 'Service' || !service.specRange) return [];
+    const text = file.text;
     const edit = service.sessionAffinity
       ? replaceScalar(text, service.sessionAffinity, 'ClientIP')
       : insertFirstEntry(text, service.specRange, 'sessionAffinity', 'ClientIP');

@@ -1,5 +1,5 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { IGNORE_ANNOTATION, IGNORE_COMMENT_MARKER, type KubeObject } from '../model/types';
+import { IGNORE_ANNOTATION, IGNORE_COMMENT_MARKER, objectHolding } from '../model/types';
 import type { Finding, Fix } from './types';
 import { entryColumn, eolOf, insertFirstEntry, lineAfter, replaceScalar, styleOf } from './yamlText';
 
@@ -14,7 +14,7 @@ const IGNORE_COMMENT = new RegExp(`#\\s*${IGNORE_COMMENT_MARKER}(?![\\w-])([^#\\
 export function isSuppressed(finding: Finding, index: WorkspaceIndex): boolean {
   const entry = index.file(finding.uri);
   if (!entry) return false;
-  const object = objectAt(entry.objects, finding.range.start);
+  const object = objectHolding(entry.objects, finding.range.start);
   const annotation = object?.annotations[IGNORE_ANNOTATION]?.value;
   if (annotation !== undefined && listsCode(annotation, finding.code)) return true;
   // Most files have no such comment: their text is not read (see OpenDocument for why that matters).
@@ -33,7 +33,7 @@ export function isSuppressed(finding: Finding, index: WorkspaceIndex): boolean {
 /** A fix that adds the finding's code to the ignore annotation of the object it is in. */
 export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefined {
   const entry = index.file(finding.uri);
-  const object = entry && objectAt(entry.objects, finding.range.start);
+  const object = entry && objectHolding(entry.objects, finding.range.start);
   if (!entry || !object?.metadataRange) return undefined;
   const text = entry.text;
   const existing = object.annotations[IGNORE_ANNOTATION];
@@ -73,24 +73,6 @@ export function ignoreFix(finding: Finding, index: WorkspaceIndex): Fix | undefi
   return at === undefined
     ? edit({ start: text.length, end: text.length }, eol + block)
     : edit({ start: at, end: at }, block + eol);
-}
-
-/**
- * The object whose mapping holds `offset`. A file's objects are in file order and do not overlap
- * (a List is no object, its items are), so a binary search finds it: this runs for every finding
- * of every check, in files of thousands of objects.
- */
-function objectAt(objects: readonly KubeObject[], offset: number): KubeObject | undefined {
-  let low = 0;
-  let high = objects.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const { start, end } = objects[middle].range;
-    if (start > offset) high = middle - 1;
-    else if (end < offset) low = middle + 1;
-    else return objects[middle];
-  }
-  return undefined;
 }
 
 function listsCode(list: string, code: string): boolean {
