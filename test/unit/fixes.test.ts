@@ -107,8 +107,8 @@ test('no fix adds a key its mapping already has, whatever that key holds', () =>
     },
     {
       fix: 'Ignore service-without-endpoints for Service "db"',
-      text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  annotations:\n    team: data\n    kube-endpoints.io/ignore: 7\nspec:\n  ports:\n    - port: 5432\n',
-      written: '    kube-endpoints.io/ignore: 7\n',
+      text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  annotations:\n    team: data\n    kube-endpoints.io/ignore: [x]\nspec:\n  ports:\n    - port: 5432\n',
+      written: '    kube-endpoints.io/ignore: [x]\n',
     },
     {
       fix: 'Name Endpoints port 8080 "http"',

@@ -408,6 +408,12 @@ export class WorkspaceIndex {
     return this.workloads.get(namespace);
   }
 
+  /** Every workload, namespace by namespace: for the rules that check each one's own fields. */
+  allWorkloads(): readonly Workload[] {
+    this.settle();
+    return this.workloads.values();
+  }
+
   /** The workloads of a namespace whose pod template carries every pair of `selector`, in `workloadsIn` order. */
   workloadsCarrying(namespace: string, selector: Readonly<Record<string, Located<string>>>): Workload[] {
     // Only the workloads that carry the selector's first pair can match: far fewer than the namespace's.
@@ -782,8 +788,8 @@ export class WorkspaceIndex {
 
   /**
    * A view of this index whose `objects()`, `allServices()`, `allEndpoints()`,
-   * `allEndpointSlices()` and `servicesAndBackends()` list only `objects` (the objects rules start
-   * from), while every lookup still sees everything.
+   * `allEndpointSlices()`, `servicesAndBackends()` and `allWorkloads()` list only `objects` (the
+   * objects rules start from), while every lookup still sees everything.
    */
   scopedTo(objects: Iterable<KubeObject>): WorkspaceIndex {
     this.settle();
@@ -792,8 +798,10 @@ export class WorkspaceIndex {
     const endpoints: Endpoints[] = [];
     const slices: EndpointSlice[] = [];
     const servicesAndBackends: (Service | Backend)[] = [];
+    const workloads: Workload[] = [];
     for (const object of all) {
       if (isServiceOrBackend(object)) servicesAndBackends.push(object);
+      else if ('podLabels' in object) workloads.push(object);
       // As in the index's own lists: Services and Endpoints without a name are in none.
       if (object.kind === 'Service' && object.name) services.push(object);
       else if (object.kind === 'Endpoints' && object.name) endpoints.push(object);
@@ -804,6 +812,7 @@ export class WorkspaceIndex {
     view.allEndpoints = () => endpoints;
     view.allEndpointSlices = () => slices;
     view.servicesAndBackends = () => servicesAndBackends;
+    view.allWorkloads = () => workloads;
     view.objects = () => all.values();
     view.objectsByFile = () => groupByUri(all);
     return view;

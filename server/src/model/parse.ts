@@ -21,7 +21,15 @@ import type {
   Workload,
   WorkloadKind,
 } from './types';
-import { IGNORE_ANNOTATION, IGNORE_COMMENT_MARKER, Located, SERVICE_NAME_LABEL, WORKLOAD_KINDS } from './types';
+import {
+  IGNORE_ANNOTATION,
+  IGNORE_COMMENT_MARKER,
+  Located,
+  POD_TEMPLATE_PATHS,
+  SERVICE_NAME_LABEL,
+  WORKLOAD_KINDS,
+  WORKLOAD_SELECTOR_PATHS,
+} from './types';
 import {
   DocumentReuse,
   type DocumentSpan,
@@ -121,7 +129,7 @@ export function parseFile(
     if (!asKustomization && !mayHoldModelledObject(source.text, local)) continue;
     const document = parseSpan(source.text, local);
     if (!document) return parseWholeFile(uri, text);
-    const read = readDocument(uri, document, docIndex, asKustomization);
+    const read = readDocument(uri, source.text, document, docIndex, asKustomization);
     if (!read) {
       brokenDocuments.push(contentRange);
       continue;
@@ -151,13 +159,14 @@ export function parseFile(
 /** The objects of one parsed document; undefined when it is broken. */
 function readDocument(
   uri: string,
+  text: string,
   document: Document.Parsed,
   docIndex: number,
   asKustomization: boolean,
 ): KubeObject[] | undefined {
   if (document.errors.length > 0) return undefined;
   try {
-    return new DocumentReader(uri, document, docIndex).objects(asKustomization);
+    return new DocumentReader(uri, text, document, docIndex).objects(asKustomization);
   } catch {
     // A document shaped in a way the reader did not foresee is skipped, never fatal.
     return undefined;
@@ -206,7 +215,7 @@ export function parseWholeFile(uri: string, text: string): ParsedFile {
   const brokenDocuments: SourceRange[] = [];
   const kustomizationFile = isKustomizationFileName(uri);
   documents.forEach((document, docIndex) => {
-    const read = readDocument(uri, document, docIndex, kustomizationFile && docIndex === 0);
+    const read = readDocument(uri, text, document, docIndex, kustomizationFile && docIndex === 0);
     if (read) objects.push(...read);
     else brokenDocuments.push({ start: document.range[0], end: document.range[2] });
   });
@@ -239,6 +248,8 @@ class DocumentReader {
 
   constructor(
     private readonly uri: string,
+    /** The text the document's offsets point into. */
+    private readonly text: string,
     private readonly document: Document.Parsed,
     private readonly docIndex: number,
   ) {
@@ -441,14 +452,32 @@ class DocumentReader {
   }
 
   private workload(map: YAMLMap, base: ObjectBase, kind: WorkloadKind): Workload {
-    const template = this.podTemplate(map, kind);
+    const templatePath = POD_TEMPLATE_PATHS[kind];
+    const template = this.mapAt(map, templatePath);
     const podMetadata = template && this.map(template, 'metadata');
     const podSpec = template && this.map(template, 'spec');
     const containers = [...this.maps(podSpec, 'initContainers'), ...this.maps(podSpec, 'containers')];
     const spec = this.map(map, 'spec');
+    // A Pod's own labels and annotations are its pods': `base` has read them.
+    const ownPods = kind === 'Pod';
+    const nonStrings: NonStringEntry[] = [];
+    const stringsAt = (holder: YAMLMap | undefined, path: readonly string[]) => {
+      const strings = holder && this.mapAt(holder, path);
+      return strings && this.stringMap(strings, { map: path.join('.'), into: nonStrings });
+    };
+    const podMetadataPath = [...templatePath, 'metadata'];
+    const podLabels = ownPods
+      ? this.stringMap(podMetadata && this.map(podMetadata, 'labels'))
+      : (stringsAt(map, [...podMetadataPath, 'labels']) ?? {});
+    const podAnnotations = ownPods ? undefined : stringsAt(map, [...podMetadataPath, 'annotations']);
+    const selectorLabels = ownPods ? undefined : stringsAt(map, WORKLOAD_SELECTOR_PATHS[kind]);
+    // Before the spread below, which gives every workload the same fields in the same order.
+    if (nonStrings.length > 0) base.nonStringEntries = [...(base.nonStringEntries ?? []), ...nonStrings];
     return {
       kind,
-      podLabels: this.stringMap(podMetadata && this.map(podMetadata, 'labels')),
+      podLabels,
+      podAnnotations,
+      selectorLabels,
       containerPorts: compact(
         containers.flatMap((container) =>
           this.maps(container, 'ports').map((port): ContainerPort => ({
@@ -488,18 +517,6 @@ class DocumentReader {
     };
   }
 
-  /** The mapping that holds the pods' `metadata` and `spec`: the object itself for a Pod. */
-  private podTemplate(map: YAMLMap, kind: WorkloadKind): YAMLMap | undefined {
-    if (kind === 'Pod') return map;
-    const spec = this.map(map, 'spec');
-    if (kind === 'CronJob') {
-      const jobSpec = spec && this.map(spec, 'jobTemplate');
-      const jobTemplateSpec = jobSpec && this.map(jobSpec, 'spec');
-      return jobTemplateSpec && this.map(jobTemplateSpec, 'template');
-    }
-    return spec && this.map(spec, 'template');
-  }
-
   private kustomization(map: YAMLMap): Kustomization {
     return {
       kind: 'Kustomization',
@@ -531,6 +548,13 @@ class DocumentReader {
   private map(map: YAMLMap, key: string): YAMLMap | undefined {
     const value = this.get(map, key);
     return isMap(value) ? value : undefined;
+  }
+
+  /** The mapping at `path` below `map` (`map` itself for an empty path). */
+  private mapAt(map: YAMLMap, path: readonly string[]): YAMLMap | undefined {
+    let found: YAMLMap | undefined = map;
+    for (let i = 0; i < path.length && found; i++) found = this.map(found, path[i]);
+    return found;
   }
 
   private maps(map: YAMLMap | undefined, key: string): YAMLMap[] {
@@ -595,8 +619,9 @@ class DocumentReader {
   }
 
   /**
-   * The string entries of a map of strings (labels, annotations, a selector); those YAML reads as a
-   * number or a boolean go `into` the list given, as entries of `map`.
+   * The entries of a map of strings (labels, annotations, a selector). Those YAML reads as a number
+   * or a boolean are kept as written (`version: 1.10` as "1.10": what the user means, and what
+   * quoting them gives), and also go `into` the list given, as entries of `map`.
    */
   private stringMap(
     map: YAMLMap | undefined,
@@ -607,22 +632,23 @@ class DocumentReader {
     for (const item of map.items) {
       const key = this.resolve(item.key as Node | null);
       const value = this.resolve(item.value as Node | null);
-      if (nonStrings && isScalar(key) && isScalar(value) && isNumberOrBoolean(value.value)) {
-        nonStrings.into.push({
-          map: nonStrings.map,
-          key: String(key.value),
-          value: locatedAt(value.value, item.value as Node),
-        });
-      }
+      if (!isScalar(key) || !isScalar(value)) continue;
+      const name = String(key.value);
+      let text: string;
+      if (typeof value.value === 'string') text = value.value;
       // An empty value (`app:`, `~`, `null`) is the empty string: Go decodes a JSON null in a map of strings so.
-      if (isScalar(key) && isScalar(value) && (typeof value.value === 'string' || value.value === null)) {
-        const name = String(key.value);
-        const located = locatedAt(value.value ?? '', item.value as Node, item.key as Node);
-        // Assigning a `__proto__` key would set the map's prototype instead (defining every key is slower).
-        if (name === '__proto__')
-          Object.defineProperty(result, name, { value: located, enumerable: true, writable: true });
-        else result[name] = located;
-      }
+      else if (value.value === null) text = '';
+      else if (isNumberOrBoolean(value.value)) {
+        // As written where the value (or, through an alias, its anchor) stands.
+        const written = rangeOf(value);
+        text = this.text.slice(written.start, written.end);
+        nonStrings?.into.push({ map: nonStrings.map, key: name, value: locatedAt(value.value, item.value as Node) });
+      } else continue;
+      const located = locatedAt(text, item.value as Node, item.key as Node);
+      // Assigning a `__proto__` key would set the map's prototype instead (defining every key is slower).
+      if (name === '__proto__')
+        Object.defineProperty(result, name, { value: located, enumerable: true, writable: true });
+      else result[name] = located;
     }
     return result;
   }

@@ -133,15 +133,17 @@ export type ObjectBase = {
   annotationsKeyWritten: boolean;
   ignoreAnnotationKeyWritten: boolean;
   /**
-   * The labels, annotations and (for a Service) selector entries whose value YAML reads as a
-   * number or a boolean, which the maps above leave out; undefined when there are none.
+   * The entries of the object's maps of strings (labels, annotations, selectors: `LabelMaps`)
+   * whose value YAML reads as a number or a boolean, which the API server cannot decode; the maps
+   * hold them as written, as the user means them. Undefined when there are none.
    */
   nonStringEntries?: NonStringEntry[];
 };
 
 /** A label, annotation or selector entry written as a number or a boolean (`version: 2`, `scrape: true`). */
 export type NonStringEntry = {
-  map: 'metadata.labels' | 'metadata.annotations' | 'spec.selector';
+  /** The field path of the map that holds it, as the API server names it (`spec.template.metadata.labels`). */
+  map: string;
   key: string;
   value: Located<number | boolean>;
 };
@@ -268,6 +270,13 @@ export type Workload = ObjectBase & {
   kind: WorkloadKind;
   /** The labels of the pods it makes (the Pod's own labels for a Pod). */
   podLabels: Record<string, Located<string>>;
+  /** The annotations of its pod template; undefined for a Pod (its own) and when none are written. */
+  podAnnotations?: Record<string, Located<string>>;
+  /**
+   * Its selector's `matchLabels` (a ReplicationController's `spec.selector` is that map itself),
+   * at `WORKLOAD_SELECTOR_PATHS[kind]`; undefined when none is written.
+   */
+  selectorLabels?: Record<string, Located<string>>;
   containerPorts: ContainerPort[];
   replicas?: Located<number>;
   /** A StatefulSet's `spec.serviceName`: the headless Service that gives its pods their DNS names. */
@@ -336,6 +345,33 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Job',
   'CronJob',
 ];
+
+/** Where each kind of workload holds its pod template (`metadata` and `spec` of the pods): a Pod is its own. */
+export const POD_TEMPLATE_PATHS: Readonly<Record<WorkloadKind, readonly string[]>> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/**
+ * Where each kind of workload holds the labels its selector matches: `matchLabels` of a
+ * LabelSelector, a ReplicationController's plain map; a Pod has none.
+ */
+export const WORKLOAD_SELECTOR_PATHS: Readonly<Record<WorkloadKind, readonly string[]>> = {
+  Pod: [],
+  Deployment: ['spec', 'selector', 'matchLabels'],
+  StatefulSet: ['spec', 'selector', 'matchLabels'],
+  DaemonSet: ['spec', 'selector', 'matchLabels'],
+  ReplicaSet: ['spec', 'selector', 'matchLabels'],
+  ReplicationController: ['spec', 'selector'],
+  Job: ['spec', 'selector', 'matchLabels'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'selector', 'matchLabels'],
+};
 
 /**
  * Every `kind` parse.ts reads an object from; `List` and other `*List` kinds are read for

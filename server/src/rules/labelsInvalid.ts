@@ -1,6 +1,7 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isQualifiedName, isValidLabelValue } from '../model/k8sValidation';
-import type { Backend, Located, NonStringEntry, Service } from '../model/types';
+import type { Backend, Located, Service, Workload } from '../model/types';
+import { POD_TEMPLATE_PATHS, WORKLOAD_KINDS, WORKLOAD_SELECTOR_PATHS } from '../model/types';
 import { describe } from './describe';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
@@ -37,26 +38,72 @@ function problemsOf(valid: Set<string>, text: string, validate: (text: string) =
   return problems;
 }
 
-/** How messages name an entry of each map, and the Go struct that holds the map. */
-const MAPS: Record<NonStringEntry['map'], { entry: string; struct: string }> = {
-  'metadata.labels': { entry: 'Label', struct: 'ObjectMeta' },
-  'metadata.annotations': { entry: 'Annotation', struct: 'ObjectMeta' },
-  'spec.selector': { entry: 'Selector entry', struct: 'ServiceSpec' },
+/** A map of strings the API server validates as labels (and a selector), or as annotations. */
+type LabelMap = {
+  /** Its field path, as the API server names it. */
+  path: string;
+  entries: Readonly<Record<string, Located<string>>> | undefined;
+  role: 'labels' | 'annotations' | 'selector';
+  /** The Go struct that holds it, which the decoding error names. */
+  struct: string;
+};
+
+/** Where each kind of workload holds its pod template's labels and annotations and its selector's labels. */
+const WORKLOAD_MAP_PATHS = new Map(
+  WORKLOAD_KINDS.map((kind) => {
+    const pods = [...POD_TEMPLATE_PATHS[kind], 'metadata'].join('.');
+    const selector = WORKLOAD_SELECTOR_PATHS[kind];
+    // matchLabels of a LabelSelector, or a ReplicationController's own map.
+    const selectorStruct = selector.at(-1) === 'matchLabels' ? 'LabelSelector' : `${kind}Spec`;
+    return [
+      kind,
+      { labels: `${pods}.labels`, annotations: `${pods}.annotations`, selector: selector.join('.'), selectorStruct },
+    ];
+  }),
+);
+
+/** The maps of strings of an object: its own labels and annotations, a workload's pod template's, selectors. */
+function labelMapsOf(object: Service | Backend | Workload): LabelMap[] {
+  const maps: LabelMap[] = [
+    { path: 'metadata.labels', entries: object.labels, role: 'labels', struct: 'ObjectMeta' },
+    { path: 'metadata.annotations', entries: object.annotations, role: 'annotations', struct: 'ObjectMeta' },
+  ];
+  if (object.kind === 'Service') {
+    maps.push({ path: 'spec.selector', entries: object.selector?.labels, role: 'selector', struct: 'ServiceSpec' });
+  } else if ('podLabels' in object && object.kind !== 'Pod') {
+    const paths = WORKLOAD_MAP_PATHS.get(object.kind)!;
+    maps.push(
+      { path: paths.labels, entries: object.podLabels, role: 'labels', struct: 'ObjectMeta' },
+      { path: paths.annotations, entries: object.podAnnotations, role: 'annotations', struct: 'ObjectMeta' },
+      { path: paths.selector, entries: object.selectorLabels, role: 'selector', struct: paths.selectorStruct },
+    );
+  }
+  return maps;
+}
+
+/** How messages name an entry of each role of map. */
+const ENTRY_NAMES: Record<LabelMap['role'], string> = {
+  labels: 'Label',
+  annotations: 'Annotation',
+  selector: 'Selector entry',
 };
 
 /**
  * Rule: labels-invalid
  *
- * The labels and annotations of a Service, Endpoints or EndpointSlice, and a Service's selector,
- * as the API server takes them:
+ * The labels and annotations of a Service, Endpoints, EndpointSlice or workload, those of a
+ * workload's pod template, and the selectors of Services and workloads, as the API server takes
+ * them:
  * - their values are strings (`map[string]string`): a value YAML reads as a number or a boolean
  *   (`version: 2`, `prometheus.io/scrape: true`, and, as kubectl reads YAML 1.1, `enabled: yes`)
  *   cannot be decoded (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations
  *   of type string`), so the whole object is refused;
  * - label and selector keys are qualified names and their values label values (ValidateLabels,
  *   staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation; ValidateService validates the
- *   selector the same way); annotation keys are qualified names, in any case (ValidateAnnotations,
- *   staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go).
+ *   selector the same way, ValidateLabelSelector a `matchLabels`, ValidateReplicationControllerSpec
+ *   its selector); annotation keys are qualified names, in any case (ValidateAnnotations,
+ *   staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go). A pod template's metadata is
+ *   validated as an object's (ValidatePodTemplateSpec → ValidateObjectMeta).
  *
  * Fix: quote a value written as a number or a boolean, as written (`1.10` stays `"1.10"`).
  */
@@ -69,12 +116,14 @@ export const labelsInvalid: Rule = {
 
   check(index) {
     const findings: FindingType[] = [];
-    for (const object of index.servicesAndBackends()) {
+    const checkObject = (object: Service | Backend | Workload) => {
       const report = (located: Located<unknown>, message: string, quoted?: string) =>
         findings.push(Finding.of(this, object.uri, located.range, message, quoted ? { data: { quoted } } : {}));
       // The file's text, read only for the few entries that need it.
       const text = () => index.file(object.uri)?.text ?? '';
-      for (const { map, key, value } of object.nonStringEntries ?? []) {
+      const maps = labelMapsOf(object);
+      for (const { map: path, key, value } of object.nonStringEntries ?? []) {
+        const map = maps.find((candidate) => candidate.path === path)!;
         const written = sourceOf(text(), value);
         const message =
           typeof value.value === 'number'
@@ -82,7 +131,8 @@ export const labelsInvalid: Rule = {
             : notAString(index, object, map, key, written, 'a boolean', 'bool');
         report(value, message, JSON.stringify(written));
       }
-      const check = (map: NonStringEntry['map'], entries: Record<string, Located<string>>) => {
+      for (const map of maps) {
+        const { path, entries, role } = map;
         for (const key in entries) {
           const value = entries[key];
           // Read as a boolean by kubectl only when unquoted.
@@ -98,21 +148,20 @@ export const labelsInvalid: Rule = {
           const keyProblems = problemsOf(validKeys, key, isQualifiedName);
           // Annotation keys may be in any case.
           const problems =
-            keyProblems.length > 0 && map === 'metadata.annotations' ? isQualifiedName(key.toLowerCase()) : keyProblems;
+            keyProblems.length > 0 && role === 'annotations' ? isQualifiedName(key.toLowerCase()) : keyProblems;
           for (const problem of problems) {
             findings.push(
-              Finding.of(this, object.uri, value.keyRange ?? value.range, FieldError.invalid(map, key, problem)),
+              Finding.of(this, object.uri, value.keyRange ?? value.range, FieldError.invalid(path, key, problem)),
             );
           }
-          if (map === 'metadata.annotations') continue;
+          if (role === 'annotations') continue;
           for (const problem of problemsOf(validValues, value.value, isValidLabelValue))
-            report(value, FieldError.invalid(map, value.value, problem));
+            report(value, FieldError.invalid(path, value.value, problem));
         }
-      };
-      check('metadata.labels', object.labels);
-      check('metadata.annotations', object.annotations);
-      if (object.kind === 'Service' && object.selector) check('spec.selector', object.selector.labels);
-    }
+      }
+    };
+    index.servicesAndBackends().forEach(checkObject);
+    index.allWorkloads().forEach(checkObject);
     return findings;
   },
 
@@ -138,17 +187,16 @@ export const labelsInvalid: Rule = {
  */
 function notAString(
   index: WorkspaceIndex,
-  object: Service | Backend,
-  map: NonStringEntry['map'],
+  object: Service | Backend | Workload,
+  map: LabelMap,
   key: string,
   written: string,
   readAs: string,
   jsonType: 'number' | 'bool',
 ): string {
-  const { entry, struct } = MAPS[map];
   return (
-    `${entry} "${key}" has the value ${written}, ${readAs}: ${map} holds strings, so the API server cannot decode ` +
-    `${describe(index, object)} (json: cannot unmarshal ${jsonType} into Go struct field ${struct}.${map} of type string). ` +
+    `${ENTRY_NAMES[map.role]} "${key}" has the value ${written}, ${readAs}: ${map.path} holds strings, so the API server cannot decode ` +
+    `${describe(index, object)} (json: cannot unmarshal ${jsonType} into Go struct field ${map.struct}.${map.path} of type string). ` +
     `Quote it: ${JSON.stringify(written)}.`
   );
 }
