@@ -18,14 +18,17 @@ import type {
   ServicePort,
   SliceEndpoint,
   SourceRange,
+  SelectorRequirement,
   Workload,
   WorkloadKind,
+  WorkloadSelector,
 } from './types';
 import {
   IGNORE_ANNOTATION,
   IGNORE_COMMENT_MARKER,
   Located,
   POD_TEMPLATE_PATHS,
+  selectorLabelsPath,
   SERVICE_NAME_LABEL,
   WORKLOAD_KINDS,
   WORKLOAD_SELECTOR_PATHS,
@@ -458,26 +461,49 @@ class DocumentReader {
     const podSpec = template && this.map(template, 'spec');
     const containers = [...this.maps(podSpec, 'initContainers'), ...this.maps(podSpec, 'containers')];
     const spec = this.map(map, 'spec');
+    const podLabelsMap = podMetadata && this.map(podMetadata, 'labels');
     // A Pod's own labels and annotations are its pods': `base` has read them.
     const ownPods = kind === 'Pod';
     const nonStrings: NonStringEntry[] = [];
-    const stringsAt = (holder: YAMLMap | undefined, path: readonly string[]) => {
-      const strings = holder && this.mapAt(holder, path);
-      return strings && this.stringMap(strings, { map: path.join('.'), into: nonStrings });
-    };
-    const podMetadataPath = [...templatePath, 'metadata'];
+    const podMetadataPath = [...templatePath, 'metadata'].join('.');
+    const stringsOf = (strings: YAMLMap | undefined, path: string) =>
+      strings && this.stringMap(strings, { map: path, into: nonStrings });
     const podLabels = ownPods
-      ? this.stringMap(podMetadata && this.map(podMetadata, 'labels'))
-      : (stringsAt(map, [...podMetadataPath, 'labels']) ?? {});
-    const podAnnotations = ownPods ? undefined : stringsAt(map, [...podMetadataPath, 'annotations']);
-    const selectorLabels = ownPods ? undefined : stringsAt(map, WORKLOAD_SELECTOR_PATHS[kind]);
+      ? this.stringMap(podLabelsMap)
+      : (stringsOf(podLabelsMap, `${podMetadataPath}.labels`) ?? {});
+    const podAnnotations = ownPods
+      ? undefined
+      : stringsOf(podMetadata && this.map(podMetadata, 'annotations'), `${podMetadataPath}.annotations`);
+    const selectorPath = WORKLOAD_SELECTOR_PATHS[kind];
+    const selectorHolder = ownPods ? undefined : this.mapAt(map, selectorPath.slice(0, -1));
+    const selectorPair = selectorHolder && this.pair(selectorHolder, 'selector');
+    const selectorMap = selectorHolder && this.map(selectorHolder, 'selector');
+    const labelSelector = kind !== 'ReplicationController';
+    const matchLabelsMap = selectorMap && (labelSelector ? this.map(selectorMap, 'matchLabels') : selectorMap);
+    const matchLabels = stringsOf(matchLabelsMap, selectorLabelsPath(kind)) ?? {};
+    const selector: WorkloadSelector | undefined =
+      selectorPair && selectorMap
+        ? {
+            keyRange: rangeOf(selectorPair.key as Node),
+            matchLabels,
+            matchLabelsUnread: labelSelector
+              ? this.holdsUnread(selectorMap, 'matchLabels', matchLabels)
+              : Object.keys(matchLabels).length < selectorMap.items.length,
+            matchExpressions: labelSelector ? this.requirements(selectorMap) : [],
+          }
+        : undefined;
     // Before the spread below, which gives every workload the same fields in the same order.
     if (nonStrings.length > 0) base.nonStringEntries = [...(base.nonStringEntries ?? []), ...nonStrings];
+    const workloadSpec = kind === 'CronJob' ? this.mapAt(map, ['spec', 'jobTemplate', 'spec']) : spec;
     return {
       kind,
       podLabels,
+      podLabelsRange: podLabelsMap && rangeOf(podLabelsMap),
+      podLabelsUnread: this.holdsUnread(podMetadata, 'labels', podLabels),
       podAnnotations,
-      selectorLabels,
+      specRange: workloadSpec && rangeOf(workloadSpec),
+      selector,
+      selectorKeyWritten: selectorPair !== undefined,
       containerPorts: compact(
         containers.flatMap((container) =>
           this.maps(container, 'ports').map((port): ContainerPort => ({
@@ -548,6 +574,32 @@ class DocumentReader {
   private map(map: YAMLMap, key: string): YAMLMap | undefined {
     const value = this.get(map, key);
     return isMap(value) ? value : undefined;
+  }
+
+  /**
+   * Whether `map`'s `key` is written but not all read into `read`: an entry whose value is no
+   * scalar (a template's `{name}` is a mapping to YAML), or a value that is no mapping.
+   */
+  private holdsUnread(map: YAMLMap | undefined, key: string, read: Record<string, unknown>): boolean {
+    if (!map || !this.has(map, key)) return false;
+    const written = this.map(map, key);
+    return !written || Object.keys(read).length < written.items.length;
+  }
+
+  /** A LabelSelector's `matchExpressions`: none when absent, undefined when not a list of mappings. */
+  private requirements(selector: YAMLMap): SelectorRequirement[] | undefined {
+    const written = this.get(selector, 'matchExpressions');
+    if (!written) return [];
+    if (!isSeq(written) || (written as YAMLSeq).items.some((item) => !isMap(this.resolve(item as Node))))
+      return undefined;
+    return compact(
+      this.maps(selector, 'matchExpressions').map((requirement) => ({
+        range: rangeOf(requirement),
+        key: this.string(requirement, 'key'),
+        operator: this.string(requirement, 'operator'),
+        values: this.strings(requirement, 'values'),
+      })),
+    );
   }
 
   /** The mapping at `path` below `map` (`map` itself for an empty path). */

@@ -270,17 +270,50 @@ export type Workload = ObjectBase & {
   kind: WorkloadKind;
   /** The labels of the pods it makes (the Pod's own labels for a Pod). */
   podLabels: Record<string, Located<string>>;
+  /** The pod template's `labels` mapping (the Pod's own for a Pod), where a fix adds a label. */
+  podLabelsRange?: SourceRange;
+  /**
+   * Whether the template's `labels` holds entries not read as labels (a mapping as value, as a
+   * template's `{name}` is read), or is no mapping: what the pods carry is not known then.
+   */
+  podLabelsUnread: boolean;
   /** The annotations of its pod template; undefined for a Pod (its own) and when none are written. */
   podAnnotations?: Record<string, Located<string>>;
-  /**
-   * Its selector's `matchLabels` (a ReplicationController's `spec.selector` is that map itself),
-   * at `WORKLOAD_SELECTOR_PATHS[kind]`; undefined when none is written.
-   */
-  selectorLabels?: Record<string, Located<string>>;
+  /** Its `spec` mapping (that of its job template for a CronJob), where a fix adds a selector. */
+  specRange?: SourceRange;
+  /** Its selector, at `WORKLOAD_SELECTOR_PATHS[kind]`; undefined when none is written (and for a Pod). */
+  selector?: WorkloadSelector;
+  /** Whether a `selector` key is written, whatever its value: a fix never adds a second one. */
+  selectorKeyWritten: boolean;
   containerPorts: ContainerPort[];
   replicas?: Located<number>;
   /** A StatefulSet's `spec.serviceName`: the headless Service that gives its pods their DNS names. */
   serviceName?: Located<string>;
+};
+
+/**
+ * A workload's `spec.selector`: a LabelSelector, or a ReplicationController's plain map of labels,
+ * read as its `matchLabels`.
+ */
+export type WorkloadSelector = {
+  /** The `selector:` key. */
+  keyRange: SourceRange;
+  matchLabels: Record<string, Located<string>>;
+  /**
+   * Whether `matchLabels` holds entries the model could not read as labels (a mapping as value,
+   * as a template's `{name}` is read), or is no mapping: then the selector is not judged.
+   */
+  matchLabelsUnread: boolean;
+  /** `matchExpressions`; undefined when written in a shape the model does not read. */
+  matchExpressions: SelectorRequirement[] | undefined;
+};
+
+/** One of a LabelSelector's `matchExpressions`. */
+export type SelectorRequirement = {
+  range: SourceRange;
+  key?: Located<string>;
+  operator?: Located<string>;
+  values: Located<string>[];
 };
 
 /** An Ingress, for the Services its backends name. */
@@ -359,19 +392,25 @@ export const POD_TEMPLATE_PATHS: Readonly<Record<WorkloadKind, readonly string[]
 };
 
 /**
- * Where each kind of workload holds the labels its selector matches: `matchLabels` of a
- * LabelSelector, a ReplicationController's plain map; a Pod has none.
+ * Where each kind of workload holds its selector: a LabelSelector, but for a ReplicationController's
+ * plain map of labels; a Pod has none.
  */
 export const WORKLOAD_SELECTOR_PATHS: Readonly<Record<WorkloadKind, readonly string[]>> = {
   Pod: [],
-  Deployment: ['spec', 'selector', 'matchLabels'],
-  StatefulSet: ['spec', 'selector', 'matchLabels'],
-  DaemonSet: ['spec', 'selector', 'matchLabels'],
-  ReplicaSet: ['spec', 'selector', 'matchLabels'],
+  Deployment: ['spec', 'selector'],
+  StatefulSet: ['spec', 'selector'],
+  DaemonSet: ['spec', 'selector'],
+  ReplicaSet: ['spec', 'selector'],
   ReplicationController: ['spec', 'selector'],
-  Job: ['spec', 'selector', 'matchLabels'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'selector', 'matchLabels'],
+  Job: ['spec', 'selector'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'selector'],
 };
+
+/** The path of the labels a workload's selector matches: its `matchLabels`, or a ReplicationController's selector itself. */
+export function selectorLabelsPath(kind: WorkloadKind): string {
+  const selector = WORKLOAD_SELECTOR_PATHS[kind].join('.');
+  return kind === 'ReplicationController' ? selector : `${selector}.matchLabels`;
+}
 
 /**
  * Every `kind` parse.ts reads an object from; `List` and other `*List` kinds are read for

@@ -39,6 +39,7 @@ import { ignoreFix, isSuppressed } from './suppressions';
 import { targetPortNameUnknown } from './targetPortNameUnknown';
 import { targetPortNumberUndeclared } from './targetPortNumberUndeclared';
 import type { CheckContext, Finding, Fix, FixContext, Rule, Severity } from './types';
+import { workloadSelectorInvalid } from './workloadSelectorInvalid';
 
 /** Every rule, in the order their findings are listed. */
 export const rules: readonly Rule[] = [
@@ -74,6 +75,7 @@ export const rules: readonly Rule[] = [
   serviceClusterIpInvalid,
   serviceExternalIpInvalid,
   serviceTrafficInvalid,
+  workloadSelectorInvalid,
   ipNonStandard,
   ipv6NonCanonical,
   endpointsDeprecated,

@@ -1,7 +1,7 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isQualifiedName, isValidLabelValue } from '../model/k8sValidation';
 import type { Backend, Located, Service, Workload } from '../model/types';
-import { POD_TEMPLATE_PATHS, WORKLOAD_KINDS, WORKLOAD_SELECTOR_PATHS } from '../model/types';
+import { POD_TEMPLATE_PATHS, selectorLabelsPath, WORKLOAD_KINDS } from '../model/types';
 import { describe } from './describe';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
@@ -52,12 +52,15 @@ type LabelMap = {
 const WORKLOAD_MAP_PATHS = new Map(
   WORKLOAD_KINDS.map((kind) => {
     const pods = [...POD_TEMPLATE_PATHS[kind], 'metadata'].join('.');
-    const selector = WORKLOAD_SELECTOR_PATHS[kind];
-    // matchLabels of a LabelSelector, or a ReplicationController's own map.
-    const selectorStruct = selector.at(-1) === 'matchLabels' ? 'LabelSelector' : `${kind}Spec`;
     return [
       kind,
-      { labels: `${pods}.labels`, annotations: `${pods}.annotations`, selector: selector.join('.'), selectorStruct },
+      {
+        labels: `${pods}.labels`,
+        annotations: `${pods}.annotations`,
+        selector: selectorLabelsPath(kind),
+        // matchLabels of a LabelSelector, or a ReplicationController's own map.
+        selectorStruct: kind === 'ReplicationController' ? 'ReplicationControllerSpec' : 'LabelSelector',
+      },
     ];
   }),
 );
@@ -75,7 +78,7 @@ function labelMapsOf(object: Service | Backend | Workload): LabelMap[] {
     maps.push(
       { path: paths.labels, entries: object.podLabels, role: 'labels', struct: 'ObjectMeta' },
       { path: paths.annotations, entries: object.podAnnotations, role: 'annotations', struct: 'ObjectMeta' },
-      { path: paths.selector, entries: object.selectorLabels, role: 'selector', struct: paths.selectorStruct },
+      { path: paths.selector, entries: object.selector?.matchLabels, role: 'selector', struct: paths.selectorStruct },
     );
   }
   return maps;

@@ -1,0 +1,210 @@
+import { FieldError } from '../model/k8sValidation';
+import {
+  type Located,
+  objectHolding,
+  POD_TEMPLATE_PATHS,
+  type SelectorRequirement,
+  selectorLabelsPath,
+  type SourceRange,
+  type Workload,
+  type WorkloadKind,
+} from '../model/types';
+import { describe } from './describe';
+import type { Finding as FindingType, Fix, Rule } from './types';
+import { Finding } from './types';
+import { insertFirstEntry, replaceScalar, scalarText } from './yamlText';
+
+/**
+ * The workloads whose selector the API server checks against their pod template, with the
+ * `apiVersion` that checks it, and how ValidateXSpec words an empty selector. Older versions
+ * (extensions/v1beta1, apps/v1beta2) defaulted a missing selector to the template's labels.
+ */
+const CHECKED: Partial<Record<WorkloadKind, { apiVersion: string; empty?: string; required: boolean }>> = {
+  Deployment: { apiVersion: 'apps/v1', empty: 'empty selector is invalid for deployment', required: true },
+  // ValidateReplicaSetSpec words it as for a Deployment.
+  ReplicaSet: { apiVersion: 'apps/v1', empty: 'empty selector is invalid for deployment', required: true },
+  StatefulSet: { apiVersion: 'apps/v1', empty: 'empty selector is invalid for statefulset', required: true },
+  // No Required: a DaemonSet without a selector selects nothing, so it does not match the template.
+  DaemonSet: { apiVersion: 'apps/v1', empty: 'empty selector is invalid for daemonset', required: false },
+  // SetDefaults_ReplicationController gives an empty selector the template's labels.
+  ReplicationController: { apiVersion: 'v1', required: false },
+};
+
+/** Why a selector does not select its own pods, and where. */
+type Mismatch = { at: Located<unknown> | { range: SourceRange }; why: string; label?: [string, Located<string>] };
+
+/**
+ * Rule: workload-selector-invalid
+ *
+ * A Deployment, ReplicaSet, StatefulSet or DaemonSet (apps/v1) or a ReplicationController must
+ * select the pods its template makes, or the API server refuses it, and the Services that
+ * select those pods get no endpoints (kubernetes/kubernetes pkg/apis/apps/validation:
+ * ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec,
+ * ValidateDaemonSetSpec; pkg/apis/core/validation ValidateReplicationControllerSpec):
+ * - `spec.selector` is required (Deployment, ReplicaSet, StatefulSet), and must not be empty;
+ * - its `matchLabels` and `matchExpressions` (In, NotIn, Exists, DoesNotExist) must hold for
+ *   `spec.template.metadata.labels` ("`selector` does not match template `labels`"); a DaemonSet
+ *   without a selector matches nothing. A ReplicationController's empty selector is defaulted to
+ *   the template's labels (SetDefaults_ReplicationController), which then must not be empty.
+ * A malformed `matchExpressions` (unknown operator, values where none belong) is left to the API
+ * server's own message, and labels the model cannot read (a template's `{name}` is a mapping to
+ * YAML) to other tools: the selector is not judged.
+ *
+ * Fixes: write the selector's label in the template (preferred: an apps/v1 selector cannot be
+ * changed once created), or the template's value in the selector; add a selector of the
+ * template's labels where it is missing.
+ */
+export const workloadSelectorInvalid: Rule = {
+  code: 'workload-selector-invalid',
+  defaultSeverity: 'error',
+  description:
+    "A workload's selector is missing, empty or does not match its pod template's labels, so the API server refuses it.",
+  dependsOn: ['key'],
+
+  check(index) {
+    const findings: FindingType[] = [];
+    for (const workload of index.allWorkloads()) {
+      const checked = CHECKED[workload.kind];
+      if (!checked || workload.apiVersion !== checked.apiVersion) continue;
+      const report = (at: { range: SourceRange }, message: string, data?: FindingType['data']) =>
+        findings.push(
+          Finding.of(
+            this,
+            workload.uri,
+            at.range,
+            `${message}: the API server refuses ${describe(index, workload)}, so it makes no pods and the Services that select them get no endpoints.`,
+            data ? { data } : {},
+          ),
+        );
+      const selectorPath = selectorLabelsPath(workload.kind).replace(/\.matchLabels$/, '');
+      const anchor = workload.name ?? (workload.kindRange ? { range: workload.kindRange } : workload);
+      const selector = workload.selector;
+      if (selector?.matchLabelsUnread || workload.podLabelsUnread) continue;
+      const selectorEmpty =
+        !selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions?.length === 0);
+      if (workload.kind === 'ReplicationController') {
+        if (selectorEmpty && Object.keys(workload.podLabels).length === 0) {
+          report(anchor, `${FieldError.required(selectorPath)} (the template has no labels to default it to)`);
+          continue;
+        }
+        if (selectorEmpty) continue;
+      } else if (!selector && checked.required) {
+        report(anchor, FieldError.required(selectorPath), { addSelector: true });
+        continue;
+      } else if (selector && selectorEmpty) {
+        report({ range: selector.keyRange }, `${selectorPath}: Invalid value: {}: ${checked.empty}`);
+        continue;
+      }
+      const mismatch = firstMismatch(workload);
+      if (!mismatch) continue;
+      const labelsPath = `${[...POD_TEMPLATE_PATHS[workload.kind], 'metadata'].join('.')}.labels`;
+      const written = JSON.stringify(
+        Object.fromEntries(Object.entries(workload.podLabels).map(([k, v]) => [k, v.value])),
+      );
+      report(
+        mismatch.at,
+        `${labelsPath}: Invalid value: ${written}: \`selector\` does not match template \`labels\` (${mismatch.why})`,
+        mismatch.label ? { label: mismatch.label[0] } : selector ? undefined : { addSelector: true },
+      );
+    }
+    return findings;
+  },
+
+  fixes(finding, index) {
+    const file = index.file(finding.uri);
+    const workload = file && objectHolding(file.objects, finding.range.start);
+    if (!file || !workload || !('podLabels' in workload)) return [];
+    const text = file.text;
+    const fixes: Fix[] = [];
+    const fix = (title: string, edit: { range: SourceRange; newText: string } | undefined, isPreferred = false) => {
+      if (edit)
+        fixes.push({
+          title,
+          ...(isPreferred && { isPreferred }),
+          changes: [{ kind: 'edit', uri: finding.uri, ...edit }],
+        });
+    };
+    const key = finding.data?.label;
+    const wanted = typeof key === 'string' ? workload.selector?.matchLabels[key] : undefined;
+    if (typeof key === 'string' && wanted) {
+      const inTemplate = workload.podLabels[key];
+      fix(
+        `Label the template's pods ${key}: ${wanted.value}`,
+        inTemplate
+          ? replaceScalar(text, inTemplate, wanted.value)
+          : workload.podLabelsRange && insertFirstEntry(text, workload.podLabelsRange, key, scalarText(wanted.value)),
+        true,
+      );
+      if (inTemplate) fix(`Select ${key}: ${inTemplate.value} instead`, replaceScalar(text, wanted, inTemplate.value));
+    }
+    const labels = Object.entries(workload.podLabels);
+    if (finding.data?.addSelector === true && workload.specRange && !workload.selectorKeyWritten && labels.length > 0) {
+      const pairs = labels.map(([name, value]) => `${scalarText(name)}: ${scalarText(value.value)}`).join(', ');
+      const flow = workload.kind === 'ReplicationController' ? `{${pairs}}` : `{matchLabels: {${pairs}}}`;
+      fix(`Select the template's labels: ${pairs}`, insertFirstEntry(text, workload.specRange, 'selector', flow), true);
+    }
+    return fixes;
+  },
+};
+
+/**
+ * The first requirement of the workload's selector its template's labels fail, undefined when
+ * they meet all, or when a requirement is malformed (`labels.Selector` would not be built).
+ */
+function firstMismatch(workload: Workload): Mismatch | undefined {
+  const labels = workload.podLabels;
+  const selector = workload.selector;
+  // A DaemonSet without a selector: LabelSelectorAsSelector(nil) matches nothing.
+  if (!selector) return { at: workload.name ?? workload, why: 'without a selector it selects no pods' };
+  const requirements = selector.matchExpressions;
+  if (!requirements || requirements.some((requirement) => !isWellFormed(requirement))) return undefined;
+  for (const [key, value] of Object.entries(selector.matchLabels)) {
+    const carried = labels[key];
+    if (carried?.value === value.value) continue;
+    const why = carried
+      ? `the selector wants ${key}=${value.value}, the template says ${key}=${carried.value}`
+      : `the selector wants ${key}=${value.value}, the template has no ${key} label`;
+    return { at: value, why, label: [key, value] };
+  }
+  for (const requirement of requirements) {
+    if (!holds(requirement, labels)) {
+      return {
+        at: requirement.key!,
+        why: `the selector's requirement ${requirement.key!.value} ${requirement.operator!.value}${
+          requirement.values.length > 0 ? ` (${requirement.values.map((value) => value.value).join(', ')})` : ''
+        } fails on the template's labels`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Whether LabelSelectorAsSelector takes the requirement (labels.NewRequirement's checks of its shape). */
+function isWellFormed({ key, operator, values }: SelectorRequirement): boolean {
+  if (!key || !operator) return false;
+  switch (operator.value) {
+    case 'In':
+    case 'NotIn':
+      return values.length > 0;
+    case 'Exists':
+    case 'DoesNotExist':
+      return values.length === 0;
+    default:
+      return false;
+  }
+}
+
+function holds({ key, operator, values }: SelectorRequirement, labels: Workload['podLabels']): boolean {
+  const carried = labels[key!.value]?.value;
+  const listed = carried !== undefined && values.some((value) => value.value === carried);
+  switch (operator!.value) {
+    case 'In':
+      return listed;
+    case 'NotIn':
+      return !listed;
+    case 'Exists':
+      return carried !== undefined;
+    default:
+      return carried === undefined;
+  }
+}
