@@ -33,6 +33,7 @@ import {
   WORKLOAD_KINDS,
   WORKLOAD_SELECTOR_PATHS,
 } from './types';
+import { Yaml11 } from './yaml11';
 import {
   DocumentReuse,
   type DocumentSpan,
@@ -671,9 +672,9 @@ class DocumentReader {
   }
 
   /**
-   * The entries of a map of strings (labels, annotations, a selector). Those YAML reads as a number
-   * or a boolean are kept as written (`version: 1.10` as "1.10": what the user means, and what
-   * quoting them gives), and also go `into` the list given, as entries of `map`.
+   * The entries of a map of strings (labels, annotations, a selector). Those kubectl reads as a
+   * number or a boolean (`Yaml11`) are kept as written (`version: 1.10` as "1.10": what the user
+   * means, and what quoting them gives), and also go `into` the list given, as entries of `map`.
    */
   private stringMap(
     map: YAMLMap | undefined,
@@ -686,17 +687,26 @@ class DocumentReader {
       const value = this.resolve(item.value as Node | null);
       if (!isScalar(key) || !isScalar(value)) continue;
       const name = String(key.value);
-      let text: string;
-      if (typeof value.value === 'string') text = value.value;
+      const read = value.value;
       // An empty value (`app:`, `~`, `null`) is the empty string: Go decodes a JSON null in a map of strings so.
-      else if (value.value === null) text = '';
-      else if (isNumberOrBoolean(value.value)) {
-        // As written where the value (or, through an alias, its anchor) stands.
-        const written = rangeOf(value);
-        text = this.text.slice(written.start, written.end);
-        nonStrings?.into.push({ map: nonStrings.map, key: name, value: locatedAt(value.value, item.value as Node) });
-      } else continue;
+      if (read !== null && typeof read !== 'string' && !isNumberOrBoolean(read)) continue;
+      // As written where the value (or, through an alias, its anchor) stands, but for an empty value.
+      const range = rangeOf(value);
+      const text = read === null ? '' : typeof read === 'string' ? read : this.text.slice(range.start, range.end);
       const located = locatedAt(text, item.value as Node, item.key as Node);
+      // Only an untagged plain scalar is resolved by its spelling.
+      const plain = read !== null && !value.tag && !PLAIN_SCALAR_NEVER_STARTS.includes(this.text[range.start]);
+      const readAs = plain ? Yaml11.typeOf(text) : undefined;
+      if (readAs) {
+        const written = locatedAt(text, item.value as Node);
+        nonStrings?.into.push({
+          map: nonStrings.map,
+          key: name,
+          value: written,
+          readAs,
+          readSoByYaml12: typeof read !== 'string',
+        });
+      }
       // Assigning a `__proto__` key would set the map's prototype instead (defining every key is slower).
       if (name === '__proto__')
         Object.defineProperty(result, name, { value: located, enumerable: true, writable: true });
@@ -731,6 +741,9 @@ function rangeOf(node: Node): SourceRange {
   const range = node.range;
   return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
 }
+
+/** The characters that open a quoted or block scalar. */
+const PLAIN_SCALAR_NEVER_STARTS = ['"', "'", '|', '>'];
 
 /** Whether a scalar's value is one YAML reads as a number or a boolean, where a string is due. */
 function isNumberOrBoolean(value: unknown): value is number | boolean {

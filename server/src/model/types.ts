@@ -140,12 +140,19 @@ export type ObjectBase = {
   nonStringEntries?: NonStringEntry[];
 };
 
-/** A label, annotation or selector entry written as a number or a boolean (`version: 2`, `scrape: true`). */
+/**
+ * A label, annotation or selector entry kubectl reads as a number or a boolean (`version: 2`,
+ * `scrape: true`, `enabled: yes`; see `Yaml11`).
+ */
 export type NonStringEntry = {
   /** The field path of the map that holds it, as the API server names it (`spec.template.metadata.labels`). */
   map: string;
   key: string;
-  value: Located<number | boolean>;
+  /** The value as written. */
+  value: Located<string>;
+  readAs: 'number' | 'bool';
+  /** Whether YAML 1.2 (editors, `yaml`) reads it so too: `yes` and `1_000` are strings there. */
+  readSoByYaml12: boolean;
 };
 
 /** A port of a Service (`spec.ports[]`). */

@@ -5,19 +5,6 @@ import { POD_TEMPLATE_PATHS, selectorLabelsPath, WORKLOAD_KINDS } from '../model
 import { describe } from './describe';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
-import { sourceOf } from './yamlText';
-
-/**
- * The plain scalars that YAML 1.1 reads as booleans and YAML 1.2 as strings. kubectl reads
- * manifests with YAML 1.1 (sigs.k8s.io/yaml's YAMLToJSON, on go-yaml v2's resolve table).
- */
-const YAML_1_1_BOOLEANS: ReadonlySet<string> = new Set(
-  ['y', 'yes', 'n', 'no', 'on', 'off'].flatMap((word) => [
-    word,
-    word[0].toUpperCase() + word.slice(1),
-    word.toUpperCase(),
-  ]),
-);
 
 /**
  * Label keys and values found valid: most repeat across the workspace (`app`, team and component
@@ -97,9 +84,9 @@ const ENTRY_NAMES: Record<LabelMap['role'], string> = {
  * The labels and annotations of a Service, Endpoints, EndpointSlice or workload, those of a
  * workload's pod template, and the selectors of Services and workloads, as the API server takes
  * them:
- * - their values are strings (`map[string]string`): a value YAML reads as a number or a boolean
- *   (`version: 2`, `prometheus.io/scrape: true`, and, as kubectl reads YAML 1.1, `enabled: yes`)
- *   cannot be decoded (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations
+ * - their values are strings (`map[string]string`): a value kubectl reads as a number or a boolean
+ *   (`version: 2`, `prometheus.io/scrape: true`, and, as it reads YAML 1.1, `enabled: yes` and
+ *   `size: 1_000`, but not a float that overflows: see `Yaml11`) cannot be decoded (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations
  *   of type string`), so the whole object is refused;
  * - label and selector keys are qualified names and their values label values (ValidateLabels,
  *   staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation; ValidateService validates the
@@ -122,32 +109,17 @@ export const labelsInvalid: Rule = {
     const checkObject = (object: Service | Backend | Workload) => {
       const report = (located: Located<unknown>, message: string, quoted?: string) =>
         findings.push(Finding.of(this, object.uri, located.range, message, quoted ? { data: { quoted } } : {}));
-      // The file's text, read only for the few entries that need it.
-      const text = () => index.file(object.uri)?.text ?? '';
       const maps = labelMapsOf(object);
-      for (const { map: path, key, value } of object.nonStringEntries ?? []) {
+      for (const { map: path, key, value, readAs, readSoByYaml12 } of object.nonStringEntries ?? []) {
         const map = maps.find((candidate) => candidate.path === path)!;
-        const written = sourceOf(text(), value);
-        const message =
-          typeof value.value === 'number'
-            ? notAString(index, object, map, key, written, 'a number', 'number')
-            : notAString(index, object, map, key, written, 'a boolean', 'bool');
-        report(value, message, JSON.stringify(written));
+        const type = readAs === 'number' ? 'a number' : 'a boolean';
+        const why = readSoByYaml12 ? type : `which kubectl, reading YAML 1.1, takes for ${type}`;
+        report(value, notAString(index, object, map, key, value.value, why, readAs), JSON.stringify(value.value));
       }
       for (const map of maps) {
         const { path, entries, role } = map;
         for (const key in entries) {
           const value = entries[key];
-          // Read as a boolean by kubectl only when unquoted.
-          if (YAML_1_1_BOOLEANS.has(value.value) && !'\'"'.includes(text()[value.start])) {
-            const readAs = 'which kubectl, reading YAML 1.1, takes for a boolean';
-            report(
-              value,
-              notAString(index, object, map, key, value.value, readAs, 'bool'),
-              JSON.stringify(value.value),
-            );
-            continue;
-          }
           const keyProblems = problemsOf(validKeys, key, isQualifiedName);
           // Annotation keys may be in any case.
           const problems =
