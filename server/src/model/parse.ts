@@ -27,11 +27,9 @@ import {
   IGNORE_ANNOTATION,
   IGNORE_COMMENT_MARKER,
   Located,
-  POD_TEMPLATE_PATHS,
-  selectorLabelsPath,
   SERVICE_NAME_LABEL,
   WORKLOAD_KINDS,
-  WORKLOAD_SELECTOR_PATHS,
+  WORKLOAD_PATHS,
 } from './types';
 import { Yaml11 } from './yaml11';
 import {
@@ -456,32 +454,28 @@ class DocumentReader {
   }
 
   private workload(map: YAMLMap, base: ObjectBase, kind: WorkloadKind): Workload {
-    const templatePath = POD_TEMPLATE_PATHS[kind];
-    const template = this.mapAt(map, templatePath);
+    const paths = WORKLOAD_PATHS[kind];
+    const template = this.mapAt(map, paths.podTemplate);
     const podMetadata = template && this.map(template, 'metadata');
     const podSpec = template && this.map(template, 'spec');
     const containers = [...this.maps(podSpec, 'initContainers'), ...this.maps(podSpec, 'containers')];
     const spec = this.map(map, 'spec');
+    const controllerSpec = paths.spec && this.mapAt(map, paths.spec);
     const podLabelsMap = podMetadata && this.map(podMetadata, 'labels');
     // A Pod's own labels and annotations are its pods': `base` has read them.
     const ownPods = kind === 'Pod';
     const nonStrings: NonStringEntry[] = [];
-    const podMetadataPath = [...templatePath, 'metadata'].join('.');
     const stringsOf = (strings: YAMLMap | undefined, path: string) =>
       strings && this.stringMap(strings, { map: path, into: nonStrings });
-    const podLabels = ownPods
-      ? this.stringMap(podLabelsMap)
-      : (stringsOf(podLabelsMap, `${podMetadataPath}.labels`) ?? {});
+    const podLabels = ownPods ? this.stringMap(podLabelsMap) : (stringsOf(podLabelsMap, paths.podLabels) ?? {});
     const podAnnotations = ownPods
       ? undefined
-      : stringsOf(podMetadata && this.map(podMetadata, 'annotations'), `${podMetadataPath}.annotations`);
-    const selectorPath = WORKLOAD_SELECTOR_PATHS[kind];
-    const selectorHolder = ownPods ? undefined : this.mapAt(map, selectorPath.slice(0, -1));
-    const selectorPair = selectorHolder && this.pair(selectorHolder, 'selector');
-    const selectorMap = selectorHolder && this.map(selectorHolder, 'selector');
+      : stringsOf(podMetadata && this.map(podMetadata, 'annotations'), paths.podAnnotations);
+    const selectorPair = controllerSpec && this.pair(controllerSpec, 'selector');
+    const selectorMap = controllerSpec && this.map(controllerSpec, 'selector');
     const labelSelector = kind !== 'ReplicationController';
     const matchLabelsMap = selectorMap && (labelSelector ? this.map(selectorMap, 'matchLabels') : selectorMap);
-    const matchLabels = stringsOf(matchLabelsMap, selectorLabelsPath(kind)) ?? {};
+    const matchLabels = stringsOf(matchLabelsMap, paths.selectorLabels!) ?? {};
     const selector: WorkloadSelector | undefined =
       selectorPair && selectorMap
         ? {
@@ -495,14 +489,13 @@ class DocumentReader {
         : undefined;
     // Before the spread below, which gives every workload the same fields in the same order.
     if (nonStrings.length > 0) base.nonStringEntries = [...(base.nonStringEntries ?? []), ...nonStrings];
-    const workloadSpec = kind === 'CronJob' ? this.mapAt(map, ['spec', 'jobTemplate', 'spec']) : spec;
     return {
       kind,
       podLabels,
       podLabelsRange: podLabelsMap && rangeOf(podLabelsMap),
       podLabelsUnread: this.holdsUnread(podMetadata, 'labels', podLabels),
       podAnnotations,
-      specRange: workloadSpec && rangeOf(workloadSpec),
+      specRange: controllerSpec && rangeOf(controllerSpec),
       selector,
       selectorKeyWritten: selectorPair !== undefined,
       containerPorts: compact(

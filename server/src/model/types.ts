@@ -288,7 +288,7 @@ export type Workload = ObjectBase & {
   podAnnotations?: Record<string, Located<string>>;
   /** Its `spec` mapping (that of its job template for a CronJob), where a fix adds a selector. */
   specRange?: SourceRange;
-  /** Its selector, at `WORKLOAD_SELECTOR_PATHS[kind]`; undefined when none is written (and for a Pod). */
+  /** Its selector (`WORKLOAD_PATHS`); undefined when none is written (and for a Pod). */
   selector?: WorkloadSelector;
   /** Whether a `selector` key is written, whatever its value: a fix never adds a second one. */
   selectorKeyWritten: boolean;
@@ -386,38 +386,50 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'CronJob',
 ];
 
-/** Where each kind of workload holds its pod template (`metadata` and `spec` of the pods): a Pod is its own. */
-export const POD_TEMPLATE_PATHS: Readonly<Record<WorkloadKind, readonly string[]>> = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
 /**
- * Where each kind of workload holds its selector: a LabelSelector, but for a ReplicationController's
- * plain map of labels; a Pod has none.
+ * Where each kind of workload keeps what its pods are made from: the spec of the controller
+ * (`spec`; a CronJob's job template's), its pod template and its selector, as key paths and as
+ * the field paths the API server names in its messages. A Pod is its own template.
  */
-export const WORKLOAD_SELECTOR_PATHS: Readonly<Record<WorkloadKind, readonly string[]>> = {
-  Pod: [],
-  Deployment: ['spec', 'selector'],
-  StatefulSet: ['spec', 'selector'],
-  DaemonSet: ['spec', 'selector'],
-  ReplicaSet: ['spec', 'selector'],
-  ReplicationController: ['spec', 'selector'],
-  Job: ['spec', 'selector'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'selector'],
+export type WorkloadPaths = {
+  /** The controller's spec, where the template and the selector are; none for a Pod. */
+  spec?: readonly string[];
+  podTemplate: readonly string[];
+  podLabels: string;
+  podAnnotations: string;
+  /** `spec.selector`: a LabelSelector, or a ReplicationController's plain map of labels. */
+  selector?: string;
+  /** The labels the selector matches: its `matchLabels`, or a ReplicationController's selector itself. */
+  selectorLabels?: string;
 };
 
-/** The path of the labels a workload's selector matches: its `matchLabels`, or a ReplicationController's selector itself. */
-export function selectorLabelsPath(kind: WorkloadKind): string {
-  const selector = WORKLOAD_SELECTOR_PATHS[kind].join('.');
-  return kind === 'ReplicationController' ? selector : `${selector}.matchLabels`;
-}
+const CONTROLLER_SPECS: Readonly<Record<WorkloadKind, readonly string[] | undefined>> = {
+  Pod: undefined,
+  Deployment: ['spec'],
+  StatefulSet: ['spec'],
+  DaemonSet: ['spec'],
+  ReplicaSet: ['spec'],
+  ReplicationController: ['spec'],
+  Job: ['spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec'],
+};
+
+export const WORKLOAD_PATHS: Readonly<Record<WorkloadKind, WorkloadPaths>> = Object.fromEntries(
+  Object.entries(CONTROLLER_SPECS).map(([kind, spec]) => {
+    const podTemplate = spec ? [...spec, 'template'] : [];
+    const podMetadata = [...podTemplate, 'metadata'].join('.');
+    const selector = spec && [...spec, 'selector'].join('.');
+    const paths: WorkloadPaths = {
+      spec,
+      podTemplate,
+      podLabels: `${podMetadata}.labels`,
+      podAnnotations: `${podMetadata}.annotations`,
+      selector,
+      selectorLabels: selector && (kind === 'ReplicationController' ? selector : `${selector}.matchLabels`),
+    };
+    return [kind, paths];
+  }),
+) as Record<WorkloadKind, WorkloadPaths>;
 
 /**
  * Every `kind` parse.ts reads an object from; `List` and other `*List` kinds are read for

@@ -1,7 +1,7 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isQualifiedName, isValidLabelValue } from '../model/k8sValidation';
 import type { Backend, Located, Service, Workload } from '../model/types';
-import { POD_TEMPLATE_PATHS, selectorLabelsPath, WORKLOAD_KINDS } from '../model/types';
+import { WORKLOAD_PATHS } from '../model/types';
 import { describe } from './describe';
 import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
@@ -35,23 +35,6 @@ type LabelMap = {
   struct: string;
 };
 
-/** Where each kind of workload holds its pod template's labels and annotations and its selector's labels. */
-const WORKLOAD_MAP_PATHS = new Map(
-  WORKLOAD_KINDS.map((kind) => {
-    const pods = [...POD_TEMPLATE_PATHS[kind], 'metadata'].join('.');
-    return [
-      kind,
-      {
-        labels: `${pods}.labels`,
-        annotations: `${pods}.annotations`,
-        selector: selectorLabelsPath(kind),
-        // matchLabels of a LabelSelector, or a ReplicationController's own map.
-        selectorStruct: kind === 'ReplicationController' ? 'ReplicationControllerSpec' : 'LabelSelector',
-      },
-    ];
-  }),
-);
-
 /** The maps of strings of an object: its own labels and annotations, a workload's pod template's, selectors. */
 function labelMapsOf(object: Service | Backend | Workload): LabelMap[] {
   const maps: LabelMap[] = [
@@ -61,11 +44,17 @@ function labelMapsOf(object: Service | Backend | Workload): LabelMap[] {
   if (object.kind === 'Service') {
     maps.push({ path: 'spec.selector', entries: object.selector?.labels, role: 'selector', struct: 'ServiceSpec' });
   } else if ('podLabels' in object && object.kind !== 'Pod') {
-    const paths = WORKLOAD_MAP_PATHS.get(object.kind)!;
+    const paths = WORKLOAD_PATHS[object.kind];
     maps.push(
-      { path: paths.labels, entries: object.podLabels, role: 'labels', struct: 'ObjectMeta' },
-      { path: paths.annotations, entries: object.podAnnotations, role: 'annotations', struct: 'ObjectMeta' },
-      { path: paths.selector, entries: object.selector?.matchLabels, role: 'selector', struct: paths.selectorStruct },
+      { path: paths.podLabels, entries: object.podLabels, role: 'labels', struct: 'ObjectMeta' },
+      { path: paths.podAnnotations, entries: object.podAnnotations, role: 'annotations', struct: 'ObjectMeta' },
+      {
+        path: paths.selectorLabels!,
+        entries: object.selector?.matchLabels,
+        role: 'selector',
+        // matchLabels of a LabelSelector, or a ReplicationController's own map.
+        struct: object.kind === 'ReplicationController' ? 'ReplicationControllerSpec' : 'LabelSelector',
+      },
     );
   }
   return maps;

@@ -2,12 +2,11 @@ import { FieldError } from '../model/k8sValidation';
 import {
   type Located,
   objectHolding,
-  POD_TEMPLATE_PATHS,
   type SelectorRequirement,
-  selectorLabelsPath,
   type SourceRange,
   type Workload,
   type WorkloadKind,
+  WORKLOAD_PATHS,
 } from '../model/types';
 import { describe } from './describe';
 import type { Finding as FindingType, Fix, Rule } from './types';
@@ -76,7 +75,7 @@ export const workloadSelectorInvalid: Rule = {
             data ? { data } : {},
           ),
         );
-      const selectorPath = selectorLabelsPath(workload.kind).replace(/\.matchLabels$/, '');
+      const selectorPath = WORKLOAD_PATHS[workload.kind].selector!;
       const anchor = workload.name ?? (workload.kindRange ? { range: workload.kindRange } : workload);
       const selector = workload.selector;
       if (selector?.matchLabelsUnread || workload.podLabelsUnread) continue;
@@ -97,13 +96,12 @@ export const workloadSelectorInvalid: Rule = {
       }
       const mismatch = firstMismatch(workload);
       if (!mismatch) continue;
-      const labelsPath = `${[...POD_TEMPLATE_PATHS[workload.kind], 'metadata'].join('.')}.labels`;
       const written = JSON.stringify(
         Object.fromEntries(Object.entries(workload.podLabels).map(([k, v]) => [k, v.value])),
       );
       report(
         mismatch.at,
-        `${labelsPath}: Invalid value: ${written}: \`selector\` does not match template \`labels\` (${mismatch.why})`,
+        `${WORKLOAD_PATHS[workload.kind].podLabels}: Invalid value: ${written}: \`selector\` does not match template \`labels\` (${mismatch.why})`,
         mismatch.label ? { label: mismatch.label[0] } : selector ? undefined : { addSelector: true },
       );
     }
