@@ -586,14 +586,24 @@ class DocumentReader {
     if (!written) return [];
     if (!isSeq(written) || (written as YAMLSeq).items.some((item) => !isMap(this.resolve(item as Node))))
       return undefined;
-    return compact(
-      this.maps(selector, 'matchExpressions').map((requirement) => ({
+    const requirements: SelectorRequirement[] = [];
+    for (const requirement of this.maps(selector, 'matchExpressions')) {
+      const values = this.strings(requirement, 'values');
+      const writtenValues = this.get(requirement, 'values');
+      // Values of other kinds (`[1]`, a mapping) are dropped by `strings`: such a requirement is not read
+      // (`values:` left empty is none, as Go decodes a null list).
+      const readable = isSeq(writtenValues)
+        ? (writtenValues as YAMLSeq).items.length === values.length
+        : !writtenValues || (isScalar(writtenValues) && writtenValues.value === null);
+      if (!readable) return undefined;
+      requirements.push({
         range: rangeOf(requirement),
         key: this.string(requirement, 'key'),
         operator: this.string(requirement, 'operator'),
-        values: this.strings(requirement, 'values'),
-      })),
-    );
+        values,
+      });
+    }
+    return compact(requirements);
   }
 
   /** The mapping at `path` below `map` (`map` itself for an empty path). */

@@ -1,4 +1,4 @@
-import { FieldError } from '../model/k8sValidation';
+import { FieldError, isQualifiedName, isValidLabelValue, sameButForCase } from '../model/k8sValidation';
 import {
   type Located,
   objectHolding,
@@ -11,6 +11,7 @@ import {
 import { describe } from './describe';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
+import { writeSupportedValue } from './enumerations';
 import { insertFirstEntry, replaceScalar, scalarText } from './yamlText';
 
 /**
@@ -45,11 +46,12 @@ type Mismatch = { at: Located<unknown> | { range: SourceRange }; why: string; la
  *   `spec.template.metadata.labels` ("`selector` does not match template `labels`"); a DaemonSet
  *   without a selector matches nothing. A ReplicationController's empty selector is defaulted to
  *   the template's labels (SetDefaults_ReplicationController), which then must not be empty.
- * A malformed `matchExpressions` (unknown operator, values where none belong) is left to the API
- * server's own message, and labels the model cannot read (a template's `{name}` is a mapping to
- * YAML) to other tools: the selector is not judged.
+ * - each of its `matchExpressions` is well formed (ValidateLabelSelectorRequirement; see
+ *   `requirementProblems`); a selector with a malformed one is not matched against the template.
+ * Labels the model cannot read (a template's `{name}` is a mapping to YAML) are left to other
+ * tools: the selector is not judged.
  *
- * Fixes: write the selector's label in the template (preferred: an apps/v1 selector cannot be
+ * Fixes: an operator in the wrong case written as the API spells it (safe); write the selector's label in the template (preferred: an apps/v1 selector cannot be
  * changed once created), or the template's value in the selector; add a selector of the
  * template's labels where it is missing.
  */
@@ -94,6 +96,10 @@ export const workloadSelectorInvalid: Rule = {
         report({ range: selector.keyRange }, `${selectorPath}: Invalid value: {}: ${checked.empty}`);
         continue;
       }
+      const malformed = selector ? requirementProblems(selectorPath, selector.matchExpressions ?? []) : [];
+      for (const { at, message, data } of malformed) report(at, message, data);
+      // LabelSelectorAsSelector refuses such a selector: whether it matches is not judged.
+      if (malformed.length > 0) continue;
       const mismatch = firstMismatch(workload);
       if (!mismatch) continue;
       const written = JSON.stringify(
@@ -109,6 +115,7 @@ export const workloadSelectorInvalid: Rule = {
   },
 
   fixes(finding, index) {
+    if (finding.data?.write) return writeSupportedValue(finding, index);
     const file = index.file(finding.uri);
     const workload = file && objectHolding(file.objects, finding.range.start);
     if (!file || !workload || !('podLabels' in workload)) return [];
@@ -155,7 +162,7 @@ function firstMismatch(workload: Workload): Mismatch | undefined {
   // A DaemonSet without a selector: LabelSelectorAsSelector(nil) matches nothing.
   if (!selector) return { at: workload.name ?? workload, why: 'without a selector it selects no pods' };
   const requirements = selector.matchExpressions;
-  if (!requirements || requirements.some((requirement) => !isWellFormed(requirement))) return undefined;
+  if (!requirements) return undefined;
   for (const [key, value] of Object.entries(selector.matchLabels)) {
     const carried = labels[key];
     if (carried?.value === value.value) continue;
@@ -177,19 +184,53 @@ function firstMismatch(workload: Workload): Mismatch | undefined {
   return undefined;
 }
 
-/** Whether LabelSelectorAsSelector takes the requirement (labels.NewRequirement's checks of its shape). */
-function isWellFormed({ key, operator, values }: SelectorRequirement): boolean {
-  if (!key || !operator) return false;
-  switch (operator.value) {
-    case 'In':
-    case 'NotIn':
-      return values.length > 0;
-    case 'Exists':
-    case 'DoesNotExist':
-      return values.length === 0;
-    default:
-      return false;
-  }
+const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/**
+ * What ValidateLabelSelectorRequirement (staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation)
+ * refuses in each requirement: an operator it does not know (an operator in the wrong case gets a
+ * fix), values missing for In and NotIn or given to Exists and DoesNotExist, a key that is no
+ * qualified name, values that are no label values (apps/v1 validates its selectors strictly).
+ */
+function requirementProblems(
+  selectorPath: string,
+  requirements: readonly SelectorRequirement[],
+): { at: { range: SourceRange }; message: string; data?: FindingType['data'] }[] {
+  const problems: { at: { range: SourceRange }; message: string; data?: FindingType['data'] }[] = [];
+  requirements.forEach(({ range, key, operator, values }, i) => {
+    const path = `${selectorPath}.matchExpressions[${i}]`;
+    const op = operator?.value ?? '';
+    if (!OPERATORS.includes(op)) {
+      const known = sameButForCase(op, OPERATORS);
+      problems.push({
+        at: operator ?? { range },
+        message:
+          FieldError.invalid(`${path}.operator`, op, 'not a valid selector operator') +
+          (known ? ` (operators are case-sensitive: write ${known})` : ''),
+        data: known ? { write: known } : undefined,
+      });
+    } else if ((op === 'In' || op === 'NotIn') && values.length === 0) {
+      problems.push({
+        at: operator!,
+        message: FieldError.required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"),
+      });
+    } else if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0) {
+      problems.push({
+        at: values[0],
+        message: FieldError.forbidden(
+          `${path}.values`,
+          "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+        ),
+      });
+    }
+    for (const problem of isQualifiedName(key?.value ?? ''))
+      problems.push({ at: key ?? { range }, message: FieldError.invalid(`${path}.key`, key?.value ?? '', problem) });
+    values.forEach((value, j) => {
+      for (const problem of isValidLabelValue(value.value))
+        problems.push({ at: value, message: FieldError.invalid(`${path}.values[${j}]`, value.value, problem) });
+    });
+  });
+  return problems;
 }
 
 function holds({ key, operator, values }: SelectorRequirement, labels: Workload['podLabels']): boolean {
