@@ -580,6 +580,12 @@ class DocumentReader {
     return !written || Object.keys(read).length < written.items.length;
   }
 
+  /** A scalar's text as written. */
+  private writtenText(scalar: Scalar): string {
+    const range = rangeOf(scalar);
+    return this.text.slice(range.start, range.end);
+  }
+
   /** A LabelSelector's `matchExpressions`: none when absent, undefined when not a list of mappings. */
   private requirements(selector: YAMLMap): SelectorRequirement[] | undefined {
     const written = this.get(selector, 'matchExpressions');
@@ -694,13 +700,11 @@ class DocumentReader {
       // An empty value (`app:`, `~`, `null`) is the empty string: Go decodes a JSON null in a map of strings so.
       if (read !== null && typeof read !== 'string' && !isNumberOrBoolean(read)) continue;
       // As written where the value (or, through an alias, its anchor) stands, but for an empty value.
-      const range = rangeOf(value);
-      const text = read === null ? '' : typeof read === 'string' ? read : this.text.slice(range.start, range.end);
+      const text = read === null ? '' : typeof read === 'string' ? read : this.writtenText(value);
       const located = locatedAt(text, item.value as Node, item.key as Node);
-      // Only an untagged plain scalar is resolved by its spelling.
-      const plain = read !== null && !value.tag && !PLAIN_SCALAR_NEVER_STARTS.includes(this.text[range.start]);
-      const readAs = plain ? Yaml11.typeOf(text) : undefined;
-      if (readAs) {
+      // Only an untagged plain scalar is resolved by its spelling (most values are no candidate at all).
+      const readAs = read === null ? undefined : Yaml11.typeOf(text);
+      if (readAs && !value.tag && !PLAIN_SCALAR_NEVER_STARTS.includes(this.text[rangeOf(value).start])) {
         const written = locatedAt(text, item.value as Node);
         nonStrings?.into.push({
           map: nonStrings.map,

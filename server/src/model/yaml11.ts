@@ -34,7 +34,14 @@ export namespace Yaml11 {
 
   /** What kubectl makes of a plain scalar written `text`, when it is not a string. */
   export function typeOf(text: string): 'bool' | 'number' | undefined {
-    if (BOOLEANS.has(text)) return 'bool';
+    // Called for every label and annotation value: most start with a letter no boolean starts with.
+    const first = text.charCodeAt(0) | 0x20;
+    if (first >= 0x61 && first <= 0x7a) {
+      return (first === 0x79 || first === 0x6e || first === 0x6f || first === 0x74 || first === 0x66) &&
+        BOOLEANS.has(text)
+        ? 'bool'
+        : undefined;
+    }
     return isNumber(text) ? 'number' : undefined;
   }
 
