@@ -315,6 +315,9 @@ export type WorkloadSelector = {
   matchExpressions: SelectorRequirement[] | undefined;
 };
 
+/** The operators of a LabelSelector's requirements (metav1.LabelSelectorOperator), case-sensitive. */
+export const SELECTOR_OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
 /** One of a LabelSelector's `matchExpressions`. */
 export type SelectorRequirement = {
   range: SourceRange;

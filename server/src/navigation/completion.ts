@@ -2,7 +2,15 @@ import { containerPortProtocolOf, workloadsMatching } from '../index/selection';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { UriPath } from '../index/uriPath';
 import { ServiceSemantics, protocolOf, selectorMatches } from '../model/semantics';
-import { SERVICE_NAME_LABEL, type Service, type SourceRange, type Workload } from '../model/types';
+import {
+  SELECTOR_OPERATORS,
+  SERVICE_NAME_LABEL,
+  type Service,
+  type SourceRange,
+  type Workload,
+  type WorkloadKind,
+  WORKLOAD_PATHS,
+} from '../model/types';
 import { eolOf, scalarText } from '../rules/yamlText';
 import { type CursorContext, cursorContext, ITEM } from './yamlCursor';
 
@@ -94,6 +102,21 @@ const providers: Provider[] = [
     offer: ({ context, completions }) => {
       const field = context.path[1];
       for (const value of SERVICE_SPEC_VALUES[field]) completions.value(value, 'value', `Service ${field}`);
+    },
+  },
+  {
+    // The operator of a workload's selector requirement (a LabelSelector's: not a ReplicationController's).
+    applies: ({ context, kind }) => {
+      const paths = kind && Object.hasOwn(WORKLOAD_PATHS, kind) ? WORKLOAD_PATHS[kind as WorkloadKind] : undefined;
+      const selector = paths?.selectorLabels?.endsWith('.matchLabels') ? paths.selector! : undefined;
+      return (
+        selector !== undefined &&
+        context.mode === 'value' &&
+        context.path.join('.') === `${selector}.matchExpressions.${ITEM}.operator`
+      );
+    },
+    offer: ({ completions }) => {
+      for (const operator of SELECTOR_OPERATORS) completions.value(operator, 'value', 'selector operator');
     },
   },
   { applies: typing('value', 'Endpoints', 'metadata', 'name'), offer: endpointsNames },

@@ -3,6 +3,7 @@ import {
   type Located,
   objectHolding,
   type SelectorRequirement,
+  SELECTOR_OPERATORS,
   type SourceRange,
   type Workload,
   type WorkloadKind,
@@ -184,8 +185,6 @@ function firstMismatch(workload: Workload): Mismatch | undefined {
   return undefined;
 }
 
-const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-
 /**
  * What ValidateLabelSelectorRequirement (staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation)
  * refuses in each requirement: an operator it does not know (an operator in the wrong case gets a
@@ -200,8 +199,8 @@ function requirementProblems(
   requirements.forEach(({ range, key, operator, values }, i) => {
     const path = `${selectorPath}.matchExpressions[${i}]`;
     const op = operator?.value ?? '';
-    if (!OPERATORS.includes(op)) {
-      const known = sameButForCase(op, OPERATORS);
+    if (!SELECTOR_OPERATORS.includes(op)) {
+      const known = sameButForCase(op, SELECTOR_OPERATORS);
       problems.push({
         at: operator ?? { range },
         message:
