@@ -473,18 +473,17 @@ class DocumentReader {
       : stringsOf(podMetadata && this.map(podMetadata, 'annotations'), paths.podAnnotations);
     const selectorPair = controllerSpec && this.pair(controllerSpec, 'selector');
     const selectorMap = controllerSpec && this.map(controllerSpec, 'selector');
-    const labelSelector = kind !== 'ReplicationController';
-    const matchLabelsMap = selectorMap && (labelSelector ? this.map(selectorMap, 'matchLabels') : selectorMap);
+    const matchLabelsMap = selectorMap && (paths.labelSelector ? this.map(selectorMap, 'matchLabels') : selectorMap);
     const matchLabels = stringsOf(matchLabelsMap, paths.selectorLabels!) ?? {};
     const selector: WorkloadSelector | undefined =
       selectorPair && selectorMap
         ? {
             keyRange: rangeOf(selectorPair.key as Node),
             matchLabels,
-            matchLabelsUnread: labelSelector
-              ? this.holdsUnread(selectorMap, 'matchLabels', matchLabels)
-              : Object.keys(matchLabels).length < selectorMap.items.length,
-            matchExpressions: labelSelector ? this.requirements(selectorMap) : [],
+            matchLabelsUnread: paths.labelSelector
+              ? this.unread(selectorMap, 'matchLabels', matchLabelsMap, matchLabels)
+              : this.unread(controllerSpec, 'selector', selectorMap, matchLabels),
+            matchExpressions: paths.labelSelector ? this.requirements(selectorMap) : [],
           }
         : undefined;
     // Before the spread below, which gives every workload the same fields in the same order.
@@ -493,7 +492,7 @@ class DocumentReader {
       kind,
       podLabels,
       podLabelsRange: podLabelsMap && rangeOf(podLabelsMap),
-      podLabelsUnread: this.holdsUnread(podMetadata, 'labels', podLabels),
+      podLabelsUnread: this.unread(podMetadata, 'labels', podLabelsMap, podLabels),
       podAnnotations,
       specRange: controllerSpec && rangeOf(controllerSpec),
       selector,
@@ -571,12 +570,17 @@ class DocumentReader {
   }
 
   /**
-   * Whether `map`'s `key` is written but not all read into `read`: an entry whose value is no
-   * scalar (a template's `{name}` is a mapping to YAML), or a value that is no mapping.
+   * Whether `holder`'s `key` is written but not all read into `read` from `written`, the mapping it
+   * holds: an entry whose value is no scalar (a template's `{name}` is a mapping to YAML), or a
+   * value that is no mapping.
    */
-  private holdsUnread(map: YAMLMap | undefined, key: string, read: Record<string, unknown>): boolean {
-    if (!map || !this.has(map, key)) return false;
-    const written = this.map(map, key);
+  private unread(
+    holder: YAMLMap | undefined,
+    key: string,
+    written: YAMLMap | undefined,
+    read: Record<string, unknown>,
+  ): boolean {
+    if (!holder || !this.has(holder, key)) return false;
     return !written || Object.keys(read).length < written.items.length;
   }
 

@@ -404,6 +404,8 @@ export type WorkloadPaths = {
   selector?: string;
   /** The labels the selector matches: its `matchLabels`, or a ReplicationController's selector itself. */
   selectorLabels?: string;
+  /** Whether the selector is a LabelSelector (`matchLabels`, `matchExpressions`). */
+  labelSelector: boolean;
 };
 
 const CONTROLLER_SPECS: Readonly<Record<WorkloadKind, readonly string[] | undefined>> = {
@@ -422,13 +424,15 @@ export const WORKLOAD_PATHS: Readonly<Record<WorkloadKind, WorkloadPaths>> = Obj
     const podTemplate = spec ? [...spec, 'template'] : [];
     const podMetadata = [...podTemplate, 'metadata'].join('.');
     const selector = spec && [...spec, 'selector'].join('.');
+    const labelSelector = selector !== undefined && kind !== 'ReplicationController';
     const paths: WorkloadPaths = {
       spec,
       podTemplate,
       podLabels: `${podMetadata}.labels`,
       podAnnotations: `${podMetadata}.annotations`,
       selector,
-      selectorLabels: selector && (kind === 'ReplicationController' ? selector : `${selector}.matchLabels`),
+      selectorLabels: selector && (labelSelector ? `${selector}.matchLabels` : selector),
+      labelSelector,
     };
     return [kind, paths];
   }),

@@ -16,11 +16,10 @@ export namespace Yaml11 {
   );
 
   /** Infinities and NaN, spelled as the resolve table spells them. */
-  const SPECIAL_FLOATS: ReadonlySet<string> = new Set(
-    ['.inf', '.Inf', '.INF', '.nan', '.NaN', '.NAN'].flatMap((word) =>
-      word.endsWith('inf') || word.endsWith('Inf') || word.endsWith('INF') ? [word, `+${word}`, `-${word}`] : [word],
-    ),
-  );
+  const SPECIAL_FLOATS: ReadonlySet<string> = new Set([
+    ...['.inf', '.Inf', '.INF'].flatMap((word) => [word, `+${word}`, `-${word}`]),
+    ...['.nan', '.NaN', '.NAN'],
+  ]);
 
   /** strconv.ParseInt/ParseUint with base 0: a sign, then hexadecimal, octal (0o or a leading 0), binary or decimal digits. */
   const GO_INTEGER = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;

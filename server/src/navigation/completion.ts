@@ -108,11 +108,10 @@ const providers: Provider[] = [
     // The operator of a workload's selector requirement (a LabelSelector's: not a ReplicationController's).
     applies: ({ context, kind }) => {
       const paths = kind && Object.hasOwn(WORKLOAD_PATHS, kind) ? WORKLOAD_PATHS[kind as WorkloadKind] : undefined;
-      const selector = paths?.selectorLabels?.endsWith('.matchLabels') ? paths.selector! : undefined;
       return (
-        selector !== undefined &&
+        paths?.labelSelector === true &&
         context.mode === 'value' &&
-        context.path.join('.') === `${selector}.matchExpressions.${ITEM}.operator`
+        context.path.join('.') === `${paths.selector}.matchExpressions.${ITEM}.operator`
       );
     },
     offer: ({ completions }) => {

@@ -53,7 +53,7 @@ function labelMapsOf(object: Service | Backend | Workload): LabelMap[] {
         entries: object.selector?.matchLabels,
         role: 'selector',
         // matchLabels of a LabelSelector, or a ReplicationController's own map.
-        struct: object.kind === 'ReplicationController' ? 'ReplicationControllerSpec' : 'LabelSelector',
+        struct: paths.labelSelector ? 'LabelSelector' : `${object.kind}Spec`,
       },
     );
   }
@@ -75,8 +75,9 @@ const ENTRY_NAMES: Record<LabelMap['role'], string> = {
  * them:
  * - their values are strings (`map[string]string`): a value kubectl reads as a number or a boolean
  *   (`version: 2`, `prometheus.io/scrape: true`, and, as it reads YAML 1.1, `enabled: yes` and
- *   `size: 1_000`, but not a float that overflows: see `Yaml11`) cannot be decoded (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations
- *   of type string`), so the whole object is refused;
+ *   `size: 1_000`, but not a float that overflows: see `Yaml11`) cannot be decoded (`json:
+ *   cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations of type string`),
+ *   so the whole object is refused;
  * - label and selector keys are qualified names and their values label values (ValidateLabels,
  *   staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation; ValidateService validates the
  *   selector the same way, ValidateLabelSelector a `matchLabels`, ValidateReplicationControllerSpec

@@ -8,6 +8,7 @@ import {
   type Workload,
   type WorkloadKind,
   WORKLOAD_PATHS,
+  type WorkloadSelector,
 } from '../model/types';
 import { describe } from './describe';
 import type { Finding as FindingType, Fix, Rule } from './types';
@@ -31,8 +32,11 @@ const CHECKED: Partial<Record<WorkloadKind, { apiVersion: string; empty?: string
   ReplicationController: { apiVersion: 'v1', required: false },
 };
 
-/** Why a selector does not select its own pods, and where. */
-type Mismatch = { at: Located<unknown> | { range: SourceRange }; why: string; label?: [string, Located<string>] };
+/** Why a selector does not select its own pods, where, and the `matchLabels` key at fault if one is. */
+type Mismatch = { at: Located<unknown> | { range: SourceRange }; why: string; label?: string };
+
+/** A finding about a workload, before the sentence every finding of the rule ends with. */
+type Problem = { at: { range: SourceRange }; message: string; data?: FindingType['data'] };
 
 /**
  * Rule: workload-selector-invalid
@@ -52,9 +56,9 @@ type Mismatch = { at: Located<unknown> | { range: SourceRange }; why: string; la
  * Labels the model cannot read (a template's `{name}` is a mapping to YAML) are left to other
  * tools: the selector is not judged.
  *
- * Fixes: an operator in the wrong case written as the API spells it (safe); write the selector's label in the template (preferred: an apps/v1 selector cannot be
- * changed once created), or the template's value in the selector; add a selector of the
- * template's labels where it is missing.
+ * Fixes: an operator in the wrong case written as the API spells it (safe); write the selector's
+ * label in the template (preferred: an apps/v1 selector cannot be changed once created), or the
+ * template's value in the selector; add a selector of the template's labels where it is missing.
  */
 export const workloadSelectorInvalid: Rule = {
   code: 'workload-selector-invalid',
@@ -68,7 +72,7 @@ export const workloadSelectorInvalid: Rule = {
     for (const workload of index.allWorkloads()) {
       const checked = CHECKED[workload.kind];
       if (!checked || workload.apiVersion !== checked.apiVersion) continue;
-      const report = (at: { range: SourceRange }, message: string, data?: FindingType['data']) =>
+      const report = ({ at, message, data }: Problem) =>
         findings.push(
           Finding.of(
             this,
@@ -84,33 +88,37 @@ export const workloadSelectorInvalid: Rule = {
       if (selector?.matchLabelsUnread || workload.podLabelsUnread) continue;
       const selectorEmpty =
         !selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions?.length === 0);
+      const doesNotMatch = ({ at, why, label }: Mismatch, data?: FindingType['data']) => {
+        const labels = JSON.stringify(
+          Object.fromEntries(Object.entries(workload.podLabels).map(([k, v]) => [k, v.value])),
+        );
+        const message = `${WORKLOAD_PATHS[workload.kind].podLabels}: Invalid value: ${labels}: \`selector\` does not match template \`labels\` (${why})`;
+        report({ at, message, data: label ? { label } : data });
+      };
       if (workload.kind === 'ReplicationController') {
         if (selectorEmpty && Object.keys(workload.podLabels).length === 0) {
-          report(anchor, `${FieldError.required(selectorPath)} (the template has no labels to default it to)`);
-          continue;
+          const message = `${FieldError.required(selectorPath)} (the template has no labels to default it to)`;
+          report({ at: anchor, message });
         }
         if (selectorEmpty) continue;
-      } else if (!selector && checked.required) {
-        report(anchor, FieldError.required(selectorPath), { addSelector: true });
-        continue;
-      } else if (selector && selectorEmpty) {
-        report({ range: selector.keyRange }, `${selectorPath}: Invalid value: {}: ${checked.empty}`);
+      }
+      if (!selector) {
+        // A DaemonSet's is not required: LabelSelectorAsSelector(nil) matches nothing.
+        if (checked.required)
+          report({ at: anchor, message: FieldError.required(selectorPath), data: { addSelector: true } });
+        else doesNotMatch({ at: anchor, why: 'without a selector it selects no pods' }, { addSelector: true });
         continue;
       }
-      const malformed = selector ? requirementProblems(selectorPath, selector.matchExpressions ?? []) : [];
-      for (const { at, message, data } of malformed) report(at, message, data);
+      if (selectorEmpty) {
+        report({ at: { range: selector.keyRange }, message: `${selectorPath}: Invalid value: {}: ${checked.empty}` });
+        continue;
+      }
+      const malformed = requirementProblems(selectorPath, selector.matchExpressions ?? []);
+      malformed.forEach(report);
       // LabelSelectorAsSelector refuses such a selector: whether it matches is not judged.
       if (malformed.length > 0) continue;
-      const mismatch = firstMismatch(workload);
-      if (!mismatch) continue;
-      const written = JSON.stringify(
-        Object.fromEntries(Object.entries(workload.podLabels).map(([k, v]) => [k, v.value])),
-      );
-      report(
-        mismatch.at,
-        `${WORKLOAD_PATHS[workload.kind].podLabels}: Invalid value: ${written}: \`selector\` does not match template \`labels\` (${mismatch.why})`,
-        mismatch.label ? { label: mismatch.label[0] } : selector ? undefined : { addSelector: true },
-      );
+      const mismatch = firstMismatch(workload.podLabels, selector);
+      if (mismatch) doesNotMatch(mismatch);
     }
     return findings;
   },
@@ -154,14 +162,10 @@ export const workloadSelectorInvalid: Rule = {
 };
 
 /**
- * The first requirement of the workload's selector its template's labels fail, undefined when
- * they meet all, or when a requirement is malformed (`labels.Selector` would not be built).
+ * The first requirement of a selector that the template's `labels` fail, undefined when they meet
+ * all, or when its `matchExpressions` are not read (see `WorkloadSelector`).
  */
-function firstMismatch(workload: Workload): Mismatch | undefined {
-  const labels = workload.podLabels;
-  const selector = workload.selector;
-  // A DaemonSet without a selector: LabelSelectorAsSelector(nil) matches nothing.
-  if (!selector) return { at: workload.name ?? workload, why: 'without a selector it selects no pods' };
+function firstMismatch(labels: Workload['podLabels'], selector: WorkloadSelector): Mismatch | undefined {
   const requirements = selector.matchExpressions;
   if (!requirements) return undefined;
   for (const [key, value] of Object.entries(selector.matchLabels)) {
@@ -170,7 +174,7 @@ function firstMismatch(workload: Workload): Mismatch | undefined {
     const why = carried
       ? `the selector wants ${key}=${value.value}, the template says ${key}=${carried.value}`
       : `the selector wants ${key}=${value.value}, the template has no ${key} label`;
-    return { at: value, why, label: [key, value] };
+    return { at: value, why, label: key };
   }
   for (const requirement of requirements) {
     if (!holds(requirement, labels)) {
@@ -191,11 +195,8 @@ function firstMismatch(workload: Workload): Mismatch | undefined {
  * fix), values missing for In and NotIn or given to Exists and DoesNotExist, a key that is no
  * qualified name, values that are no label values (apps/v1 validates its selectors strictly).
  */
-function requirementProblems(
-  selectorPath: string,
-  requirements: readonly SelectorRequirement[],
-): { at: { range: SourceRange }; message: string; data?: FindingType['data'] }[] {
-  const problems: { at: { range: SourceRange }; message: string; data?: FindingType['data'] }[] = [];
+function requirementProblems(selectorPath: string, requirements: readonly SelectorRequirement[]): Problem[] {
+  const problems: Problem[] = [];
   requirements.forEach(({ range, key, operator, values }, i) => {
     const path = `${selectorPath}.matchExpressions[${i}]`;
     const op = operator?.value ?? '';
