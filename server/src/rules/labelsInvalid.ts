@@ -1,9 +1,9 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isQualifiedName, isValidLabelValue } from '../model/k8sValidation';
-import type { Backend, Located, Service, Workload } from '../model/types';
+import type { Backend, Located, Service, SourceRange, Workload } from '../model/types';
 import { WORKLOAD_PATHS } from '../model/types';
 import { describe } from './describe';
-import type { Finding as FindingType, Rule } from './types';
+import type { Rule } from './types';
 import { Finding } from './types';
 
 /**
@@ -95,39 +95,11 @@ export const labelsInvalid: Rule = {
   dependsOn: ['key'],
 
   check(index) {
-    const findings: FindingType[] = [];
-    const checkObject = (object: Service | Backend | Workload) => {
-      const report = (located: Located<unknown>, message: string, quoted?: string) =>
-        findings.push(Finding.of(this, object.uri, located.range, message, quoted ? { data: { quoted } } : {}));
-      const maps = labelMapsOf(object);
-      for (const { map: path, key, value, readAs, readSoByYaml12 } of object.nonStringEntries ?? []) {
-        const map = maps.find((candidate) => candidate.path === path)!;
-        const type = readAs === 'number' ? 'a number' : 'a boolean';
-        const why = readSoByYaml12 ? type : `which kubectl, reading YAML 1.1, takes for ${type}`;
-        report(value, notAString(index, object, map, key, value.value, why, readAs), JSON.stringify(value.value));
-      }
-      for (const map of maps) {
-        const { path, entries, role } = map;
-        for (const key in entries) {
-          const value = entries[key];
-          const keyProblems = problemsOf(validKeys, key, isQualifiedName);
-          // Annotation keys may be in any case.
-          const problems =
-            keyProblems.length > 0 && role === 'annotations' ? isQualifiedName(key.toLowerCase()) : keyProblems;
-          for (const problem of problems) {
-            findings.push(
-              Finding.of(this, object.uri, value.keyRange ?? value.range, FieldError.invalid(path, key, problem)),
-            );
-          }
-          if (role === 'annotations') continue;
-          for (const problem of problemsOf(validValues, value.value, isValidLabelValue))
-            report(value, FieldError.invalid(path, value.value, problem));
-        }
-      }
-    };
-    index.servicesAndBackends().forEach(checkObject);
-    index.allWorkloads().forEach(checkObject);
-    return findings;
+    const findingsOf = (object: Service | Backend | Workload) =>
+      labelProblems(index, object).map(({ range, message, quoted }) =>
+        Finding.of(this, object.uri, range, message, quoted ? { data: { quoted } } : {}),
+      );
+    return [...index.servicesAndBackends().flatMap(findingsOf), ...index.allWorkloads().flatMap(findingsOf)];
   },
 
   fixes(finding, index) {
@@ -144,6 +116,45 @@ export const labelsInvalid: Rule = {
     ];
   },
 };
+
+/**
+ * A problem with a label, annotation or selector entry: where, what to tell, the reason in a few
+ * words (for the findings of other objects), and the quoted value that fixes it.
+ */
+type LabelProblem = { range: SourceRange; message: string; reason: string; quoted?: string };
+
+/** Why the API server refuses the object's labels, annotations or selectors (see the rule); none when it takes them. */
+export function labelProblems(index: WorkspaceIndex, object: Service | Backend | Workload): LabelProblem[] {
+  const problems: LabelProblem[] = [];
+  const maps = labelMapsOf(object);
+  for (const { map: path, key, value, readAs, readSoByYaml12 } of object.nonStringEntries ?? []) {
+    const map = maps.find((candidate) => candidate.path === path)!;
+    const type = readAs === 'number' ? 'a number' : 'a boolean';
+    const why = readSoByYaml12 ? type : `which kubectl, reading YAML 1.1, takes for ${type}`;
+    problems.push({
+      range: value.range,
+      message: notAString(index, object, map, key, value.value, why, readAs),
+      reason: `${path}: the value of "${key}", ${value.value}, is read as ${type}, not a string`,
+      quoted: JSON.stringify(value.value),
+    });
+  }
+  // The API server's words are short enough to be the reason too.
+  const invalid = (range: SourceRange, message: string) => problems.push({ range, message, reason: message });
+  for (const { path, entries, role } of maps) {
+    for (const key in entries) {
+      const value = entries[key];
+      const keyProblems = problemsOf(validKeys, key, isQualifiedName);
+      // Annotation keys may be in any case.
+      const keyWhys =
+        keyProblems.length > 0 && role === 'annotations' ? isQualifiedName(key.toLowerCase()) : keyProblems;
+      for (const why of keyWhys) invalid(value.keyRange ?? value.range, FieldError.invalid(path, key, why));
+      if (role === 'annotations') continue;
+      for (const why of problemsOf(validValues, value.value, isValidLabelValue))
+        invalid(value.range, FieldError.invalid(path, value.value, why));
+    }
+  }
+  return problems;
+}
 
 /**
  * The message for an entry whose value is not a string (`readAs`: "a number", "a boolean", or

@@ -1,8 +1,11 @@
 import { selectingServices, selectorText } from '../index/selection';
-import type { Located, Workload } from '../model/types';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+import type { Located, Service, SourceRange, Workload } from '../model/types';
 import { describe, describeAt } from './describe';
-import type { Rule } from './types';
+import { labelProblems } from './labelsInvalid';
+import type { Finding as FindingType, Rule } from './types';
 import { Finding } from './types';
+import { selectorProblems } from './workloadSelectorInvalid';
 
 /**
  * Rule: selector-matches-no-workload
@@ -16,19 +19,27 @@ import { Finding } from './types';
  * Services does too.
  *
  * Anchored on the first pair that the workload matching the most pairs lacks.
+ *
+ * A Service whose selector matches only workloads the API server refuses (their selector does
+ * not match their template, or their labels or annotations cannot be decoded or are invalid: see
+ * `workload-selector-invalid` and `labels-invalid`) gets no endpoints from them either, as they
+ * never exist: said on the Service too, where the missing traffic shows, with the first reason of
+ * each. Anchored on the selector's first pair.
  */
 export const selectorMatchesNoWorkload: Rule = {
   code: 'selector-matches-no-workload',
   defaultSeverity: 'information',
-  description: 'A Service selector matches no workload of its namespace in the workspace, which has workloads there.',
-  dependsOn: ['key', 'namespaceWorkloads'],
+  description:
+    'A Service selector matches no workload of its namespace in the workspace, which has workloads there, or only workloads the API server refuses.',
+  dependsOn: ['key', 'selectedWorkloads', 'namespaceWorkloads'],
 
   check(index) {
     return selectingServices(index).flatMap(({ service, workloads: selected }) => {
+      if (selected.length > 0) return onlyRefused(this, index, service, selected);
       const selector = service.selector!.labels;
       const namespace = index.namespaceOf(service);
       const workloads = index.workloadsIn(namespace);
-      if (selected.length > 0 || workloads.length === 0) return [];
+      if (workloads.length === 0) return [];
       const pairs = Object.entries(selector);
       const { closest, unmatched } = closestWorkload(pairs, workloads);
       const [missingKey, missing] = pairs.find(([key, value]) => closest.podLabels[key]?.value !== value.value)!;
@@ -84,4 +95,50 @@ function unmatchedPairs(pairs: readonly [string, Located<string>][], workload: W
   let unmatched = 0;
   for (const [key, value] of pairs) if (workload.podLabels[key]?.value !== value.value) unmatched++;
   return unmatched;
+}
+
+/** Why the API server refuses a workload, in a few words: the first problem of its selector or its labels. */
+function refusalOf(index: WorkspaceIndex, workload: Workload): { range: SourceRange; reason: string } | undefined {
+  const [selectorProblem] = selectorProblems(workload);
+  if (selectorProblem) return { range: selectorProblem.at.range, reason: selectorProblem.message };
+  return labelProblems(index, workload)[0];
+}
+
+/** The finding of a Service whose selected workloads the API server all refuses; none when it takes one. */
+function onlyRefused(
+  rule: Rule,
+  index: WorkspaceIndex,
+  service: Service,
+  selected: readonly Workload[],
+): FindingType[] {
+  const refused: { workload: Workload; range: SourceRange; reason: string }[] = [];
+  for (const workload of selected) {
+    const refusal = refusalOf(index, workload);
+    if (!refusal) return [];
+    refused.push({ workload, ...refusal });
+  }
+  const selector = service.selector!.labels;
+  const what =
+    refused.length === 1
+      ? `${describeAt(index, refused[0].workload, service.uri)}, which the API server refuses (${refused[0].reason}): it makes`
+      : `workloads the API server refuses (${refused
+          .map(({ workload, reason }) => `${describeAt(index, workload, service.uri)}: ${reason}`)
+          .join('; ')}): they make`;
+  return [
+    Finding.of(
+      rule,
+      service.uri,
+      // A selector of only keys the model cannot read (`? :`) has no first pair.
+      Object.values(selector)[0]?.range ?? service.selector!.range,
+      `The selector ${selectorText(selector)} of ${describe(index, service)} matches only ${what} no pods, so the ` +
+        'Service gets no endpoints unless Pods from elsewhere carry these labels.',
+      {
+        related: refused.map(({ workload, range, reason }) => ({
+          uri: workload.uri,
+          range,
+          message: `${describe(index, workload)}: ${reason}`,
+        })),
+      },
+    ),
+  ];
 }

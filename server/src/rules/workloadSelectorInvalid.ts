@@ -36,7 +36,7 @@ const CHECKED: Partial<Record<WorkloadKind, { apiVersion: string; empty?: string
 type Mismatch = { at: Located<unknown> | { range: SourceRange }; why: string; label?: string };
 
 /** A finding about a workload, before the sentence every finding of the rule ends with. */
-type Problem = { at: { range: SourceRange }; message: string; data?: FindingType['data'] };
+export type Problem = { at: { range: SourceRange }; message: string; data?: FindingType['data'] };
 
 /**
  * Rule: workload-selector-invalid
@@ -68,12 +68,10 @@ export const workloadSelectorInvalid: Rule = {
   dependsOn: ['key'],
 
   check(index) {
-    const findings: FindingType[] = [];
-    for (const workload of index.allWorkloads()) {
-      const checked = CHECKED[workload.kind];
-      if (!checked || workload.apiVersion !== checked.apiVersion) continue;
-      const report = ({ at, message, data }: Problem) =>
-        findings.push(
+    return index
+      .allWorkloads()
+      .flatMap((workload) =>
+        selectorProblems(workload).map(({ at, message, data }) =>
           Finding.of(
             this,
             workload.uri,
@@ -81,46 +79,8 @@ export const workloadSelectorInvalid: Rule = {
             `${message}: the API server refuses ${describe(index, workload)}, so it makes no pods and the Services that select them get no endpoints.`,
             data ? { data } : {},
           ),
-        );
-      const selectorPath = WORKLOAD_PATHS[workload.kind].selector!;
-      const anchor = workload.name ?? (workload.kindRange ? { range: workload.kindRange } : workload);
-      const selector = workload.selector;
-      if (selector?.matchLabelsUnread || workload.podLabelsUnread) continue;
-      const selectorEmpty =
-        !selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions?.length === 0);
-      const doesNotMatch = ({ at, why, label }: Mismatch, data?: FindingType['data']) => {
-        const labels = JSON.stringify(
-          Object.fromEntries(Object.entries(workload.podLabels).map(([k, v]) => [k, v.value])),
-        );
-        const message = `${WORKLOAD_PATHS[workload.kind].podLabels}: Invalid value: ${labels}: \`selector\` does not match template \`labels\` (${why})`;
-        report({ at, message, data: label ? { label } : data });
-      };
-      if (workload.kind === 'ReplicationController') {
-        if (selectorEmpty && Object.keys(workload.podLabels).length === 0) {
-          const message = `${FieldError.required(selectorPath)} (the template has no labels to default it to)`;
-          report({ at: anchor, message });
-        }
-        if (selectorEmpty) continue;
-      }
-      if (!selector) {
-        // A DaemonSet's is not required: LabelSelectorAsSelector(nil) matches nothing.
-        if (checked.required)
-          report({ at: anchor, message: FieldError.required(selectorPath), data: { addSelector: true } });
-        else doesNotMatch({ at: anchor, why: 'without a selector it selects no pods' }, { addSelector: true });
-        continue;
-      }
-      if (selectorEmpty) {
-        report({ at: { range: selector.keyRange }, message: `${selectorPath}: Invalid value: {}: ${checked.empty}` });
-        continue;
-      }
-      const malformed = requirementProblems(selectorPath, selector.matchExpressions ?? []);
-      malformed.forEach(report);
-      // LabelSelectorAsSelector refuses such a selector: whether it matches is not judged.
-      if (malformed.length > 0) continue;
-      const mismatch = firstMismatch(workload.podLabels, selector);
-      if (mismatch) doesNotMatch(mismatch);
-    }
-    return findings;
+        ),
+      );
   },
 
   fixes(finding, index) {
@@ -160,6 +120,55 @@ export const workloadSelectorInvalid: Rule = {
     return fixes;
   },
 };
+
+/**
+ * Why the API server refuses the workload's selector (see the rule), in its words; none when it
+ * takes it, when the workload is not of a kind and version checked, or when the model could not
+ * read its labels.
+ */
+export function selectorProblems(workload: Workload): Problem[] {
+  const checked = CHECKED[workload.kind];
+  if (!checked || workload.apiVersion !== checked.apiVersion) return [];
+  const selector = workload.selector;
+  if (selector?.matchLabelsUnread || workload.podLabelsUnread) return [];
+  const problems: Problem[] = [];
+  const selectorPath = WORKLOAD_PATHS[workload.kind].selector!;
+  const anchor = workload.name ?? (workload.kindRange ? { range: workload.kindRange } : workload);
+  const selectorEmpty =
+    !selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions?.length === 0);
+  const doesNotMatch = ({ at, why, label }: Mismatch, data?: FindingType['data']) => {
+    const labels = JSON.stringify(Object.fromEntries(Object.entries(workload.podLabels).map(([k, v]) => [k, v.value])));
+    const message = `${WORKLOAD_PATHS[workload.kind].podLabels}: Invalid value: ${labels}: \`selector\` does not match template \`labels\` (${why})`;
+    problems.push({ at, message, data: label ? { label } : data });
+  };
+  if (workload.kind === 'ReplicationController' && selectorEmpty) {
+    if (Object.keys(workload.podLabels).length === 0) {
+      const message = `${FieldError.required(selectorPath)} (the template has no labels to default it to)`;
+      problems.push({ at: anchor, message });
+    }
+    return problems;
+  }
+  if (!selector) {
+    // A DaemonSet's is not required: LabelSelectorAsSelector(nil) matches nothing.
+    if (checked.required)
+      problems.push({ at: anchor, message: FieldError.required(selectorPath), data: { addSelector: true } });
+    else doesNotMatch({ at: anchor, why: 'without a selector it selects no pods' }, { addSelector: true });
+    return problems;
+  }
+  if (selectorEmpty) {
+    problems.push({
+      at: { range: selector.keyRange },
+      message: `${selectorPath}: Invalid value: {}: ${checked.empty}`,
+    });
+    return problems;
+  }
+  const malformed = requirementProblems(selectorPath, selector.matchExpressions ?? []);
+  // LabelSelectorAsSelector refuses such a selector: whether it matches is not judged.
+  if (malformed.length > 0) return malformed;
+  const mismatch = firstMismatch(workload.podLabels, selector);
+  if (mismatch) doesNotMatch(mismatch);
+  return problems;
+}
 
 /**
  * The first requirement of a selector that the template's `labels` fail, undefined when they meet
