@@ -479,6 +479,7 @@ class DocumentReader {
       selectorPair && selectorMap
         ? {
             keyRange: rangeOf(selectorPair.key as Node),
+            valueRange: rangeOf(selectorMap),
             matchLabels,
             matchLabelsUnread: paths.labelSelector
               ? this.unread(selectorMap, 'matchLabels', matchLabelsMap, matchLabels)
@@ -509,6 +510,10 @@ class DocumentReader {
       ),
       replicas: spec && this.integer(spec, 'replicas'),
       serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,
+      manualSelector:
+        kind === 'Job' && spec
+          ? this.scalar(spec, 'manualSelector', (value): value is unknown => value !== undefined)
+          : undefined,
       ...base,
     };
   }

@@ -296,6 +296,8 @@ export type Workload = ObjectBase & {
   replicas?: Located<number>;
   /** A StatefulSet's `spec.serviceName`: the headless Service that gives its pods their DNS names. */
   serviceName?: Located<string>;
+  /** A Job's `spec.manualSelector`, as YAML reads it (a boolean when written as one). */
+  manualSelector?: Located<unknown>;
 };
 
 /**
@@ -305,6 +307,8 @@ export type Workload = ObjectBase & {
 export type WorkloadSelector = {
   /** The `selector:` key. */
   keyRange: SourceRange;
+  /** Its value, the mapping. */
+  valueRange: SourceRange;
   matchLabels: Record<string, Located<string>>;
   /**
    * Whether `matchLabels` holds entries the model could not read as labels (a mapping as value,

@@ -14,7 +14,7 @@ import { describe } from './describe';
 import type { Finding as FindingType, Fix, Rule } from './types';
 import { Finding } from './types';
 import { writeSupportedValue } from './enumerations';
-import { insertFirstEntry, replaceScalar, scalarText } from './yamlText';
+import { deleteEntry, insertFirstEntry, replaceScalar, scalarText } from './yamlText';
 
 /**
  * The workloads whose selector the API server checks against their pod template, with the
@@ -30,7 +30,13 @@ const CHECKED: Partial<Record<WorkloadKind, { apiVersion: string; empty?: string
   DaemonSet: { apiVersion: 'apps/v1', empty: 'empty selector is invalid for daemonset', required: false },
   // SetDefaults_ReplicationController gives an empty selector the template's labels.
   ReplicationController: { apiVersion: 'v1', required: false },
+  // With `manualSelector: true`; without it, see `generatedSelectorProblems`. An empty selector selects every pod.
+  Job: { apiVersion: 'batch/v1', required: true },
 };
+
+/** The labels the API server gives a Job's pods and selector, unless `manualSelector` is true (batch.JobNameLabel…). */
+const JOB_NAME_LABELS = ['job-name', 'batch.kubernetes.io/job-name'];
+const JOB_UID_LABELS = ['controller-uid', 'batch.kubernetes.io/controller-uid'];
 
 /** Why a selector does not select its own pods, where, and the `matchLabels` key at fault if one is. */
 type Mismatch = { at: Located<unknown> | { range: SourceRange }; why: string; label?: string };
@@ -53,6 +59,8 @@ export type Problem = { at: { range: SourceRange }; message: string; data?: Find
  *   the template's labels (SetDefaults_ReplicationController), which then must not be empty.
  * - each of its `matchExpressions` is well formed (ValidateLabelSelectorRequirement; see
  *   `requirementProblems`); a selector with a malformed one is not matched against the template.
+ * - a batch/v1 Job's selector, without `manualSelector: true`, matches the labels the API server
+ *   generates (see `generatedSelectorProblems`); with it, as a Deployment's, but it may be empty.
  * Labels the model cannot read (a template's `{name}` is a mapping to YAML) are left to other
  * tools: the selector is not judged.
  *
@@ -64,7 +72,7 @@ export const workloadSelectorInvalid: Rule = {
   code: 'workload-selector-invalid',
   defaultSeverity: 'error',
   description:
-    "A workload's selector is missing, empty or does not match its pod template's labels, so the API server refuses it.",
+    "A workload's selector is missing, empty or does not match its pod template's labels (a Job's, the labels the API server generates), so the API server refuses it.",
   dependsOn: ['key'],
 
   check(index) {
@@ -98,8 +106,27 @@ export const workloadSelectorInvalid: Rule = {
           changes: [{ kind: 'edit', uri: finding.uri, ...edit }],
         });
     };
+    const selector = workload.selector;
+    if (finding.data?.generated === true && selector) {
+      fix(
+        'Remove the selector: the API server makes one',
+        deleteEntry(text, selector.keyRange, selector.valueRange),
+        true,
+      );
+      // Only a selector that selects the template's pods may be kept.
+      if (workload.specRange && !firstMismatch(workload.podLabels, selector)) {
+        const written = workload.manualSelector;
+        fix(
+          'Set manualSelector: true, keeping this selector',
+          written
+            ? { range: written.range, newText: 'true' }
+            : insertFirstEntry(text, workload.specRange, 'manualSelector', 'true'),
+        );
+      }
+      return fixes;
+    }
     const key = finding.data?.label;
-    const wanted = typeof key === 'string' ? workload.selector?.matchLabels[key] : undefined;
+    const wanted = typeof key === 'string' ? selector?.matchLabels[key] : undefined;
     if (typeof key === 'string' && wanted) {
       const inTemplate = workload.podLabels[key];
       fix(
@@ -131,6 +158,12 @@ export function selectorProblems(workload: Workload): Problem[] {
   if (!checked || workload.apiVersion !== checked.apiVersion) return [];
   const selector = workload.selector;
   if (selector?.matchLabelsUnread || workload.podLabelsUnread) return [];
+  if (workload.kind === 'Job') {
+    const manual = workload.manualSelector?.value;
+    // `manualSelector: yes` and the like: kubectl's YAML 1.1 reads a boolean there, which is not judged.
+    if (manual !== undefined && manual !== null && typeof manual !== 'boolean') return [];
+    if (manual !== true) return generatedSelectorProblems(workload);
+  }
   const problems: Problem[] = [];
   const selectorPath = WORKLOAD_PATHS[workload.kind].selector!;
   const anchor = workload.name ?? (workload.kindRange ? { range: workload.kindRange } : workload);
@@ -156,10 +189,12 @@ export function selectorProblems(workload: Workload): Problem[] {
     return problems;
   }
   if (selectorEmpty) {
-    problems.push({
-      at: { range: selector.keyRange },
-      message: `${selectorPath}: Invalid value: {}: ${checked.empty}`,
-    });
+    if (checked.empty) {
+      problems.push({
+        at: { range: selector.keyRange },
+        message: `${selectorPath}: Invalid value: {}: ${checked.empty}`,
+      });
+    }
     return problems;
   }
   const malformed = requirementProblems(selectorPath, selector.matchExpressions ?? []);
@@ -171,18 +206,72 @@ export function selectorProblems(workload: Workload): Problem[] {
 }
 
 /**
- * The first requirement of a selector that the template's `labels` fail, undefined when they meet
- * all, or when its `matchExpressions` are not read (see `WorkloadSelector`).
+ * A Job without `manualSelector: true` gets its selector from the API server (generateSelector,
+ * pkg/registry/batch/job/strategy.go): the selector written, with the Job's uid label added.
+ * ValidateGeneratedSelector (pkg/apis/batch/validation) then refuses it unless it matches the
+ * labels the API server gives the Job's pods, its name and uid ("`selector` not auto-generated"):
+ * a selector of the user's own labels is refused, the error of a Deployment's selector copied into
+ * a Job. One that names the uid labels is not judged: the uid is known once the Job exists.
  */
-function firstMismatch(labels: Workload['podLabels'], selector: WorkloadSelector): Mismatch | undefined {
+function generatedSelectorProblems(workload: Workload): Problem[] {
+  const selector = workload.selector;
+  const requirements = selector?.matchExpressions;
+  const name = workload.name?.value;
+  if (!selector || !requirements || name === undefined) return [];
+  const selectorPath = WORKLOAD_PATHS.Job.selector!;
+  const malformed = requirementProblems(selectorPath, requirements);
+  if (malformed.length > 0) return malformed;
+  const keys = [...Object.keys(selector.matchLabels), ...requirements.map((requirement) => requirement.key!.value)];
+  if (keys.some((key) => JOB_UID_LABELS.includes(key))) return [];
+  const generated = Object.fromEntries(JOB_NAME_LABELS.map((key) => [key, { value: name }]));
+  const mismatch = firstMismatch(generated, selector, {
+    says: 'the API server gives its pods',
+    lacks: 'the API server gives its pods no',
+    whose: 'the labels the API server gives its pods',
+  });
+  if (!mismatch) return [];
+  const written = JSON.stringify({
+    ...(Object.keys(selector.matchLabels).length > 0 && {
+      matchLabels: Object.fromEntries(Object.entries(selector.matchLabels).map(([key, value]) => [key, value.value])),
+    }),
+    ...(requirements.length > 0 && {
+      matchExpressions: requirements.map(({ key, operator, values }) => ({
+        key: key!.value,
+        operator: operator!.value,
+        ...(values.length > 0 && { values: values.map((value) => value.value) }),
+      })),
+    }),
+  });
+  return [
+    {
+      at: mismatch.at,
+      message:
+        `${selectorPath}: Invalid value: ${written}: \`selector\` not auto-generated (without \`manualSelector: true\` the API ` +
+        `server makes the selector itself, from the Job's name and uid, and ${mismatch.why})`,
+      data: { generated: true },
+    },
+  ];
+}
+
+/** Labels a selector is matched against: the template's, or those the API server generates for a Job. */
+type Labels = Readonly<Record<string, { value: string }>>;
+
+/** How a mismatch's reason names the labels: the template's, by default. */
+const TEMPLATE_LABELS = { says: 'the template says', lacks: 'the template has no', whose: "the template's labels" };
+
+/**
+ * The first requirement of a selector that `labels` fail, undefined when they meet all, or when its
+ * `matchExpressions` are not read (see `WorkloadSelector`).
+ */
+function firstMismatch(labels: Labels, selector: WorkloadSelector, named = TEMPLATE_LABELS): Mismatch | undefined {
   const requirements = selector.matchExpressions;
   if (!requirements) return undefined;
   for (const [key, value] of Object.entries(selector.matchLabels)) {
     const carried = labels[key];
     if (carried?.value === value.value) continue;
     const why = carried
-      ? `the selector wants ${key}=${value.value}, the template says ${key}=${carried.value}`
-      : `the selector wants ${key}=${value.value}, the template has no ${key} label`;
+      ? `the selector wants ${key}=${value.value}, ${named.says} ${key}=${carried.value}`
+      : `the selector wants ${key}=${value.value}, ${named.lacks} ${key} label`;
     return { at: value, why, label: key };
   }
   for (const requirement of requirements) {
@@ -191,7 +280,7 @@ function firstMismatch(labels: Workload['podLabels'], selector: WorkloadSelector
         at: requirement.key!,
         why: `the selector's requirement ${requirement.key!.value} ${requirement.operator!.value}${
           requirement.values.length > 0 ? ` (${requirement.values.map((value) => value.value).join(', ')})` : ''
-        } fails on the template's labels`,
+        } fails on ${named.whose}`,
       };
     }
   }
@@ -242,7 +331,7 @@ function requirementProblems(selectorPath: string, requirements: readonly Select
   return problems;
 }
 
-function holds({ key, operator, values }: SelectorRequirement, labels: Workload['podLabels']): boolean {
+function holds({ key, operator, values }: SelectorRequirement, labels: Labels): boolean {
   const carried = labels[key!.value]?.value;
   const listed = carried !== undefined && values.some((value) => value.value === carried);
   switch (operator!.value) {
