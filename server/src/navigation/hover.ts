@@ -19,6 +19,7 @@ import type {
   Workload,
 } from '../model/types';
 import { rules } from '../rules';
+import { refusalOf } from '../rules/refusals';
 import { plural, whereIs } from '../rules/describe';
 import type { Finding } from '../rules/types';
 import { addressesOf, containerPortsFor, isWorkload, portsOf, servicePortsFor, servicesOfTarget } from './links';
@@ -147,8 +148,10 @@ function backendCard(index: WorkspaceIndex, card: Card, backend: Backend): strin
 function workloadCard(index: WorkspaceIndex, card: Card, workload: Workload): string {
   const services = servicesSelecting(index, workload).map((service) => card.link(service));
   const pods = podCountOf(workload);
+  const refusal = refusalOf(index, workload);
   return (
     `**${workload.kind} \`${card.key(workload)}\`**${pods === undefined ? '' : ` · ${plural(pods, 'pod')}`}\n\n` +
+    (refusal ? `Refused by the API server, so it makes no pods: ${refusal.reason}\n\n` : '') +
     (services.length > 0 ? `Selected by ${services.join(', ')}` : 'Selected by no Service of the workspace.')
   );
 }
@@ -166,7 +169,8 @@ function selectedWorkloads(index: WorkspaceIndex, card: Card, service: Service):
   }
   const items = workloads.map((workload) => {
     const pods = podCountOf(workload);
-    return `- ${card.link(workload)}${pods === undefined ? '' : ` · ${plural(pods, 'replica')}`}`;
+    const refused = refusalOf(index, workload) !== undefined;
+    return `- ${card.link(workload)}${pods === undefined ? '' : ` · ${plural(pods, 'replica')}`}${refused ? ' · refused by the API server' : ''}`;
   });
   return `**Selects**\n${items.join('\n')}`;
 }

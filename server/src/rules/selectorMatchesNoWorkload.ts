@@ -2,10 +2,9 @@ import { selectingServices, selectorText } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Located, Service, SourceRange, Workload } from '../model/types';
 import { describe, describeAt } from './describe';
-import { labelProblems } from './labelsInvalid';
 import type { Finding as FindingType, Rule } from './types';
+import { refusalOf } from './refusals';
 import { Finding } from './types';
-import { selectorProblems } from './workloadSelectorInvalid';
 
 /**
  * Rule: selector-matches-no-workload
@@ -95,13 +94,6 @@ function unmatchedPairs(pairs: readonly [string, Located<string>][], workload: W
   let unmatched = 0;
   for (const [key, value] of pairs) if (workload.podLabels[key]?.value !== value.value) unmatched++;
   return unmatched;
-}
-
-/** Why the API server refuses a workload, in a few words: the first problem of its selector or its labels. */
-function refusalOf(index: WorkspaceIndex, workload: Workload): { range: SourceRange; reason: string } | undefined {
-  const [selectorProblem] = selectorProblems(workload);
-  if (selectorProblem) return { range: selectorProblem.at.range, reason: selectorProblem.message };
-  return labelProblems(index, workload)[0];
 }
 
 /** The finding of a Service whose selected workloads the API server all refuses; none when it takes one. */
