@@ -30,6 +30,7 @@ import { serviceClusterIpInvalid } from './serviceClusterIpInvalid';
 import { serviceExternalIpInvalid } from './serviceExternalIpInvalid';
 import { servicePortInvalid } from './servicePortInvalid';
 import { selectorMatchesNoWorkload } from './selectorMatchesNoWorkload';
+import { serviceReferenceMissing } from './serviceReferenceMissing';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceTrafficInvalid } from './serviceTrafficInvalid';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
@@ -58,6 +59,7 @@ export const rules: readonly Rule[] = [
   backendsInSeveralFiles,
   targetPortUnused,
   selectorMatchesNoWorkload,
+  serviceReferenceMissing,
   targetPortNameUnknown,
   targetPortNumberUndeclared,
   sessionAffinityIgnored,

@@ -1,0 +1,110 @@
+import { type ServiceReference, serviceReferences, servicesReferencedBy } from '../index/selection';
+import { UriPath } from '../index/uriPath';
+import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
+import { compareByPlace, objectHolding, type Service } from '../model/types';
+import { describe, describeAt, editDistance } from './describe';
+import { TYPO_DISTANCE } from './nearMisses';
+import type { Fix, Rule } from './types';
+import { Finding } from './types';
+import { replaceScalar } from './yamlText';
+
+/** How many Services a typo away a message suggests (and fixes offer), closest first. */
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * Rule: service-reference-missing
+ *
+ * An Ingress backend (`service.name` of networking.k8s.io/v1, `serviceName` of older versions) or
+ * a StatefulSet's `serviceName` names a Service its namespace does not have in the workspace:
+ * - the Ingress controller finds no Service for the backend and answers its paths with 503
+ *   (ingress-nginx logs "service not found"); the API server takes the Ingress as it is;
+ * - the StatefulSet's pods get no DNS names of their own (`web-0.web.shop.svc`): its governing
+ *   Service, headless, is what publishes them (StatefulSet "Stable Network ID").
+ * It speaks only when the object's folder holds a Service of its namespace: an app's manifests
+ * usually sit together, and an Ingress alone in its folder most often routes to Services installed
+ * from elsewhere (a Helm chart, another repository), as in homelab repositories.
+ * Services a typo away in the namespace are named, with a fix that writes the name.
+ */
+export const serviceReferenceMissing: Rule = {
+  code: 'service-reference-missing',
+  defaultSeverity: 'warning',
+  description: "An Ingress backend or a StatefulSet's serviceName names a Service its namespace does not have.",
+
+  check(index) {
+    return serviceReferences(index).flatMap((reference) => {
+      const namespace = index.namespaceOf(reference.object);
+      const services = index.servicesIn(namespace);
+      const folder = UriPath.dirname(UriPath.of(reference.object.uri));
+      const besideIt = (service: Service) => UriPath.dirname(UriPath.of(service.uri)) === folder;
+      if (!services.some(besideIt) || servicesReferencedBy(index, reference).length > 0) return [];
+      const { object, name } = reference;
+      const similar = similarServices(index, reference);
+      const consequence =
+        object.kind === 'Ingress'
+          ? 'so the Ingress controller finds no Service for this backend and answers its requests with 503'
+          : `so its pods get no DNS names of their own (${object.name?.value ?? '(unnamed)'}-0.${name.value}.${namespace}.svc): the governing Service publishes them`;
+      const named = object.kind === 'Ingress' ? 'a backend' : 'its serviceName';
+      const hints = similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('');
+      return [
+        Finding.of(
+          this,
+          object.uri,
+          name.range,
+          `${describe(index, object)} names Service "${name.value}" as ${named}, which namespace "${namespace}" does not have in the workspace, ${consequence}.${hints}`,
+          {
+            related: similar.map((service) => ({
+              uri: service.uri,
+              range: service.name!.range,
+              message: describe(index, service),
+            })),
+          },
+        ),
+      ];
+    });
+  },
+
+  fixes(finding, index) {
+    const reference = referenceAt(index, finding.uri, finding.range.start);
+    const text = index.file(finding.uri)?.text;
+    if (!reference || text === undefined) return [];
+    const names = similarServices(index, reference).map((service) => service.name!.value);
+    return names.map((name): Fix => ({
+      title: `Name Service "${name}" instead`,
+      ...(names.length === 1 && { isPreferred: true }),
+      changes: [{ kind: 'edit', uri: finding.uri, ...replaceScalar(text, reference.name, name) }],
+    }));
+  },
+};
+
+/**
+ * The Services of the reference's namespace whose names are a typo away from the one it gives, one
+ * per name (the nearest to the reference, as backends pair), closest names first: the same however
+ * the index was built or edited.
+ */
+function similarServices(index: WorkspaceIndex, { object, name }: ServiceReference): Service[] {
+  const namespace = index.namespaceOf(object);
+  const distances = new Map<string, number>();
+  for (const service of index.servicesIn(namespace)) {
+    const candidate = service.name?.value;
+    if (candidate === undefined || distances.has(candidate)) continue;
+    const distance = editDistance(name.value, candidate, TYPO_DISTANCE);
+    if (distance > 0 && distance <= TYPO_DISTANCE) distances.set(candidate, distance);
+  }
+  return [...distances]
+    .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : 1))
+    .slice(0, MAX_SUGGESTIONS)
+    .map(
+      ([candidate]) =>
+        nearest(index.servicesWithKey(ObjectKey.of(namespace, candidate)), object.uri).sort(compareByPlace)[0],
+    );
+}
+
+/** The reference whose name starts at `offset` of `uri`. */
+function referenceAt(index: WorkspaceIndex, uri: string, offset: number): ServiceReference | undefined {
+  const file = index.file(uri);
+  const object = file && objectHolding(file.objects, offset);
+  if (!object) return undefined;
+  return serviceReferences(index).find(
+    (reference) => reference.object === object && reference.name.range.start === offset,
+  );
+}
