@@ -36,6 +36,7 @@ import { serviceTrafficInvalid } from './serviceTrafficInvalid';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
 import { serviceWithoutEndpoints } from './serviceWithoutEndpoints';
 import { sessionAffinityIgnored } from './sessionAffinityIgnored';
+import { statefulsetServiceNotHeadless } from './statefulsetServiceNotHeadless';
 import { ignoreFix, isSuppressed } from './suppressions';
 import { targetPortNameUnknown } from './targetPortNameUnknown';
 import { targetPortNumberUndeclared } from './targetPortNumberUndeclared';
@@ -60,6 +61,7 @@ export const rules: readonly Rule[] = [
   targetPortUnused,
   selectorMatchesNoWorkload,
   serviceReferenceMissing,
+  statefulsetServiceNotHeadless,
   targetPortNameUnknown,
   targetPortNumberUndeclared,
   sessionAffinityIgnored,
