@@ -97,6 +97,14 @@ export function serviceReferences(index: WorkspaceIndex): ServiceReference[] {
   return references;
 }
 
+/**
+ * The DNS name of a StatefulSet's first pod under the Service `serviceName`
+ * (`db-0.db-headless.shop.svc`), which the cluster publishes only for a headless Service.
+ */
+export function firstPodDnsName(index: WorkspaceIndex, statefulSet: Workload, serviceName: string): string {
+  return `${statefulSet.name?.value ?? '(unnamed)'}-0.${serviceName}.${index.namespaceOf(statefulSet)}.svc`;
+}
+
 /** The Services a reference names: those of its namespace and name nearest to it, as for backends. */
 export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceReference): Service[] {
   const key = ObjectKey.of(index.namespaceOf(reference.object), reference.name.value);

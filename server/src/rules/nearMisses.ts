@@ -78,6 +78,8 @@ type Names = { names: string[]; counts: Uint32Array };
  */
 const unpairedServiceNames = new WeakMap<readonly Service[], Names>();
 const unpairedBackendNames = new WeakMap<readonly Backend[], Names>();
+/** The same for the lists of all the Services of a namespace. */
+const namespaceServiceNames = new WeakMap<readonly Service[], Names>();
 
 /** The name of the Service a backend is for: its own name for Endpoints, its label for a slice. */
 export function serviceNameOf(backend: Backend): string | undefined {
@@ -144,8 +146,17 @@ function backendsNear(index: WorkspaceIndex, namespace: string, name: string): N
   return withinTypo(name, index.backendsMissingServicesIn(namespace), unpairedBackendNames, serviceNameOf);
 }
 
+/**
+ * The Services of a namespace, paired or not, whose names are at most a typo from `name`, with their
+ * distance: those an Ingress backend or a StatefulSet may have meant when the namespace has no
+ * Service of the name it gives.
+ */
+export function servicesNamedNear(index: WorkspaceIndex, namespace: string, name: string): Near<Service>[] {
+  return withinTypo(name, index.servicesIn(namespace), namespaceServiceNames, (service) => service.name?.value);
+}
+
 /** A candidate at most a typo from a name, and how far. */
-type Near<T> = { candidate: T; distance: number };
+export type Near<T> = { candidate: T; distance: number };
 
 /** The candidates a typo away, closest first, then in file order: the same however the index was built or edited. */
 function closest<T extends KubeObject>(near: Near<T>[]): T[] {

@@ -1,9 +1,9 @@
-import { type ServiceReference, serviceReferences, servicesReferencedBy } from '../index/selection';
+import { firstPodDnsName, type ServiceReference, serviceReferences, servicesReferencedBy } from '../index/selection';
 import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { compareByPlace, objectHolding, type Service } from '../model/types';
-import { describe, describeAt, editDistance } from './describe';
-import { TYPO_DISTANCE } from './nearMisses';
+import { describe, describeAt } from './describe';
+import { servicesNamedNear } from './nearMisses';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
 import { replaceScalar } from './yamlText';
@@ -32,17 +32,18 @@ export const serviceReferenceMissing: Rule = {
 
   check(index) {
     return serviceReferences(index).flatMap((reference) => {
+      // Most references name a Service: a lookup by key, before the walk over the namespace's Services.
+      if (servicesReferencedBy(index, reference).length > 0) return [];
       const namespace = index.namespaceOf(reference.object);
-      const services = index.servicesIn(namespace);
       const folder = UriPath.dirname(UriPath.of(reference.object.uri));
       const besideIt = (service: Service) => UriPath.dirname(UriPath.of(service.uri)) === folder;
-      if (!services.some(besideIt) || servicesReferencedBy(index, reference).length > 0) return [];
+      if (!index.servicesIn(namespace).some(besideIt)) return [];
       const { object, name } = reference;
       const similar = similarServices(index, reference);
       const consequence =
         object.kind === 'Ingress'
           ? 'so the Ingress controller finds no Service for this backend and answers its requests with 503'
-          : `so its pods get no DNS names of their own (${object.name?.value ?? '(unnamed)'}-0.${name.value}.${namespace}.svc): the governing Service publishes them`;
+          : `so its pods get no DNS names of their own (${firstPodDnsName(index, object, name.value)}): the governing Service publishes them`;
       const named = object.kind === 'Ingress' ? 'a backend' : 'its serviceName';
       const hints = similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('');
       return [
@@ -84,12 +85,8 @@ export const serviceReferenceMissing: Rule = {
 function similarServices(index: WorkspaceIndex, { object, name }: ServiceReference): Service[] {
   const namespace = index.namespaceOf(object);
   const distances = new Map<string, number>();
-  for (const service of index.servicesIn(namespace)) {
-    const candidate = service.name?.value;
-    if (candidate === undefined || distances.has(candidate)) continue;
-    const distance = editDistance(name.value, candidate, TYPO_DISTANCE);
-    if (distance > 0 && distance <= TYPO_DISTANCE) distances.set(candidate, distance);
-  }
+  for (const { candidate, distance } of servicesNamedNear(index, namespace, name.value))
+    if (distance > 0) distances.set(candidate.name!.value, distance);
   return [...distances]
     .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : 1))
     .slice(0, MAX_SUGGESTIONS)

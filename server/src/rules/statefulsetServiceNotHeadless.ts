@@ -1,4 +1,4 @@
-import { serviceReferences, servicesReferencedBy } from '../index/selection';
+import { firstPodDnsName, serviceReferences, servicesReferencedBy } from '../index/selection';
 import { ServiceSemantics } from '../model/semantics';
 import { describe, describeAt } from './describe';
 import type { Rule } from './types';
@@ -36,14 +36,13 @@ export const statefulsetServiceNotHeadless: Rule = {
         : service.clusterIP
           ? `its clusterIP is ${service.clusterIP.value}`
           : 'it writes no clusterIP, so the cluster gives it one';
-      const namespace = index.namespaceOf(object);
       return [
         Finding.of(
           this,
           object.uri,
           name.range,
           `${describe(index, object)} names ${describeAt(index, service, object.uri)} as its serviceName, which is not headless: ` +
-            `${why}. The cluster's DNS publishes the pods' own names (${object.name?.value ?? '(unnamed)'}-0.${name.value}.${namespace}.svc), ` +
+            `${why}. The cluster's DNS publishes the pods' own names (${firstPodDnsName(index, object, name.value)}), ` +
             'by which replicas find each other, only for a headless Service: give it clusterIP: None (the Service is then created again: a cluster IP cannot change), or name a headless one.',
           { related: [{ uri: service.uri, range: service.name!.range, message: describe(index, service) }] },
         ),

@@ -170,7 +170,7 @@ export function selectorProblems(workload: Workload): Problem[] {
   const selectorEmpty =
     !selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions?.length === 0);
   const doesNotMatch = ({ at, why, label }: Mismatch, data?: FindingType['data']) => {
-    const labels = JSON.stringify(Object.fromEntries(Object.entries(workload.podLabels).map(([k, v]) => [k, v.value])));
+    const labels = JSON.stringify(valuesOf(workload.podLabels));
     const message = `${WORKLOAD_PATHS[workload.kind].podLabels}: Invalid value: ${labels}: \`selector\` does not match template \`labels\` (${why})`;
     problems.push({ at, message, data: label ? { label } : data });
   };
@@ -232,7 +232,7 @@ function generatedSelectorProblems(workload: Workload): Problem[] {
   if (!mismatch) return [];
   const written = JSON.stringify({
     ...(Object.keys(selector.matchLabels).length > 0 && {
-      matchLabels: Object.fromEntries(Object.entries(selector.matchLabels).map(([key, value]) => [key, value.value])),
+      matchLabels: valuesOf(selector.matchLabels),
     }),
     ...(requirements.length > 0 && {
       matchExpressions: requirements.map(({ key, operator, values }) => ({
@@ -251,6 +251,11 @@ function generatedSelectorProblems(workload: Workload): Problem[] {
       data: { generated: true },
     },
   ];
+}
+
+/** A map of located strings as the API server prints it: the values alone. */
+function valuesOf(map: Readonly<Record<string, Located<string>>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([key, value]) => [key, value.value]));
 }
 
 /** Labels a selector is matched against: the template's, or those the API server generates for a Job. */
