@@ -92,12 +92,13 @@ describe('parseFile', () => {
     assert.equal(workload.containerPorts[0].name?.value, 'http');
   });
 
-  test('reads the Service names of Ingress backends, both API versions, and a StatefulSet serviceName', () => {
+  test('reads the Services and ports of Ingress backends, both API versions, and a StatefulSet serviceName', () => {
     const text = [
       'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:',
       '  rules:\n    - http:\n        paths:\n          - backend: {service: {name: a, port: {number: 80}}}',
       '          - backend: {resource: {kind: Bucket, name: b}}',
-      '  defaultBackend:\n    service:\n      name: z',
+      '          - backend: {service: {name: y, port: {number: 80, name: http}}}',
+      '  defaultBackend:\n    service:\n      name: z\n      port: {name: http}',
       '---',
       'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: old}\nspec:\n  backend: {serviceName: c, servicePort: 80}',
       '---',
@@ -106,15 +107,18 @@ describe('parseFile', () => {
     const objects = parseFile('file:///ws/x.yaml', text).objects;
     const names = objects.map((object) =>
       object.kind === 'Ingress'
-        ? object.serviceNames.map((name) => name.value)
+        ? object.backends.map(({ serviceName, port }) => `${serviceName.value}:${port?.value}`)
         : object.kind === 'StatefulSet'
           ? object.serviceName?.value
           : undefined,
     );
-    assert.deepEqual(names, [['a', 'z'], ['c'], 'd']);
+    // Both a number and a name are refused by the API server: neither is the backend's port.
+    assert.deepEqual(names, [['a:80', 'y:undefined', 'z:http'], ['c:80'], 'd']);
     const ingress = objects[0];
     assert.ok(ingress.kind === 'Ingress');
-    assert.equal(text.slice(ingress.serviceNames[1].range.start, ingress.serviceNames[1].range.end), 'z');
+    const { serviceName, port } = ingress.backends[2];
+    assert.equal(text.slice(serviceName.range.start, serviceName.range.end), 'z');
+    assert.equal(text.slice(port!.range.start, port!.range.end), 'http');
     // An Ingress is no workload: nothing files it under a namespace.
     assert.equal(indexOf({ 'x.yaml': text }).workloadsIn('default').length, 1);
   });

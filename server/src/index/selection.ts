@@ -1,5 +1,5 @@
 import { ServiceSemantics } from '../model/semantics';
-import type { ContainerPort, Ingress, Located, Service, Workload } from '../model/types';
+import type { ContainerPort, Ingress, IngressBackend, Located, Service, ServicePort, Workload } from '../model/types';
 import { compareByPlace } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
 
@@ -91,7 +91,8 @@ export type ServiceReference = { object: Ingress | Workload; name: Located<strin
 export function serviceReferences(index: WorkspaceIndex): ServiceReference[] {
   const references: ServiceReference[] = [];
   for (const object of index.serviceReferrers()) {
-    if (object.kind === 'Ingress') references.push(...object.serviceNames.map((name) => ({ object, name })));
+    if (object.kind === 'Ingress')
+      references.push(...object.backends.map(({ serviceName }) => ({ object, name: serviceName })));
     else if (object.serviceName) references.push({ object, name: object.serviceName });
   }
   return references;
@@ -109,6 +110,19 @@ export function firstPodDnsName(index: WorkspaceIndex, statefulSet: Workload, se
 export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceReference): Service[] {
   const key = ObjectKey.of(index.namespaceOf(reference.object), reference.name.value);
   return nearest(index.servicesWithKey(key), reference.object.uri);
+}
+
+/**
+ * The ports of `service` an Ingress backend's port names: its number a port's `port`, its name a
+ * port's `name`. Digits in quotes are the number, as ingress-nginx compares the backend's port as text.
+ */
+export function servicePortsNamedBy(service: Service, port: IngressBackend['port']): ServicePort[] {
+  if (!port) return [];
+  const value = port.value;
+  const number = typeof value === 'number' ? value : /^[0-9]+$/.test(value) ? Number(value) : undefined;
+  return service.ports.filter((candidate) =>
+    number !== undefined ? candidate.port?.value === number : candidate.name?.value === value,
+  );
 }
 
 /** The Ingress backends and StatefulSets that name `service`. */

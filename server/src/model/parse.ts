@@ -8,6 +8,7 @@ import type {
   Endpoints,
   EndpointSubset,
   Ingress,
+  IngressBackend,
   KubeObject,
   Kustomization,
   LocatedList,
@@ -528,14 +529,23 @@ class DocumentReader {
     for (const path of paths) backends.push(this.map(path, 'backend'));
     return {
       kind: 'Ingress',
-      serviceNames: compact(
+      backends: compact(
         backends
-          .flatMap((backend) => {
+          .flatMap((backend): IngressBackend[] => {
             if (!backend) return [];
             const service = this.map(backend, 'service');
-            return (service && this.string(service, 'name')) ?? this.string(backend, 'serviceName') ?? [];
+            if (service) {
+              const serviceName = this.string(service, 'name');
+              const port = this.map(service, 'port');
+              const number = port && this.integer(port, 'number');
+              const name = port && this.string(port, 'name');
+              return serviceName ? [{ serviceName, port: number && name ? undefined : (number ?? name) }] : [];
+            }
+            const serviceName = this.string(backend, 'serviceName');
+            const port = this.integer(backend, 'servicePort') ?? this.string(backend, 'servicePort');
+            return serviceName ? [{ serviceName, port }] : [];
           })
-          .sort((a, b) => a.range.start - b.range.start),
+          .sort((a, b) => a.serviceName.range.start - b.serviceName.range.start),
       ),
       ...base,
     };

@@ -330,15 +330,26 @@ export type SelectorRequirement = {
   values: Located<string>[];
 };
 
+/** An Ingress backend that routes to a Service, and the port of the Service it names. */
+export type IngressBackend = {
+  /** `service.name` (networking.k8s.io/v1), or `serviceName` (extensions/v1beta1). */
+  serviceName: Located<string>;
+  /**
+   * `service.port.number` or `service.port.name` (v1; both written is refused, so neither is read),
+   * or `servicePort` (v1beta1, a number or a name).
+   */
+  port?: Located<number | string>;
+};
+
 /** An Ingress, for the Services its backends name. */
 export type Ingress = ObjectBase & {
   kind: 'Ingress';
   /**
-   * Every Service name a backend names: `spec.defaultBackend.service.name` and
-   * `spec.rules[].http.paths[].backend.service.name` (networking.k8s.io/v1), or
-   * `spec.backend.serviceName` and `...backend.serviceName` (extensions/v1beta1).
+   * Every backend that names a Service, in text order: `spec.defaultBackend` and
+   * `spec.rules[].http.paths[].backend` (networking.k8s.io/v1), or `spec.backend` and
+   * `...backend` (extensions/v1beta1).
    */
-  serviceNames: Located<string>[];
+  backends: IngressBackend[];
 };
 
 /** A kustomization file, which can set the namespace of the resources it lists. */

@@ -2,6 +2,7 @@ import {
   containerPortProtocolOf,
   podCountOf,
   selectorText,
+  servicesReferencedBy,
   servicesSelecting,
   workloadsSelectedBy,
 } from '../index/selection';
@@ -22,7 +23,15 @@ import { rules } from '../rules';
 import { refusalOf } from '../rules/refusals';
 import { plural, whereIs } from '../rules/describe';
 import type { Finding } from '../rules/types';
-import { addressesOf, containerPortsFor, isWorkload, portsOf, servicePortsFor, servicesOfTarget } from './links';
+import {
+  addressesOf,
+  containerPortsFor,
+  ingressPortsOf,
+  isWorkload,
+  portsOf,
+  servicePortsFor,
+  servicesOfTarget,
+} from './links';
 import { type SourceLocation, type Target, targetAt, touches } from './locate';
 
 /** A hover: markdown and the span it is about. */
@@ -74,10 +83,11 @@ function describeTarget(index: WorkspaceIndex, card: Card, target: Target): stri
       return backendCard(index, card, target.object);
     case 'serviceReference': {
       const services = servicesOfTarget(index, target);
-      if (services.length === 0)
-        return `No Service "${target.reference.name.value}" in this namespace of the workspace.`;
+      if (services.length === 0) return noServiceNamed(target.reference.name.value);
       return services.map((service) => serviceCard(index, card, service)).join('\n\n---\n\n');
     }
+    case 'ingressPort':
+      return ingressPortLine(index, card, target);
     case 'selector':
       return selectorCard(index, card, target.object);
     case 'servicePort':
@@ -212,6 +222,24 @@ function endpointPortLine(index: WorkspaceIndex, backend: Backend, port: Endpoin
   if (services.length === 0) return `${own} → no Service`;
   const available = services.flatMap((service) => service.ports.map(describeServicePort)).join('; ') || 'none';
   return `${own} → no Service port of that name and protocol (kube-proxy pairs ports by both; the Service has ${available})`;
+}
+
+function noServiceNamed(name: string): string {
+  return `No Service "${name}" in this namespace of the workspace.`;
+}
+
+/** The Service port an Ingress backend routes to, or the ports its Service has instead. */
+function ingressPortLine(index: WorkspaceIndex, card: Card, target: Target & { type: 'ingressPort' }): string {
+  const services = servicesReferencedBy(index, { object: target.object, name: target.backend.serviceName });
+  if (services.length === 0) return noServiceNamed(target.backend.serviceName.value);
+  const reached = ingressPortsOf(index, target);
+  if (reached.length > 0) {
+    return reached
+      .map(({ service, port }) => `Port ${describeServicePort(port)} of ${card.link(service)}`)
+      .join('\n\n');
+  }
+  const ports = services[0].ports.map(describeServicePort).join(', ') || 'none';
+  return `No port \`${target.backend.port!.value}\` on ${card.link(services[0])}, whose ports are ${ports}`;
 }
 
 /** `` `http` 80 → `http` (TCP) ``: a Service port as a card lists it. */

@@ -1,6 +1,7 @@
 import {
   containerPortProtocolOf,
   referencesTo,
+  servicePortsNamedBy,
   servicesReferencedBy,
   servicesSelecting,
   workloadsSelectedBy,
@@ -42,6 +43,11 @@ export function definitionsAt(index: WorkspaceIndex, uri: string, offset: number
       return target.field === 'targetPort'
         ? containerPortsFor(index, target.object, target.port).map((reached) => reached.location)
         : [];
+    case 'ingressPort':
+      return ingressPortsOf(index, target).map(({ service, port }) => ({
+        uri: service.uri,
+        range: (port.name?.value === target.backend.port!.value ? port.name : port.port)!.range,
+      }));
     case 'endpointPort':
       return servicePortsFor(index, target.object, target.port).map((port) => ({
         uri: port.service.uri,
@@ -122,6 +128,16 @@ export function servicesOfTarget(index: WorkspaceIndex, target: Target): Service
     default:
       return [];
   }
+}
+
+/** The Service ports an Ingress backend's port names, in the Services its name reaches. */
+export function ingressPortsOf(
+  index: WorkspaceIndex,
+  { object, backend }: Target & { type: 'ingressPort' },
+): { service: Service; port: ServicePort }[] {
+  return servicesReferencedBy(index, { object, name: backend.serviceName }).flatMap((service) =>
+    servicePortsNamedBy(service, backend.port).map((port) => ({ service, port })),
+  );
 }
 
 /** The Service ports an endpoint port serves: same name and protocol, as kube-proxy pairs them. */

@@ -4,6 +4,8 @@ import type {
   Backend,
   ContainerPort,
   EndpointPort,
+  Ingress,
+  IngressBackend,
   KubeObject,
   Located,
   Service,
@@ -26,6 +28,7 @@ export type Target = { range: SourceRange } & (
   | { type: 'address'; object: Backend; address: Located<string>; ready: boolean; ports: readonly EndpointPort[] }
   | { type: 'containerPort'; object: Workload; port: ContainerPort }
   | { type: 'serviceReference'; object: ServiceReference['object']; reference: ServiceReference }
+  | { type: 'ingressPort'; object: Ingress; backend: IngressBackend }
   | { type: 'object'; object: KubeObject }
 );
 
@@ -79,8 +82,11 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
       break;
     }
     case 'Ingress': {
-      const name = object.serviceNames.find((candidate) => at(candidate));
-      if (name) return { type: 'serviceReference', object, reference: { object, name }, range: name.range };
+      for (const backend of object.backends) {
+        const name = backend.serviceName;
+        if (at(name)) return { type: 'serviceReference', object, reference: { object, name }, range: name.range };
+        if (at(backend.port)) return { type: 'ingressPort', object, backend, range: backend.port!.range };
+      }
       break;
     }
     case 'Kustomization':

@@ -103,7 +103,7 @@ function childrenOf(object: KubeObject): OutlineSymbol[] {
         ...addressesOf(object).map(({ ip, ready }) => leaf(ip, 'address', ready ? undefined : 'not ready')),
       ];
     case 'Ingress':
-      return object.serviceNames.map((name) => leaf(name, 'reference', 'Service'));
+      return object.backends.map(({ serviceName }) => leaf(serviceName, 'reference', 'Service'));
     case 'Kustomization':
       return [];
     default:

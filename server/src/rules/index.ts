@@ -21,6 +21,7 @@ import { documentsNotChecked } from './documentsNotChecked';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { fileNotChecked } from './fileNotChecked';
+import { ingressPortUnknown } from './ingressPortUnknown';
 import { ipNonStandard } from './ipNonStandard';
 import { labelsInvalid } from './labelsInvalid';
 import { ipv6NonCanonical } from './ipv6NonCanonical';
@@ -61,6 +62,7 @@ export const rules: readonly Rule[] = [
   targetPortUnused,
   selectorMatchesNoWorkload,
   serviceReferenceMissing,
+  ingressPortUnknown,
   statefulsetServiceNotHeadless,
   targetPortNameUnknown,
   targetPortNumberUndeclared,

@@ -121,8 +121,22 @@ export function replaceScalar(
     return { range: located.range, newText: JSON.stringify(value) };
   }
   if (quote === "'") return { range: located.range, newText: `'${value.replace(/'/g, "''")}'` };
+  return replacePlain(text, located, scalarText(value));
+}
+
+/** Replaces a scalar, quoted or not, with a number (a plain scalar): `"http"` becomes `80`. */
+export function replaceWithNumber(
+  text: string,
+  located: Pick<Located<unknown>, 'range'>,
+  value: number,
+): { range: SourceRange; newText: string } {
+  return replacePlain(text, located, String(value));
+}
+
+/** Replaces a scalar with plain text, keeping the line break that ends a block scalar. */
+function replacePlain(text: string, located: Pick<Located<unknown>, 'range'>, plain: string) {
   const lineBreak = text[located.range.end - 1] === '\n' ? eolOf(text) : '';
-  return { range: located.range, newText: scalarText(value) + lineBreak };
+  return { range: located.range, newText: plain + lineBreak };
 }
 
 /**

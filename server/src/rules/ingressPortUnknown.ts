@@ -1,0 +1,149 @@
+import { servicePortsNamedBy, servicesReferencedBy } from '../index/selection';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { ServiceSemantics } from '../model/semantics';
+import type { Ingress, Located, Service, ServicePort } from '../model/types';
+import { describe, describeAt, describePort, editDistance } from './describe';
+import { TYPO_DISTANCE } from './nearMisses';
+import type { Fix, Rule } from './types';
+import { Finding } from './types';
+import { replaceScalar, replaceWithNumber } from './yamlText';
+
+/** How many of the Service's ports the fixes offer, the likeliest first. */
+const MAX_FIXES = 3;
+
+/**
+ * Rule: ingress-port-unknown
+ *
+ * An Ingress backend names its Service's port by number (`service.port.number`, the Service
+ * port's `port`) or by name (`service.port.name`; `servicePort` of extensions/v1beta1, either)
+ * (networking.k8s.io/v1 ServiceBackendPort). The API server does not look at the Service
+ * (pkg/apis/networking/validation validateIngressBackend checks the port's form only); the
+ * Ingress controller does, and finds no port to route to: ingress-nginx logs that the Service
+ * has no such port and answers 503, Traefik drops the route. ingress-nginx also takes a Service
+ * port's `targetPort` (its serviceEndpoints compares the backend port with the port, the
+ * targetPort and the name): that is said, since other controllers do not.
+ * Judged only when the backend's Service is in the workspace (`service-reference-missing` tells
+ * when it is not) with every port's number read, and is no ExternalName Service (whose ports
+ * ingress-nginx takes from the backend when it has none).
+ *
+ * Fixes: write one of the Service's ports, by name when the backend names one and the port has a
+ * name, else by number.
+ */
+export const ingressPortUnknown: Rule = {
+  code: 'ingress-port-unknown',
+  defaultSeverity: 'warning',
+  description:
+    "An Ingress backend names a port its Service does not have, so the Ingress controller can't route to it.",
+
+  check(index) {
+    return unknownPorts(index).map(({ ingress, port, service }) => {
+      const written = typeof port.value === 'string' ? `"${port.value}"` : String(port.value);
+      const ports = service.ports.map(describeServicePort).join(', ');
+      const targetOf = servicePortsByTarget(service, port.value)[0];
+      const consequence = targetOf
+        ? `: ${written} is the targetPort of its port ${describeServicePort(targetOf)}. ingress-nginx routes there all the same, ` +
+          "but an Ingress names the Service's port, and other Ingress controllers find no port to route to."
+        : ", so the Ingress controller finds no port to route to and answers this backend's requests with 503.";
+      return Finding.of(
+        this,
+        ingress.uri,
+        port.range,
+        `${describe(index, ingress)} routes to port ${written} of ${describeAt(index, service, ingress.uri)}, which has no such port ` +
+          `(${ports ? `its ports: ${ports}` : 'it has no ports'})${consequence}`,
+        { related: [{ uri: service.uri, range: service.name!.range, message: describe(index, service) }] },
+      );
+    });
+  },
+
+  fixes(finding, index) {
+    const unknown = unknownPorts(index).find(
+      ({ ingress, port }) => ingress.uri === finding.uri && port.range.start === finding.range.start,
+    );
+    const text = unknown && index.file(unknown.ingress.uri)?.text;
+    if (!unknown || text === undefined) return [];
+    const { port, service } = unknown;
+    const candidates = likeliestPorts(service, port.value);
+    return candidates.slice(0, MAX_FIXES).map((candidate, rank): Fix => {
+      const byName = typeof port.value === 'string' && candidate.name !== undefined;
+      const changes = byName
+        ? [{ kind: 'edit' as const, uri: finding.uri, ...replaceScalar(text, port, candidate.name!.value) }]
+        : numberEdits(text, finding.uri, port, candidate.port!.value);
+      const preferred = rank === 0 && (candidates.length === 1 || isClearlyMeant(service, port.value, candidates));
+      return {
+        title: `Route to port ${describeServicePort(candidate)} of the Service`,
+        ...(preferred && { isPreferred: true }),
+        changes,
+      };
+    });
+  },
+};
+
+type UnknownPort = { ingress: Ingress; port: Located<number | string>; service: Service };
+
+/** The Ingress backends whose port is none of their Service's, where that Service is known. */
+function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
+  const unknown: UnknownPort[] = [];
+  for (const ingress of index.serviceReferrers()) {
+    if (ingress.kind !== 'Ingress') continue;
+    for (const backend of ingress.backends) {
+      const port = backend.port;
+      // Zero is no port: the API server refuses the backend ("port name or number is required").
+      if (!port || port.value === 0 || port.value === '') continue;
+      const services = servicesReferencedBy(index, { object: ingress, name: backend.serviceName });
+      if (
+        services.length === 0 ||
+        services.some((service) => !judged(service) || servicePortsNamedBy(service, port).length > 0)
+      )
+        continue;
+      unknown.push({ ingress, port, service: services[0] });
+    }
+  }
+  return unknown;
+}
+
+/** Whether the Service's ports are all known: not an ExternalName Service, and each port's number read. */
+function judged(service: Service): boolean {
+  return !ServiceSemantics.isExternalName(service) && service.ports.every((port) => port.port !== undefined);
+}
+
+/** The Service's ports whose targetPort (the port when unwritten, as the API server defaults it) is `port`. */
+function servicePortsByTarget(service: Service, port: number | string): ServicePort[] {
+  return service.ports.filter((candidate) => (candidate.targetPort ?? candidate.port)?.value === port);
+}
+
+/** The Service's ports, those whose targetPort the backend names first, then names nearest to the one it gives. */
+function likeliestPorts(service: Service, port: number | string): ServicePort[] {
+  const byTarget = servicePortsByTarget(service, port);
+  const distance = (candidate: ServicePort) =>
+    typeof port === 'string' && candidate.name ? editDistance(port, candidate.name.value, 64) : 65;
+  const rest = service.ports.filter((candidate) => !byTarget.includes(candidate));
+  return [...byTarget, ...rest.sort((a, b) => distance(a) - distance(b))];
+}
+
+/** Whether the first of `candidates` is the port the backend meant: its targetPort, or the one name a typo away. */
+function isClearlyMeant(service: Service, port: number | string, candidates: ServicePort[]): boolean {
+  if (servicePortsByTarget(service, port).length === 1) return true;
+  if (typeof port !== 'string') return false;
+  const near = candidates.filter(
+    (candidate) => candidate.name && editDistance(port, candidate.name.value, TYPO_DISTANCE) <= TYPO_DISTANCE,
+  );
+  return near.length === 1 && near[0] === candidates[0];
+}
+
+/**
+ * The edits that make a backend name port `number`: the value, and in networking.k8s.io/v1 the
+ * key too when it was `name` (`port: {name: web}` becomes `port: {number: 80}`).
+ */
+function numberEdits(text: string, uri: string, port: Located<number | string>, number: number): Fix['changes'] {
+  const key = port.keyRange;
+  const value = { kind: 'edit' as const, uri, ...replaceWithNumber(text, port, number) };
+  if (key && /^(name|"name"|'name')$/.test(text.slice(key.start, key.end)))
+    return [{ kind: 'edit', uri, range: key, newText: 'number' }, value];
+  return [value];
+}
+
+/** `80 ("http")`, or `80` for an unnamed port. */
+function describeServicePort(port: ServicePort): string {
+  const number = port.port?.value ?? '?';
+  return port.name ? `${number} (${describePort(port)})` : String(number);
+}
