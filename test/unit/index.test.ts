@@ -596,7 +596,7 @@ describe('WorkspaceIndex', () => {
         // And the Services the namespace's workloads' labels find, looked up by selector.
         matching: of
           .workloadsIn(namespace)
-          .map((workload) => of.servicesMatchingPodLabels(namespace, workload.podLabels).map(place).sort()),
+          .map((workload) => of.servicesSelectingPodsOf(namespace, workload).map(place).sort()),
       }),
     );
     assert.ok(changes > 20, `the edits changed what selects what ${changes} times`);

@@ -1,4 +1,4 @@
-import { ServiceSemantics } from '../model/semantics';
+import { ServiceSemantics, STATEFULSET_POD_LABELS } from '../model/semantics';
 import type { ContainerPort, Ingress, IngressBackend, Located, Service, ServicePort, Workload } from '../model/types';
 import { compareByPlace } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
@@ -54,7 +54,7 @@ export function selectingServices(index: WorkspaceIndex): { service: Service; wo
 /** The Services that select the workload: the inverse of `workloadsSelectedBy`, in file order. */
 export function servicesSelecting(index: WorkspaceIndex, workload: Workload): Service[] {
   return index
-    .servicesMatchingPodLabels(index.namespaceOf(workload), workload.podLabels)
+    .servicesSelectingPodsOf(index.namespaceOf(workload), workload)
     .filter((service) => workloadsSelectedBy(index, service).includes(workload))
     .sort(compareByPlace);
 }
@@ -82,6 +82,16 @@ export function podCountOf(workload: Workload): number | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * How many of a workload's pods a Service selects: one when its selector names a StatefulSet pod
+ * by the name or ordinal the controller gives it (a per-pod Service), else all of them.
+ */
+export function podsSelectedOf(service: Service, workload: Workload): number | undefined {
+  const selector = service.selector?.labels ?? {};
+  const perPod = STATEFULSET_POD_LABELS.some((label) => label in selector && !(label in workload.podLabels));
+  return workload.kind === 'StatefulSet' && perPod ? 1 : podCountOf(workload);
 }
 
 /** A place that names a Service outside its backends: an Ingress backend or a StatefulSet's `serviceName`. */

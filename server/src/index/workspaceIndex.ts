@@ -17,7 +17,7 @@ import type {
 import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
 import { compact, NO_ITEMS } from '../model/compact';
 import { compareByPlace, groupByUri } from '../model/types';
-import { selectorMatches, servedServiceName, ServiceSemantics } from '../model/semantics';
+import { controllerPodLabels, selectsPodsOf, servedServiceName, ServiceSemantics } from '../model/semantics';
 import { UriPath } from './uriPath';
 
 /** `namespace/name`: how Kubernetes ties a Service to its Endpoints. */
@@ -420,20 +420,19 @@ export class WorkspaceIndex {
     const key = selectorGroupKey(namespace, selector);
     const candidates =
       key === anySelectorKey(namespace) ? this.workloadsIn(namespace) : this.grouped().workloadsByPodLabel.get(key);
-    return candidates.filter((workload) => selectorMatches(selector, workload.podLabels));
+    return candidates.filter((workload) => selectsPodsOf(selector, workload));
   }
 
   /**
-   * The named Services of a namespace whose selector pods labelled `podLabels` carry: found by
-   * their selectors' first pairs, not by a walk over the namespace's Services (thousands, in a
+   * The named Services of a namespace whose selector selects pods of `workload`: found by their
+   * selectors' first pairs, not by a walk over the namespace's Services (thousands, in a
    * monorepo's one namespace). Those with an empty selector, which selects every pod, included.
    */
-  servicesMatchingPodLabels(namespace: string, podLabels: Readonly<Record<string, Located<string>>>): Service[] {
+  servicesSelectingPodsOf(namespace: string, workload: Workload): Service[] {
     const bySelector = this.grouped().servicesBySelector;
     const candidates = [...bySelector.get(anySelectorKey(namespace))];
-    for (const label in podLabels)
-      candidates.push(...bySelector.get(podLabelKey(namespace, label, podLabels[label].value)));
-    return candidates.filter((service) => selectorMatches(service.selector!.labels, podLabels));
+    forEachPodLabelKey(namespace, workload, (labelKey) => candidates.push(...bySelector.get(labelKey)));
+    return candidates.filter((service) => selectsPodsOf(service.selector!.labels, workload));
   }
 
   /**
@@ -769,12 +768,11 @@ export class WorkspaceIndex {
       // Filed under its namespace; grouped by each pod label, for selectors.
       const unselected = this.unselected.get(key);
       unselected?.changedSelectors.add(anySelectorKey(key));
-      for (const label in object.podLabels) {
-        const labelKey = podLabelKey(key, label, object.podLabels[label].value);
+      forEachPodLabelKey(key, object, (labelKey) => {
         toGroup(this.groups.workloadsByPodLabel as GroupMap<string, KubeObject>, labelKey);
         // The Services whose selector starts with this pair may select something, or nothing, now.
         unselected?.changedSelectors.add(labelKey);
-      }
+      });
     }
   }
 
@@ -1109,6 +1107,14 @@ function groupedByName<T extends KubeObject>(objects: readonly T[]): GroupMap<st
   const byName = new GroupMap<string, T>();
   for (const object of objects) if (object.name) byName.add(object.name.value, object);
   return byName;
+}
+
+/** Calls `visit` with the key of each label pair the workload's pods carry, given ones too (`controllerPodLabels`). */
+function forEachPodLabelKey(namespace: string, workload: Workload, visit: (labelKey: string) => void): void {
+  for (const label in workload.podLabels) visit(podLabelKey(namespace, label, workload.podLabels[label].value));
+  controllerPodLabels(workload)?.forEach((values, label) => {
+    for (const value of values) visit(podLabelKey(namespace, label, value));
+  });
 }
 
 function podLabelKey(namespace: string, label: string, value: string): string {

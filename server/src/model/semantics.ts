@@ -1,5 +1,5 @@
 import { familyOf, parseIpSloppy } from './ip';
-import type { Backend, EndpointPort, Located, Service, ServicePort } from './types';
+import type { Backend, EndpointPort, Located, Service, ServicePort, Workload } from './types';
 
 /** Whether pods labelled `podLabels` carry every pair of `selector` (how the endpoints controller selects). */
 export function selectorMatches(
@@ -7,6 +7,61 @@ export function selectorMatches(
   podLabels: Readonly<Record<string, Located<string>>>,
 ): boolean {
   for (const key in selector) if (podLabels[key]?.value !== selector[key].value) return false;
+  return true;
+}
+
+/** The labels the API server gives a Job's pods, its name, unless `manualSelector` is true (batch.JobNameLabel…). */
+export const JOB_NAME_LABELS: readonly string[] = ['job-name', 'batch.kubernetes.io/job-name'];
+
+/** The labels the StatefulSet controller gives each pod: its name (`web-0`) and its ordinal (`0`). */
+export const STATEFULSET_POD_LABELS: readonly string[] = [
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+];
+
+/**
+ * The most pods of a StatefulSet whose labels are listed: a Service selecting one pod of a larger
+ * one by name is not expected, and a typo of `replicas` must not list a million.
+ */
+const MAX_LISTED_ORDINALS = 1000;
+
+/**
+ * The labels a workload's pods carry beside its template's, given by the API server or the
+ * controller, with the values its pods carry: a Job's name (pkg/registry/batch/job/strategy.go
+ * generateSelector, unless `manualSelector` is true), a StatefulSet pod's name and ordinal
+ * (pkg/controller/statefulset/stateful_set_utils.go initIdentity: per-pod Services select
+ * `statefulset.kubernetes.io/pod-name: kafka-0`). Undefined for other workloads and unnamed ones;
+ * the uid labels, unknown before the object exists, are not listed.
+ */
+export function controllerPodLabels(workload: Workload): ReadonlyMap<string, readonly string[]> | undefined {
+  const name = workload.name?.value;
+  if (name === undefined) return undefined;
+  if (workload.kind === 'Job' && workload.manualSelector?.value !== true) {
+    return new Map(JOB_NAME_LABELS.map((label) => [label, [name]]));
+  }
+  if (workload.kind !== 'StatefulSet') return undefined;
+  const ordinals = Array.from(
+    { length: Math.min(Math.max(workload.replicas?.value ?? 1, 0), MAX_LISTED_ORDINALS) },
+    (_, i) => i,
+  );
+  return new Map([
+    [STATEFULSET_POD_LABELS[0], ordinals.map((ordinal) => `${name}-${ordinal}`)],
+    [STATEFULSET_POD_LABELS[1], ordinals.map(String)],
+  ]);
+}
+
+/**
+ * Whether `selector` selects pods of `workload`: each pair is a label of its template, or one its
+ * pods are given (`controllerPodLabels`), as the endpoints controller sees the pods.
+ */
+export function selectsPodsOf(selector: Readonly<Record<string, Located<string>>>, workload: Workload): boolean {
+  if (selectorMatches(selector, workload.podLabels)) return true;
+  const given = controllerPodLabels(workload);
+  if (!given) return false;
+  for (const key in selector) {
+    const value = selector[key].value;
+    if (workload.podLabels[key]?.value !== value && !given.get(key)?.includes(value)) return false;
+  }
   return true;
 }
 

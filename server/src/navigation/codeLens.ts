@@ -1,4 +1,4 @@
-import { podCountOf, workloadsSelectedBy } from '../index/selection';
+import { podsSelectedOf, workloadsSelectedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { ServiceSemantics } from '../model/semantics';
 import type { Backend, Service, SourceRange, Workload } from '../model/types';
@@ -29,7 +29,7 @@ function lensOf(index: WorkspaceIndex, service: Service): Omit<ServiceLens, 'ran
   const locations: SourceLocation[] = [];
   if (service.selector) {
     const workloads = workloadsSelectedBy(index, service);
-    parts.push(workloads.length > 0 ? selectsText(workloads) : 'selects no workload in the workspace');
+    parts.push(workloads.length > 0 ? selectsText(service, workloads) : 'selects no workload in the workspace');
     locations.push(...workloads.map(nameLocation));
   }
   if (backends.length > 0) {
@@ -40,9 +40,9 @@ function lensOf(index: WorkspaceIndex, service: Service): Omit<ServiceLens, 'ran
 }
 
 /** `selects 3 pods (deployment/web)`; pods of DaemonSets and Jobs are not counted. */
-function selectsText(workloads: readonly Workload[]): string {
+function selectsText(service: Service, workloads: readonly Workload[]): string {
   const names = workloads.map((workload) => `${workload.kind.toLowerCase()}/${workload.name?.value ?? '(unnamed)'}`);
-  const counts = workloads.map(podCountOf);
+  const counts = workloads.map((workload) => podsSelectedOf(service, workload));
   if (counts.some((count) => count === undefined)) return `selects pods of ${names.join(', ')}`;
   const pods = counts.reduce((sum: number, count) => sum + count!, 0);
   return `selects ${plural(pods, 'pod')} (${names.join(', ')})`;

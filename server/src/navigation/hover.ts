@@ -1,6 +1,7 @@
 import {
   containerPortProtocolOf,
   podCountOf,
+  podsSelectedOf,
   selectorText,
   servicesReferencedBy,
   servicesSelecting,
@@ -178,9 +179,14 @@ function selectedWorkloads(index: WorkspaceIndex, card: Card, service: Service):
       : 'Selects no workload of the workspace.';
   }
   const items = workloads.map((workload) => {
-    const pods = podCountOf(workload);
+    const replicas = podCountOf(workload);
+    const selected = podsSelectedOf(service, workload);
+    const pods =
+      replicas === undefined
+        ? ''
+        : ` · ${selected === replicas ? plural(replicas, 'replica') : `${selected} of ${plural(replicas, 'replica')}`}`;
     const refused = refusalOf(index, workload) !== undefined;
-    return `- ${card.link(workload)}${pods === undefined ? '' : ` · ${plural(pods, 'replica')}`}${refused ? ' · refused by the API server' : ''}`;
+    return `- ${card.link(workload)}${pods}${refused ? ' · refused by the API server' : ''}`;
   });
   return `**Selects**\n${items.join('\n')}`;
 }

@@ -183,7 +183,10 @@ function selectorDefinitions(index: WorkspaceIndex, service: Service, key: strin
     selected.length > 0
       ? selected
       : index.workloadsIn(index.namespaceOf(service)).filter((workload) => workload.podLabels[key]?.value === value);
-  return carriers.map((workload) => labelLocation(workload, workload.podLabels[key]));
+  // A label the controller gives the pods (a Job's name, a StatefulSet pod's): the workload whose name it is.
+  return carriers.map((workload) =>
+    workload.podLabels[key] ? labelLocation(workload, workload.podLabels[key]) : nameLocation(workload),
+  );
 }
 
 function labelLocation(workload: Workload, label: Located<string>): SourceLocation {

@@ -229,7 +229,7 @@ function affectedObjects(
       // The Services that select the workload, in this version or the other; and those that select
       // nothing, whose findings read every workload of the namespace: a few, not every Service of it.
       const namespace = index.namespaceOf(object);
-      index.servicesMatchingPodLabels(namespace, object.podLabels).forEach(add);
+      index.servicesSelectingPodsOf(namespace, object).forEach(add);
       if (reads.has('namespaceWorkloads')) index.servicesSelectingNothingIn(namespace).forEach(add);
     }
   }

@@ -1,4 +1,5 @@
 import { FieldError, isQualifiedName, isValidLabelValue, sameButForCase } from '../model/k8sValidation';
+import { JOB_NAME_LABELS } from '../model/semantics';
 import {
   type Located,
   objectHolding,
@@ -34,8 +35,7 @@ const CHECKED: Partial<Record<WorkloadKind, { apiVersion: string; empty?: string
   Job: { apiVersion: 'batch/v1', required: true },
 };
 
-/** The labels the API server gives a Job's pods and selector, unless `manualSelector` is true (batch.JobNameLabel…). */
-const JOB_NAME_LABELS = ['job-name', 'batch.kubernetes.io/job-name'];
+/** The labels of a Job's uid that the API server gives its pods and selector beside `JOB_NAME_LABELS`. */
 const JOB_UID_LABELS = ['controller-uid', 'batch.kubernetes.io/controller-uid'];
 
 /** Why a selector does not select its own pods, where, and the `matchLabels` key at fault if one is. */
