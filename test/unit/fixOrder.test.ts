@@ -43,7 +43,7 @@ test('ingress port fixes: the port whose targetPort the backend names, or the on
   const fixesOf = (port: string) => {
     const index = indexOf(new Map([['web.yaml', service + ingressNaming(port)]]));
     const context = FixContext.of();
-    const finding = checkAll(index, {}, context).findings.find(({ code }) => code === 'ingress-port-unknown');
+    const finding = checkAll(index, {}, context).findings.find(({ code }) => code === 'route-port-unknown');
     return fixesFor(finding!, index, context)
       .filter((fix) => fix.title.startsWith('Route '))
       .map(({ title, isPreferred }) => `${title}${isPreferred ? ' (preferred)' : ''}`);

@@ -122,6 +122,34 @@ describe('parseFile', () => {
     // An Ingress is no workload: nothing files it under a namespace.
     assert.equal(indexOf({ 'x.yaml': text }).workloadsIn('default').length, 1);
   });
+
+  test('reads the backendRefs of Gateway API routes that name Services, with their namespace, port and field path', () => {
+    const text = [
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  rules:',
+      '    - matches: [{path: {value: /}}]',
+      '    - backendRefs:\n        - {name: a, port: 80}\n        - {group: example.com, kind: Bucket, name: b}',
+      '        - {group: "", kind: Service, name: c, namespace: other}',
+      '---',
+      'apiVersion: example.com/v1\nkind: HTTPRoute\nmetadata: {name: not-a-route}\nspec:\n  rules: [{backendRefs: [{name: d}]}]',
+    ].join('\n');
+    const objects = parseFile('file:///ws/x.yaml', text).objects;
+    assert.equal(objects.length, 1, "another group's HTTPRoute is not read");
+    const route = objects[0];
+    assert.ok(route.kind === 'HTTPRoute');
+    assert.deepEqual(
+      route.backends.map(({ serviceName, namespace, port, path, portKeyCount }) => [
+        serviceName.value,
+        namespace?.value,
+        port?.value,
+        path,
+        portKeyCount,
+      ]),
+      [
+        ['a', undefined, 80, 'spec.rules[1].backendRefs[0]', 1],
+        ['c', 'other', undefined, 'spec.rules[1].backendRefs[2]', 0],
+      ],
+    );
+  });
 });
 
 describe('WorkspaceIndex', () => {

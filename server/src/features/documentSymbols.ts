@@ -10,7 +10,7 @@ export const SYMBOL_KINDS: Record<SymbolType, SymbolKind> = {
   service: SymbolKind.Interface,
   backend: SymbolKind.Struct,
   workload: SymbolKind.Class,
-  ingress: SymbolKind.Module,
+  router: SymbolKind.Module,
   kustomization: SymbolKind.Package,
   port: SymbolKind.Field,
   address: SymbolKind.Constant,

@@ -1,6 +1,6 @@
 import { ServiceSemantics, STATEFULSET_POD_LABELS } from '../model/semantics';
-import type { ContainerPort, Ingress, IngressBackend, Located, Service, ServicePort, Workload } from '../model/types';
-import { compareByPlace } from '../model/types';
+import type { ContainerPort, Located, Router, Service, ServiceBackendRef, ServicePort, Workload } from '../model/types';
+import { compareByPlace, isRouter } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
 
 /**
@@ -94,18 +94,38 @@ export function podsSelectedOf(service: Service, workload: Workload): number | u
   return workload.kind === 'StatefulSet' && perPod ? 1 : podCountOf(workload);
 }
 
-/** A place that names a Service outside its backends: an Ingress backend or a StatefulSet's `serviceName`. */
-export type ServiceReference = { object: Ingress | Workload; name: Located<string> };
+/**
+ * A place that names a Service outside its backends: an Ingress or route backend, or a
+ * StatefulSet's `serviceName`; `namespace`, a route's backendRef's, when it names one.
+ */
+export type ServiceReference = { object: Router | Workload; name: Located<string>; namespace?: Located<string> };
 
-/** Every Ingress backend and StatefulSet `serviceName` of the workspace, in file order. */
+/** Every Ingress and route backend and StatefulSet `serviceName` of the workspace, in file order. */
 export function serviceReferences(index: WorkspaceIndex): ServiceReference[] {
   const references: ServiceReference[] = [];
   for (const object of index.serviceReferrers()) {
-    if (object.kind === 'Ingress')
-      references.push(...object.backends.map(({ serviceName }) => ({ object, name: serviceName })));
+    if (isRouter(object)) references.push(...object.backends.map((backend) => referenceOf(object, backend)));
     else if (object.serviceName) references.push({ object, name: object.serviceName });
   }
   return references;
+}
+
+/** Every backend of the workspace's Ingresses and routes that names a Service, with its object, in file order. */
+export function routerBackends(index: WorkspaceIndex): { router: Router; backend: ServiceBackendRef }[] {
+  return index
+    .serviceReferrers()
+    .filter(isRouter)
+    .flatMap((router) => router.backends.map((backend) => ({ router, backend })));
+}
+
+/** The reference a backend of an Ingress or a route makes to its Service. */
+export function referenceOf(object: Router, { serviceName, namespace }: ServiceBackendRef): ServiceReference {
+  return { object, name: serviceName, namespace };
+}
+
+/** The namespace of the Service a reference names: the one it writes, else its object's. */
+export function referencedNamespace(index: WorkspaceIndex, reference: ServiceReference): string {
+  return reference.namespace?.value || index.namespaceOf(reference.object);
 }
 
 /**
@@ -118,7 +138,7 @@ export function firstPodDnsName(index: WorkspaceIndex, statefulSet: Workload, se
 
 /** The Services a reference names: those of its namespace and name nearest to it, as for backends. */
 export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceReference): Service[] {
-  const key = ObjectKey.of(index.namespaceOf(reference.object), reference.name.value);
+  const key = ObjectKey.of(referencedNamespace(index, reference), reference.name.value);
   return nearest(index.servicesWithKey(key), reference.object.uri);
 }
 
@@ -126,7 +146,7 @@ export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceRe
  * The ports of `service` an Ingress backend's port names: its number a port's `port`, its name a
  * port's `name`. Digits in quotes are the number, as ingress-nginx compares the backend's port as text.
  */
-export function servicePortsNamedBy(service: Service, port: IngressBackend['port']): ServicePort[] {
+export function servicePortsNamedBy(service: Service, port: ServiceBackendRef['port']): ServicePort[] {
   if (!port) return [];
   const value = port.value;
   const number = typeof value === 'number' ? value : /^[0-9]+$/.test(value) ? Number(value) : undefined;
@@ -135,7 +155,7 @@ export function servicePortsNamedBy(service: Service, port: IngressBackend['port
   );
 }
 
-/** The Ingress backends and StatefulSets that name `service`. */
+/** The Ingress and route backends and StatefulSets that name `service`. */
 export function referencesTo(index: WorkspaceIndex, service: Service): ServiceReference[] {
   if (!service.name) return [];
   return serviceReferences(index).filter(

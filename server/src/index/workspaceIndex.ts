@@ -5,18 +5,18 @@ import type {
   Backend,
   EndpointSlice,
   Endpoints,
-  Ingress,
   KubeObject,
   Kustomization,
   Located,
   ObjectBase,
+  Router,
   SourceRange,
   Service,
   Workload,
 } from '../model/types';
 import { backendAddressValues, clusterIpsOf } from '../model/fieldPaths';
 import { compact, NO_ITEMS } from '../model/compact';
-import { compareByPlace, groupByUri } from '../model/types';
+import { compareByPlace, groupByUri, isRouter } from '../model/types';
 import { controllerPodLabels, selectsPodsOf, servedServiceName, ServiceSemantics } from '../model/semantics';
 import { UriPath } from './uriPath';
 
@@ -63,7 +63,7 @@ export type FileEntry = {
   /**
    * How many of `objects` are of each kind: slices and kustomizations make a change of the file
    * reach beyond it, and the index adds up the rest for `summary()`. `serviceReferrers` counts the
-   * Ingresses and StatefulSets (which name Services) among them, workloads counted too.
+   * Ingresses, routes and StatefulSets (which name Services) among them, workloads counted too.
    */
   counts: {
     services: number;
@@ -179,7 +179,7 @@ export class WorkspaceIndex {
   private readonly slices = new ObjectsOfKind((object): object is EndpointSlice => object.kind === 'EndpointSlice');
   /** `slices` by name, for the list `of` it was made from. */
   private slicesByName: { of: readonly EndpointSlice[]; byName: GroupMap<string, EndpointSlice> } | undefined;
-  /** Every Ingress and StatefulSet. */
+  /** Every Ingress, route and StatefulSet. */
   private readonly referrers = new ObjectsOfKind(isServiceReferrer);
   /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
   private allServicesAndBackends: (Service | Backend)[] | undefined;
@@ -365,8 +365,8 @@ export class WorkspaceIndex {
     return this.slicesByName.byName.get(name);
   }
 
-  /** Every Ingress and StatefulSet, the objects that name Services besides their backends (see `serviceReferences`). */
-  serviceReferrers(): readonly (Ingress | Workload)[] {
+  /** Every Ingress, route and StatefulSet: the objects that name Services besides their backends (see `serviceReferences`). */
+  serviceReferrers(): readonly (Router | Workload)[] {
     return this.referrers.all(this.entries);
   }
 
@@ -764,7 +764,7 @@ export class WorkspaceIndex {
         if (ip !== undefined) canonical.add(ip);
       }
       for (const ip of canonical) toGroup(byIp as GroupMap<string, KubeObject>, ip);
-    } else if (key !== undefined && object.kind !== 'Kustomization' && object.kind !== 'Ingress') {
+    } else if (key !== undefined && 'podLabels' in object) {
       // Filed under its namespace; grouped by each pod label, for selectors.
       const unselected = this.unselected.get(key);
       unselected?.changedSelectors.add(anySelectorKey(key));
@@ -891,11 +891,8 @@ export class WorkspaceIndex {
         return this.keyOf(object);
       case 'EndpointSlice':
         return this.serviceKeyOf(object);
-      case 'Kustomization':
-      case 'Ingress':
-        return undefined;
       default:
-        return this.namespaceOf(object);
+        return 'podLabels' in object ? this.namespaceOf(object) : undefined;
     }
   }
 
@@ -907,11 +904,8 @@ export class WorkspaceIndex {
         return this.endpoints as MultiMap<string, KubeObject>;
       case 'EndpointSlice':
         return this.slicesByService as MultiMap<string, KubeObject>;
-      case 'Kustomization':
-      case 'Ingress':
-        return undefined;
       default:
-        return this.workloads as MultiMap<string, KubeObject>;
+        return 'podLabels' in object ? (this.workloads as MultiMap<string, KubeObject>) : undefined;
     }
   }
 
@@ -1028,8 +1022,8 @@ const NO_OBJECTS: KindCounts = Object.freeze({
   serviceReferrers: 0,
 });
 
-function isServiceReferrer(object: KubeObject): object is Ingress | Workload {
-  return object.kind === 'Ingress' || object.kind === 'StatefulSet';
+function isServiceReferrer(object: KubeObject): object is Router | Workload {
+  return isRouter(object) || object.kind === 'StatefulSet';
 }
 
 /** An object as filed: under its key, or under none (a slice without its label, still grouped by address). */

@@ -8,7 +8,9 @@ import type {
   Endpoints,
   EndpointSubset,
   Ingress,
-  IngressBackend,
+  Route,
+  RouteKind,
+  ServiceBackendRef,
   KubeObject,
   Kustomization,
   LocatedList,
@@ -296,6 +298,13 @@ class DocumentReader {
         return this.endpointSlice(map, base);
       case 'Ingress':
         return this.ingress(map, base);
+      case 'HTTPRoute':
+      case 'GRPCRoute':
+      case 'TLSRoute':
+      case 'TCPRoute':
+      case 'UDPRoute':
+        // Other groups may have kinds of these names; only the Gateway API's are routes.
+        return apiVersion.startsWith('gateway.networking.k8s.io/') ? this.route(map, base, kind) : undefined;
       default:
         if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
         return undefined;
@@ -521,34 +530,88 @@ class DocumentReader {
 
   private ingress(map: YAMLMap, base: ObjectBase): Ingress {
     const spec = this.map(map, 'spec');
-    const paths = this.maps(spec, 'rules').flatMap((rule) => {
-      const http = this.map(rule, 'http');
-      return this.maps(http, 'paths');
-    });
-    const backends = [spec && this.map(spec, 'defaultBackend'), spec && this.map(spec, 'backend')];
-    for (const path of paths) backends.push(this.map(path, 'backend'));
+    const backends: [YAMLMap | undefined, string][] = [
+      [spec && this.map(spec, 'defaultBackend'), 'spec.defaultBackend'],
+      [spec && this.map(spec, 'backend'), 'spec.backend'],
+    ];
+    for (const [rule, i] of this.indexedMaps(spec, 'rules')) {
+      for (const [path, j] of this.indexedMaps(this.map(rule, 'http'), 'paths'))
+        backends.push([this.map(path, 'backend'), `spec.rules[${i}].http.paths[${j}].backend`]);
+    }
     return {
       kind: 'Ingress',
       backends: compact(
         backends
-          .flatMap((backend): IngressBackend[] => {
+          .flatMap(([backend, path]): ServiceBackendRef[] => {
             if (!backend) return [];
             const service = this.map(backend, 'service');
             if (service) {
               const serviceName = this.string(service, 'name');
+              if (!serviceName) return [];
+              // Both a number and a name are refused: neither is the port then.
               const port = this.map(service, 'port');
               const number = port && this.integer(port, 'number');
               const name = port && this.string(port, 'name');
-              return serviceName ? [{ serviceName, port: number && name ? undefined : (number ?? name) }] : [];
+              // As the API server counts them: a zero number or an empty name is none (validateIngressBackend).
+              const numberSet = port !== undefined && this.has(port, 'number') && number?.value !== 0;
+              const nameSet = port !== undefined && this.has(port, 'name') && name?.value !== '';
+              const portKeyCount = Number(numberSet) + Number(nameSet);
+              const portKey = this.pair(service, 'port')?.key as Node | undefined;
+              return [
+                {
+                  serviceName,
+                  port: number && name ? undefined : (number ?? name),
+                  range: rangeOf(service),
+                  path,
+                  portKeyCount,
+                  portKeyRange: portKey ? rangeOf(portKey) : undefined,
+                },
+              ];
             }
             const serviceName = this.string(backend, 'serviceName');
+            if (!serviceName) return [];
             const port = this.integer(backend, 'servicePort') ?? this.string(backend, 'servicePort');
-            return serviceName ? [{ serviceName, port }] : [];
+            const portKey = this.pair(backend, 'servicePort')?.key as Node | undefined;
+            return [
+              {
+                serviceName,
+                port,
+                range: rangeOf(backend),
+                path,
+                portKeyCount: portKey ? 1 : 0,
+                portKeyRange: portKey && rangeOf(portKey),
+              },
+            ];
           })
           .sort((a, b) => a.serviceName.range.start - b.serviceName.range.start),
       ),
       ...base,
     };
+  }
+
+  private route(map: YAMLMap, base: ObjectBase, kind: RouteKind): Route {
+    const spec = this.map(map, 'spec');
+    const backends: ServiceBackendRef[] = [];
+    for (const [rule, i] of this.indexedMaps(spec, 'rules')) {
+      for (const [reference, j] of this.indexedMaps(rule, 'backendRefs')) {
+        // Group "" (the core group) and kind Service are the defaults; other kinds are not Services.
+        const group = this.string(reference, 'group')?.value ?? '';
+        const referenced = this.string(reference, 'kind')?.value ?? 'Service';
+        const serviceName = this.string(reference, 'name');
+        if (group !== '' || referenced !== 'Service' || !serviceName) continue;
+        const portKey = this.pair(reference, 'port')?.key as Node | undefined;
+        backends.push({
+          serviceName,
+          namespace: this.string(reference, 'namespace'),
+          port: this.integer(reference, 'port'),
+          range: rangeOf(reference),
+          path: `spec.rules[${i}].backendRefs[${j}]`,
+          portKeyCount: portKey ? 1 : 0,
+          portKeyRange: portKey && rangeOf(portKey),
+        });
+      }
+    }
+    return { kind, backends: compact(backends), ...base };
   }
 
   private kustomization(map: YAMLMap): Kustomization {
@@ -636,6 +699,18 @@ class DocumentReader {
     let found: YAMLMap | undefined = map;
     for (let i = 0; i < path.length && found; i++) found = this.map(found, path[i]);
     return found;
+  }
+
+  /** The mappings of a sequence with their indexes in it, which field paths give. */
+  private indexedMaps(map: YAMLMap | undefined, key: string): [YAMLMap, number][] {
+    const value = map && this.get(map, key);
+    if (!isSeq(value)) return [];
+    const items: [YAMLMap, number][] = [];
+    (value as YAMLSeq).items.forEach((item, index) => {
+      const resolved = this.resolve(item as Node);
+      if (isMap(resolved)) items.push([resolved, index]);
+    });
+    return items;
   }
 
   private maps(map: YAMLMap | undefined, key: string): YAMLMap[] {

@@ -60,7 +60,11 @@ export type LocatedList<T> = {
 };
 
 /** The kinds the analysis models; every other kind is skipped. */
-export type ModelledKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | 'Ingress' | WorkloadKind;
+export type ModelledKind =
+  'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | 'Ingress' | RouteKind | WorkloadKind;
+
+/** The Gateway API routes (gateway.networking.k8s.io), whose `backendRefs` name Services. */
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
 
 export type WorkloadKind =
   'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';
@@ -330,15 +334,29 @@ export type SelectorRequirement = {
   values: Located<string>[];
 };
 
-/** An Ingress backend that routes to a Service, and the port of the Service it names. */
-export type IngressBackend = {
-  /** `service.name` (networking.k8s.io/v1), or `serviceName` (extensions/v1beta1). */
+/** A backend of an Ingress or a Gateway API route that names a Service, and the port of the Service it names. */
+export type ServiceBackendRef = {
+  /** `service.name` (networking.k8s.io/v1), `serviceName` (extensions/v1beta1), `name` (a route's backendRef). */
   serviceName: Located<string>;
+  /** A route's backendRef `namespace`, when written: the Service's, if not the route's own. */
+  namespace?: Located<string>;
   /**
    * `service.port.number` or `service.port.name` (v1; both written is refused, so neither is read),
-   * or `servicePort` (v1beta1, a number or a name).
+   * `servicePort` (v1beta1, a number or a name), `port` (a route's backendRef, a number).
    */
   port?: Located<number | string>;
+  /** The mapping that holds `serviceName` (`service` in a v1 Ingress): where a fix adds a port. */
+  range: SourceRange;
+  /** Where the API server's messages place the backend: `spec.rules[0].backendRefs[1]`. */
+  path: string;
+  /**
+   * How many of the port's keys are written, whatever their values (but a zero `number` or an
+   * empty `name`, which the API server counts as none): `number` and `name` in `service.port` (v1:
+   * one is required, both are refused), `servicePort`, a route's `port`.
+   */
+  portKeyCount: number;
+  /** The key `port` (of `service`, or of a route's backendRef) or `servicePort`, when written. */
+  portKeyRange?: SourceRange;
 };
 
 /** An Ingress, for the Services its backends name. */
@@ -349,7 +367,14 @@ export type Ingress = ObjectBase & {
    * `spec.rules[].http.paths[].backend` (networking.k8s.io/v1), or `spec.backend` and
    * `...backend` (extensions/v1beta1).
    */
-  backends: IngressBackend[];
+  backends: ServiceBackendRef[];
+};
+
+/** A Gateway API route, for the Services its rules send traffic to. */
+export type Route = ObjectBase & {
+  kind: RouteKind;
+  /** Every `spec.rules[].backendRefs[]` that names a Service (group "" and kind Service, the defaults), in text order. */
+  backends: ServiceBackendRef[];
 };
 
 /** A kustomization file, which can set the namespace of the resources it lists. */
@@ -361,7 +386,14 @@ export type Kustomization = ObjectBase & {
 };
 
 /** Every object the model yields. */
-export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress;
+export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route;
+
+/** The objects that send traffic to Services they name: Ingresses and Gateway API routes. */
+export type Router = Ingress | Route;
+
+export function isRouter(object: KubeObject): object is Router {
+  return 'backends' in object;
+}
 
 /** A backend object of a Service: what kube-proxy reads addresses from. */
 export type Backend = Endpoints | EndpointSlice;
@@ -466,6 +498,11 @@ export const MODELLED_KINDS: ReadonlySet<string> = new Set<string>([
     EndpointSlice: true,
     Kustomization: true,
     Ingress: true,
+    HTTPRoute: true,
+    GRPCRoute: true,
+    TLSRoute: true,
+    TCPRoute: true,
+    UDPRoute: true,
   } satisfies Record<Exclude<ModelledKind, WorkloadKind>, true>),
   ...WORKLOAD_KINDS,
 ]);

@@ -2,6 +2,7 @@ import {
   containerPortProtocolOf,
   podCountOf,
   podsSelectedOf,
+  referenceOf,
   selectorText,
   servicesReferencedBy,
   servicesSelecting,
@@ -27,7 +28,7 @@ import type { Finding } from '../rules/types';
 import {
   addressesOf,
   containerPortsFor,
-  ingressPortsOf,
+  referencePortsOf,
   isWorkload,
   portsOf,
   servicePortsFor,
@@ -87,8 +88,8 @@ function describeTarget(index: WorkspaceIndex, card: Card, target: Target): stri
       if (services.length === 0) return noServiceNamed(target.reference.name.value);
       return services.map((service) => serviceCard(index, card, service)).join('\n\n---\n\n');
     }
-    case 'ingressPort':
-      return ingressPortLine(index, card, target);
+    case 'referencePort':
+      return referencePortLine(index, card, target);
     case 'selector':
       return selectorCard(index, card, target.object);
     case 'servicePort':
@@ -234,11 +235,11 @@ function noServiceNamed(name: string): string {
   return `No Service "${name}" in this namespace of the workspace.`;
 }
 
-/** The Service port an Ingress backend routes to, or the ports its Service has instead. */
-function ingressPortLine(index: WorkspaceIndex, card: Card, target: Target & { type: 'ingressPort' }): string {
-  const services = servicesReferencedBy(index, { object: target.object, name: target.backend.serviceName });
+/** The Service port an Ingress or route backend routes to, or the ports its Service has instead. */
+function referencePortLine(index: WorkspaceIndex, card: Card, target: Target & { type: 'referencePort' }): string {
+  const services = servicesReferencedBy(index, referenceOf(target.object, target.backend));
   if (services.length === 0) return noServiceNamed(target.backend.serviceName.value);
-  const reached = ingressPortsOf(index, target);
+  const reached = referencePortsOf(index, target);
   if (reached.length > 0) {
     return reached
       .map(({ service, port }) => `Port ${describeServicePort(port)} of ${card.link(service)}`)

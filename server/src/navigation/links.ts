@@ -1,5 +1,6 @@
 import {
   containerPortProtocolOf,
+  referenceOf,
   referencesTo,
   servicePortsNamedBy,
   servicesReferencedBy,
@@ -43,8 +44,8 @@ export function definitionsAt(index: WorkspaceIndex, uri: string, offset: number
       return target.field === 'targetPort'
         ? containerPortsFor(index, target.object, target.port).map((reached) => reached.location)
         : [];
-    case 'ingressPort':
-      return ingressPortsOf(index, target).map(({ service, port }) => ({
+    case 'referencePort':
+      return referencePortsOf(index, target).map(({ service, port }) => ({
         uri: service.uri,
         range: (port.name?.value === target.backend.port!.value ? port.name : port.port)!.range,
       }));
@@ -130,12 +131,12 @@ export function servicesOfTarget(index: WorkspaceIndex, target: Target): Service
   }
 }
 
-/** The Service ports an Ingress backend's port names, in the Services its name reaches. */
-export function ingressPortsOf(
+/** The Service ports an Ingress or route backend's port names, in the Services its name reaches. */
+export function referencePortsOf(
   index: WorkspaceIndex,
-  { object, backend }: Target & { type: 'ingressPort' },
+  { object, backend }: Target & { type: 'referencePort' },
 ): { service: Service; port: ServicePort }[] {
-  return servicesReferencedBy(index, { object, name: backend.serviceName }).flatMap((service) =>
+  return servicesReferencedBy(index, referenceOf(object, backend)).flatMap((service) =>
     servicePortsNamedBy(service, backend.port).map((port) => ({ service, port })),
   );
 }

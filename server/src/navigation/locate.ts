@@ -1,11 +1,11 @@
-import type { ServiceReference } from '../index/selection';
+import { referenceOf, type ServiceReference } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type {
   Backend,
   ContainerPort,
   EndpointPort,
-  Ingress,
-  IngressBackend,
+  Router,
+  ServiceBackendRef,
   KubeObject,
   Located,
   Service,
@@ -13,7 +13,7 @@ import type {
   SourceRange,
   Workload,
 } from '../model/types';
-import { objectHolding } from '../model/types';
+import { isRouter, objectHolding } from '../model/types';
 
 /** A span of one file: what navigation answers with. */
 export type SourceLocation = { uri: string; range: SourceRange };
@@ -28,7 +28,7 @@ export type Target = { range: SourceRange } & (
   | { type: 'address'; object: Backend; address: Located<string>; ready: boolean; ports: readonly EndpointPort[] }
   | { type: 'containerPort'; object: Workload; port: ContainerPort }
   | { type: 'serviceReference'; object: ServiceReference['object']; reference: ServiceReference }
-  | { type: 'ingressPort'; object: Ingress; backend: IngressBackend }
+  | { type: 'referencePort'; object: Router; backend: ServiceBackendRef }
   | { type: 'object'; object: KubeObject }
 );
 
@@ -81,17 +81,17 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
       if (port) return { type: 'endpointPort', object, ...port };
       break;
     }
-    case 'Ingress': {
-      for (const backend of object.backends) {
-        const name = backend.serviceName;
-        if (at(name)) return { type: 'serviceReference', object, reference: { object, name }, range: name.range };
-        if (at(backend.port)) return { type: 'ingressPort', object, backend, range: backend.port!.range };
-      }
-      break;
-    }
     case 'Kustomization':
       break;
     default: {
+      if (isRouter(object)) {
+        for (const backend of object.backends) {
+          const reference = referenceOf(object, backend);
+          if (at(reference.name)) return { type: 'serviceReference', object, reference, range: reference.name.range };
+          if (at(backend.port)) return { type: 'referencePort', object, backend, range: backend.port!.range };
+        }
+        break;
+      }
       if (at(object.serviceName)) {
         return {
           type: 'serviceReference',

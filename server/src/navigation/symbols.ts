@@ -2,12 +2,13 @@ import { containerPortProtocolOf } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { protocolOf } from '../model/semantics';
 import type { KubeObject, Located, ServicePort, SourceRange } from '../model/types';
+import { isRouter } from '../model/types';
 import { addressesOf, portsOf } from './links';
 import type { SourceLocation } from './locate';
 
 /** What a symbol stands for; the LSP adapter picks an icon per type. */
 export type SymbolType =
-  'service' | 'backend' | 'workload' | 'ingress' | 'kustomization' | 'port' | 'address' | 'reference';
+  'service' | 'backend' | 'workload' | 'router' | 'kustomization' | 'port' | 'address' | 'reference';
 
 /** An entry of a file's outline. */
 export type OutlineSymbol = {
@@ -69,12 +70,10 @@ function typeOf(object: KubeObject): SymbolType {
     case 'Endpoints':
     case 'EndpointSlice':
       return 'backend';
-    case 'Ingress':
-      return 'ingress';
     case 'Kustomization':
       return 'kustomization';
     default:
-      return 'workload';
+      return isRouter(object) ? 'router' : 'workload';
   }
 }
 
@@ -102,11 +101,10 @@ function childrenOf(object: KubeObject): OutlineSymbol[] {
         ...portsOf(object).map((port) => portSymbol(port, port.port, `${port.port?.value ?? '?'}/${protocolOf(port)}`)),
         ...addressesOf(object).map(({ ip, ready }) => leaf(ip, 'address', ready ? undefined : 'not ready')),
       ];
-    case 'Ingress':
-      return object.backends.map(({ serviceName }) => leaf(serviceName, 'reference', 'Service'));
     case 'Kustomization':
       return [];
     default:
+      if (isRouter(object)) return object.backends.map(({ serviceName }) => leaf(serviceName, 'reference', 'Service'));
       return [
         ...(object.serviceName ? [leaf(object.serviceName, 'reference', 'serviceName')] : []),
         ...object.containerPorts.map((port) =>

@@ -21,7 +21,8 @@ import { documentsNotChecked } from './documentsNotChecked';
 import { endpointsForSelectorService } from './endpointsForSelectorService';
 import { endpointsWithoutService } from './endpointsWithoutService';
 import { fileNotChecked } from './fileNotChecked';
-import { ingressPortUnknown } from './ingressPortUnknown';
+import { routePortInvalid } from './routePortInvalid';
+import { routePortUnknown } from './routePortUnknown';
 import { ipNonStandard } from './ipNonStandard';
 import { labelsInvalid } from './labelsInvalid';
 import { ipv6NonCanonical } from './ipv6NonCanonical';
@@ -62,7 +63,7 @@ export const rules: readonly Rule[] = [
   targetPortUnused,
   selectorMatchesNoWorkload,
   serviceReferenceMissing,
-  ingressPortUnknown,
+  routePortUnknown,
   statefulsetServiceNotHeadless,
   targetPortNameUnknown,
   targetPortNumberUndeclared,
@@ -70,6 +71,7 @@ export const rules: readonly Rule[] = [
   // What the API server rejects or warns about, object by object.
   objectNameInvalid,
   labelsInvalid,
+  routePortInvalid,
   endpointIpInvalid,
   endpointsSubsetInvalid,
   endpointsPortInvalid,

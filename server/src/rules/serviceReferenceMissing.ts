@@ -1,7 +1,13 @@
-import { firstPodDnsName, type ServiceReference, serviceReferences, servicesReferencedBy } from '../index/selection';
+import {
+  firstPodDnsName,
+  referencedNamespace,
+  type ServiceReference,
+  serviceReferences,
+  servicesReferencedBy,
+} from '../index/selection';
 import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
-import { compareByPlace, objectHolding, type Service } from '../model/types';
+import { compareByPlace, isRouter, objectHolding, type Service } from '../model/types';
 import { describe, describeAt } from './describe';
 import { servicesNamedNear } from './nearMisses';
 import type { Fix, Rule } from './types';
@@ -14,13 +20,16 @@ const MAX_SUGGESTIONS = 3;
 /**
  * Rule: service-reference-missing
  *
- * An Ingress backend (`service.name` of networking.k8s.io/v1, `serviceName` of older versions) or
- * a StatefulSet's `serviceName` names a Service its namespace does not have in the workspace:
+ * An Ingress backend (`service.name` of networking.k8s.io/v1, `serviceName` of older versions), a
+ * Gateway API route's backendRef to a Service (`name`, in its `namespace` when it writes one) or a
+ * StatefulSet's `serviceName` names a Service the namespace does not have in the workspace:
  * - the Ingress controller finds no Service for the backend and answers its paths with 503
  *   (ingress-nginx logs "service not found"); the API server takes the Ingress as it is;
+ * - the Gateway finds none for the backendRef, an invalid one, and answers the requests it would
+ *   get with 500 (Gateway API HTTPRouteRule.backendRefs: "a resource that does not exist");
  * - the StatefulSet's pods get no DNS names of their own (`web-0.web.shop.svc`): its governing
  *   Service, headless, is what publishes them (StatefulSet "Stable Network ID").
- * It speaks only when the object's folder holds a Service of its namespace: an app's manifests
+ * It speaks only when the object's folder holds a Service of that namespace: an app's manifests
  * usually sit together, and an Ingress alone in its folder most often routes to Services installed
  * from elsewhere (a Helm chart, another repository), as in homelab repositories.
  * Services a typo away in the namespace are named, with a fix that writes the name.
@@ -28,13 +37,14 @@ const MAX_SUGGESTIONS = 3;
 export const serviceReferenceMissing: Rule = {
   code: 'service-reference-missing',
   defaultSeverity: 'warning',
-  description: "An Ingress backend or a StatefulSet's serviceName names a Service its namespace does not have.",
+  description:
+    "An Ingress or Gateway API route backend, or a StatefulSet's serviceName, names a Service its namespace does not have.",
 
   check(index) {
     return serviceReferences(index).flatMap((reference) => {
       // Most references name a Service: a lookup by key, before the walk over the namespace's Services.
       if (servicesReferencedBy(index, reference).length > 0) return [];
-      const namespace = index.namespaceOf(reference.object);
+      const namespace = referencedNamespace(index, reference);
       const folder = UriPath.dirname(UriPath.of(reference.object.uri));
       const besideIt = (service: Service) => UriPath.dirname(UriPath.of(service.uri)) === folder;
       if (!index.servicesIn(namespace).some(besideIt)) return [];
@@ -43,8 +53,10 @@ export const serviceReferenceMissing: Rule = {
       const consequence =
         object.kind === 'Ingress'
           ? 'so the Ingress controller finds no Service for this backend and answers its requests with 503'
-          : `so its pods get no DNS names of their own (${firstPodDnsName(index, object, name.value)}): the governing Service publishes them`;
-      const named = object.kind === 'Ingress' ? 'a backend' : 'its serviceName';
+          : isRouter(object)
+            ? "so the Gateway finds no Service for this backendRef and answers the requests it would get with 500 (the route's ResolvedRefs condition: BackendNotFound)"
+            : `so its pods get no DNS names of their own (${firstPodDnsName(index, object, name.value)}): the governing Service publishes them`;
+      const named = object.kind === 'Ingress' ? 'a backend' : isRouter(object) ? 'a backendRef' : 'its serviceName';
       const hints = similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('');
       return [
         Finding.of(
@@ -82,8 +94,9 @@ export const serviceReferenceMissing: Rule = {
  * per name (the nearest to the reference, as backends pair), closest names first: the same however
  * the index was built or edited.
  */
-function similarServices(index: WorkspaceIndex, { object, name }: ServiceReference): Service[] {
-  const namespace = index.namespaceOf(object);
+function similarServices(index: WorkspaceIndex, reference: ServiceReference): Service[] {
+  const { object, name } = reference;
+  const namespace = referencedNamespace(index, reference);
   const distances = new Map<string, number>();
   for (const { candidate, distance } of servicesNamedNear(index, namespace, name.value))
     if (distance > 0) distances.set(candidate.name!.value, distance);

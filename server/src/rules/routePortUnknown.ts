@@ -1,7 +1,7 @@
-import { servicePortsNamedBy, servicesReferencedBy } from '../index/selection';
+import { referenceOf, routerBackends, servicePortsNamedBy, servicesReferencedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { ServiceSemantics } from '../model/semantics';
-import type { Ingress, Located, Service, ServicePort } from '../model/types';
+import { type Located, type Router, type Service, type ServicePort } from '../model/types';
 import { describe, describeAt, describePort, editDistance } from './describe';
 import { TYPO_DISTANCE } from './nearMisses';
 import type { Fix, Rule } from './types';
@@ -12,16 +12,18 @@ import { replaceScalar, replaceWithNumber } from './yamlText';
 const MAX_FIXES = 3;
 
 /**
- * Rule: ingress-port-unknown
+ * Rule: route-port-unknown
  *
  * An Ingress backend names its Service's port by number (`service.port.number`, the Service
  * port's `port`) or by name (`service.port.name`; `servicePort` of extensions/v1beta1, either)
- * (networking.k8s.io/v1 ServiceBackendPort). The API server does not look at the Service
- * (pkg/apis/networking/validation validateIngressBackend checks the port's form only); the
- * Ingress controller does, and finds no port to route to: ingress-nginx logs that the Service
- * has no such port and answers 503, Traefik drops the route. ingress-nginx also takes a Service
- * port's `targetPort` (its serviceEndpoints compares the backend port with the port, the
- * targetPort and the name): that is said, since other controllers do not.
+ * (networking.k8s.io/v1 ServiceBackendPort); a Gateway API route's backendRef by number (`port`:
+ * "the service port number, not the target port", BackendObjectReference). The API server does
+ * not look at the Service (pkg/apis/networking/validation validateIngressBackend checks the
+ * port's form only; a route's CRD, that a Service reference has a port). The controller does,
+ * and finds no port to send to: ingress-nginx logs that the Service has no such port and answers
+ * 503, Traefik drops the route, a Gateway has no destination for the backendRef. ingress-nginx
+ * also takes a Service port's `targetPort` (its serviceEndpoints compares the backend port with
+ * the port, the targetPort and the name): that is said, since other controllers do not.
  * Judged only when the backend's Service is in the workspace (`service-reference-missing` tells
  * when it is not) with every port's number read, and is no ExternalName Service (whose ports
  * ingress-nginx takes from the backend when it has none).
@@ -29,26 +31,31 @@ const MAX_FIXES = 3;
  * Fixes: write one of the Service's ports, by name when the backend names one and the port has a
  * name, else by number.
  */
-export const ingressPortUnknown: Rule = {
-  code: 'ingress-port-unknown',
+export const routePortUnknown: Rule = {
+  code: 'route-port-unknown',
   defaultSeverity: 'warning',
   description:
-    "An Ingress backend names a port its Service does not have, so the Ingress controller can't route to it.",
+    "An Ingress or Gateway API route backend names a port its Service does not have, so traffic can't reach it.",
 
   check(index) {
-    return unknownPorts(index).map(({ ingress, port, service }) => {
+    return unknownPorts(index).map(({ router, port, service }) => {
       const written = typeof port.value === 'string' ? `"${port.value}"` : String(port.value);
       const ports = service.ports.map(describeServicePort).join(', ');
       const targetOf = servicePortsByTarget(service, port.value)[0];
-      const consequence = targetOf
-        ? `: ${written} is the targetPort of its port ${describeServicePort(targetOf)}. ingress-nginx routes there all the same, ` +
-          "but an Ingress names the Service's port, and other Ingress controllers find no port to route to."
-        : ", so the Ingress controller finds no port to route to and answers this backend's requests with 503.";
+      const ingress = router.kind === 'Ingress';
+      const consequence = !targetOf
+        ? ingress
+          ? ", so the Ingress controller finds no port to route to and answers this backend's requests with 503."
+          : ', so the Gateway has no port to send the requests of this backendRef to.'
+        : `: ${written} is the targetPort of its port ${describeServicePort(targetOf)}. ` +
+          (ingress
+            ? "ingress-nginx routes there all the same, but an Ingress names the Service's port, and other Ingress controllers find no port to route to."
+            : "A backendRef names the Service's port, not the pods' (Gateway API), so the Gateway has no port to send these requests to.");
       return Finding.of(
         this,
-        ingress.uri,
+        router.uri,
         port.range,
-        `${describe(index, ingress)} routes to port ${written} of ${describeAt(index, service, ingress.uri)}, which has no such port ` +
+        `${describe(index, router)} routes to port ${written} of ${describeAt(index, service, router.uri)}, which has no such port ` +
           `(${ports ? `its ports: ${ports}` : 'it has no ports'})${consequence}`,
         { related: [{ uri: service.uri, range: service.name!.range, message: describe(index, service) }] },
       );
@@ -57,9 +64,9 @@ export const ingressPortUnknown: Rule = {
 
   fixes(finding, index) {
     const unknown = unknownPorts(index).find(
-      ({ ingress, port }) => ingress.uri === finding.uri && port.range.start === finding.range.start,
+      ({ router, port }) => router.uri === finding.uri && port.range.start === finding.range.start,
     );
-    const text = unknown && index.file(unknown.ingress.uri)?.text;
+    const text = unknown && index.file(unknown.router.uri)?.text;
     if (!unknown || text === undefined) return [];
     const { port, service } = unknown;
     const candidates = likeliestPorts(service, port.value);
@@ -78,27 +85,19 @@ export const ingressPortUnknown: Rule = {
   },
 };
 
-type UnknownPort = { ingress: Ingress; port: Located<number | string>; service: Service };
+type UnknownPort = { router: Router; port: Located<number | string>; service: Service };
 
-/** The Ingress backends whose port is none of their Service's, where that Service is known. */
+/** The Ingress and route backends whose port is none of their Service's, where that Service is known. */
 function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
-  const unknown: UnknownPort[] = [];
-  for (const ingress of index.serviceReferrers()) {
-    if (ingress.kind !== 'Ingress') continue;
-    for (const backend of ingress.backends) {
-      const port = backend.port;
-      // Zero is no port: the API server refuses the backend ("port name or number is required").
-      if (!port || port.value === 0 || port.value === '') continue;
-      const services = servicesReferencedBy(index, { object: ingress, name: backend.serviceName });
-      if (
-        services.length === 0 ||
-        services.some((service) => !judged(service) || servicePortsNamedBy(service, port).length > 0)
-      )
-        continue;
-      unknown.push({ ingress, port, service: services[0] });
-    }
-  }
-  return unknown;
+  return routerBackends(index).flatMap(({ router, backend }): UnknownPort[] => {
+    const port = backend.port;
+    // Zero is no port: the API server refuses the backend ("port name or number is required").
+    if (!port || port.value === 0 || port.value === '') return [];
+    const services = servicesReferencedBy(index, referenceOf(router, backend));
+    const known = services.length > 0 && services.every(judged);
+    if (!known || services.some((service) => servicePortsNamedBy(service, port).length > 0)) return [];
+    return [{ router, port, service: services[0] }];
+  });
 }
 
 /** Whether the Service's ports are all known: not an ExternalName Service, and each port's number read. */
