@@ -123,6 +123,28 @@ describe('parseFile', () => {
     assert.equal(indexOf({ 'x.yaml': text }).workloadsIn('default').length, 1);
   });
 
+  test('reads the entries of a ReferenceGrant, leaving out those without their required fields', () => {
+    const text = [
+      'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: shop}\nspec:',
+      '  from:\n    - {group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: gateways}\n    - {kind: GRPCRoute}',
+      '  to:\n    - {group: "", kind: Service}\n    - {group: "", kind: Service, name: web}\n    - {name: web}',
+    ].join('\n');
+    const index = indexOf({ 'g.yaml': text });
+    const [grant] = index.referenceGrants();
+    assert.deepEqual(
+      { from: grant.from, to: grant.to },
+      {
+        from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'gateways' }],
+        to: [
+          { group: '', kind: 'Service' },
+          { group: '', kind: 'Service', name: 'web' },
+        ],
+      },
+    );
+    index.update('file:///ws/g.yaml', '');
+    assert.equal(index.referenceGrants().length, 0, 'a grant whose file is emptied is gone');
+  });
+
   test('reads the backendRefs of Gateway API routes that name Services, with their namespace, port and field path', () => {
     const text = [
       'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  rules:',

@@ -11,6 +11,7 @@ export const SYMBOL_KINDS: Record<SymbolType, SymbolKind> = {
   backend: SymbolKind.Struct,
   workload: SymbolKind.Class,
   router: SymbolKind.Module,
+  grant: SymbolKind.Object,
   kustomization: SymbolKind.Package,
   port: SymbolKind.Field,
   address: SymbolKind.Constant,

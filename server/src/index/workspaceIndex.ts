@@ -9,6 +9,7 @@ import type {
   Kustomization,
   Located,
   ObjectBase,
+  ReferenceGrant,
   Router,
   SourceRange,
   Service,
@@ -63,7 +64,8 @@ export type FileEntry = {
   /**
    * How many of `objects` are of each kind: slices and kustomizations make a change of the file
    * reach beyond it, and the index adds up the rest for `summary()`. `serviceReferrers` counts the
-   * Ingresses, routes and StatefulSets (which name Services) among them, workloads counted too.
+   * Ingresses, routes and StatefulSets (which name Services) among them, workloads counted too;
+   * `referenceGrants`, the Gateway API ReferenceGrants.
    */
   counts: {
     services: number;
@@ -72,6 +74,7 @@ export type FileEntry = {
     kustomizations: number;
     workloads: number;
     serviceReferrers: number;
+    referenceGrants: number;
   };
   /** Set when the file's content was not parsed at all (and `text` is empty). */
   unchecked?: UncheckedReason;
@@ -181,6 +184,8 @@ export class WorkspaceIndex {
   private slicesByName: { of: readonly EndpointSlice[]; byName: GroupMap<string, EndpointSlice> } | undefined;
   /** Every Ingress, route and StatefulSet. */
   private readonly referrers = new ObjectsOfKind(isServiceReferrer);
+  /** Every ReferenceGrant. */
+  private readonly grants = new ObjectsOfKind((object): object is ReferenceGrant => object.kind === 'ReferenceGrant');
   /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
   private allServicesAndBackends: (Service | Backend)[] | undefined;
 
@@ -249,6 +254,7 @@ export class WorkspaceIndex {
     this.recordChange(uri, previous, entry, edited);
     this.slices.fileChanged(uri, previous?.counts.endpointSlices ?? 0, counts.endpointSlices);
     this.referrers.fileChanged(uri, previous?.counts.serviceReferrers ?? 0, counts.serviceReferrers);
+    this.grants.fileChanged(uri, previous?.counts.referenceGrants ?? 0, counts.referenceGrants);
     if ((previous && holdsServicesOrBackends(previous.counts)) || holdsServicesOrBackends(counts)) {
       this.allServicesAndBackends = undefined;
     }
@@ -272,6 +278,7 @@ export class WorkspaceIndex {
     this.recordChange(uri, previous, undefined, undefined);
     this.slices.fileChanged(uri, previous.counts.endpointSlices, 0);
     this.referrers.fileChanged(uri, previous.counts.serviceReferrers, 0);
+    this.grants.fileChanged(uri, previous.counts.referenceGrants, 0);
     if (holdsServicesOrBackends(previous.counts)) this.allServicesAndBackends = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
@@ -368,6 +375,11 @@ export class WorkspaceIndex {
   /** Every Ingress, route and StatefulSet: the objects that name Services besides their backends (see `serviceReferences`). */
   serviceReferrers(): readonly (Router | Workload)[] {
     return this.referrers.all(this.entries);
+  }
+
+  /** Every Gateway API ReferenceGrant. */
+  referenceGrants(): readonly ReferenceGrant[] {
+    return this.grants.all(this.entries);
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
@@ -1002,6 +1014,7 @@ function countKinds(objects: readonly KubeObject[]): KindCounts {
     // A workload: it has a pod template.
     else if ('podLabels' in object) counts.workloads++;
     if (isServiceReferrer(object)) counts.serviceReferrers++;
+    else if (object.kind === 'ReferenceGrant') counts.referenceGrants++;
   }
   return counts;
 }
@@ -1020,6 +1033,7 @@ const NO_OBJECTS: KindCounts = Object.freeze({
   kustomizations: 0,
   workloads: 0,
   serviceReferrers: 0,
+  referenceGrants: 0,
 });
 
 function isServiceReferrer(object: KubeObject): object is Router | Workload {

@@ -8,6 +8,7 @@ import type {
   Endpoints,
   EndpointSubset,
   Ingress,
+  ReferenceGrant,
   Route,
   RouteKind,
   ServiceBackendRef,
@@ -298,6 +299,8 @@ class DocumentReader {
         return this.endpointSlice(map, base);
       case 'Ingress':
         return this.ingress(map, base);
+      case 'ReferenceGrant':
+        return apiVersion.startsWith('gateway.networking.k8s.io/') ? this.referenceGrant(map, base) : undefined;
       case 'HTTPRoute':
       case 'GRPCRoute':
       case 'TLSRoute':
@@ -612,6 +615,24 @@ class DocumentReader {
       }
     }
     return { kind, backends: compact(backends), ...base };
+  }
+
+  private referenceGrant(map: YAMLMap, base: ObjectBase): ReferenceGrant {
+    const spec = this.map(map, 'spec');
+    // An entry without its required fields grants nothing: the API server refuses it.
+    const field = (entry: YAMLMap, key: string) => this.string(entry, key)?.value;
+    return {
+      kind: 'ReferenceGrant',
+      from: this.maps(spec, 'from').flatMap((entry) => {
+        const [group, kind, namespace] = [field(entry, 'group'), field(entry, 'kind'), field(entry, 'namespace')];
+        return group !== undefined && kind !== undefined && namespace !== undefined ? [{ group, kind, namespace }] : [];
+      }),
+      to: this.maps(spec, 'to').flatMap((entry) => {
+        const [group, kind, name] = [field(entry, 'group'), field(entry, 'kind'), field(entry, 'name')];
+        return group !== undefined && kind !== undefined ? [{ group, kind, ...(name !== undefined && { name }) }] : [];
+      }),
+      ...base,
+    };
   }
 
   private kustomization(map: YAMLMap): Kustomization {

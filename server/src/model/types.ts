@@ -61,7 +61,7 @@ export type LocatedList<T> = {
 
 /** The kinds the analysis models; every other kind is skipped. */
 export type ModelledKind =
-  'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | 'Ingress' | RouteKind | WorkloadKind;
+  'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | 'Ingress' | RouteKind | 'ReferenceGrant' | WorkloadKind;
 
 /** The Gateway API routes (gateway.networking.k8s.io), whose `backendRefs` name Services. */
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
@@ -377,6 +377,16 @@ export type Route = ObjectBase & {
   backends: ServiceBackendRef[];
 };
 
+/**
+ * A Gateway API ReferenceGrant: the kinds of other namespaces (`from`) that may refer to kinds of
+ * its own namespace (`to`, all of a kind or one by name).
+ */
+export type ReferenceGrant = ObjectBase & {
+  kind: 'ReferenceGrant';
+  from: { group: string; kind: string; namespace: string }[];
+  to: { group: string; kind: string; name?: string }[];
+};
+
 /** A kustomization file, which can set the namespace of the resources it lists. */
 export type Kustomization = ObjectBase & {
   kind: 'Kustomization';
@@ -386,7 +396,8 @@ export type Kustomization = ObjectBase & {
 };
 
 /** Every object the model yields. */
-export type KubeObject = Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route;
+export type KubeObject =
+  Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route | ReferenceGrant;
 
 /** The objects that send traffic to Services they name: Ingresses and Gateway API routes. */
 export type Router = Ingress | Route;
@@ -503,6 +514,7 @@ export const MODELLED_KINDS: ReadonlySet<string> = new Set<string>([
     TLSRoute: true,
     TCPRoute: true,
     UDPRoute: true,
+    ReferenceGrant: true,
   } satisfies Record<Exclude<ModelledKind, WorkloadKind>, true>),
   ...WORKLOAD_KINDS,
 ]);

@@ -82,6 +82,7 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
       break;
     }
     case 'Kustomization':
+    case 'ReferenceGrant':
       break;
     default: {
       if (isRouter(object)) {

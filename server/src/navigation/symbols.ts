@@ -8,7 +8,7 @@ import type { SourceLocation } from './locate';
 
 /** What a symbol stands for; the LSP adapter picks an icon per type. */
 export type SymbolType =
-  'service' | 'backend' | 'workload' | 'router' | 'kustomization' | 'port' | 'address' | 'reference';
+  'service' | 'backend' | 'workload' | 'router' | 'grant' | 'kustomization' | 'port' | 'address' | 'reference';
 
 /** An entry of a file's outline. */
 export type OutlineSymbol = {
@@ -72,6 +72,8 @@ function typeOf(object: KubeObject): SymbolType {
       return 'backend';
     case 'Kustomization':
       return 'kustomization';
+    case 'ReferenceGrant':
+      return 'grant';
     default:
       return isRouter(object) ? 'router' : 'workload';
   }
@@ -102,6 +104,7 @@ function childrenOf(object: KubeObject): OutlineSymbol[] {
         ...addressesOf(object).map(({ ip, ready }) => leaf(ip, 'address', ready ? undefined : 'not ready')),
       ];
     case 'Kustomization':
+    case 'ReferenceGrant':
       return [];
     default:
       if (isRouter(object)) return object.backends.map(({ serviceName }) => leaf(serviceName, 'reference', 'Service'));

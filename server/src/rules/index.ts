@@ -23,6 +23,7 @@ import { endpointsWithoutService } from './endpointsWithoutService';
 import { fileNotChecked } from './fileNotChecked';
 import { routePortInvalid } from './routePortInvalid';
 import { routePortUnknown } from './routePortUnknown';
+import { routeReferenceNotPermitted } from './routeReferenceNotPermitted';
 import { ipNonStandard } from './ipNonStandard';
 import { labelsInvalid } from './labelsInvalid';
 import { ipv6NonCanonical } from './ipv6NonCanonical';
@@ -64,6 +65,7 @@ export const rules: readonly Rule[] = [
   selectorMatchesNoWorkload,
   serviceReferenceMissing,
   routePortUnknown,
+  routeReferenceNotPermitted,
   statefulsetServiceNotHeadless,
   targetPortNameUnknown,
   targetPortNumberUndeclared,

@@ -11,7 +11,7 @@ import {
 } from './backendDocuments';
 import type { Fix, FixContext, Rule } from './types';
 import { Finding } from './types';
-import { insertDocumentsAfter, styleOf, type RenderedDocument, type YamlStyle } from './yamlText';
+import { insertDocumentsAfter, type RenderedDocument, styleOfService } from './yamlText';
 
 /**
  * Rule: service-without-endpoints
@@ -168,9 +168,4 @@ function freeSiblingUri(index: WorkspaceIndex, uri: string, stem: string): strin
     const candidate = UriPath.sibling(uri, `${stem}${n === 1 ? '' : `-${n}`}.yaml`);
     if (!index.file(candidate)) return candidate;
   }
-}
-
-/** Indentation from the Service, sequence style from its ports. */
-function styleOfService(text: string, service: Service): YamlStyle {
-  return styleOf(text, service, service.ports[0]?.range);
 }

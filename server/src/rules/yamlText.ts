@@ -1,6 +1,6 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { splitDocuments } from '../model/documents';
-import type { Located, ObjectBase, SourceRange } from '../model/types';
+import type { Located, ObjectBase, Service, SourceRange } from '../model/types';
 
 /**
  * Text surgery for fixes. Every helper returns a small edit at a precise span, so
@@ -81,6 +81,11 @@ export function styleOf(text: string, object: ObjectBase, sequenceItem?: SourceR
     ? columnOf(text, sequenceItem.start) - objectColumn >= depth * indent.length + 2
     : true;
   return { eol: eolOf(text), indent, indentSequences };
+}
+
+/** The style of the file around a Service: indentation from the Service, sequence style from its ports. */
+export function styleOfService(text: string, service: Service): YamlStyle {
+  return styleOf(text, service, service.ports[0]?.range);
 }
 
 /**
