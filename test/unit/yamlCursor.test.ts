@@ -51,4 +51,15 @@ describe('cursorContext', () => {
     assert.equal(context.document.sibling(context, 'port')?.value, '53');
     assert.equal(context.document.sibling(context, 'protocol'), undefined);
   });
+
+  test('a sibling of an enclosing mapping: the Service name above an Ingress backend port, in the same path item', () => {
+    const text = [
+      'kind: Ingress\nspec:\n  rules:\n    - http:\n        paths:',
+      '          - backend: {service: {name: api, port: {number: 80}}}',
+      '          - backend:\n              service:\n                name: web\n                port:\n                  number: $0',
+    ].join('\n');
+    const context = cursorContext(text.replace('$0', ''), text.indexOf('$0'))!;
+    assert.equal(context.document.sibling(context, 'name', 1)?.value, 'web');
+    assert.equal(context.document.sibling(context, 'name'), undefined);
+  });
 });

@@ -180,6 +180,47 @@ const providers: Provider[] = [
     },
   },
   {
+    // The Service an Ingress or route backend names: those of its namespace (a backendRef's own, when it writes one).
+    applies: (request) => backendField(request) === 'service',
+    offer: ({ index, uri, context, namespace, completions }) => {
+      const target = context.document.sibling(context, 'namespace')?.value ?? namespace;
+      for (const service of index.servicesIn(target)) {
+        if (!service.name) continue;
+        completions.value(
+          service.name.value,
+          'service',
+          `Service ${target}/${service.name.value}`,
+          sortKey(service, uri),
+        );
+      }
+    },
+  },
+  {
+    // The port of an Ingress or route backend: the ports of the Service it names, by number or by name.
+    applies: (request) => backendField(request) !== undefined && backendField(request) !== 'service',
+    offer: (request) => {
+      const { index, uri, context, namespace, completions } = request;
+      const field = backendField(request)!;
+      // An Ingress's `service.port.number` is a level below the Service's name, its `servicePort` beside
+      // `serviceName`; a backendRef's `port` is beside its `name`.
+      const name =
+        request.kind !== 'Ingress'
+          ? context.document.sibling(context, 'name')
+          : field === 'port'
+            ? context.document.sibling(context, 'serviceName')
+            : context.document.sibling(context, 'name', 1);
+      if (!name) return;
+      const target = context.document.sibling(context, 'namespace')?.value ?? namespace;
+      for (const service of nearest(index.servicesWithKey(ObjectKey.of(target, name.value)), uri)) {
+        for (const port of service.ports) {
+          const detail = `Service port ${port.port?.value ?? '?'}${port.name ? ` "${port.name.value}"` : ''}/${protocolOf(port)}`;
+          if (field !== 'portNumber' && port.name) completions.value(port.name.value, 'port', detail);
+          if (field !== 'portName' && port.port) completions.number(port.port.value, 'port', detail);
+        }
+      }
+    },
+  },
+  {
     // A named targetPort: the container port names, of the port's protocol, of the selected workloads.
     applies: typing('value', 'Service', 'spec', 'ports', ITEM, 'targetPort'),
     offer: ({ index, uri, context, namespace, completions }) => {
@@ -196,6 +237,52 @@ const providers: Provider[] = [
     },
   },
 ];
+
+/** Where an Ingress backend names its Service (v1 `service`, v1beta1 `serviceName`/`servicePort`). */
+const INGRESS_BACKENDS = [
+  ['spec', 'defaultBackend'],
+  ['spec', 'backend'],
+  ['spec', 'rules', ITEM, 'http', 'paths', ITEM, 'backend'],
+];
+
+/** The fields of a backend that name a Service or its port, by their path below the backend. */
+const INGRESS_BACKEND_FIELDS: [string[], BackendField][] = [
+  [['service', 'name'], 'service'],
+  [['serviceName'], 'service'],
+  [['service', 'port', 'number'], 'portNumber'],
+  [['service', 'port', 'name'], 'portName'],
+  [['servicePort'], 'port'],
+];
+
+/** The Gateway API routes, whose backendRefs name Services. */
+const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
+
+/** What a backend's value names: its Service, or the Service's port (by number, by name, or either). */
+type BackendField = 'service' | 'portNumber' | 'portName' | 'port';
+
+/** Which field of an Ingress backend or a route's backendRef to a Service the cursor types a value of, if any. */
+function backendField({ context, kind }: Request): BackendField | undefined {
+  if (context.mode !== 'value') return undefined;
+  const path = context.path.join('.');
+  if (kind === 'Ingress') {
+    for (const backend of INGRESS_BACKENDS) {
+      for (const [field, type] of INGRESS_BACKEND_FIELDS) if (path === [...backend, ...field].join('.')) return type;
+    }
+    return undefined;
+  }
+  if (
+    !kind ||
+    !ROUTE_KINDS.has(kind) ||
+    context.path.slice(0, -1).join('.') !== `spec.rules.${ITEM}.backendRefs.${ITEM}`
+  )
+    return undefined;
+  // A reference to another kind names no Service.
+  const group = context.document.sibling(context, 'group')?.value ?? '';
+  const referenced = context.document.sibling(context, 'kind')?.value ?? 'Service';
+  if (group !== '' || referenced !== 'Service') return undefined;
+  const field = context.path[context.path.length - 1];
+  return field === 'name' ? 'service' : field === 'port' ? 'portNumber' : undefined;
+}
 
 /**
  * Endpoints names: the selector-less Services of the namespace with no backend but the
@@ -258,9 +345,24 @@ class Completions {
     sortText?: string,
     additionalEdits?: CompletionCandidate['additionalEdits'],
   ): void {
+    this.scalar(value, this.context.quoted ? value : scalarText(value), kind, detail, sortText, additionalEdits);
+  }
+
+  /** A number, written plain: a number field takes no string. */
+  number(value: number, kind: CompletionCandidate['kind'], detail?: string): void {
+    this.scalar(String(value), String(value), kind, detail);
+  }
+
+  private scalar(
+    value: string,
+    text: string,
+    kind: CompletionCandidate['kind'],
+    detail?: string,
+    sortText?: string,
+    additionalEdits?: CompletionCandidate['additionalEdits'],
+  ): void {
     if (this.seen.has(value)) return;
     this.seen.add(value);
-    const text = this.context.quoted ? value : scalarText(value);
     this.list.push({
       label: value,
       insertText: (this.context.needsSpace ? ' ' : '') + text,

@@ -54,9 +54,19 @@ export class DocumentScan {
     return this.entries.find((entry) => entry.value && samePath(entry.path, path))?.value;
   }
 
-  /** The scalar of `key` in the mapping the cursor is in (the same sequence items), when written. */
-  sibling(context: Pick<CursorContext, 'mode' | 'path' | 'items'>, key: string): Located<string> | undefined {
-    const mapping = context.mode === 'value' ? context.path.slice(0, -1) : context.path;
+  /**
+   * The scalar of `key` in the mapping the cursor is in (the same sequence items), when written;
+   * `levelsUp` mappings above it for a key of an enclosing mapping (no sequence between them).
+   */
+  sibling(
+    context: Pick<CursorContext, 'mode' | 'path' | 'items'>,
+    key: string,
+    levelsUp = 0,
+  ): Located<string> | undefined {
+    const mapping = (context.mode === 'value' ? context.path.slice(0, -1) : context.path).slice(
+      0,
+      context.path.length - (context.mode === 'value' ? 1 : 0) - levelsUp,
+    );
     return this.entries.find(
       (entry) =>
         entry.value &&
