@@ -3,6 +3,7 @@ import {
   podCountOf,
   podsSelectedOf,
   referenceOf,
+  referencesTo,
   selectorText,
   servicesReferencedBy,
   servicesSelecting,
@@ -21,6 +22,7 @@ import type {
   SourceRange,
   Workload,
 } from '../model/types';
+import { isRouter } from '../model/types';
 import { rules } from '../rules';
 import { refusalOf } from '../rules/refusals';
 import { plural, whereIs } from '../rules/describe';
@@ -122,6 +124,9 @@ function serviceCard(index: WorkspaceIndex, card: Card, service: Service): strin
   }
   if (service.ports.length > 0)
     lines.push('**Ports**\n' + service.ports.map((port) => `- ${describeServicePort(port)}`).join('\n'));
+  const routers = [...new Set(referencesTo(index, service).map(({ object }) => object))].filter(isRouter);
+  if (routers.length > 0)
+    lines.push('**Routed from**\n' + routers.map((router) => `- ${card.link(router)}`).join('\n'));
   if (ServiceSemantics.isExternalName(service)) return lines.join('\n\n');
   const backends = index.backendsOf(service);
   if (backends.length > 0) {
