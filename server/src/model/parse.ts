@@ -28,9 +28,12 @@ import type {
   WorkloadSelector,
 } from './types';
 import {
+  GATEWAY_API_GROUP,
   IGNORE_ANNOTATION,
   IGNORE_COMMENT_MARKER,
   Located,
+  refersToService,
+  ROUTE_KINDS,
   SERVICE_NAME_LABEL,
   WORKLOAD_KINDS,
   WORKLOAD_PATHS,
@@ -300,16 +303,12 @@ class DocumentReader {
       case 'Ingress':
         return this.ingress(map, base);
       case 'ReferenceGrant':
-        return apiVersion.startsWith('gateway.networking.k8s.io/') ? this.referenceGrant(map, base) : undefined;
-      case 'HTTPRoute':
-      case 'GRPCRoute':
-      case 'TLSRoute':
-      case 'TCPRoute':
-      case 'UDPRoute':
-        // Other groups may have kinds of these names; only the Gateway API's are routes.
-        return apiVersion.startsWith('gateway.networking.k8s.io/') ? this.route(map, base, kind) : undefined;
+        return isGatewayApi(apiVersion) ? this.referenceGrant(map, base) : undefined;
       default:
         if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
+        // Other groups may have kinds of these names; only the Gateway API's are routes.
+        if ((ROUTE_KINDS as readonly string[]).includes(kind) && isGatewayApi(apiVersion))
+          return this.route(map, base, kind as RouteKind);
         return undefined;
     }
   }
@@ -597,11 +596,9 @@ class DocumentReader {
     const backends: ServiceBackendRef[] = [];
     for (const [rule, i] of this.indexedMaps(spec, 'rules')) {
       for (const [reference, j] of this.indexedMaps(rule, 'backendRefs')) {
-        // Group "" (the core group) and kind Service are the defaults; other kinds are not Services.
-        const group = this.string(reference, 'group')?.value ?? '';
-        const referenced = this.string(reference, 'kind')?.value ?? 'Service';
         const serviceName = this.string(reference, 'name');
-        if (group !== '' || referenced !== 'Service' || !serviceName) continue;
+        const group = this.string(reference, 'group')?.value;
+        if (!serviceName || !refersToService(group, this.string(reference, 'kind')?.value)) continue;
         const portKey = this.pair(reference, 'port')?.key as Node | undefined;
         backends.push({
           serviceName,
@@ -857,6 +854,11 @@ class DocumentReader {
     const target = node.resolve(this.document);
     return isAlias(target) ? undefined : (target ?? undefined);
   }
+}
+
+/** Whether an apiVersion is one of the Gateway API's. */
+function isGatewayApi(apiVersion: string): boolean {
+  return apiVersion.startsWith(`${GATEWAY_API_GROUP}/`);
 }
 
 function rangeOf(node: Node): SourceRange {

@@ -151,6 +151,11 @@ export function protocolOf(port: ServicePort | EndpointPort): string {
   return port.protocol?.value || 'TCP';
 }
 
+/** The targetPort of a Service port once the API server's default (the port itself, for a missing one) applies. */
+export function targetPortOf(port: ServicePort): Located<number | string> | undefined {
+  return port.targetPort ?? port.port;
+}
+
 /** The port name kube-proxy matches on: the empty string when unnamed. */
 export function portNameOf(port: ServicePort | EndpointPort): string {
   return port.name?.value ?? '';

@@ -65,6 +65,18 @@ export type ModelledKind =
 
 /** The Gateway API routes (gateway.networking.k8s.io), whose `backendRefs` name Services. */
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
+export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
+
+/** The API group of the Gateway API: its routes and ReferenceGrants. */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * Whether a route's backendRef of `group` and `kind` (undefined when not written) refers to a
+ * Service: the core group ("") and kind Service are the defaults (BackendObjectReference).
+ */
+export function refersToService(group: string | undefined, kind: string | undefined): boolean {
+  return (group ?? '') === '' && (kind ?? 'Service') === 'Service';
+}
 
 export type WorkloadKind =
   'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';

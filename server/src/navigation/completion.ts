@@ -3,6 +3,8 @@ import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex
 import { UriPath } from '../index/uriPath';
 import { ServiceSemantics, protocolOf, selectorMatches } from '../model/semantics';
 import {
+  refersToService,
+  ROUTE_KINDS,
   SELECTOR_OPERATORS,
   SERVICE_NAME_LABEL,
   type Service,
@@ -254,9 +256,6 @@ const INGRESS_BACKEND_FIELDS: [string[], BackendField][] = [
   [['servicePort'], 'port'],
 ];
 
-/** The Gateway API routes, whose backendRefs name Services. */
-const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
-
 /** What a backend's value names: its Service, or the Service's port (by number, by name, or either). */
 type BackendField = 'service' | 'portNumber' | 'portName' | 'port';
 
@@ -271,15 +270,13 @@ function backendField({ context, kind }: Request): BackendField | undefined {
     return undefined;
   }
   if (
-    !kind ||
-    !ROUTE_KINDS.has(kind) ||
+    !(ROUTE_KINDS as readonly (string | undefined)[]).includes(kind) ||
     context.path.slice(0, -1).join('.') !== `spec.rules.${ITEM}.backendRefs.${ITEM}`
   )
     return undefined;
   // A reference to another kind names no Service.
-  const group = context.document.sibling(context, 'group')?.value ?? '';
-  const referenced = context.document.sibling(context, 'kind')?.value ?? 'Service';
-  if (group !== '' || referenced !== 'Service') return undefined;
+  const group = context.document.sibling(context, 'group')?.value;
+  if (!refersToService(group, context.document.sibling(context, 'kind')?.value)) return undefined;
   const field = context.path[context.path.length - 1];
   return field === 'name' ? 'service' : field === 'port' ? 'portNumber' : undefined;
 }

@@ -8,7 +8,7 @@ import {
   workloadsSelectedBy,
 } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { portNameOf, protocolOf } from '../model/semantics';
+import { portNameOf, protocolOf, targetPortOf } from '../model/semantics';
 import type {
   Backend,
   ContainerPort,
@@ -161,7 +161,7 @@ export type ReachedPort = { workload: Workload; port: ContainerPort; location: S
 
 /** The container ports a Service port's targetPort reaches in the selected workloads, by name or number. */
 export function containerPortsFor(index: WorkspaceIndex, service: Service, port: ServicePort): ReachedPort[] {
-  const target = port.targetPort ?? port.port;
+  const target = targetPortOf(port);
   if (!target) return [];
   const byName = typeof target.value === 'string';
   return workloadsSelectedBy(index, service).flatMap((workload) =>

@@ -63,10 +63,7 @@ export class DocumentScan {
     key: string,
     levelsUp = 0,
   ): Located<string> | undefined {
-    const mapping = (context.mode === 'value' ? context.path.slice(0, -1) : context.path).slice(
-      0,
-      context.path.length - (context.mode === 'value' ? 1 : 0) - levelsUp,
-    );
+    const mapping = context.path.slice(0, context.path.length - (context.mode === 'value' ? 1 : 0) - levelsUp);
     return this.entries.find(
       (entry) =>
         entry.value &&

@@ -1,6 +1,6 @@
 import { referenceOf, routerBackends, servicePortsNamedBy, servicesReferencedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { ServiceSemantics } from '../model/semantics';
+import { ServiceSemantics, targetPortOf } from '../model/semantics';
 import { type Located, type Router, type Service, type ServicePort } from '../model/types';
 import { describe, describeAt, describePort, editDistance } from './describe';
 import { TYPO_DISTANCE } from './nearMisses';
@@ -105,9 +105,9 @@ function judged(service: Service): boolean {
   return !ServiceSemantics.isExternalName(service) && service.ports.every((port) => port.port !== undefined);
 }
 
-/** The Service's ports whose targetPort (the port when unwritten, as the API server defaults it) is `port`. */
+/** The Service's ports whose targetPort, as the API server defaults it, is `port`. */
 function servicePortsByTarget(service: Service, port: number | string): ServicePort[] {
-  return service.ports.filter((candidate) => (candidate.targetPort ?? candidate.port)?.value === port);
+  return service.ports.filter((candidate) => targetPortOf(candidate)?.value === port);
 }
 
 /** The Service's ports, those whose targetPort the backend names first, then names nearest to the one it gives. */

@@ -1,13 +1,10 @@
 import { referenceOf, routerBackends, servicesReferencedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import type { Located, ReferenceGrant, Route, Service } from '../model/types';
+import { GATEWAY_API_GROUP, type Located, type ReferenceGrant, type Route, type Service } from '../model/types';
 import { describe, describeAt } from './describe';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
 import { entries, escapeSnippet, insertDocumentsAfter, renderYaml, scalarText, styleOfService } from './yamlText';
-
-/** The API group of the Gateway API, whose ReferenceGrants name the routes they let in. */
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /**
  * Rule: route-reference-not-permitted
@@ -60,7 +57,7 @@ export const routeReferenceNotPermitted: Rule = {
     if (taken) return [];
     const grant = renderYaml(
       entries(
-        ['apiVersion', `${GATEWAY_GROUP}/v1beta1`],
+        ['apiVersion', `${GATEWAY_API_GROUP}/v1beta1`],
         ['kind', 'ReferenceGrant'],
         ['metadata', entries(['name', scalarText(name)], ['namespace', scalarText(index.namespaceOf(service))])],
         [
@@ -68,7 +65,7 @@ export const routeReferenceNotPermitted: Rule = {
           entries(
             [
               'from',
-              [entries(['group', GATEWAY_GROUP], ['kind', route.kind], ['namespace', scalarText(routeNamespace)])],
+              [entries(['group', GATEWAY_API_GROUP], ['kind', route.kind], ['namespace', scalarText(routeNamespace)])],
             ],
             ['to', [entries(['group', '""'], ['kind', 'Service'], ['name', scalarText(service.name!.value)])]],
           ),
@@ -107,7 +104,8 @@ function permits(index: WorkspaceIndex, grant: ReferenceGrant, route: Route, ser
   return (
     index.namespaceOf(grant) === index.namespaceOf(service) &&
     grant.from.some(
-      (from) => from.group === GATEWAY_GROUP && from.kind === route.kind && from.namespace === index.namespaceOf(route),
+      (from) =>
+        from.group === GATEWAY_API_GROUP && from.kind === route.kind && from.namespace === index.namespaceOf(route),
     ) &&
     grant.to.some(
       (to) => to.group === '' && to.kind === 'Service' && (to.name === undefined || to.name === service.name!.value),

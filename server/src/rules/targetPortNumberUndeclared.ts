@@ -1,5 +1,5 @@
 import { containerPortProtocolOf, containerPortsOf, selectingServices } from '../index/selection';
-import { protocolOf } from '../model/semantics';
+import { protocolOf, targetPortOf } from '../model/semantics';
 import { describe, describeAt } from './describe';
 import type { Rule } from './types';
 import { Finding } from './types';
@@ -26,7 +26,7 @@ export const targetPortNumberUndeclared: Rule = {
       const declared = containerPortsOf(workloads);
       return service.ports.flatMap((port) => {
         const explicit = port.targetPort;
-        const target = explicit ?? port.port;
+        const target = targetPortOf(port);
         if (typeof target?.value !== 'number') return [];
         const protocol = protocolOf(port);
         const number = target.value;
