@@ -175,4 +175,43 @@ describe('a folder reached through a link', () => {
       'the findings back under the workspace path',
     );
   });
+
+  test('a file opened by its real path keeps its place in the workspace, and answers name it as the client does', async () => {
+    // The kustomization of its folder sets its namespace, where its Endpoints are: away from the
+    // folder, it would be a Service of `default` without Endpoints, and they Endpoints without a Service.
+    const real = folderWith({
+      'shop/kustomization.yaml': 'namespace: shop\nresources:\n  - service.yaml\n  - endpoints.yaml\n',
+      'shop/service.yaml': serviceNamed('alpha'),
+      'shop/endpoints.yaml': ALPHA_ENDPOINTS,
+    });
+    const link = path.join(folderWith({}), 'linked');
+    fs.symlinkSync(real, link);
+    client = await TestClient.start(link);
+    const started = client;
+    await started.indexingDone();
+    const codesOf = (uri: string) => (started.diagnostics.get(uri) ?? []).map((diagnostic) => diagnostic.code);
+    const endpointsUri = started.uri('shop/endpoints.yaml');
+    assert.deepEqual(codesOf(started.uri('shop/service.yaml')), []);
+    assert.deepEqual(codesOf(endpointsUri), ['endpoints-deprecated']);
+
+    // Opened as Neovim opens it, with a label the API server refuses: a finding to wait for.
+    const realUri = pathToFileURL(path.join(real, 'shop', 'service.yaml')).href;
+    const text = serviceNamed('alpha').replace('  name: alpha\n', '  name: alpha\n  labels:\n    bad label: x\n');
+    await started.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: realUri, languageId: 'yaml', version: 1, text },
+    });
+    await started.until(() => codesOf(realUri).length > 0, 'the open file checked');
+    assert.deepEqual(codesOf(realUri), ['labels-invalid']);
+    assert.deepEqual(codesOf(endpointsUri), ['endpoints-deprecated']);
+
+    // From its Endpoints, the Service is in the file the client holds open.
+    const definitions: { uri: string }[] = await started.connection.sendRequest('textDocument/definition', {
+      textDocument: { uri: endpointsUri },
+      position: { line: 3, character: 9 },
+    });
+    assert.deepEqual(
+      definitions.map((location) => location.uri),
+      [realUri],
+    );
+  });
 });

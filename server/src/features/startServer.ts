@@ -44,6 +44,6 @@ export function startServer(connection: Connection): void {
   registerNavigation(state, diagnostics);
   registerServiceGraph(state, diagnostics);
   registerServerStats(state, diagnostics);
-  state.documents.listen(connection);
+  state.documents.listen(state.connection);
   connection.listen();
 }

@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { TextDocuments } from '../lsp';
 import { UriPath } from '../index/uriPath';
 import { DEFAULT_MAX_FILE_SIZE, type IndexOptions, WorkspaceIndex } from '../index/workspaceIndex';
 import { KubernetesVersion } from '../model/kubernetesVersion';
 import { LineIndex } from '../model/lineIndex';
-import type { ExcludeGlobs } from '../node/workspaceFiles';
+import { type ExcludeGlobs, type LocalFolder, localFolders } from '../node/workspaceFiles';
 import type { SeverityOverrides } from '../rules';
 import { FixContext } from '../rules/types';
+import { ClientFileNames } from './clientFileNames';
 import { OpenDocument } from './openDocument';
 
 /** The `kubeEndpoints.*` settings the server reads. */
@@ -59,7 +59,12 @@ export class ServerState {
   folders: readonly LocalFolder[] = [];
   private readonly lineIndexes = new Map<string, { text: string; lines: LineIndex }>();
 
-  constructor(readonly connection: Connection) {}
+  /** The connection, in workspace URIs whatever names the client gives files (see ClientFileNames). */
+  readonly connection: Connection;
+
+  constructor(connection: Connection) {
+    this.connection = new ClientFileNames(this, connection).connection;
+  }
 
   /**
    * The index, first brought up to date with the open documents' edits: an edit only marks its
@@ -154,31 +159,6 @@ export class ServerState {
         `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       ),
     );
-  }
-}
-
-/** A workspace folder on the local disk. */
-export type LocalFolder = { uri: string; path: string };
-
-/** The local folders among `folderUris`, with their paths. */
-export function localFolders(folderUris: readonly string[]): LocalFolder[] {
-  return folderUris.flatMap((uri) => {
-    const path = localPathOf(uri);
-    return path === undefined ? [] : [{ uri, path }];
-  });
-}
-
-/**
- * The path of a `file:` URI on this machine. None for other schemes, nor for a file of another
- * host (`file://server/share/...`, a Windows share), which no path here reaches: the URI is then
- * taken as a virtual one (`fileURLToPath` throws on it, which ended the server on a file event).
- */
-export function localPathOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type {
   DidChangeWatchedFilesParams,
   InitializeParams,
@@ -17,13 +16,15 @@ import {
   type FoundFile,
   indexFile,
   isYamlFileName,
+  type LocalFolder,
+  localFolders,
+  localPathOf,
   readContentSync,
-  realPathOf,
 } from '../node/workspaceFiles';
 import { readYamlFiles } from '../node/scan';
 import type { DiagnosticsPublisher } from './diagnostics';
-import type { LocalFolder, ServerState, Settings } from './state';
-import { DEFAULT_SETTINGS, localFolders, localPathOf } from './state';
+import type { ServerState, Settings } from './state';
+import { DEFAULT_SETTINGS } from './state';
 import type { StatusReporter } from './status';
 import { waitingMessagesHandled } from './turns';
 
@@ -52,10 +53,6 @@ export function folderUrisOf(params: InitializeParams): string[] {
  * events, overridden by the editor's text while a document is open.
  */
 export class WorkspaceSync {
-  /** The local folders whose real path (links resolved) is another path, for the current folders. */
-  private linked: { of: ServerState['folders']; folders: { path: string; realPath: string }[] } | undefined;
-  /** Workspace files open under their real path, by URI: the open document stands for the file. */
-  private readonly openByRealPath = new Map<string, string>();
   /** Files changed on disk and not read again yet, with the latest change of each (see `readChangedFiles`). */
   private readonly changedOnDisk = new Map<string, FileChangeType>();
   /** Whether `readChangedFiles` runs: changes that come meanwhile join its queue. */
@@ -82,20 +79,7 @@ export class WorkspaceSync {
       this.state.documentEdited(document.uri);
       this.diagnostics.schedule();
     });
-    documents.onDidOpen(({ document }) => {
-      const workspaceUri = this.workspaceUriOf(document.uri);
-      if (!workspaceUri) return;
-      this.openByRealPath.set(workspaceUri, document.uri);
-      this.forget(workspaceUri);
-    });
-    documents.onDidClose(({ document }) => {
-      for (const [workspaceUri, openUri] of this.openByRealPath) {
-        if (openUri !== document.uri) continue;
-        this.openByRealPath.delete(workspaceUri);
-        this.reloadFromDisk(workspaceUri);
-      }
-      this.reloadFromDisk(document.uri);
-    });
+    documents.onDidClose(({ document }) => this.reloadFromDisk(document.uri));
     connection.onDidChangeWatchedFiles((params) =>
       this.state.logFailure('Reading changed files', this.onWatchedFiles(params)),
     );
@@ -272,30 +256,9 @@ export class WorkspaceSync {
     }
   }
 
-  /** Whether the editor holds the file's text: open under its URI, or under its real path. */
+  /** Whether the editor holds the file's text. */
   private isOpen(uri: string): boolean {
-    return this.state.documents.get(uri) !== undefined || this.openByRealPath.has(uri);
-  }
-
-  /** Worked out when first needed for the current folders: a client may open documents before the first scan. */
-  private linkedFolders(): { path: string; realPath: string }[] {
-    if (this.linked?.of !== this.state.folders) {
-      const folders = this.state.folders.map((folder) => ({ path: folder.path, realPath: realPathOf(folder.path) }));
-      this.linked = { of: this.state.folders, folders: folders.filter((folder) => folder.realPath !== folder.path) };
-    }
-    return this.linked.folders;
-  }
-
-  /**
-   * The workspace file a document outside every folder is, when a client that resolves links
-   * (Neovim does) opens a file of a folder reached through a link by its real path: without this,
-   * the file would be checked twice, once under each path.
-   */
-  private workspaceUriOf(uri: string): string | undefined {
-    const filePath = localPathOf(uri);
-    if (filePath === undefined || this.state.inWorkspace(uri)) return undefined;
-    const folder = this.linkedFolders().find((candidate) => filePath.startsWith(candidate.realPath + path.sep));
-    return folder && pathToFileURL(folder.path + filePath.slice(folder.realPath.length)).href;
+    return this.state.documents.get(uri) !== undefined;
   }
 
   private forget(uri: string): void {

@@ -10,7 +10,7 @@ import {
   statSync,
 } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Minimatch } from 'minimatch';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 
@@ -211,5 +211,30 @@ export function realPathOf(folder: string): string {
     return realpathSync(folder);
   } catch {
     return folder;
+  }
+}
+
+/** A workspace folder on the local disk. */
+export type LocalFolder = { uri: string; path: string };
+
+/** The local folders among `folderUris`, with their paths. */
+export function localFolders(folderUris: readonly string[]): LocalFolder[] {
+  return folderUris.flatMap((uri) => {
+    const folderPath = localPathOf(uri);
+    return folderPath === undefined ? [] : [{ uri, path: folderPath }];
+  });
+}
+
+/**
+ * The path of a `file:` URI on this machine. None for other schemes, nor for a file of another
+ * host (`file://server/share/...`, a Windows share), which no path here reaches: the URI is then
+ * taken as a virtual one (`fileURLToPath` throws on it, which ended the server on a file event).
+ */
+export function localPathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
   }
 }
