@@ -499,6 +499,7 @@ class DocumentReader {
             matchExpressions: paths.labelSelector ? this.requirements(selectorMap) : [],
           }
         : undefined;
+    const ordinals = kind === 'StatefulSet' && spec ? this.map(spec, 'ordinals') : undefined;
     // Before the spread below, which gives every workload the same fields in the same order.
     if (nonStrings.length > 0) base.nonStringEntries = [...(base.nonStringEntries ?? []), ...nonStrings];
     return {
@@ -522,6 +523,7 @@ class DocumentReader {
       ),
       replicas: spec && this.integer(spec, 'replicas'),
       serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,
+      ordinalsStart: ordinals && this.integer(ordinals, 'start'),
       manualSelector:
         kind === 'Job' && spec
           ? this.scalar(spec, 'manualSelector', (value): value is unknown => value !== undefined)

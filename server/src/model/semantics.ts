@@ -29,8 +29,8 @@ const MAX_LISTED_ORDINALS = 1000;
  * The labels a workload's pods carry beside its template's, given by the API server or the
  * controller, with the values its pods carry: a Job's name (pkg/registry/batch/job/strategy.go
  * generateSelector, unless `manualSelector` is true), a StatefulSet pod's name and ordinal
- * (pkg/controller/statefulset/stateful_set_utils.go initIdentity: per-pod Services select
- * `statefulset.kubernetes.io/pod-name: kafka-0`). Undefined for other workloads and unnamed ones;
+ * (pkg/controller/statefulset/stateful_set_utils.go initIdentity, from `spec.ordinals.start`:
+ * per-pod Services select `statefulset.kubernetes.io/pod-name: kafka-0`). Undefined for other workloads and unnamed ones;
  * the uid labels, unknown before the object exists, are not listed.
  */
 export function controllerPodLabels(workload: Workload): ReadonlyMap<string, readonly string[]> | undefined {
@@ -40,9 +40,11 @@ export function controllerPodLabels(workload: Workload): ReadonlyMap<string, rea
     return new Map(JOB_NAME_LABELS.map((label) => [label, [name]]));
   }
   if (workload.kind !== 'StatefulSet') return undefined;
+  // Ordinals run from `spec.ordinals.start` (StatefulSetStartOrdinal, GA in 1.31: getStartOrdinal).
+  const start = Math.max(workload.ordinalsStart?.value ?? 0, 0);
   const ordinals = Array.from(
     { length: Math.min(Math.max(workload.replicas?.value ?? 1, 0), MAX_LISTED_ORDINALS) },
-    (_, i) => i,
+    (_, i) => start + i,
   );
   return new Map([
     [STATEFULSET_POD_LABELS[0], ordinals.map((ordinal) => `${name}-${ordinal}`)],

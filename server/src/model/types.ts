@@ -312,6 +312,8 @@ export type Workload = ObjectBase & {
   replicas?: Located<number>;
   /** A StatefulSet's `spec.serviceName`: the headless Service that gives its pods their DNS names. */
   serviceName?: Located<string>;
+  /** A StatefulSet's `spec.ordinals.start`: the ordinal of its first pod (0 when not written). */
+  ordinalsStart?: Located<number>;
   /** A Job's `spec.manualSelector`, as YAML reads it (a boolean when written as one). */
   manualSelector?: Located<unknown>;
 };
