@@ -51,6 +51,7 @@ export const EXAMPLE_FINDINGS = [
     severity: 'warning',
     code: 'service-without-endpoints',
   },
+  { file: 'web/ingress.yaml', line: 18, column: 27, severity: 'warning', code: 'route-port-unknown' },
 ];
 
 /**

@@ -23,6 +23,7 @@ const EXPECTED_EXAMPLE_CODES: Record<string, string[]> = {
   'payments/payments-endpoints.yaml': ['5:endpoints-for-external-name'],
   'search/elasticsearch-endpoints.yaml': ['3:endpoints-deprecated', '5:endpoints-without-service'],
   'search/elasticsearch-service.yaml': ['4:service-without-endpoints'],
+  'web/ingress.yaml': ['18:route-port-unknown'],
 };
 
 let client: TestClient | undefined;

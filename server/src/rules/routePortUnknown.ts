@@ -1,7 +1,14 @@
-import { referenceOf, routerBackends, servicePortsNamedBy, servicesReferencedBy } from '../index/selection';
+import {
+  containerPortProtocolOf,
+  referenceOf,
+  routerBackends,
+  servicePortsNamedBy,
+  servicesReferencedBy,
+  workloadsSelectedBy,
+} from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { ServiceSemantics, targetPortOf } from '../model/semantics';
-import { type Located, type Router, type Service, type ServicePort } from '../model/types';
+import { protocolOf, ServiceSemantics, targetPortOf } from '../model/semantics';
+import { type Located, type Router, type Service, type ServicePort, type Workload } from '../model/types';
 import { describe, describeAt, describePort, editDistance } from './describe';
 import { TYPO_DISTANCE } from './nearMisses';
 import type { Fix, Rule } from './types';
@@ -23,7 +30,9 @@ const MAX_FIXES = 3;
  * and finds no port to send to: ingress-nginx logs that the Service has no such port and answers
  * 503, Traefik drops the route, a Gateway has no destination for the backendRef. ingress-nginx
  * also takes a Service port's `targetPort` (its serviceEndpoints compares the backend port with
- * the port, the targetPort and the name): that is said, since other controllers do not.
+ * the port, the targetPort and the name): that is said, since other controllers do not. A number
+ * that a port's named targetPort stands for in the pods it selects (`targetPort: http`, the
+ * containerPort 8080 named `http`) is the same mix-up, which no controller routes.
  * Judged only when the backend's Service is in the workspace (`service-reference-missing` tells
  * when it is not) with every port's number read, and is no ExternalName Service (whose ports
  * ingress-nginx takes from the backend when it has none).
@@ -41,16 +50,24 @@ export const routePortUnknown: Rule = {
     return unknownPorts(index).map(({ router, port, service }) => {
       const written = typeof port.value === 'string' ? `"${port.value}"` : String(port.value);
       const ports = service.ports.map(describeServicePort).join(', ');
-      const targetOf = servicePortsByTarget(service, port.value)[0];
+      const target = portsTargeting(index, service, port.value)[0];
       const ingress = router.kind === 'Ingress';
-      const consequence = !targetOf
-        ? ingress
-          ? ", so the Ingress controller finds no port to route to and answers this backend's requests with 503."
-          : ', so the Gateway has no port to send the requests of this backendRef to.'
-        : `: ${written} is the targetPort of its port ${describeServicePort(targetOf)}. ` +
-          (ingress
-            ? "ingress-nginx routes there all the same, but an Ingress names the Service's port, and other Ingress controllers find no port to route to."
-            : "A backendRef names the Service's port, not the pods' (Gateway API), so the Gateway has no port to send these requests to.");
+      const noPort = ingress
+        ? "the Ingress controller finds no port to route to and answers this backend's requests with 503."
+        : 'the Gateway has no port to send the requests of this backendRef to.';
+      const notThePods = ingress
+        ? "An Ingress names the Service's port, not the pods', so "
+        : "A backendRef names the Service's port, not the pods' (Gateway API), so ";
+      const consequence = !target
+        ? `, so ${noPort}`
+        : target.namedIn
+          ? `: ${written} is the containerPort "${targetPortOf(target.servicePort)!.value}" of ` +
+            `${describeAt(index, target.namedIn, router.uri)}, where its port ${describeServicePort(target.servicePort)} ` +
+            `sends traffic. ${notThePods}${noPort}`
+          : `: ${written} is the targetPort of its port ${describeServicePort(target.servicePort)}. ` +
+            (ingress
+              ? "ingress-nginx routes there all the same, but an Ingress names the Service's port, and other Ingress controllers find no port to route to."
+              : notThePods + noPort);
       return Finding.of(
         this,
         router.uri,
@@ -69,13 +86,14 @@ export const routePortUnknown: Rule = {
     const text = unknown && index.file(unknown.router.uri)?.text;
     if (!unknown || text === undefined) return [];
     const { port, service } = unknown;
-    const candidates = likeliestPorts(service, port.value);
+    const targeting = portsTargeting(index, service, port.value).map((target) => target.servicePort);
+    const candidates = likeliestPorts(service, port.value, targeting);
     return candidates.slice(0, MAX_FIXES).map((candidate, rank): Fix => {
       const byName = typeof port.value === 'string' && candidate.name !== undefined;
       const changes = byName
         ? [{ kind: 'edit' as const, uri: finding.uri, ...replaceScalar(text, port, candidate.name!.value) }]
         : numberEdits(text, finding.uri, port, candidate.port!.value);
-      const preferred = rank === 0 && (candidates.length === 1 || isClearlyMeant(service, port.value, candidates));
+      const preferred = rank === 0 && (candidates.length === 1 || isClearlyMeant(port.value, candidates, targeting));
       return {
         title: `Route to port ${describeServicePort(candidate)} of the Service`,
         ...(preferred && { isPreferred: true }),
@@ -105,23 +123,42 @@ function judged(service: Service): boolean {
   return !ServiceSemantics.isExternalName(service) && service.ports.every((port) => port.port !== undefined);
 }
 
-/** The Service's ports whose targetPort, as the API server defaults it, is `port`. */
-function servicePortsByTarget(service: Service, port: number | string): ServicePort[] {
-  return service.ports.filter((candidate) => targetPortOf(candidate)?.value === port);
+/**
+ * A Service port that sends traffic to the pods' port `port`: by its targetPort as written (the
+ * API server defaults it to the port), or, for a number, by a targetPort name that a container
+ * port of that number carries, in the first workload it selects that has one (`namedIn`).
+ */
+type Targeting = { servicePort: ServicePort; namedIn?: Workload };
+
+/** The Service's ports that send traffic to the pods' port `port` (see `Targeting`), in the Service's order. */
+function portsTargeting(index: WorkspaceIndex, service: Service, port: number | string): Targeting[] {
+  return service.ports.flatMap((servicePort): Targeting[] => {
+    const target = targetPortOf(servicePort)?.value;
+    if (target === port) return [{ servicePort }];
+    if (typeof target !== 'string' || typeof port !== 'number') return [];
+    const namedIn = workloadsSelectedBy(index, service).find((workload) =>
+      workload.containerPorts.some(
+        (containerPort) =>
+          containerPort.name?.value === target &&
+          containerPort.containerPort?.value === port &&
+          containerPortProtocolOf(containerPort) === protocolOf(servicePort),
+      ),
+    );
+    return namedIn ? [{ servicePort, namedIn }] : [];
+  });
 }
 
-/** The Service's ports, those whose targetPort the backend names first, then names nearest to the one it gives. */
-function likeliestPorts(service: Service, port: number | string): ServicePort[] {
-  const byTarget = servicePortsByTarget(service, port);
+/** The Service's ports, those that target the pods' port the backend gives first, then names nearest to the one it gives. */
+function likeliestPorts(service: Service, port: number | string, targeting: ServicePort[]): ServicePort[] {
   const distance = (candidate: ServicePort) =>
     typeof port === 'string' && candidate.name ? editDistance(port, candidate.name.value, 64) : 65;
-  const rest = service.ports.filter((candidate) => !byTarget.includes(candidate));
-  return [...byTarget, ...rest.sort((a, b) => distance(a) - distance(b))];
+  const rest = service.ports.filter((candidate) => !targeting.includes(candidate));
+  return [...targeting, ...rest.sort((a, b) => distance(a) - distance(b))];
 }
 
-/** Whether the first of `candidates` is the port the backend meant: its targetPort, or the one name a typo away. */
-function isClearlyMeant(service: Service, port: number | string, candidates: ServicePort[]): boolean {
-  if (servicePortsByTarget(service, port).length === 1) return true;
+/** Whether the first of `candidates` is the port the backend meant: the one that targets it, or the one name a typo away. */
+function isClearlyMeant(port: number | string, candidates: ServicePort[], targeting: ServicePort[]): boolean {
+  if (targeting.length === 1) return true;
   if (typeof port !== 'string') return false;
   const near = candidates.filter(
     (candidate) => candidate.name && editDistance(port, candidate.name.value, TYPO_DISTANCE) <= TYPO_DISTANCE,
