@@ -78,6 +78,9 @@ export function podCountOf(workload: Workload): number | undefined {
     case 'StatefulSet':
     case 'ReplicaSet':
     case 'ReplicationController':
+    case 'Alertmanager':
+    // A Prometheus runs `replicas` pods in each of its `shards` (not read): one shard is the default.
+    case 'Prometheus':
       return workload.replicas?.value ?? 1;
     default:
       return undefined;

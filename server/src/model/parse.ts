@@ -36,6 +36,9 @@ import {
   ROUTE_KINDS,
   SERVICE_NAME_LABEL,
   WORKLOAD_KINDS,
+  OPERATOR_WORKLOAD_KINDS,
+  type OperatorWorkloadKind,
+  PROMETHEUS_OPERATOR_GROUP,
   WORKLOAD_PATHS,
 } from './types';
 import { Yaml11 } from './yaml11';
@@ -305,6 +308,9 @@ class DocumentReader {
       case 'ReferenceGrant':
         return isGatewayApi(apiVersion) ? this.referenceGrant(map, base) : undefined;
       default:
+        // Other groups may have kinds of these names; only prometheus-operator's run pods.
+        if ((OPERATOR_WORKLOAD_KINDS as readonly string[]).includes(kind) && !isPrometheusOperator(apiVersion))
+          return undefined;
         if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
         // Other groups may have kinds of these names; only the Gateway API's are routes.
         if ((ROUTE_KINDS as readonly string[]).includes(kind) && isGatewayApi(apiVersion))
@@ -467,9 +473,8 @@ class DocumentReader {
 
   private workload(map: YAMLMap, base: ObjectBase, kind: WorkloadKind): Workload {
     const paths = WORKLOAD_PATHS[kind];
-    const template = this.mapAt(map, paths.podTemplate);
-    const podMetadata = template && this.map(template, 'metadata');
-    const podSpec = template && this.map(template, 'spec');
+    const podMetadata = this.mapAt(map, paths.podMetadata);
+    const podSpec = this.mapAt(map, paths.podSpec);
     const containers = [...this.maps(podSpec, 'initContainers'), ...this.maps(podSpec, 'containers')];
     const spec = this.map(map, 'spec');
     const controllerSpec = paths.spec && this.mapAt(map, paths.spec);
@@ -511,8 +516,8 @@ class DocumentReader {
       specRange: controllerSpec && rangeOf(controllerSpec),
       selector,
       selectorKeyWritten: selectorPair !== undefined,
-      containerPorts: compact(
-        containers.flatMap((container) =>
+      containerPorts: compact([
+        ...containers.flatMap((container) =>
           this.maps(container, 'ports').map((port): ContainerPort => ({
             range: rangeOf(port),
             name: this.string(port, 'name'),
@@ -520,7 +525,10 @@ class DocumentReader {
             protocol: this.string(port, 'protocol'),
           })),
         ),
-      ),
+        ...(kind === 'Prometheus' || kind === 'Alertmanager'
+          ? this.operatorPorts(kind, spec, base.kindRange ?? base.range)
+          : []),
+      ]),
       replicas: spec && this.integer(spec, 'replicas'),
       serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,
       ordinalsStart: ordinals && this.integer(ordinals, 'start'),
@@ -530,6 +538,35 @@ class DocumentReader {
           : undefined,
       ...base,
     };
+  }
+
+  /**
+   * The container ports prometheus-operator gives the pods of a Prometheus or an Alertmanager
+   * (pkg/prometheus/server/statefulset.go, pkg/alertmanager/statefulset.go, and the config
+   * reloader's in pkg/operator/config_reloader.go): the server's `spec.portName` ("web"; 9090,
+   * 9093) and the config reloader's `reloader-web` 8080 unless `listenLocal`, Alertmanager's
+   * cluster ports `mesh-tcp` and `mesh-udp` 9094, and the Thanos sidecar's `http` 10902 and `grpc`
+   * 10901 when `spec.thanos` is written. They sit on `portName` when it is written, else on `at`.
+   */
+  private operatorPorts(kind: OperatorWorkloadKind, spec: YAMLMap | undefined, at: SourceRange): ContainerPort[] {
+    const portName = spec && this.string(spec, 'portName');
+    // Listening on localhost only, neither the server nor the reloader declares a port.
+    const listensLocally = spec !== undefined && this.boolean(spec, 'listenLocal')?.value === true;
+    const ports: [name: string, number: number, protocol?: string][] = listensLocally
+      ? []
+      : [
+          [portName?.value || 'web', kind === 'Prometheus' ? 9090 : 9093],
+          ['reloader-web', 8080],
+        ];
+    if (kind === 'Alertmanager') ports.push(['mesh-tcp', 9094, 'TCP'], ['mesh-udp', 9094, 'UDP']);
+    if (kind === 'Prometheus' && spec && this.has(spec, 'thanos')) ports.push(['http', 10902], ['grpc', 10901]);
+    const range = portName?.range ?? at;
+    return ports.map(([name, number, protocol]) => ({
+      range: { ...range },
+      name: Located.at(name, range),
+      containerPort: Located.at(number, range),
+      protocol: protocol === undefined ? undefined : Located.at(protocol, range),
+    }));
   }
 
   private ingress(map: YAMLMap, base: ObjectBase): Ingress {
@@ -861,6 +898,10 @@ class DocumentReader {
 /** Whether an apiVersion is one of the Gateway API's. */
 function isGatewayApi(apiVersion: string): boolean {
   return apiVersion.startsWith(`${GATEWAY_API_GROUP}/`);
+}
+
+function isPrometheusOperator(apiVersion: string): boolean {
+  return apiVersion.startsWith(`${PROMETHEUS_OPERATOR_GROUP}/`);
 }
 
 function rangeOf(node: Node): SourceRange {

@@ -1,5 +1,5 @@
 import { familyOf, parseIpSloppy } from './ip';
-import type { Backend, EndpointPort, Located, Service, ServicePort, Workload } from './types';
+import type { Backend, EndpointPort, Located, OperatorWorkloadKind, Service, ServicePort, Workload } from './types';
 
 /** Whether pods labelled `podLabels` carry every pair of `selector` (how the endpoints controller selects). */
 export function selectorMatches(
@@ -20,6 +20,28 @@ export const STATEFULSET_POD_LABELS: readonly string[] = [
 ];
 
 /**
+ * The labels prometheus-operator gives the pods of a Prometheus or an Alertmanager named `name`,
+ * over those of its `spec.podMetadata` (pkg/prometheus/server/statefulset.go podSelectorLabels,
+ * pkg/alertmanager/operator.go makeSelectorLabels). A Prometheus's shard label is left out: its
+ * pods carry `operator.prometheus.io/shard` from "0" up to `spec.shards`, which is not read.
+ */
+const OPERATOR_POD_LABELS: Readonly<Record<OperatorWorkloadKind, (name: string) => Record<string, string>>> = {
+  Prometheus: (name) => ({
+    'app.kubernetes.io/name': 'prometheus',
+    'app.kubernetes.io/managed-by': 'prometheus-operator',
+    'app.kubernetes.io/instance': name,
+    prometheus: name,
+    'operator.prometheus.io/name': name,
+  }),
+  Alertmanager: (name) => ({
+    'app.kubernetes.io/name': 'alertmanager',
+    'app.kubernetes.io/managed-by': 'prometheus-operator',
+    'app.kubernetes.io/instance': name,
+    alertmanager: name,
+  }),
+};
+
+/**
  * The most pods of a StatefulSet whose labels are listed: a Service selecting one pod of a larger
  * one by name is not expected, and a typo of `replicas` must not list a million.
  */
@@ -30,14 +52,18 @@ const MAX_LISTED_ORDINALS = 1000;
  * controller, with the values its pods carry: a Job's name (pkg/registry/batch/job/strategy.go
  * generateSelector, unless `manualSelector` is true), a StatefulSet pod's name and ordinal
  * (pkg/controller/statefulset/stateful_set_utils.go initIdentity, from `spec.ordinals.start`:
- * per-pod Services select `statefulset.kubernetes.io/pod-name: kafka-0`). Undefined for other workloads and unnamed ones;
- * the uid labels, unknown before the object exists, are not listed.
+ * per-pod Services select `statefulset.kubernetes.io/pod-name: kafka-0`), prometheus-operator's
+ * (`OPERATOR_POD_LABELS`). Undefined for other workloads and unnamed ones; the uid labels, unknown
+ * before the object exists, are not listed.
  */
 export function controllerPodLabels(workload: Workload): ReadonlyMap<string, readonly string[]> | undefined {
   const name = workload.name?.value;
   if (name === undefined) return undefined;
   if (workload.kind === 'Job' && workload.manualSelector?.value !== true) {
     return new Map(JOB_NAME_LABELS.map((label) => [label, [name]]));
+  }
+  if (workload.kind === 'Prometheus' || workload.kind === 'Alertmanager') {
+    return new Map(Object.entries(OPERATOR_POD_LABELS[workload.kind](name)).map(([label, value]) => [label, [value]]));
   }
   if (workload.kind !== 'StatefulSet') return undefined;
   // Ordinals run from `spec.ordinals.start` (StatefulSetStartOrdinal, GA in 1.31: getStartOrdinal).

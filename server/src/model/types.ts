@@ -79,7 +79,25 @@ export function refersToService(group: string | undefined, kind: string | undefi
 }
 
 export type WorkloadKind =
-  'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';
+  | 'Pod'
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'ReplicaSet'
+  | 'ReplicationController'
+  | 'Job'
+  | 'CronJob'
+  | OperatorWorkloadKind;
+
+/**
+ * The workloads of prometheus-operator (`monitoring.coreos.com`): it runs each as a StatefulSet
+ * of its own making, whose pods carry `spec.podMetadata` and labels and containers it adds.
+ */
+export type OperatorWorkloadKind = 'Prometheus' | 'Alertmanager';
+export const OPERATOR_WORKLOAD_KINDS: readonly OperatorWorkloadKind[] = ['Prometheus', 'Alertmanager'];
+
+/** The API group of prometheus-operator's resources. */
+export const PROMETHEUS_OPERATOR_GROUP = 'monitoring.coreos.com';
 
 /**
  * Orders objects by file, then by position: the order of a fresh scan, so that what a message
@@ -459,17 +477,21 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'ReplicationController',
   'Job',
   'CronJob',
+  ...OPERATOR_WORKLOAD_KINDS,
 ];
 
 /**
  * Where each kind of workload keeps what its pods are made from: the spec of the controller
- * (`spec`; a CronJob's job template's), its pod template and its selector, as key paths and as
- * the field paths the API server names in its messages. A Pod is its own template.
+ * (`spec`; a CronJob's job template's), its pods' metadata and spec (a pod template's; a Pod's
+ * own; `spec.podMetadata` and `spec` for prometheus-operator's) and its selector, as key paths
+ * and as the field paths the API server names in its messages.
  */
 export type WorkloadPaths = {
   /** The controller's spec, where the template and the selector are; none for a Pod. */
   spec?: readonly string[];
-  podTemplate: readonly string[];
+  podMetadata: readonly string[];
+  /** Where the pods' `containers` are. */
+  podSpec: readonly string[];
   podLabels: string;
   podAnnotations: string;
   /** `spec.selector`: a LabelSelector, or a ReplicationController's plain map of labels. */
@@ -480,7 +502,7 @@ export type WorkloadPaths = {
   labelSelector: boolean;
 };
 
-const CONTROLLER_SPECS: Readonly<Record<WorkloadKind, readonly string[] | undefined>> = {
+const CONTROLLER_SPECS: Readonly<Record<Exclude<WorkloadKind, OperatorWorkloadKind>, readonly string[] | undefined>> = {
   Pod: undefined,
   Deployment: ['spec'],
   StatefulSet: ['spec'],
@@ -491,24 +513,43 @@ const CONTROLLER_SPECS: Readonly<Record<WorkloadKind, readonly string[] | undefi
   CronJob: ['spec', 'jobTemplate', 'spec'],
 };
 
-export const WORKLOAD_PATHS: Readonly<Record<WorkloadKind, WorkloadPaths>> = Object.fromEntries(
-  Object.entries(CONTROLLER_SPECS).map(([kind, spec]) => {
+/** prometheus-operator's workloads: no template, and the selector is the operator's. */
+const OPERATOR_WORKLOAD_PATHS: WorkloadPaths = {
+  spec: ['spec'],
+  podMetadata: ['spec', 'podMetadata'],
+  podSpec: ['spec'],
+  podLabels: 'spec.podMetadata.labels',
+  podAnnotations: 'spec.podMetadata.annotations',
+  labelSelector: false,
+};
+
+export const WORKLOAD_PATHS: Readonly<Record<WorkloadKind, WorkloadPaths>> = Object.fromEntries([
+  ...Object.entries(CONTROLLER_SPECS).map(([kind, spec]) => {
     const podTemplate = spec ? [...spec, 'template'] : [];
-    const podMetadata = [...podTemplate, 'metadata'].join('.');
+    const podMetadata = [...podTemplate, 'metadata'];
     const selector = spec && [...spec, 'selector'].join('.');
     const labelSelector = selector !== undefined && kind !== 'ReplicationController';
     const paths: WorkloadPaths = {
       spec,
-      podTemplate,
-      podLabels: `${podMetadata}.labels`,
-      podAnnotations: `${podMetadata}.annotations`,
+      podMetadata,
+      podSpec: [...podTemplate, 'spec'],
+      podLabels: `${podMetadata.join('.')}.labels`,
+      podAnnotations: `${podMetadata.join('.')}.annotations`,
       selector,
       selectorLabels: selector && (labelSelector ? `${selector}.matchLabels` : selector),
       labelSelector,
     };
     return [kind, paths];
   }),
-) as Record<WorkloadKind, WorkloadPaths>;
+  ...OPERATOR_WORKLOAD_KINDS.map((kind) => [kind, OPERATOR_WORKLOAD_PATHS]),
+]) as Record<WorkloadKind, WorkloadPaths>;
+
+/** Whether the workload is one prometheus-operator runs. */
+export function isOperatorWorkload(
+  workload: Pick<Workload, 'kind'>,
+): workload is Workload & { kind: OperatorWorkloadKind } {
+  return (OPERATOR_WORKLOAD_KINDS as readonly string[]).includes(workload.kind);
+}
 
 /**
  * Every `kind` parse.ts reads an object from; `List` and other `*List` kinds are read for

@@ -1,7 +1,7 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isQualifiedName, isValidLabelValue } from '../model/k8sValidation';
 import type { Backend, Located, Service, SourceRange, Workload } from '../model/types';
-import { WORKLOAD_PATHS } from '../model/types';
+import { isOperatorWorkload, WORKLOAD_PATHS } from '../model/types';
 import { describe } from './describe';
 import type { Rule } from './types';
 import { Finding } from './types';
@@ -43,7 +43,7 @@ function labelMapsOf(object: Service | Backend | Workload): LabelMap[] {
   ];
   if (object.kind === 'Service') {
     maps.push({ path: 'spec.selector', entries: object.selector?.labels, role: 'selector', struct: 'ServiceSpec' });
-  } else if ('podLabels' in object && object.kind !== 'Pod') {
+  } else if ('podLabels' in object && object.kind !== 'Pod' && !isOperatorWorkload(object)) {
     const paths = WORKLOAD_PATHS[object.kind];
     maps.push(
       { path: paths.podLabels, entries: object.podLabels, role: 'labels', struct: 'ObjectMeta' },
@@ -83,7 +83,8 @@ const ENTRY_NAMES: Record<LabelMap['role'], string> = {
  *   selector the same way, ValidateLabelSelector a `matchLabels`, ValidateReplicationControllerSpec
  *   its selector); annotation keys are qualified names, in any case (ValidateAnnotations,
  *   staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go). A pod template's metadata is
- *   validated as an object's (ValidatePodTemplateSpec → ValidateObjectMeta).
+ *   validated as an object's (ValidatePodTemplateSpec → ValidateObjectMeta). The `spec.podMetadata`
+ *   of a Prometheus or an Alertmanager is not: only the StatefulSet the operator makes of it is.
  *
  * Fix: quote a value written as a number or a boolean, as written (`1.10` stays `"1.10"`).
  */
