@@ -88,6 +88,7 @@ describe('targeted re-check', () => {
       selectedWorkloads: true,
       namespaceWorkloads: true,
       clusterIps: true,
+      referencedServices: true,
     };
     assert.deepEqual([...declared].sort(), Object.keys(kinds).sort());
   });
@@ -124,6 +125,76 @@ describe('targeted re-check', () => {
     } finally {
       rules.forEach((rule, i) => ((rule as { dependsOn?: unknown }).dependsOn = saved[i]));
     }
+  });
+});
+
+describe('targeted re-check through the Services a reference names', () => {
+  /** Applies `edits` one by one, each followed by a re-check that must equal a full check, and one that changes findings. */
+  function followsEdits(files: Record<string, string>, edits: [file: string, text: string][]): void {
+    const index = new WorkspaceIndex();
+    const uriOf = (file: string) => `file:///workspace/${file}`;
+    for (const [file, text] of Object.entries(files)) index.update(uriOf(file), text);
+    index.takeChanges();
+    let findings = groupByUri(checkAll(index, {}, CONTEXT).findings);
+    for (const [file, text] of edits) {
+      const before = canonical(findings);
+      index.update(uriOf(file), text);
+      const changes = index.takeChanges();
+      assert.equal(changes.everything, false, file);
+      findings = recheck(index, findings, changes, {}, CONTEXT).findingsByUri;
+      const after = canonical(findings);
+      assert.notDeepEqual(after, before, `${file}: the edit changes findings`);
+      assert.deepEqual(after, canonical(groupByUri(checkAll(index, {}, CONTEXT).findings)), file);
+    }
+  }
+
+  const service = (namespace: string, targetPort: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: ${namespace}\nspec:\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: 80\n      targetPort: ${targetPort}\n`;
+
+  test('a ReferenceGrant that comes and goes permits a route of another namespace', () => {
+    const grant =
+      'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: from-edge\n  namespace: shop\n' +
+      'spec:\n  from:\n    - group: gateway.networking.k8s.io\n      kind: HTTPRoute\n      namespace: edge\n  to:\n    - group: ""\n      kind: Service\n';
+    const route =
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\n  namespace: edge\n' +
+      'spec:\n  rules:\n    - backendRefs:\n        - name: web\n          namespace: shop\n          port: 80\n';
+    followsEdits({ 'service.yaml': service('shop', '8080'), 'route.yaml': route, 'grant.yaml': '' }, [
+      ['grant.yaml', grant],
+      ['grant.yaml', grant.replace('namespace: edge', 'namespace: other')],
+    ]);
+  });
+
+  test("a workload's container port changes what a backend's port is told", () => {
+    const deployment = (containerPort: number) =>
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: web\n' +
+      `  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: web\n          ports:\n            - name: http\n              containerPort: ${containerPort}\n`;
+    const ingress =
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: shop\n' +
+      'spec:\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 8080\n';
+    followsEdits(
+      { 'service.yaml': service('shop', 'http'), 'ingress.yaml': ingress, 'deployment.yaml': deployment(9000) },
+      [
+        ['deployment.yaml', deployment(8080)],
+        ['deployment.yaml', deployment(9000)],
+      ],
+    );
+  });
+
+  test('a Service that comes beside a reference to none, a typo away, is suggested', () => {
+    const statefulSet =
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  serviceName: web\n' +
+      '  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n';
+    followsEdits(
+      {
+        'other.yaml': service('shop', '80').replace('name: web', 'name: cache'),
+        'db.yaml': statefulSet,
+        'near.yaml': '',
+      },
+      [
+        ['near.yaml', service('shop', '80').replace('name: web', 'name: wbe')],
+        ['near.yaml', ''],
+      ],
+    );
   });
 });
 

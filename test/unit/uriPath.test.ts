@@ -37,3 +37,13 @@ describe('UriPath.sharedDepth', () => {
     }
   });
 });
+
+describe('UriPath.folderOf', () => {
+  test("is the decoded folder of a URI's path, the same when asked again", () => {
+    for (let round = 0; round < 2; round++) {
+      assert.equal(UriPath.folderOf('file:///work/my%20app/k8s/service.yaml'), '/work/my app/k8s');
+      assert.equal(UriPath.folderOf('vscode-vfs://github/org/repo/service.yaml'), '/org/repo');
+      assert.equal(UriPath.folderOf('untitled:Untitled-1'), '');
+    }
+  });
+});

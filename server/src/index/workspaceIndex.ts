@@ -798,8 +798,8 @@ export class WorkspaceIndex {
 
   /**
    * A view of this index whose `objects()`, `allServices()`, `allEndpoints()`,
-   * `allEndpointSlices()`, `servicesAndBackends()` and `allWorkloads()` list only `objects` (the
-   * objects rules start from), while every lookup still sees everything.
+   * `allEndpointSlices()`, `servicesAndBackends()`, `allWorkloads()` and `serviceReferrers()` list
+   * only `objects` (the objects rules start from), while every lookup still sees everything.
    */
   scopedTo(objects: Iterable<KubeObject>): WorkspaceIndex {
     this.settle();
@@ -809,9 +809,11 @@ export class WorkspaceIndex {
     const slices: EndpointSlice[] = [];
     const servicesAndBackends: (Service | Backend)[] = [];
     const workloads: Workload[] = [];
+    const referrers: (Router | Workload)[] = [];
     for (const object of all) {
       if (isServiceOrBackend(object)) servicesAndBackends.push(object);
       else if ('podLabels' in object) workloads.push(object);
+      if (isServiceReferrer(object)) referrers.push(object);
       // As in the index's own lists: Services and Endpoints without a name are in none.
       if (object.kind === 'Service' && object.name) services.push(object);
       else if (object.kind === 'Endpoints' && object.name) endpoints.push(object);
@@ -823,6 +825,7 @@ export class WorkspaceIndex {
     view.allEndpointSlices = () => slices;
     view.servicesAndBackends = () => servicesAndBackends;
     view.allWorkloads = () => workloads;
+    view.serviceReferrers = () => referrers;
     view.objects = () => all.values();
     view.objectsByFile = () => groupByUri(all);
     return view;
@@ -954,10 +957,10 @@ export class WorkspaceIndex {
  */
 export function nearest<T extends ObjectBase>(candidates: readonly T[], uri: string): T[] {
   if (candidates.length <= 1) return [...candidates];
-  const dir = UriPath.dirname(UriPath.of(uri));
+  const dir = UriPath.folderOf(uri);
   const proximity = (candidate: T): number => {
     if (candidate.uri === uri) return Number.MAX_SAFE_INTEGER;
-    const candidateDir = UriPath.dirname(UriPath.of(candidate.uri));
+    const candidateDir = UriPath.folderOf(candidate.uri);
     return candidateDir === dir ? Number.MAX_SAFE_INTEGER - 1 : UriPath.sharedDepth(candidateDir, dir);
   };
   const scores = candidates.map(proximity);
@@ -973,7 +976,7 @@ function listedPaths(
   kustomizations.forEach((kustomization, order) => {
     const namespace = kustomization.targetNamespace?.value;
     if (!namespace) return;
-    const dir = UriPath.dirname(UriPath.of(kustomization.uri));
+    const dir = UriPath.folderOf(kustomization.uri);
     for (const resource of kustomization.resources) {
       const path = UriPath.resolve(dir, resource.value);
       const list = listed.get(path);

@@ -400,6 +400,6 @@ function podLabels(workloads: readonly Workload[]): Map<string, Set<string>> {
 
 /** Services of the same folder first, then by name. */
 function sortKey(service: Service, uri: string): string {
-  const sameFolder = UriPath.dirname(UriPath.of(service.uri)) === UriPath.dirname(UriPath.of(uri));
+  const sameFolder = UriPath.folderOf(service.uri) === UriPath.folderOf(uri);
   return `${sameFolder ? 0 : 1}${service.name?.value ?? ''}`;
 }

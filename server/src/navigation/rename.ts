@@ -103,5 +103,5 @@ function subjectAt(index: WorkspaceIndex, uri: string, offset: number): Subject 
 }
 
 function sameFolder(a: string, b: string): boolean {
-  return UriPath.dirname(UriPath.of(a)) === UriPath.dirname(UriPath.of(b));
+  return UriPath.folderOf(a) === UriPath.folderOf(b);
 }

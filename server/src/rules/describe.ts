@@ -10,7 +10,7 @@ export function describe(index: WorkspaceIndex, object: KubeObject): string {
 /** Where `object` is, seen from the file `fromUri`: "this file" or a relative path. */
 export function whereIs(object: { uri: string }, fromUri: string): string {
   if (object.uri === fromUri) return 'this file';
-  return UriPath.relative(UriPath.dirname(UriPath.of(fromUri)), UriPath.of(object.uri));
+  return UriPath.relative(UriPath.folderOf(fromUri), UriPath.of(object.uri));
 }
 
 /** `Service "prod/db" (db.yaml)`: an object and its file, seen from `fromUri`. */

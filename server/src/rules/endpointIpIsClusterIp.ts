@@ -26,12 +26,12 @@ export const endpointIpIsClusterIp: Rule = {
   check(index) {
     const findings: FindingType[] = [];
     for (const backend of [...index.allEndpoints(), ...index.allEndpointSlices()]) {
-      const folder = UriPath.dirname(UriPath.of(backend.uri));
+      const folder = UriPath.folderOf(backend.uri);
       for (const { value, path } of backendAddresses(backend)) {
         const ip = canonicalIp(value.value);
         // Looked up in the whole index: after an edit this runs from the affected backends only.
         const services = (ip === undefined ? [] : index.servicesWithClusterIp(ip))
-          .filter((service) => UriPath.dirname(UriPath.of(service.uri)) === folder)
+          .filter((service) => UriPath.folderOf(service.uri) === folder)
           .sort(compareByPlace);
         if (services.length === 0) continue;
         const owners = services.map((service) => describeAt(index, service, backend.uri)).join(', ');

@@ -1,3 +1,4 @@
+import { referencedNamespace, serviceReferences, servicesReferencedBy } from '../index/selection';
 import { type IndexChanges, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { canonicalIp } from '../model/ip';
 import type { KubeObject, SourceRange } from '../model/types';
@@ -233,9 +234,49 @@ function affectedObjects(
       if (reads.has('namespaceWorkloads')) index.servicesSelectingNothingIn(namespace).forEach(add);
     }
   }
+  if (reads.has('referencedServices')) referrersAffectedBy(index, changed).forEach(add);
   // The changed objects themselves, also those no key finds (nameless, or a slice without its label).
   for (const object of changed) if (index.holds(object)) seeds.add(object);
   return seeds;
+}
+
+/**
+ * The Ingresses, routes and StatefulSets whose findings an edit of `changed` can alter through the
+ * Services they name (see `Dependency`): those that name a changed Service's namespace/name, or
+ * one that a changed Service's namespace lacks (a Service beside them or a typo away may have come
+ * or gone), or a Service of the Services that may select a changed workload, or one of a namespace
+ * whose ReferenceGrants changed. The walk over every reference happens only when such an object
+ * changed: typing in an Endpoints, a backend or a route looks at none.
+ */
+function referrersAffectedBy(index: WorkspaceIndex, changed: readonly KubeObject[]): KubeObject[] {
+  const keys = new Set<ObjectKey>();
+  const serviceNamespaces = new Set<string>();
+  const grantNamespaces = new Set<string>();
+  for (const object of changed) {
+    if (object.kind === 'Service') {
+      const key = index.keyOf(object);
+      if (key) keys.add(key);
+      serviceNamespaces.add(index.namespaceOf(object));
+    } else if (object.kind === 'ReferenceGrant') {
+      grantNamespaces.add(index.namespaceOf(object));
+    } else if ('podLabels' in object) {
+      for (const service of index.servicesSelectingPodsOf(index.namespaceOf(object), object)) {
+        const key = index.keyOf(service);
+        if (key) keys.add(key);
+      }
+    }
+  }
+  if (keys.size === 0 && serviceNamespaces.size === 0 && grantNamespaces.size === 0) return [];
+  return serviceReferences(index)
+    .filter((reference) => {
+      const namespace = referencedNamespace(index, reference);
+      return (
+        keys.has(ObjectKey.of(namespace, reference.name.value)) ||
+        grantNamespaces.has(namespace) ||
+        (serviceNamespaces.has(namespace) && servicesReferencedBy(index, reference).length === 0)
+      );
+    })
+    .map((reference) => reference.object);
 }
 
 /**

@@ -29,6 +29,7 @@ export const routePortInvalid: Rule = {
   defaultSeverity: 'error',
   description:
     "An Ingress or Gateway API route backend's Service port is missing or malformed, so the API server refuses it.",
+  dependsOn: ['key'],
 
   check(index) {
     return problemsOf(index).map(({ router, range, message }) =>

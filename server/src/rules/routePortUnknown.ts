@@ -45,6 +45,7 @@ export const routePortUnknown: Rule = {
   defaultSeverity: 'warning',
   description:
     "An Ingress or Gateway API route backend names a port its Service does not have, so traffic can't reach it.",
+  dependsOn: ['key', 'referencedServices'],
 
   check(index) {
     return unknownPorts(index).map(({ router, port, service }) => {

@@ -26,6 +26,7 @@ export const routeReferenceNotPermitted: Rule = {
   defaultSeverity: 'warning',
   description:
     'A Gateway API route refers to a Service of another namespace that no ReferenceGrant there permits, so the Gateway refuses the reference.',
+  dependsOn: ['key', 'referencedServices'],
 
   check(index) {
     return unpermitted(index).map(({ route, namespace, service }) =>

@@ -39,14 +39,15 @@ export const serviceReferenceMissing: Rule = {
   defaultSeverity: 'warning',
   description:
     "An Ingress or Gateway API route backend, or a StatefulSet's serviceName, names a Service its namespace does not have.",
+  dependsOn: ['key', 'referencedServices'],
 
   check(index) {
     return serviceReferences(index).flatMap((reference) => {
       // Most references name a Service: a lookup by key, before the walk over the namespace's Services.
       if (servicesReferencedBy(index, reference).length > 0) return [];
       const namespace = referencedNamespace(index, reference);
-      const folder = UriPath.dirname(UriPath.of(reference.object.uri));
-      const besideIt = (service: Service) => UriPath.dirname(UriPath.of(service.uri)) === folder;
+      const folder = UriPath.folderOf(reference.object.uri);
+      const besideIt = (service: Service) => UriPath.folderOf(service.uri) === folder;
       if (!index.servicesIn(namespace).some(besideIt)) return [];
       const { object, name } = reference;
       const similar = similarServices(index, reference);

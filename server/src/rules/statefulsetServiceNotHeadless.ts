@@ -23,6 +23,7 @@ export const statefulsetServiceNotHeadless: Rule = {
   defaultSeverity: 'information',
   description:
     "A StatefulSet's serviceName names a Service that is not headless, so its pods get no DNS names of their own.",
+  dependsOn: ['key', 'referencedServices'],
 
   check(index) {
     return serviceReferences(index).flatMap((reference) => {

@@ -96,9 +96,13 @@ export namespace FixContext {
  * - `namespaceWorkloads`: every workload of a Service's namespace, read only for a Service that
  *   selects none of them (whether there are any, and the closest, which the hint names): an edit
  *   of a workload reaches the Services that select nothing, not every Service of its namespace;
- * - `clusterIps`: the Services whose cluster IP is one of a backend's addresses.
+ * - `clusterIps`: the Services whose cluster IP is one of a backend's addresses;
+ * - `referencedServices`: for an Ingress, a route or a StatefulSet, the Services it names (by
+ *   namespace/name) and what they select; for a name of none, any Service of that namespace (one
+ *   beside it, one a typo away); and the namespace's ReferenceGrants.
  */
-export type Dependency = 'key' | 'nearNames' | 'selectedWorkloads' | 'namespaceWorkloads' | 'clusterIps';
+export type Dependency =
+  'key' | 'nearNames' | 'selectedWorkloads' | 'namespaceWorkloads' | 'clusterIps' | 'referencedServices';
 
 /** A check over the whole index, with the fixes for its findings beside it. */
 export type Rule = {
