@@ -99,16 +99,22 @@ export function podsSelectedOf(service: Service, workload: Workload): number | u
 
 /**
  * A place that names a Service outside its backends: an Ingress or route backend, or a
- * StatefulSet's `serviceName`; `namespace`, a route's backendRef's, when it names one.
+ * StatefulSet's `serviceName`; `namespace`, a route's backendRef's, when it names one; `mirror`,
+ * whether it is a route's requestMirror filter's.
  */
-export type ServiceReference = { object: Router | Workload; name: Located<string>; namespace?: Located<string> };
+export type ServiceReference = {
+  object: Router | Workload;
+  name: Located<string>;
+  namespace?: Located<string>;
+  mirror: boolean;
+};
 
 /** Every Ingress and route backend and StatefulSet `serviceName` of the workspace, in file order. */
 export function serviceReferences(index: WorkspaceIndex): ServiceReference[] {
   const references: ServiceReference[] = [];
   for (const object of index.serviceReferrers()) {
     if (isRouter(object)) references.push(...object.backends.map((backend) => referenceOf(object, backend)));
-    else if (object.serviceName) references.push({ object, name: object.serviceName });
+    else if (object.serviceName) references.push({ object, name: object.serviceName, mirror: false });
   }
   return references;
 }
@@ -122,8 +128,8 @@ export function routerBackends(index: WorkspaceIndex): { router: Router; backend
 }
 
 /** The reference a backend of an Ingress or a route makes to its Service. */
-export function referenceOf(object: Router, { serviceName, namespace }: ServiceBackendRef): ServiceReference {
-  return { object, name: serviceName, namespace };
+export function referenceOf(object: Router, { serviceName, namespace, mirror }: ServiceBackendRef): ServiceReference {
+  return { object, name: serviceName, namespace, mirror };
 }
 
 /** The namespace of the Service a reference names: the one it writes, else its object's. */

@@ -606,6 +606,7 @@ class DocumentReader {
                   path,
                   portKeyCount,
                   portKeyRange: portKey ? rangeOf(portKey) : undefined,
+                  mirror: false,
                 },
               ];
             }
@@ -621,6 +622,7 @@ class DocumentReader {
                 path,
                 portKeyCount: portKey ? 1 : 0,
                 portKeyRange: portKey && rangeOf(portKey),
+                mirror: false,
               },
             ];
           })
@@ -633,24 +635,39 @@ class DocumentReader {
   private route(map: YAMLMap, base: ObjectBase, kind: RouteKind): Route {
     const spec = this.map(map, 'spec');
     const backends: ServiceBackendRef[] = [];
+    const add = (reference: YAMLMap, path: string, mirror: boolean) => {
+      const serviceName = this.string(reference, 'name');
+      const group = this.string(reference, 'group')?.value;
+      if (!serviceName || !refersToService(group, this.string(reference, 'kind')?.value)) return;
+      const portKey = this.pair(reference, 'port')?.key as Node | undefined;
+      backends.push({
+        serviceName,
+        namespace: this.string(reference, 'namespace'),
+        port: this.integer(reference, 'port'),
+        range: rangeOf(reference),
+        path,
+        portKeyCount: portKey ? 1 : 0,
+        portKeyRange: portKey && rangeOf(portKey),
+        mirror,
+      });
+    };
+    // The backendRef of a requestMirror filter, of a rule or of one of its backendRefs (HTTPRoute, GRPCRoute).
+    const addMirrors = (holder: YAMLMap, path: string) => {
+      for (const [filter, k] of this.indexedMaps(holder, 'filters')) {
+        const mirror = this.map(filter, 'requestMirror');
+        const reference = mirror && this.map(mirror, 'backendRef');
+        if (reference) add(reference, `${path}.filters[${k}].requestMirror.backendRef`, true);
+      }
+    };
     for (const [rule, i] of this.indexedMaps(spec, 'rules')) {
+      addMirrors(rule, `spec.rules[${i}]`);
       for (const [reference, j] of this.indexedMaps(rule, 'backendRefs')) {
-        const serviceName = this.string(reference, 'name');
-        const group = this.string(reference, 'group')?.value;
-        if (!serviceName || !refersToService(group, this.string(reference, 'kind')?.value)) continue;
-        const portKey = this.pair(reference, 'port')?.key as Node | undefined;
-        backends.push({
-          serviceName,
-          namespace: this.string(reference, 'namespace'),
-          port: this.integer(reference, 'port'),
-          range: rangeOf(reference),
-          path: `spec.rules[${i}].backendRefs[${j}]`,
-          portKeyCount: portKey ? 1 : 0,
-          portKeyRange: portKey && rangeOf(portKey),
-        });
+        add(reference, `spec.rules[${i}].backendRefs[${j}]`, false);
+        addMirrors(reference, `spec.rules[${i}].backendRefs[${j}]`);
       }
     }
-    return { kind, backends: compact(backends), ...base };
+    // In the order they are written: a rule's filters may come before or after its backendRefs.
+    return { kind, backends: compact(backends.sort((a, b) => a.range.start - b.range.start)), ...base };
   }
 
   private referenceGrant(map: YAMLMap, base: ObjectBase): ReferenceGrant {

@@ -389,6 +389,11 @@ export type ServiceBackendRef = {
   portKeyCount: number;
   /** The key `port` (of `service`, or of a route's backendRef) or `servicePort`, when written. */
   portKeyRange?: SourceRange;
+  /**
+   * Whether it is the backendRef of a route's `requestMirror` filter (HTTPRoute, GRPCRoute): the
+   * Gateway sends a copy of the requests there and drops the answers.
+   */
+  mirror: boolean;
 };
 
 /** An Ingress, for the Services its backends name. */

@@ -256,6 +256,13 @@ const INGRESS_BACKEND_FIELDS: [string[], BackendField][] = [
   [['servicePort'], 'port'],
 ];
 
+/** Where a route writes a backendRef: in a rule, and as a requestMirror filter's, of a rule or of a backendRef. */
+const ROUTE_BACKEND_REFS: ReadonlySet<string> = new Set([
+  `spec.rules.${ITEM}.backendRefs.${ITEM}`,
+  `spec.rules.${ITEM}.filters.${ITEM}.requestMirror.backendRef`,
+  `spec.rules.${ITEM}.backendRefs.${ITEM}.filters.${ITEM}.requestMirror.backendRef`,
+]);
+
 /** What a backend's value names: its Service, or the Service's port (by number, by name, or either). */
 type BackendField = 'service' | 'portNumber' | 'portName' | 'port';
 
@@ -271,7 +278,7 @@ function backendField({ context, kind }: Request): BackendField | undefined {
   }
   if (
     !(ROUTE_KINDS as readonly (string | undefined)[]).includes(kind) ||
-    context.path.slice(0, -1).join('.') !== `spec.rules.${ITEM}.backendRefs.${ITEM}`
+    !ROUTE_BACKEND_REFS.has(context.path.slice(0, -1).join('.'))
   )
     return undefined;
   // A reference to another kind names no Service.

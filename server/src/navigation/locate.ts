@@ -97,7 +97,7 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
         return {
           type: 'serviceReference',
           object,
-          reference: { object, name: object.serviceName! },
+          reference: { object, name: object.serviceName!, mirror: false },
           range: object.serviceName!.range,
         };
       }

@@ -8,7 +8,14 @@ import {
 } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { protocolOf, ServiceSemantics, targetPortOf } from '../model/semantics';
-import { type Located, type Router, type Service, type ServicePort, type Workload } from '../model/types';
+import {
+  type Located,
+  type Router,
+  type Service,
+  type ServiceBackendRef,
+  type ServicePort,
+  type Workload,
+} from '../model/types';
 import { describe, describeAt, describePort, editDistance } from './describe';
 import { TYPO_DISTANCE } from './nearMisses';
 import type { Fix, Rule } from './types';
@@ -48,14 +55,16 @@ export const routePortUnknown: Rule = {
   dependsOn: ['key', 'referencedServices'],
 
   check(index) {
-    return unknownPorts(index).map(({ router, port, service }) => {
+    return unknownPorts(index).map(({ router, backend, port, service }) => {
       const written = typeof port.value === 'string' ? `"${port.value}"` : String(port.value);
       const ports = service.ports.map(describeServicePort).join(', ');
       const target = portsTargeting(index, service, port.value)[0];
       const ingress = router.kind === 'Ingress';
       const noPort = ingress
         ? "the Ingress controller finds no port to route to and answers this backend's requests with 503."
-        : 'the Gateway has no port to send the requests of this backendRef to.';
+        : backend.mirror
+          ? 'the Gateway has no port to mirror the requests to.'
+          : 'the Gateway has no port to send the requests of this backendRef to.';
       const notThePods = ingress
         ? "An Ingress names the Service's port, not the pods', so "
         : "A backendRef names the Service's port, not the pods' (Gateway API), so ";
@@ -73,7 +82,8 @@ export const routePortUnknown: Rule = {
         this,
         router.uri,
         port.range,
-        `${describe(index, router)} routes to port ${written} of ${describeAt(index, service, router.uri)}, which has no such port ` +
+        `${describe(index, router)} ${backend.mirror ? 'mirrors requests' : 'routes'} to port ${written} of ` +
+          `${describeAt(index, service, router.uri)}, which has no such port ` +
           `(${ports ? `its ports: ${ports}` : 'it has no ports'})${consequence}`,
         { related: [{ uri: service.uri, range: service.name!.range, message: describe(index, service) }] },
       );
@@ -104,7 +114,7 @@ export const routePortUnknown: Rule = {
   },
 };
 
-type UnknownPort = { router: Router; port: Located<number | string>; service: Service };
+type UnknownPort = { router: Router; backend: ServiceBackendRef; port: Located<number | string>; service: Service };
 
 /** The Ingress and route backends whose port is none of their Service's, where that Service is known. */
 function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
@@ -115,7 +125,7 @@ function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
     const services = servicesReferencedBy(index, referenceOf(router, backend));
     const known = services.length > 0 && services.every(judged);
     if (!known || services.some((service) => servicePortsNamedBy(service, port).length > 0)) return [];
-    return [{ router, port, service: services[0] }];
+    return [{ router, backend, port, service: services[0] }];
   });
 }
 

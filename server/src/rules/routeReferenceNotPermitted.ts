@@ -29,15 +29,15 @@ export const routeReferenceNotPermitted: Rule = {
   dependsOn: ['key', 'referencedServices'],
 
   check(index) {
-    return unpermitted(index).map(({ route, namespace, service }) =>
+    return unpermitted(index).map(({ route, namespace, service, mirror }) =>
       Finding.of(
         this,
         route.uri,
         namespace.range,
-        `${describe(index, route)} sends to ${describeAt(index, service, route.uri)} of another namespace, which no ` +
-          `ReferenceGrant of namespace "${namespace.value}" in the workspace permits for ${route.kind}s of namespace ` +
-          `"${index.namespaceOf(route)}", so the Gateway refuses the reference (ResolvedRefs: RefNotPermitted) and ` +
-          'answers the requests it would get with 500.',
+        `${describe(index, route)} ${mirror ? 'mirrors requests' : 'sends'} to ${describeAt(index, service, route.uri)} ` +
+          `of another namespace, which no ReferenceGrant of namespace "${namespace.value}" in the workspace permits ` +
+          `for ${route.kind}s of namespace "${index.namespaceOf(route)}", so the Gateway refuses the reference ` +
+          `(ResolvedRefs: RefNotPermitted) and ${mirror ? 'mirrors none' : 'answers the requests it would get with 500'}.`,
         { related: [{ uri: service.uri, range: service.name!.range, message: describe(index, service) }] },
       ),
     );
@@ -86,7 +86,7 @@ export const routeReferenceNotPermitted: Rule = {
   },
 };
 
-type Unpermitted = { route: Route; namespace: Located<string>; service: Service };
+type Unpermitted = { route: Route; namespace: Located<string>; service: Service; mirror: boolean };
 
 /** The backendRefs to a Service of another namespace in the workspace that no grant there permits. */
 function unpermitted(index: WorkspaceIndex): Unpermitted[] {
@@ -96,7 +96,7 @@ function unpermitted(index: WorkspaceIndex): Unpermitted[] {
     const service = servicesReferencedBy(index, referenceOf(router, backend))[0];
     if (!service) return [];
     const permitted = index.referenceGrants().some((grant) => permits(index, grant, router, service));
-    return permitted ? [] : [{ route: router, namespace, service }];
+    return permitted ? [] : [{ route: router, namespace, service, mirror: backend.mirror }];
   });
 }
 

@@ -26,7 +26,9 @@ const MAX_SUGGESTIONS = 3;
  * - the Ingress controller finds no Service for the backend and answers its paths with 503
  *   (ingress-nginx logs "service not found"); the API server takes the Ingress as it is;
  * - the Gateway finds none for the backendRef, an invalid one, and answers the requests it would
- *   get with 500 (Gateway API HTTPRouteRule.backendRefs: "a resource that does not exist");
+ *   get with 500 (Gateway API HTTPRouteRule.backendRefs: "a resource that does not exist"); for
+ *   the backendRef of a requestMirror filter, it configures no mirror (HTTPRequestMirrorFilter:
+ *   "If the referent cannot be found, this BackendRef is invalid and must be dropped");
  * - the StatefulSet's pods get no DNS names of their own (`web-0.web.shop.svc`): its governing
  *   Service, headless, is what publishes them (StatefulSet "Stable Network ID").
  * It speaks only when the object's folder holds a Service of that namespace: an app's manifests
@@ -54,10 +56,19 @@ export const serviceReferenceMissing: Rule = {
       const consequence =
         object.kind === 'Ingress'
           ? 'so the Ingress controller finds no Service for this backend and answers its requests with 503'
-          : isRouter(object)
-            ? "so the Gateway finds no Service for this backendRef and answers the requests it would get with 500 (the route's ResolvedRefs condition: BackendNotFound)"
-            : `so its pods get no DNS names of their own (${firstPodDnsName(index, object, name.value)}): the governing Service publishes them`;
-      const named = object.kind === 'Ingress' ? 'a backend' : isRouter(object) ? 'a backendRef' : 'its serviceName';
+          : reference.mirror
+            ? "so the Gateway finds no Service to mirror the requests to and mirrors none (the route's ResolvedRefs condition: BackendNotFound)"
+            : isRouter(object)
+              ? "so the Gateway finds no Service for this backendRef and answers the requests it would get with 500 (the route's ResolvedRefs condition: BackendNotFound)"
+              : `so its pods get no DNS names of their own (${firstPodDnsName(index, object, name.value)}): the governing Service publishes them`;
+      const named =
+        object.kind === 'Ingress'
+          ? 'a backend'
+          : reference.mirror
+            ? 'the backendRef of a requestMirror filter'
+            : isRouter(object)
+              ? 'a backendRef'
+              : 'its serviceName';
       const hints = similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('');
       return [
         Finding.of(
