@@ -1,5 +1,14 @@
 import { familyOf, parseIpSloppy } from './ip';
-import type { Backend, EndpointPort, Located, OperatorWorkloadKind, Service, ServicePort, Workload } from './types';
+import {
+  type Backend,
+  type EndpointPort,
+  isOperatorWorkload,
+  type Located,
+  type OperatorWorkloadKind,
+  type Service,
+  type ServicePort,
+  type Workload,
+} from './types';
 
 /** Whether pods labelled `podLabels` carry every pair of `selector` (how the endpoints controller selects). */
 export function selectorMatches(
@@ -62,7 +71,7 @@ export function controllerPodLabels(workload: Workload): ReadonlyMap<string, rea
   if (workload.kind === 'Job' && workload.manualSelector?.value !== true) {
     return new Map(JOB_NAME_LABELS.map((label) => [label, [name]]));
   }
-  if (workload.kind === 'Prometheus' || workload.kind === 'Alertmanager') {
+  if (isOperatorWorkload(workload)) {
     return new Map(Object.entries(OPERATOR_POD_LABELS[workload.kind](name)).map(([label, value]) => [label, [value]]));
   }
   if (workload.kind !== 'StatefulSet') return undefined;
