@@ -79,9 +79,10 @@ export function podCountOf(workload: Workload): number | undefined {
     case 'ReplicaSet':
     case 'ReplicationController':
     case 'Alertmanager':
-    // A Prometheus runs `replicas` pods in each of its `shards` (not read): one shard is the default.
-    case 'Prometheus':
       return workload.replicas?.value ?? 1;
+    case 'Prometheus':
+      // `replicas` pods in each of its shards.
+      return (workload.replicas?.value ?? 1) * Math.max(workload.shards?.value ?? 1, 1);
     default:
       return undefined;
   }

@@ -532,6 +532,7 @@ class DocumentReader {
       replicas: spec && this.integer(spec, 'replicas'),
       serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,
       ordinalsStart: ordinals && this.integer(ordinals, 'start'),
+      shards: kind === 'Prometheus' && spec ? this.integer(spec, 'shards') : undefined,
       manualSelector:
         kind === 'Job' && spec
           ? this.scalar(spec, 'manualSelector', (value): value is unknown => value !== undefined)

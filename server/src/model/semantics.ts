@@ -29,30 +29,9 @@ export const STATEFULSET_POD_LABELS: readonly string[] = [
 ];
 
 /**
- * The labels prometheus-operator gives the pods of a Prometheus or an Alertmanager named `name`,
- * over those of its `spec.podMetadata` (pkg/prometheus/server/statefulset.go podSelectorLabels,
- * pkg/alertmanager/operator.go makeSelectorLabels). A Prometheus's shard label is left out: its
- * pods carry `operator.prometheus.io/shard` from "0" up to `spec.shards`, which is not read.
- */
-const OPERATOR_POD_LABELS: Readonly<Record<OperatorWorkloadKind, (name: string) => Record<string, string>>> = {
-  Prometheus: (name) => ({
-    'app.kubernetes.io/name': 'prometheus',
-    'app.kubernetes.io/managed-by': 'prometheus-operator',
-    'app.kubernetes.io/instance': name,
-    prometheus: name,
-    'operator.prometheus.io/name': name,
-  }),
-  Alertmanager: (name) => ({
-    'app.kubernetes.io/name': 'alertmanager',
-    'app.kubernetes.io/managed-by': 'prometheus-operator',
-    'app.kubernetes.io/instance': name,
-    alertmanager: name,
-  }),
-};
-
-/**
- * The most pods of a StatefulSet whose labels are listed: a Service selecting one pod of a larger
- * one by name is not expected, and a typo of `replicas` must not list a million.
+ * The most ordinals whose labels are listed, of a StatefulSet's pods or a Prometheus's shards: a
+ * Service selecting one pod of a larger one by name is not expected, and a typo of `replicas` must
+ * not list a million.
  */
 const MAX_LISTED_ORDINALS = 1000;
 
@@ -62,7 +41,7 @@ const MAX_LISTED_ORDINALS = 1000;
  * generateSelector, unless `manualSelector` is true), a StatefulSet pod's name and ordinal
  * (pkg/controller/statefulset/stateful_set_utils.go initIdentity, from `spec.ordinals.start`:
  * per-pod Services select `statefulset.kubernetes.io/pod-name: kafka-0`), prometheus-operator's
- * (`OPERATOR_POD_LABELS`). Undefined for other workloads and unnamed ones; the uid labels, unknown
+ * (`operatorPodLabels`). Undefined for other workloads and unnamed ones; the uid labels, unknown
  * before the object exists, are not listed.
  */
 export function controllerPodLabels(workload: Workload): ReadonlyMap<string, readonly string[]> | undefined {
@@ -71,9 +50,7 @@ export function controllerPodLabels(workload: Workload): ReadonlyMap<string, rea
   if (workload.kind === 'Job' && workload.manualSelector?.value !== true) {
     return new Map(JOB_NAME_LABELS.map((label) => [label, [name]]));
   }
-  if (isOperatorWorkload(workload)) {
-    return new Map(Object.entries(OPERATOR_POD_LABELS[workload.kind](name)).map(([label, value]) => [label, [value]]));
-  }
+  if (isOperatorWorkload(workload)) return operatorPodLabels(workload, name);
   if (workload.kind !== 'StatefulSet') return undefined;
   // Ordinals run from `spec.ordinals.start` (StatefulSetStartOrdinal, GA in 1.31: getStartOrdinal).
   const start = Math.max(workload.ordinalsStart?.value ?? 0, 0);
@@ -84,6 +61,32 @@ export function controllerPodLabels(workload: Workload): ReadonlyMap<string, rea
   return new Map([
     [STATEFULSET_POD_LABELS[0], ordinals.map((ordinal) => `${name}-${ordinal}`)],
     [STATEFULSET_POD_LABELS[1], ordinals.map(String)],
+  ]);
+}
+
+/**
+ * The labels prometheus-operator gives the pods of a Prometheus or an Alertmanager, over those of
+ * its `spec.podMetadata`, with the values its pods carry (pkg/prometheus/server/statefulset.go
+ * podSelectorLabels, pkg/alertmanager/operator.go makeSelectorLabels): a Prometheus's pods carry
+ * their shard, from "0" below `spec.shards` (at least one shard).
+ */
+function operatorPodLabels(workload: Workload & { kind: OperatorWorkloadKind }, name: string): Map<string, string[]> {
+  if (workload.kind === 'Alertmanager') {
+    return new Map([
+      ['app.kubernetes.io/name', ['alertmanager']],
+      ['app.kubernetes.io/managed-by', ['prometheus-operator']],
+      ['app.kubernetes.io/instance', [name]],
+      ['alertmanager', [name]],
+    ]);
+  }
+  const shards = Math.min(Math.max(workload.shards?.value ?? 1, 1), MAX_LISTED_ORDINALS);
+  return new Map([
+    ['app.kubernetes.io/name', ['prometheus']],
+    ['app.kubernetes.io/managed-by', ['prometheus-operator']],
+    ['app.kubernetes.io/instance', [name]],
+    ['prometheus', [name]],
+    ['operator.prometheus.io/name', [name]],
+    ['operator.prometheus.io/shard', Array.from({ length: shards }, (_, shard) => String(shard))],
   ]);
 }
 

@@ -332,6 +332,8 @@ export type Workload = ObjectBase & {
   serviceName?: Located<string>;
   /** A StatefulSet's `spec.ordinals.start`: the ordinal of its first pod (0 when not written). */
   ordinalsStart?: Located<number>;
+  /** A Prometheus's `spec.shards`: it runs `replicas` pods in each of that many shards (1 when not written). */
+  shards?: Located<number>;
   /** A Job's `spec.manualSelector`, as YAML reads it (a boolean when written as one). */
   manualSelector?: Located<unknown>;
 };
