@@ -1,5 +1,14 @@
-import { ServiceSemantics, STATEFULSET_POD_LABELS } from '../model/semantics';
-import type { ContainerPort, Located, Router, Service, ServiceBackendRef, ServicePort, Workload } from '../model/types';
+import { protocolOf, ServiceSemantics, STATEFULSET_POD_LABELS, targetPortOf } from '../model/semantics';
+import type {
+  ContainerPort,
+  Located,
+  Router,
+  Service,
+  ServiceBackendRef,
+  ServicePort,
+  SourceRange,
+  Workload,
+} from '../model/types';
 import { compareByPlace, isRouter } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
 
@@ -69,6 +78,23 @@ export function containerPortProtocolOf(port: ContainerPort): string {
   return port.protocol?.value || 'TCP';
 }
 
+/** A container port a Service port reaches, and where its name or number is written. */
+export type ReachedPort = { workload: Workload; port: ContainerPort; location: { uri: string; range: SourceRange } };
+
+/** The container ports a Service port's targetPort reaches in the selected workloads, by name or number. */
+export function containerPortsFor(index: WorkspaceIndex, service: Service, port: ServicePort): ReachedPort[] {
+  const target = targetPortOf(port);
+  if (!target) return [];
+  const byName = typeof target.value === 'string';
+  return workloadsSelectedBy(index, service).flatMap((workload) =>
+    workload.containerPorts.flatMap((containerPort): ReachedPort[] => {
+      const written = byName ? containerPort.name : containerPort.containerPort;
+      if (written?.value !== target.value || containerPortProtocolOf(containerPort) !== protocolOf(port)) return [];
+      return [{ workload, port: containerPort, location: { uri: workload.uri, range: written.range } }];
+    }),
+  );
+}
+
 /** How many pods a workload runs, when its spec says: undefined for DaemonSets and Jobs. */
 export function podCountOf(workload: Workload): number | undefined {
   switch (workload.kind) {
@@ -115,7 +141,7 @@ export function serviceReferences(index: WorkspaceIndex): ServiceReference[] {
   const references: ServiceReference[] = [];
   for (const object of index.serviceReferrers()) {
     if (isRouter(object)) references.push(...object.backends.map((backend) => referenceOf(object, backend)));
-    else if (object.serviceName) references.push({ object, name: object.serviceName, mirror: false });
+    else if (object.serviceName) references.push(serviceNameReference(object, object.serviceName));
   }
   return references;
 }
@@ -126,6 +152,11 @@ export function routerBackends(index: WorkspaceIndex): { router: Router; backend
     .serviceReferrers()
     .filter(isRouter)
     .flatMap((router) => router.backends.map((backend) => ({ router, backend })));
+}
+
+/** The reference a StatefulSet's `serviceName` makes to its Service. */
+export function serviceNameReference(statefulSet: Workload, serviceName: Located<string>): ServiceReference {
+  return { object: statefulSet, name: serviceName, mirror: false };
 }
 
 /** The reference a backend of an Ingress or a route makes to its Service. */

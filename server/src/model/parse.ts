@@ -36,7 +36,7 @@ import {
   ROUTE_KINDS,
   SERVICE_NAME_LABEL,
   WORKLOAD_KINDS,
-  OPERATOR_WORKLOAD_KINDS,
+  isOperatorWorkloadKind,
   type OperatorWorkloadKind,
   PROMETHEUS_OPERATOR_GROUP,
   WORKLOAD_PATHS,
@@ -309,8 +309,7 @@ class DocumentReader {
         return isGatewayApi(apiVersion) ? this.referenceGrant(map, base) : undefined;
       default:
         // Other groups may have kinds of these names; only prometheus-operator's run pods.
-        if ((OPERATOR_WORKLOAD_KINDS as readonly string[]).includes(kind) && !isPrometheusOperator(apiVersion))
-          return undefined;
+        if (isOperatorWorkloadKind(kind) && !isPrometheusOperator(apiVersion)) return undefined;
         if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
         // Other groups may have kinds of these names; only the Gateway API's are routes.
         if ((ROUTE_KINDS as readonly string[]).includes(kind) && isGatewayApi(apiVersion))
@@ -525,9 +524,7 @@ class DocumentReader {
             protocol: this.string(port, 'protocol'),
           })),
         ),
-        ...(kind === 'Prometheus' || kind === 'Alertmanager'
-          ? this.operatorPorts(kind, spec, base.kindRange ?? base.range)
-          : []),
+        ...(isOperatorWorkloadKind(kind) ? this.operatorPorts(kind, spec, base.kindRange ?? base.range) : []),
       ]),
       replicas: spec && this.integer(spec, 'replicas'),
       serviceName: kind === 'StatefulSet' && spec ? this.string(spec, 'serviceName') : undefined,

@@ -551,11 +551,16 @@ export const WORKLOAD_PATHS: Readonly<Record<WorkloadKind, WorkloadPaths>> = Obj
   ...OPERATOR_WORKLOAD_KINDS.map((kind) => [kind, OPERATOR_WORKLOAD_PATHS]),
 ]) as Record<WorkloadKind, WorkloadPaths>;
 
+/** Whether `kind` is one of the workloads prometheus-operator runs. */
+export function isOperatorWorkloadKind(kind: string): kind is OperatorWorkloadKind {
+  return (OPERATOR_WORKLOAD_KINDS as readonly string[]).includes(kind);
+}
+
 /** Whether the workload is one prometheus-operator runs. */
 export function isOperatorWorkload(
   workload: Pick<Workload, 'kind'>,
 ): workload is Workload & { kind: OperatorWorkloadKind } {
-  return (OPERATOR_WORKLOAD_KINDS as readonly string[]).includes(workload.kind);
+  return isOperatorWorkloadKind(workload.kind);
 }
 
 /**

@@ -199,7 +199,10 @@ const providers: Provider[] = [
   },
   {
     // The port of an Ingress or route backend: the ports of the Service it names, by number or by name.
-    applies: (request) => backendField(request) !== undefined && backendField(request) !== 'service',
+    applies: (request) => {
+      const field = backendField(request);
+      return field !== undefined && field !== 'service';
+    },
     offer: (request) => {
       const { index, uri, context, namespace, completions } = request;
       const field = backendField(request)!;

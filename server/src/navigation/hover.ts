@@ -1,5 +1,6 @@
 import {
   containerPortProtocolOf,
+  containerPortsFor,
   podCountOf,
   podsSelectedOf,
   referenceOf,
@@ -27,15 +28,7 @@ import { rules } from '../rules';
 import { refusalOf } from '../rules/refusals';
 import { plural, whereIs } from '../rules/describe';
 import type { Finding } from '../rules/types';
-import {
-  addressesOf,
-  containerPortsFor,
-  referencePortsOf,
-  isWorkload,
-  portsOf,
-  servicePortsFor,
-  servicesOfTarget,
-} from './links';
+import { addressesOf, referencePortsOf, isWorkload, portsOf, servicePortsFor, servicesOfTarget } from './links';
 import { type SourceLocation, type Target, targetAt, touches } from './locate';
 
 /** A hover: markdown and the span it is about. */

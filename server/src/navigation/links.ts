@@ -1,5 +1,5 @@
 import {
-  containerPortProtocolOf,
+  containerPortsFor,
   referenceOf,
   referencesTo,
   servicePortsNamedBy,
@@ -8,17 +8,8 @@ import {
   workloadsSelectedBy,
 } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { portNameOf, protocolOf, targetPortOf } from '../model/semantics';
-import type {
-  Backend,
-  ContainerPort,
-  EndpointPort,
-  KubeObject,
-  Located,
-  Service,
-  ServicePort,
-  Workload,
-} from '../model/types';
+import { portNameOf, protocolOf } from '../model/semantics';
+import type { Backend, EndpointPort, KubeObject, Located, Service, ServicePort, Workload } from '../model/types';
 import { type SourceLocation, type Target, targetAt } from './locate';
 
 /**
@@ -154,23 +145,6 @@ export function servicePortsFor(
         .filter((candidate) => portNameOf(candidate) === portNameOf(port) && protocolOf(candidate) === protocolOf(port))
         .map((candidate) => ({ service, port: candidate })),
     );
-}
-
-/** A container port a Service port reaches, and where its name or number is written. */
-export type ReachedPort = { workload: Workload; port: ContainerPort; location: SourceLocation };
-
-/** The container ports a Service port's targetPort reaches in the selected workloads, by name or number. */
-export function containerPortsFor(index: WorkspaceIndex, service: Service, port: ServicePort): ReachedPort[] {
-  const target = targetPortOf(port);
-  if (!target) return [];
-  const byName = typeof target.value === 'string';
-  return workloadsSelectedBy(index, service).flatMap((workload) =>
-    workload.containerPorts.flatMap((containerPort): ReachedPort[] => {
-      const written = byName ? containerPort.name : containerPort.containerPort;
-      if (written?.value !== target.value || containerPortProtocolOf(containerPort) !== protocolOf(port)) return [];
-      return [{ workload, port: containerPort, location: { uri: workload.uri, range: written.range } }];
-    }),
-  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { referenceOf, type ServiceReference } from '../index/selection';
+import { referenceOf, serviceNameReference, type ServiceReference } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type {
   Backend,
@@ -97,7 +97,7 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
         return {
           type: 'serviceReference',
           object,
-          reference: { object, name: object.serviceName!, mirror: false },
+          reference: serviceNameReference(object, object.serviceName!),
           range: object.serviceName!.range,
         };
       }

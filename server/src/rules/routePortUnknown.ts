@@ -1,13 +1,12 @@
 import {
-  containerPortProtocolOf,
+  containerPortsFor,
   referenceOf,
   routerBackends,
   servicePortsNamedBy,
   servicesReferencedBy,
-  workloadsSelectedBy,
 } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { protocolOf, ServiceSemantics, targetPortOf } from '../model/semantics';
+import { ServiceSemantics, targetPortOf } from '../model/semantics';
 import {
   type Located,
   type Router,
@@ -147,15 +146,10 @@ function portsTargeting(index: WorkspaceIndex, service: Service, port: number | 
     const target = targetPortOf(servicePort)?.value;
     if (target === port) return [{ servicePort }];
     if (typeof target !== 'string' || typeof port !== 'number') return [];
-    const namedIn = workloadsSelectedBy(index, service).find((workload) =>
-      workload.containerPorts.some(
-        (containerPort) =>
-          containerPort.name?.value === target &&
-          containerPort.containerPort?.value === port &&
-          containerPortProtocolOf(containerPort) === protocolOf(servicePort),
-      ),
+    const reached = containerPortsFor(index, service, servicePort).find(
+      (candidate) => candidate.port.containerPort?.value === port,
     );
-    return namedIn ? [{ servicePort, namedIn }] : [];
+    return reached ? [{ servicePort, namedIn: reached.workload }] : [];
   });
 }
 
