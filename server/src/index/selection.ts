@@ -9,7 +9,7 @@ import type {
   SourceRange,
   Workload,
 } from '../model/types';
-import { compareByPlace, isRouter } from '../model/types';
+import { compareByPlace, isRouter, isTraefikRoute } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
 
 /**
@@ -184,13 +184,16 @@ export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceRe
 }
 
 /**
- * The ports of `service` an Ingress backend's port names: its number a port's `port`, its name a
- * port's `name`. Digits in quotes are the number, as ingress-nginx compares the backend's port as text.
+ * The ports of `service` a backend's port names: its number a port's `port`, its name a port's
+ * `name`. In an Ingress, digits in quotes are the number, as ingress-nginx compares the backend's
+ * port as text; in a Traefik route they are a name (its port is an IntOrString, a string a port's
+ * name: getServicePort), which no port has.
  */
-export function servicePortsNamedBy(service: Service, port: ServiceBackendRef['port']): ServicePort[] {
+export function servicePortsNamedBy(service: Service, router: Router, port: ServiceBackendRef['port']): ServicePort[] {
   if (!port) return [];
   const value = port.value;
-  const number = typeof value === 'number' ? value : /^[0-9]+$/.test(value) ? Number(value) : undefined;
+  const digits = typeof value === 'string' && !isTraefikRoute(router) && /^[0-9]+$/.test(value);
+  const number = typeof value === 'number' ? value : digits ? Number(value) : undefined;
   return service.ports.filter((candidate) =>
     number !== undefined ? candidate.port?.value === number : candidate.name?.value === value,
   );

@@ -23,6 +23,8 @@ import type {
   SliceEndpoint,
   SourceRange,
   SelectorRequirement,
+  TraefikRoute,
+  TraefikRouteKind,
   Workload,
   WorkloadKind,
   WorkloadSelector,
@@ -35,6 +37,8 @@ import {
   refersToService,
   ROUTE_KINDS,
   SERVICE_NAME_LABEL,
+  TRAEFIK_GROUPS,
+  isTraefikRouteKind,
   WORKLOAD_KINDS,
   isOperatorWorkloadKind,
   type OperatorWorkloadKind,
@@ -314,6 +318,7 @@ class DocumentReader {
         // Other groups may have kinds of these names; only the Gateway API's are routes.
         if ((ROUTE_KINDS as readonly string[]).includes(kind) && isGatewayApi(apiVersion))
           return this.route(map, base, kind as RouteKind);
+        if (isTraefikRouteKind(kind) && isTraefik(apiVersion)) return this.traefikRoute(map, base, kind);
         return undefined;
     }
   }
@@ -668,6 +673,36 @@ class DocumentReader {
     return { kind, backends: compact(backends.sort((a, b) => a.range.start - b.range.start)), ...base };
   }
 
+  /**
+   * A Traefik route's services (LoadBalancerSpec of IngressRoute, ServiceTCP, ServiceUDP): a
+   * Kubernetes Service unless `kind` says otherwise (IngressRoute's TraefikService) or the name
+   * carries a provider (`name@provider`), in `namespace` or the route's, `port` its number or name.
+   */
+  private traefikRoute(map: YAMLMap, base: ObjectBase, kind: TraefikRouteKind): TraefikRoute {
+    const backends: ServiceBackendRef[] = [];
+    for (const [route, i] of this.indexedMaps(this.map(map, 'spec'), 'routes')) {
+      for (const [service, j] of this.indexedMaps(route, 'services')) {
+        const serviceName = this.string(service, 'name');
+        const serviceKind = this.string(service, 'kind')?.value ?? 'Service';
+        if (!serviceName || serviceName.value.includes('@') || serviceKind !== 'Service') continue;
+        const port = this.integer(service, 'port') ?? this.string(service, 'port');
+        const portKey = this.pair(service, 'port')?.key as Node | undefined;
+        backends.push({
+          serviceName,
+          namespace: this.string(service, 'namespace'),
+          port,
+          range: rangeOf(service),
+          path: `spec.routes[${i}].services[${j}]`,
+          // Traefik counts a zero or an empty port as none ("ingressRoute service port not defined").
+          portKeyCount: portKey && port?.value !== 0 && port?.value !== '' ? 1 : 0,
+          portKeyRange: portKey && rangeOf(portKey),
+          mirror: false,
+        });
+      }
+    }
+    return { kind, backends: compact(backends), ...base };
+  }
+
   private referenceGrant(map: YAMLMap, base: ObjectBase): ReferenceGrant {
     const spec = this.map(map, 'spec');
     // An entry without its required fields grants nothing: the API server refuses it.
@@ -913,6 +948,10 @@ class DocumentReader {
 /** Whether an apiVersion is one of the Gateway API's. */
 function isGatewayApi(apiVersion: string): boolean {
   return apiVersion.startsWith(`${GATEWAY_API_GROUP}/`);
+}
+
+function isTraefik(apiVersion: string): boolean {
+  return TRAEFIK_GROUPS.some((group) => apiVersion.startsWith(`${group}/`));
 }
 
 function isPrometheusOperator(apiVersion: string): boolean {

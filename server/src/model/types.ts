@@ -61,7 +61,15 @@ export type LocatedList<T> = {
 
 /** The kinds the analysis models; every other kind is skipped. */
 export type ModelledKind =
-  'Service' | 'Endpoints' | 'EndpointSlice' | 'Kustomization' | 'Ingress' | RouteKind | 'ReferenceGrant' | WorkloadKind;
+  | 'Service'
+  | 'Endpoints'
+  | 'EndpointSlice'
+  | 'Kustomization'
+  | 'Ingress'
+  | RouteKind
+  | TraefikRouteKind
+  | 'ReferenceGrant'
+  | WorkloadKind;
 
 /** The Gateway API routes (gateway.networking.k8s.io), whose `backendRefs` name Services. */
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
@@ -69,6 +77,16 @@ export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TLS
 
 /** The API group of the Gateway API: its routes and ReferenceGrants. */
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * Traefik's routes (its Kubernetes CRD provider), whose `spec.routes[].services` name Services:
+ * of HTTP, TCP and UDP.
+ */
+export type TraefikRouteKind = 'IngressRoute' | 'IngressRouteTCP' | 'IngressRouteUDP';
+export const TRAEFIK_ROUTE_KINDS: readonly TraefikRouteKind[] = ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'];
+
+/** Traefik's API groups: `traefik.io` since Traefik 2.10, `traefik.containo.us` before (removed in 3.0). */
+export const TRAEFIK_GROUPS: readonly string[] = ['traefik.io', 'traefik.containo.us'];
 
 /**
  * Whether a route's backendRef of `group` and `kind` (undefined when not written) refers to a
@@ -368,15 +386,22 @@ export type SelectorRequirement = {
   values: Located<string>[];
 };
 
-/** A backend of an Ingress or a Gateway API route that names a Service, and the port of the Service it names. */
+/**
+ * A backend of an Ingress, a Gateway API route or a Traefik route that names a Service, and the
+ * port of the Service it names.
+ */
 export type ServiceBackendRef = {
-  /** `service.name` (networking.k8s.io/v1), `serviceName` (extensions/v1beta1), `name` (a route's backendRef). */
+  /**
+   * `service.name` (networking.k8s.io/v1), `serviceName` (extensions/v1beta1), `name` (a route's
+   * backendRef, a Traefik route's service).
+   */
   serviceName: Located<string>;
-  /** A route's backendRef `namespace`, when written: the Service's, if not the route's own. */
+  /** A route's backendRef or a Traefik route's service `namespace`, when written: the Service's, if not the route's own. */
   namespace?: Located<string>;
   /**
    * `service.port.number` or `service.port.name` (v1; both written is refused, so neither is read),
-   * `servicePort` (v1beta1, a number or a name), `port` (a route's backendRef, a number).
+   * `servicePort` (v1beta1, a number or a name), `port` (a route's backendRef, a number; a Traefik
+   * route's service, a number or a name).
    */
   port?: Located<number | string>;
   /** The mapping that holds `serviceName` (`service` in a v1 Ingress): where a fix adds a port. */
@@ -386,7 +411,8 @@ export type ServiceBackendRef = {
   /**
    * How many of the port's keys are written, whatever their values (but a zero `number` or an
    * empty `name`, which the API server counts as none): `number` and `name` in `service.port` (v1:
-   * one is required, both are refused), `servicePort`, a route's `port`.
+   * one is required, both are refused), `servicePort`, a route's `port` (a Traefik route's: but
+   * a zero or an empty one, which Traefik counts as none).
    */
   portKeyCount: number;
   /** The key `port` (of `service`, or of a route's backendRef) or `servicePort`, when written. */
@@ -416,6 +442,16 @@ export type Route = ObjectBase & {
   backends: ServiceBackendRef[];
 };
 
+/** A Traefik route, for the Kubernetes Services its routes send traffic to. */
+export type TraefikRoute = ObjectBase & {
+  kind: TraefikRouteKind;
+  /**
+   * Every `spec.routes[].services[]` that names a Kubernetes Service (kind Service, the default,
+   * and a name of no other provider: no `@`), in text order.
+   */
+  backends: ServiceBackendRef[];
+};
+
 /**
  * A Gateway API ReferenceGrant: the kinds of other namespaces (`from`) that may refer to kinds of
  * its own namespace (`to`, all of a kind or one by name).
@@ -436,13 +472,25 @@ export type Kustomization = ObjectBase & {
 
 /** Every object the model yields. */
 export type KubeObject =
-  Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route | ReferenceGrant;
+  Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route | TraefikRoute | ReferenceGrant;
 
-/** The objects that send traffic to Services they name: Ingresses and Gateway API routes. */
-export type Router = Ingress | Route;
+/** The objects that send traffic to Services they name: Ingresses, Gateway API routes and Traefik's routes. */
+export type Router = Ingress | Route | TraefikRoute;
 
 export function isRouter(object: KubeObject): object is Router {
   return 'backends' in object;
+}
+
+export function isGatewayRoute(object: KubeObject): object is Route {
+  return (ROUTE_KINDS as readonly string[]).includes(object.kind);
+}
+
+export function isTraefikRouteKind(kind: string): kind is TraefikRouteKind {
+  return (TRAEFIK_ROUTE_KINDS as readonly string[]).includes(kind);
+}
+
+export function isTraefikRoute(object: KubeObject): object is TraefikRoute {
+  return isTraefikRouteKind(object.kind);
 }
 
 /** A backend object of a Service: what kube-proxy reads addresses from. */
@@ -581,6 +629,9 @@ export const MODELLED_KINDS: ReadonlySet<string> = new Set<string>([
     TLSRoute: true,
     TCPRoute: true,
     UDPRoute: true,
+    IngressRoute: true,
+    IngressRouteTCP: true,
+    IngressRouteUDP: true,
     ReferenceGrant: true,
   } satisfies Record<Exclude<ModelledKind, WorkloadKind>, true>),
   ...WORKLOAD_KINDS,

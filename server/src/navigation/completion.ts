@@ -3,6 +3,7 @@ import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex
 import { UriPath } from '../index/uriPath';
 import { ServiceSemantics, protocolOf, selectorMatches } from '../model/semantics';
 import {
+  isTraefikRouteKind,
   refersToService,
   ROUTE_KINDS,
   SELECTOR_OPERATORS,
@@ -182,7 +183,7 @@ const providers: Provider[] = [
     },
   },
   {
-    // The Service an Ingress or route backend names: those of its namespace (a backendRef's own, when it writes one).
+    // The Service an Ingress, route or Traefik route backend names: those of its namespace (a backendRef's own, when it writes one).
     applies: (request) => backendField(request) === 'service',
     offer: ({ index, uri, context, namespace, completions }) => {
       const target = context.document.sibling(context, 'namespace')?.value ?? namespace;
@@ -198,7 +199,7 @@ const providers: Provider[] = [
     },
   },
   {
-    // The port of an Ingress or route backend: the ports of the Service it names, by number or by name.
+    // The port of an Ingress, route or Traefik route backend: the ports of the Service it names, by number or by name.
     applies: (request) => {
       const field = backendField(request);
       return field !== undefined && field !== 'service';
@@ -266,10 +267,13 @@ const ROUTE_BACKEND_REFS: ReadonlySet<string> = new Set([
   `spec.rules.${ITEM}.backendRefs.${ITEM}.filters.${ITEM}.requestMirror.backendRef`,
 ]);
 
+/** Where a Traefik route writes its services. */
+const TRAEFIK_ROUTE_SERVICES = `spec.routes.${ITEM}.services.${ITEM}`;
+
 /** What a backend's value names: its Service, or the Service's port (by number, by name, or either). */
 type BackendField = 'service' | 'portNumber' | 'portName' | 'port';
 
-/** Which field of an Ingress backend or a route's backendRef to a Service the cursor types a value of, if any. */
+/** Which field of an Ingress backend, a route's backendRef or a Traefik route's service the cursor types a value of, if any. */
 function backendField({ context, kind }: Request): BackendField | undefined {
   if (context.mode !== 'value') return undefined;
   const path = context.path.join('.');
@@ -279,6 +283,13 @@ function backendField({ context, kind }: Request): BackendField | undefined {
     }
     return undefined;
   }
+  const field = context.path[context.path.length - 1];
+  if (kind !== undefined && isTraefikRouteKind(kind)) {
+    if (context.path.slice(0, -1).join('.') !== TRAEFIK_ROUTE_SERVICES) return undefined;
+    // A TraefikService is no Service; a Traefik route's port is a Service port's number or name.
+    if ((context.document.sibling(context, 'kind')?.value ?? 'Service') !== 'Service') return undefined;
+    return field === 'name' ? 'service' : field === 'port' ? 'port' : undefined;
+  }
   if (
     !(ROUTE_KINDS as readonly (string | undefined)[]).includes(kind) ||
     !ROUTE_BACKEND_REFS.has(context.path.slice(0, -1).join('.'))
@@ -287,7 +298,6 @@ function backendField({ context, kind }: Request): BackendField | undefined {
   // A reference to another kind names no Service.
   const group = context.document.sibling(context, 'group')?.value;
   if (!refersToService(group, context.document.sibling(context, 'kind')?.value)) return undefined;
-  const field = context.path[context.path.length - 1];
   return field === 'name' ? 'service' : field === 'port' ? 'portNumber' : undefined;
 }
 

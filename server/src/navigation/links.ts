@@ -128,7 +128,7 @@ export function referencePortsOf(
   { object, backend }: Target & { type: 'referencePort' },
 ): { service: Service; port: ServicePort }[] {
   return servicesReferencedBy(index, referenceOf(object, backend)).flatMap((service) =>
-    servicePortsNamedBy(service, backend.port).map((port) => ({ service, port })),
+    servicePortsNamedBy(service, object, backend.port).map((port) => ({ service, port })),
   );
 }
 

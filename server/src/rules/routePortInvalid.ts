@@ -1,7 +1,7 @@
 import { referenceOf, routerBackends, servicesReferencedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isValidPortName, isValidPortNum } from '../model/k8sValidation';
-import { type Router, type ServiceBackendRef, type SourceRange } from '../model/types';
+import { isTraefikRoute, type Router, type ServiceBackendRef, type SourceRange } from '../model/types';
 import { describe } from './describe';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
@@ -21,6 +21,9 @@ const MAX_FIXES = 3;
  * - a route's backendRef to a Service needs a `port` (the CRD's rule on BackendObjectReference,
  *   "Must have port for Service reference"), from 1 to 65535 (its schema).
  * The v1beta1 form (`servicePort`), which API servers no longer serve since Kubernetes 1.22, is left alone.
+ * A Traefik route's service needs a port too, a number or a name, which its CRD does not require:
+ * the API server takes it, and Traefik refuses a service without one, or with 0 or "" ("ingressRoute
+ * service port not defined", getServicePort of its Kubernetes CRD provider) and leaves it out.
  *
  * Fixes: for a missing port, write one of the Service's ports (preferred when it has one).
  */
@@ -28,12 +31,19 @@ export const routePortInvalid: Rule = {
   code: 'route-port-invalid',
   defaultSeverity: 'error',
   description:
-    "An Ingress or Gateway API route backend's Service port is missing or malformed, so the API server refuses it.",
+    "An Ingress or Gateway API route backend's Service port is missing or malformed, so the API server refuses it; a Traefik route's service names no port, so Traefik leaves it out.",
   dependsOn: ['key'],
 
   check(index) {
     return problemsOf(index).map(({ router, range, message }) =>
-      Finding.of(this, router.uri, range, `${message}. The API server refuses ${describe(index, router)}.`),
+      Finding.of(
+        this,
+        router.uri,
+        range,
+        isTraefikRoute(router)
+          ? `${message}: Traefik leaves it out of ${describe(index, router)}'s configuration ("ingressRoute service port not defined").`
+          : `${message}. The API server refuses ${describe(index, router)}.`,
+      ),
     );
   },
 
@@ -100,6 +110,14 @@ function backendProblems(router: Router, backend: ServiceBackendRef): Problem[] 
       );
     return [];
   }
+  if (isTraefikRoute(router))
+    return portKeyCount === 0
+      ? problem(
+          backend.portKeyRange ?? backend.serviceName.range,
+          `The service "${backend.serviceName.value}" (${path}) names no port of its Service`,
+          backend.portKeyRange ? undefined : true,
+        )
+      : [];
   if (portKeyCount === 0)
     return problem(
       backend.serviceName.range,

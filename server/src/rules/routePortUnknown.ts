@@ -8,6 +8,7 @@ import {
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { ServiceSemantics, targetPortOf } from '../model/semantics';
 import {
+  isTraefikRoute,
   type Located,
   type Router,
   type Service,
@@ -30,18 +31,21 @@ const MAX_FIXES = 3;
  * An Ingress backend names its Service's port by number (`service.port.number`, the Service
  * port's `port`) or by name (`service.port.name`; `servicePort` of extensions/v1beta1, either)
  * (networking.k8s.io/v1 ServiceBackendPort); a Gateway API route's backendRef by number (`port`:
- * "the service port number, not the target port", BackendObjectReference). The API server does
+ * "the service port number, not the target port", BackendObjectReference); a Traefik route's
+ * service by number or by name (`port`, matched against the Service port's `port` or `name`:
+ * getServicePort of Traefik's Kubernetes CRD provider). The API server does
  * not look at the Service (pkg/apis/networking/validation validateIngressBackend checks the
  * port's form only; a route's CRD, that a Service reference has a port). The controller does,
  * and finds no port to send to: ingress-nginx logs that the Service has no such port and answers
- * 503, Traefik drops the route, a Gateway has no destination for the backendRef. ingress-nginx
+ * 503, Traefik drops the route (or, for its own routes, the service: "service port not found"), a
+ * Gateway has no destination for the backendRef. ingress-nginx
  * also takes a Service port's `targetPort` (its serviceEndpoints compares the backend port with
  * the port, the targetPort and the name): that is said, since other controllers do not. A number
  * that a port's named targetPort stands for in the pods it selects (`targetPort: http`, the
  * containerPort 8080 named `http`) is the same mix-up, which no controller routes.
  * Judged only when the backend's Service is in the workspace (`service-reference-missing` tells
  * when it is not) with every port's number read, and is no ExternalName Service (whose ports
- * ingress-nginx takes from the backend when it has none).
+ * ingress-nginx takes from the backend when it has none, and Traefik a number it does not have).
  *
  * Fixes: write one of the Service's ports, by name when the backend names one and the port has a
  * name, else by number.
@@ -50,7 +54,7 @@ export const routePortUnknown: Rule = {
   code: 'route-port-unknown',
   defaultSeverity: 'warning',
   description:
-    "An Ingress or Gateway API route backend names a port its Service does not have, so traffic can't reach it.",
+    "An Ingress, Gateway API route or Traefik route backend names a port its Service does not have, so traffic can't reach it.",
   dependsOn: ['key', 'referencedServices'],
 
   check(index) {
@@ -59,24 +63,20 @@ export const routePortUnknown: Rule = {
       const ports = service.ports.map(describeServicePort).join(', ');
       const target = portsTargeting(index, service, port.value)[0];
       const ingress = router.kind === 'Ingress';
-      const noPort = ingress
-        ? "the Ingress controller finds no port to route to and answers this backend's requests with 503."
-        : backend.mirror
-          ? 'the Gateway has no port to mirror the requests to.'
-          : 'the Gateway has no port to send the requests of this backendRef to.';
-      const notThePods = ingress
-        ? "An Ingress names the Service's port, not the pods', so "
-        : "A backendRef names the Service's port, not the pods' (Gateway API), so ";
-      const consequence = !target
-        ? `, so ${noPort}`
-        : target.namedIn
-          ? `: ${written} is the containerPort "${targetPortOf(target.servicePort)!.value}" of ` +
-            `${describeAt(index, target.namedIn, router.uri)}, where its port ${describeServicePort(target.servicePort)} ` +
-            `sends traffic. ${notThePods}${noPort}`
-          : `: ${written} is the targetPort of its port ${describeServicePort(target.servicePort)}. ` +
-            (ingress
-              ? "ingress-nginx routes there all the same, but an Ingress names the Service's port, and other Ingress controllers find no port to route to."
-              : notThePods + noPort);
+      const { noPort, notThePods } = portWording(router, backend);
+      const unquoted = portGivenInQuotes(router, port, service);
+      const consequence = unquoted
+        ? `: Traefik reads ${written}, in quotes, as a port's name, not as port ${describeServicePort(unquoted)}, so ${noPort}`
+        : !target
+          ? `, so ${noPort}`
+          : target.namedIn
+            ? `: ${written} is the containerPort "${targetPortOf(target.servicePort)!.value}" of ` +
+              `${describeAt(index, target.namedIn, router.uri)}, where its port ${describeServicePort(target.servicePort)} ` +
+              `sends traffic. ${notThePods}${noPort}`
+            : `: ${written} is the targetPort of its port ${describeServicePort(target.servicePort)}. ` +
+              (ingress
+                ? "ingress-nginx routes there all the same, but an Ingress names the Service's port, and other Ingress controllers find no port to route to."
+                : notThePods + noPort);
       return Finding.of(
         this,
         router.uri,
@@ -95,11 +95,14 @@ export const routePortUnknown: Rule = {
     );
     const text = unknown && index.file(unknown.router.uri)?.text;
     if (!unknown || text === undefined) return [];
-    const { port, service } = unknown;
-    const targeting = portsTargeting(index, service, port.value).map((target) => target.servicePort);
+    const { router, port, service } = unknown;
+    const unquoted = portGivenInQuotes(router, port, service);
+    const targeting = unquoted
+      ? [unquoted]
+      : portsTargeting(index, service, port.value).map((target) => target.servicePort);
     const candidates = likeliestPorts(service, port.value, targeting);
     return candidates.slice(0, MAX_FIXES).map((candidate, rank): Fix => {
-      const byName = typeof port.value === 'string' && candidate.name !== undefined;
+      const byName = !unquoted && typeof port.value === 'string' && candidate.name !== undefined;
       const changes = byName
         ? [{ kind: 'edit' as const, uri: finding.uri, ...replaceScalar(text, port, candidate.name!.value) }]
         : numberEdits(text, finding.uri, port, candidate.port!.value);
@@ -113,6 +116,27 @@ export const routePortUnknown: Rule = {
   },
 };
 
+/** What follows from the router's controller finding no port, and how the message says that a backend names the Service's port. */
+function portWording(router: Router, backend: ServiceBackendRef): { noPort: string; notThePods: string } {
+  if (router.kind === 'Ingress')
+    return {
+      noPort: "the Ingress controller finds no port to route to and answers this backend's requests with 503.",
+      notThePods: "An Ingress names the Service's port, not the pods', so ",
+    };
+  if (isTraefikRoute(router))
+    return {
+      noPort:
+        'Traefik finds no port to send to ("service port not found") and leaves this service out of its configuration.',
+      notThePods: "A Traefik route names the Service's port, not the pods', so ",
+    };
+  return {
+    noPort: backend.mirror
+      ? 'the Gateway has no port to mirror the requests to.'
+      : 'the Gateway has no port to send the requests of this backendRef to.',
+    notThePods: "A backendRef names the Service's port, not the pods' (Gateway API), so ",
+  };
+}
+
 type UnknownPort = { router: Router; backend: ServiceBackendRef; port: Located<number | string>; service: Service };
 
 /** The Ingress and route backends whose port is none of their Service's, where that Service is known. */
@@ -123,9 +147,19 @@ function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
     if (!port || port.value === 0 || port.value === '') return [];
     const services = servicesReferencedBy(index, referenceOf(router, backend));
     const known = services.length > 0 && services.every(judged);
-    if (!known || services.some((service) => servicePortsNamedBy(service, port).length > 0)) return [];
+    if (!known || services.some((service) => servicePortsNamedBy(service, router, port).length > 0)) return [];
     return [{ router, backend, port, service: services[0] }];
   });
+}
+
+/**
+ * The Service port whose number a Traefik route gives as digits in quotes (`port: "443"`): Traefik's
+ * port is an IntOrString, and a string names a port by its name (getServicePort), so it misses.
+ */
+function portGivenInQuotes(router: Router, port: Located<number | string>, service: Service): ServicePort | undefined {
+  if (!isTraefikRoute(router) || typeof port.value !== 'string' || !/^[0-9]+$/.test(port.value)) return undefined;
+  const number = Number(port.value);
+  return service.ports.find((candidate) => candidate.port?.value === number);
 }
 
 /** Whether the Service's ports are all known: not an ExternalName Service, and each port's number read. */

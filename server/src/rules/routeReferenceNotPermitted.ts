@@ -1,6 +1,13 @@
 import { referenceOf, routerBackends, servicesReferencedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import { GATEWAY_API_GROUP, type Located, type ReferenceGrant, type Route, type Service } from '../model/types';
+import {
+  GATEWAY_API_GROUP,
+  isGatewayRoute,
+  type Located,
+  type ReferenceGrant,
+  type Route,
+  type Service,
+} from '../model/types';
 import { describe, describeAt } from './describe';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
@@ -92,7 +99,7 @@ type Unpermitted = { route: Route; namespace: Located<string>; service: Service;
 function unpermitted(index: WorkspaceIndex): Unpermitted[] {
   return routerBackends(index).flatMap(({ router, backend }): Unpermitted[] => {
     const namespace = backend.namespace;
-    if (router.kind === 'Ingress' || !namespace || namespace.value === index.namespaceOf(router)) return [];
+    if (!isGatewayRoute(router) || !namespace || namespace.value === index.namespaceOf(router)) return [];
     const service = servicesReferencedBy(index, referenceOf(router, backend))[0];
     if (!service) return [];
     const permitted = index.referenceGrants().some((grant) => permits(index, grant, router, service));

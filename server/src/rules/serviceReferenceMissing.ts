@@ -7,7 +7,7 @@ import {
 } from '../index/selection';
 import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
-import { compareByPlace, isRouter, objectHolding, type Service } from '../model/types';
+import { compareByPlace, isRouter, isTraefikRoute, objectHolding, type Service } from '../model/types';
 import { describe, describeAt } from './describe';
 import { servicesNamedNear } from './nearMisses';
 import type { Fix, Rule } from './types';
@@ -21,14 +21,18 @@ const MAX_SUGGESTIONS = 3;
  * Rule: service-reference-missing
  *
  * An Ingress backend (`service.name` of networking.k8s.io/v1, `serviceName` of older versions), a
- * Gateway API route's backendRef to a Service (`name`, in its `namespace` when it writes one) or a
- * StatefulSet's `serviceName` names a Service the namespace does not have in the workspace:
+ * Gateway API route's backendRef to a Service (`name`, in its `namespace` when it writes one), a
+ * Traefik route's service (`name`, in its `namespace` when it writes one) or a StatefulSet's
+ * `serviceName` names a Service the namespace does not have in the workspace:
  * - the Ingress controller finds no Service for the backend and answers its paths with 503
  *   (ingress-nginx logs "service not found"); the API server takes the Ingress as it is;
  * - the Gateway finds none for the backendRef, an invalid one, and answers the requests it would
  *   get with 500 (Gateway API HTTPRouteRule.backendRefs: "a resource that does not exist"); for
  *   the backendRef of a requestMirror filter, it configures no mirror (HTTPRequestMirrorFilter:
  *   "If the referent cannot be found, this BackendRef is invalid and must be dropped");
+ * - Traefik finds none for an IngressRoute's (IngressRouteTCP's, IngressRouteUDP's) service,
+ *   logs "kubernetes service not found" and leaves it out of its configuration (its Kubernetes
+ *   CRD provider, buildServersLB);
  * - the StatefulSet's pods get no DNS names of their own (`web-0.web.shop.svc`): its governing
  *   Service, headless, is what publishes them (StatefulSet "Stable Network ID").
  * It speaks only when the object's folder holds a Service of that namespace: an app's manifests
@@ -40,7 +44,7 @@ export const serviceReferenceMissing: Rule = {
   code: 'service-reference-missing',
   defaultSeverity: 'warning',
   description:
-    "An Ingress or Gateway API route backend, or a StatefulSet's serviceName, names a Service its namespace does not have.",
+    "An Ingress, Gateway API route or Traefik route backend, or a StatefulSet's serviceName, names a Service its namespace does not have.",
   dependsOn: ['key', 'referencedServices'],
 
   check(index) {
@@ -53,22 +57,7 @@ export const serviceReferenceMissing: Rule = {
       if (!index.servicesIn(namespace).some(besideIt)) return [];
       const { object, name } = reference;
       const similar = similarServices(index, reference);
-      const consequence =
-        object.kind === 'Ingress'
-          ? 'so the Ingress controller finds no Service for this backend and answers its requests with 503'
-          : reference.mirror
-            ? "so the Gateway finds no Service to mirror the requests to and mirrors none (the route's ResolvedRefs condition: BackendNotFound)"
-            : isRouter(object)
-              ? "so the Gateway finds no Service for this backendRef and answers the requests it would get with 500 (the route's ResolvedRefs condition: BackendNotFound)"
-              : `so its pods get no DNS names of their own (${firstPodDnsName(index, object, name.value)}): the governing Service publishes them`;
-      const named =
-        object.kind === 'Ingress'
-          ? 'a backend'
-          : reference.mirror
-            ? 'the backendRef of a requestMirror filter'
-            : isRouter(object)
-              ? 'a backendRef'
-              : 'its serviceName';
+      const { named, consequence } = wording(index, reference);
       const hints = similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('');
       return [
         Finding.of(
@@ -100,6 +89,40 @@ export const serviceReferenceMissing: Rule = {
     }));
   },
 };
+
+/** How the message names the reference, and what follows from it naming no Service. */
+function wording(
+  index: WorkspaceIndex,
+  { object, name, mirror }: ServiceReference,
+): { named: string; consequence: string } {
+  if (object.kind === 'Ingress')
+    return {
+      named: 'a backend',
+      consequence: 'so the Ingress controller finds no Service for this backend and answers its requests with 503',
+    };
+  if (isTraefikRoute(object))
+    return {
+      named: 'a service of a route',
+      consequence:
+        'so Traefik finds no Service for it and leaves it out of its configuration ("kubernetes service not found")',
+    };
+  if (mirror)
+    return {
+      named: 'the backendRef of a requestMirror filter',
+      consequence:
+        "so the Gateway finds no Service to mirror the requests to and mirrors none (the route's ResolvedRefs condition: BackendNotFound)",
+    };
+  if (isRouter(object))
+    return {
+      named: 'a backendRef',
+      consequence:
+        "so the Gateway finds no Service for this backendRef and answers the requests it would get with 500 (the route's ResolvedRefs condition: BackendNotFound)",
+    };
+  return {
+    named: 'its serviceName',
+    consequence: `so its pods get no DNS names of their own (${firstPodDnsName(index, object, name.value)}): the governing Service publishes them`,
+  };
+}
 
 /**
  * The Services of the reference's namespace whose names are a typo away from the one it gives, one
