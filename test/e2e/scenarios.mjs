@@ -28,6 +28,13 @@ export const EXAMPLE_FINDINGS = [
   { file: 'cache/redis-service.yaml', line: 5, column: 9, severity: 'warning', code: 'service-without-endpoints' },
   { file: 'etcd/etcd-endpoints.yaml', line: 12, column: 15, severity: 'warning', code: 'port-mismatch' },
   { file: 'etcd/etcd-service.yaml', line: 10, column: 13, severity: 'warning', code: 'port-mismatch' },
+  {
+    file: 'external-database/postgres-route.yaml',
+    line: 14,
+    column: 17,
+    severity: 'warning',
+    code: 'route-port-unknown',
+  },
   { file: 'legacy/legacy-api.yaml', line: 5, column: 9, severity: 'warning', code: 'service-without-endpoints' },
   { file: 'legacy/legacy-api.yaml', line: 9, column: 3, severity: 'error', code: 'service-spec-endpoints' },
   {

@@ -18,6 +18,7 @@ const EXPECTED_EXAMPLE_CODES: Record<string, string[]> = {
   'etcd/etcd-endpoints.yaml': ['12:port-mismatch', '2:endpoints-deprecated'],
   'etcd/etcd-service.yaml': ['10:port-mismatch'],
   'external-database/postgres-endpoints.yaml': ['3:endpoints-deprecated'],
+  'external-database/postgres-route.yaml': ['14:route-port-unknown'],
   'legacy/legacy-api.yaml': ['5:service-without-endpoints', '9:service-spec-endpoints'],
   'node-exporter/endpoints.yaml': ['2:endpoints-deprecated'],
   'payments/payments-endpoints.yaml': ['5:endpoints-for-external-name'],
