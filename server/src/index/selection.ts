@@ -9,7 +9,7 @@ import type {
   SourceRange,
   Workload,
 } from '../model/types';
-import { compareByPlace, isRouter, isTraefikRoute } from '../model/types';
+import { compareByPlace, isRouter, isTraefikRouter } from '../model/types';
 import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
 
 /**
@@ -83,10 +83,18 @@ export type ReachedPort = { workload: Workload; port: ContainerPort; location: {
 
 /** The container ports a Service port's targetPort reaches in the selected workloads, by name or number. */
 export function containerPortsFor(index: WorkspaceIndex, service: Service, port: ServicePort): ReachedPort[] {
+  return containerPortsReachedIn(workloadsSelectedBy(index, service), port);
+}
+
+/**
+ * The container ports a Service port's targetPort reaches in `workloads`: of its name or number,
+ * and its protocol (pkg/api/v1/pod FindPort).
+ */
+export function containerPortsReachedIn(workloads: readonly Workload[], port: ServicePort): ReachedPort[] {
   const target = targetPortOf(port);
   if (!target) return [];
   const byName = typeof target.value === 'string';
-  return workloadsSelectedBy(index, service).flatMap((workload) =>
+  return workloads.flatMap((workload) =>
     workload.containerPorts.flatMap((containerPort): ReachedPort[] => {
       const written = byName ? containerPort.name : containerPort.containerPort;
       if (written?.value !== target.value || containerPortProtocolOf(containerPort) !== protocolOf(port)) return [];
@@ -192,7 +200,7 @@ export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceRe
 export function servicePortsNamedBy(service: Service, router: Router, port: ServiceBackendRef['port']): ServicePort[] {
   if (!port) return [];
   const value = port.value;
-  const digits = typeof value === 'string' && !isTraefikRoute(router) && /^[0-9]+$/.test(value);
+  const digits = typeof value === 'string' && !isTraefikRouter(router) && /^[0-9]+$/.test(value);
   const number = typeof value === 'number' ? value : digits ? Number(value) : undefined;
   return service.ports.filter((candidate) =>
     number !== undefined ? candidate.port?.value === number : candidate.name?.value === value,

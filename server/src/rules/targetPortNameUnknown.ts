@@ -1,4 +1,9 @@
-import { containerPortProtocolOf, containerPortsOf, selectingServices } from '../index/selection';
+import {
+  containerPortProtocolOf,
+  containerPortsOf,
+  containerPortsReachedIn,
+  selectingServices,
+} from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { protocolOf } from '../model/semantics';
 import type { Located, Service, ServicePort, Workload } from '../model/types';
@@ -81,11 +86,9 @@ function unknownTargetPorts(index: WorkspaceIndex): UnknownTargetPort[] {
     return service.ports.flatMap((port) => {
       const targetPort = port.targetPort;
       if (typeof targetPort?.value !== 'string') return [];
-      const defined = containerPortsOf(workloads).some(
-        (containerPort) =>
-          containerPort.name?.value === targetPort.value && containerPortProtocolOf(containerPort) === protocolOf(port),
-      );
-      return defined ? [] : [{ service, port, targetPort: targetPort as Located<string>, workloads }];
+      return containerPortsReachedIn(workloads, port).length > 0
+        ? []
+        : [{ service, port, targetPort: targetPort as Located<string>, workloads }];
     });
   });
 }
