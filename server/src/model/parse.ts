@@ -23,8 +23,8 @@ import type {
   SliceEndpoint,
   SourceRange,
   SelectorRequirement,
-  TraefikRoute,
-  TraefikRouteKind,
+  TraefikRouter,
+  TraefikKind,
   Workload,
   WorkloadKind,
   WorkloadSelector,
@@ -38,7 +38,7 @@ import {
   ROUTE_KINDS,
   SERVICE_NAME_LABEL,
   TRAEFIK_GROUPS,
-  isTraefikRouteKind,
+  isTraefikKind,
   WORKLOAD_KINDS,
   isOperatorWorkloadKind,
   type OperatorWorkloadKind,
@@ -318,7 +318,7 @@ class DocumentReader {
         // Other groups may have kinds of these names; only the Gateway API's are routes.
         if ((ROUTE_KINDS as readonly string[]).includes(kind) && isGatewayApi(apiVersion))
           return this.route(map, base, kind as RouteKind);
-        if (isTraefikRouteKind(kind) && isTraefik(apiVersion)) return this.traefikRoute(map, base, kind);
+        if (isTraefikKind(kind) && isTraefik(apiVersion)) return this.traefikRouter(map, base, kind);
         return undefined;
     }
   }
@@ -674,33 +674,49 @@ class DocumentReader {
   }
 
   /**
-   * A Traefik route's services (LoadBalancerSpec of IngressRoute, ServiceTCP, ServiceUDP): a
-   * Kubernetes Service unless `kind` says otherwise (IngressRoute's TraefikService) or the name
-   * carries a provider (`name@provider`), in `namespace` or the route's, `port` its number or name.
+   * The services of a Traefik route or TraefikService that name a Kubernetes Service (each a
+   * LoadBalancerSpec, or the ServiceTCP and ServiceUDP of IngressRouteTCP and IngressRouteUDP): a
+   * Kubernetes Service unless `kind` says otherwise (TraefikService) or the name carries a
+   * provider (`name@file`), in `namespace` or the object's, `port` its number or name. A route's
+   * are `spec.routes[].services[]`; a TraefikService's its weighted and highest-random-weight
+   * services, its mirroring's service and mirrors, its failover's service and fallback.
    */
-  private traefikRoute(map: YAMLMap, base: ObjectBase, kind: TraefikRouteKind): TraefikRoute {
+  private traefikRouter(map: YAMLMap, base: ObjectBase, kind: TraefikKind): TraefikRouter {
+    const spec = this.map(map, 'spec');
     const backends: ServiceBackendRef[] = [];
-    for (const [route, i] of this.indexedMaps(this.map(map, 'spec'), 'routes')) {
-      for (const [service, j] of this.indexedMaps(route, 'services')) {
-        const serviceName = this.string(service, 'name');
-        const serviceKind = this.string(service, 'kind')?.value ?? 'Service';
-        if (!serviceName || serviceName.value.includes('@') || serviceKind !== 'Service') continue;
-        const port = this.integer(service, 'port') ?? this.string(service, 'port');
-        const portKey = this.pair(service, 'port')?.key as Node | undefined;
-        backends.push({
-          serviceName,
-          namespace: this.string(service, 'namespace'),
-          port,
-          range: rangeOf(service),
-          path: `spec.routes[${i}].services[${j}]`,
-          // Traefik counts a zero or an empty port as none ("ingressRoute service port not defined").
-          portKeyCount: portKey && port?.value !== 0 && port?.value !== '' ? 1 : 0,
-          portKeyRange: portKey && rangeOf(portKey),
-          mirror: false,
-        });
-      }
+    const add = (service: YAMLMap | undefined, path: string, mirror = false) => {
+      const serviceName = service && this.string(service, 'name');
+      if (!service || !serviceName || serviceName.value.includes('@')) return;
+      if ((this.string(service, 'kind')?.value ?? 'Service') !== 'Service') return;
+      const port = this.integer(service, 'port') ?? this.string(service, 'port');
+      const portKey = this.pair(service, 'port')?.key as Node | undefined;
+      backends.push({
+        serviceName,
+        namespace: this.string(service, 'namespace'),
+        port,
+        range: rangeOf(service),
+        path,
+        // Traefik counts a zero or an empty port as none ("ingressRoute service port not defined").
+        portKeyCount: portKey && port?.value !== 0 && port?.value !== '' ? 1 : 0,
+        portKeyRange: portKey && rangeOf(portKey),
+        mirror,
+      });
+    };
+    if (kind !== 'TraefikService') {
+      for (const [route, i] of this.indexedMaps(spec, 'routes'))
+        for (const [service, j] of this.indexedMaps(route, 'services'))
+          add(service, `spec.routes[${i}].services[${j}]`);
+      return { kind, backends: compact(backends), ...base };
     }
-    return { kind, backends: compact(backends), ...base };
+    for (const balancer of ['weighted', 'highestRandomWeight'])
+      for (const [service, j] of this.indexedMaps(spec && this.map(spec, balancer), 'services'))
+        add(service, `spec.${balancer}.services[${j}]`);
+    const mirroring = spec && this.map(spec, 'mirroring');
+    add(mirroring, 'spec.mirroring');
+    for (const [mirror, j] of this.indexedMaps(mirroring, 'mirrors')) add(mirror, `spec.mirroring.mirrors[${j}]`, true);
+    const failover = spec && this.map(spec, 'failover');
+    for (const role of ['service', 'fallback']) add(failover && this.map(failover, role), `spec.failover.${role}`);
+    return { kind, backends: compact(backends.sort((a, b) => a.range.start - b.range.start)), ...base };
   }
 
   private referenceGrant(map: YAMLMap, base: ObjectBase): ReferenceGrant {

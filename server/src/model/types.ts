@@ -67,7 +67,7 @@ export type ModelledKind =
   | 'Kustomization'
   | 'Ingress'
   | RouteKind
-  | TraefikRouteKind
+  | TraefikKind
   | 'ReferenceGrant'
   | WorkloadKind;
 
@@ -79,11 +79,16 @@ export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TLS
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**
- * Traefik's routes (its Kubernetes CRD provider), whose `spec.routes[].services` name Services:
- * of HTTP, TCP and UDP.
+ * The kinds of Traefik's Kubernetes CRD provider that name Services: its routes, of HTTP, TCP and
+ * UDP, and the TraefikService, which balances, mirrors or fails over between services.
  */
-export type TraefikRouteKind = 'IngressRoute' | 'IngressRouteTCP' | 'IngressRouteUDP';
-export const TRAEFIK_ROUTE_KINDS: readonly TraefikRouteKind[] = ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'];
+export type TraefikKind = 'IngressRoute' | 'IngressRouteTCP' | 'IngressRouteUDP' | 'TraefikService';
+export const TRAEFIK_KINDS: readonly TraefikKind[] = [
+  'IngressRoute',
+  'IngressRouteTCP',
+  'IngressRouteUDP',
+  'TraefikService',
+];
 
 /** Traefik's API groups: `traefik.io` since Traefik 2.10, `traefik.containo.us` before (removed in 3.0). */
 export const TRAEFIK_GROUPS: readonly string[] = ['traefik.io', 'traefik.containo.us'];
@@ -418,8 +423,8 @@ export type ServiceBackendRef = {
   /** The key `port` (of `service`, or of a route's backendRef) or `servicePort`, when written. */
   portKeyRange?: SourceRange;
   /**
-   * Whether it is the backendRef of a route's `requestMirror` filter (HTTPRoute, GRPCRoute): the
-   * Gateway sends a copy of the requests there and drops the answers.
+   * Whether it is the backendRef of a route's `requestMirror` filter (HTTPRoute, GRPCRoute), or a
+   * mirror of a TraefikService's mirroring: a copy of the requests goes there, the answers are dropped.
    */
   mirror: boolean;
 };
@@ -442,12 +447,13 @@ export type Route = ObjectBase & {
   backends: ServiceBackendRef[];
 };
 
-/** A Traefik route, for the Kubernetes Services its routes send traffic to. */
-export type TraefikRoute = ObjectBase & {
-  kind: TraefikRouteKind;
+/** A Traefik route or TraefikService, for the Kubernetes Services it sends traffic to. */
+export type TraefikRouter = ObjectBase & {
+  kind: TraefikKind;
   /**
-   * Every `spec.routes[].services[]` that names a Kubernetes Service (kind Service, the default,
-   * and a name of no other provider: no `@`), in text order.
+   * Every service that names a Kubernetes Service (kind Service, the default, and a name of no
+   * other provider: no `@`), in text order: a route's `spec.routes[].services[]`, a
+   * TraefikService's (see parse.ts); `mirror` for the mirrors of a TraefikService's mirroring.
    */
   backends: ServiceBackendRef[];
 };
@@ -472,10 +478,10 @@ export type Kustomization = ObjectBase & {
 
 /** Every object the model yields. */
 export type KubeObject =
-  Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route | TraefikRoute | ReferenceGrant;
+  Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route | TraefikRouter | ReferenceGrant;
 
 /** The objects that send traffic to Services they name: Ingresses, Gateway API routes and Traefik's routes. */
-export type Router = Ingress | Route | TraefikRoute;
+export type Router = Ingress | Route | TraefikRouter;
 
 export function isRouter(object: KubeObject): object is Router {
   return 'backends' in object;
@@ -485,12 +491,12 @@ export function isGatewayRoute(object: KubeObject): object is Route {
   return (ROUTE_KINDS as readonly string[]).includes(object.kind);
 }
 
-export function isTraefikRouteKind(kind: string): kind is TraefikRouteKind {
-  return (TRAEFIK_ROUTE_KINDS as readonly string[]).includes(kind);
+export function isTraefikKind(kind: string): kind is TraefikKind {
+  return (TRAEFIK_KINDS as readonly string[]).includes(kind);
 }
 
-export function isTraefikRoute(object: KubeObject): object is TraefikRoute {
-  return isTraefikRouteKind(object.kind);
+export function isTraefikRouter(object: KubeObject): object is TraefikRouter {
+  return isTraefikKind(object.kind);
 }
 
 /** A backend object of a Service: what kube-proxy reads addresses from. */
@@ -632,6 +638,7 @@ export const MODELLED_KINDS: ReadonlySet<string> = new Set<string>([
     IngressRoute: true,
     IngressRouteTCP: true,
     IngressRouteUDP: true,
+    TraefikService: true,
     ReferenceGrant: true,
   } satisfies Record<Exclude<ModelledKind, WorkloadKind>, true>),
   ...WORKLOAD_KINDS,

@@ -3,7 +3,7 @@ import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex
 import { UriPath } from '../index/uriPath';
 import { ServiceSemantics, protocolOf, selectorMatches } from '../model/semantics';
 import {
-  isTraefikRouteKind,
+  isTraefikKind,
   refersToService,
   ROUTE_KINDS,
   SELECTOR_OPERATORS,
@@ -267,8 +267,16 @@ const ROUTE_BACKEND_REFS: ReadonlySet<string> = new Set([
   `spec.rules.${ITEM}.backendRefs.${ITEM}.filters.${ITEM}.requestMirror.backendRef`,
 ]);
 
-/** Where a Traefik route writes its services. */
-const TRAEFIK_ROUTE_SERVICES = `spec.routes.${ITEM}.services.${ITEM}`;
+/** Where a Traefik route or TraefikService writes a service (see parse.ts). */
+const TRAEFIK_SERVICES: ReadonlySet<string> = new Set([
+  `spec.routes.${ITEM}.services.${ITEM}`,
+  `spec.weighted.services.${ITEM}`,
+  `spec.highestRandomWeight.services.${ITEM}`,
+  'spec.mirroring',
+  `spec.mirroring.mirrors.${ITEM}`,
+  'spec.failover.service',
+  'spec.failover.fallback',
+]);
 
 /** What a backend's value names: its Service, or the Service's port (by number, by name, or either). */
 type BackendField = 'service' | 'portNumber' | 'portName' | 'port';
@@ -284,8 +292,8 @@ function backendField({ context, kind }: Request): BackendField | undefined {
     return undefined;
   }
   const field = context.path[context.path.length - 1];
-  if (kind !== undefined && isTraefikRouteKind(kind)) {
-    if (context.path.slice(0, -1).join('.') !== TRAEFIK_ROUTE_SERVICES) return undefined;
+  if (kind !== undefined && isTraefikKind(kind)) {
+    if (!TRAEFIK_SERVICES.has(context.path.slice(0, -1).join('.'))) return undefined;
     // A TraefikService is no Service; a Traefik route's port is a Service port's number or name.
     if ((context.document.sibling(context, 'kind')?.value ?? 'Service') !== 'Service') return undefined;
     return field === 'name' ? 'service' : field === 'port' ? 'port' : undefined;

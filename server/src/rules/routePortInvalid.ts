@@ -1,7 +1,7 @@
 import { referenceOf, routerBackends, servicesReferencedBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isValidPortName, isValidPortNum } from '../model/k8sValidation';
-import { isTraefikRoute, type Router, type ServiceBackendRef, type SourceRange } from '../model/types';
+import { isTraefikRouter, type Router, type ServiceBackendRef, type SourceRange } from '../model/types';
 import { describe } from './describe';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
@@ -21,7 +21,7 @@ const MAX_FIXES = 3;
  * - a route's backendRef to a Service needs a `port` (the CRD's rule on BackendObjectReference,
  *   "Must have port for Service reference"), from 1 to 65535 (its schema).
  * The v1beta1 form (`servicePort`), which API servers no longer serve since Kubernetes 1.22, is left alone.
- * A Traefik route's service needs a port too, a number or a name, which its CRD does not require:
+ * A service of a Traefik route or TraefikService needs a port too, a number or a name, which its CRD does not require:
  * the API server takes it, and Traefik refuses a service without one, or with 0 or "" ("ingressRoute
  * service port not defined", getServicePort of its Kubernetes CRD provider) and leaves it out.
  *
@@ -40,7 +40,7 @@ export const routePortInvalid: Rule = {
         this,
         router.uri,
         range,
-        isTraefikRoute(router)
+        isTraefikRouter(router)
           ? `${message}: Traefik leaves it out of ${describe(index, router)}'s configuration ("ingressRoute service port not defined").`
           : `${message}. The API server refuses ${describe(index, router)}.`,
       ),
@@ -110,7 +110,7 @@ function backendProblems(router: Router, backend: ServiceBackendRef): Problem[] 
       );
     return [];
   }
-  if (isTraefikRoute(router))
+  if (isTraefikRouter(router))
     return portKeyCount === 0
       ? problem(
           backend.portKeyRange ?? backend.serviceName.range,

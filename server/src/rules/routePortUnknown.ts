@@ -8,7 +8,7 @@ import {
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { ServiceSemantics, targetPortOf } from '../model/semantics';
 import {
-  isTraefikRoute,
+  isTraefikRouter,
   type Located,
   type Router,
   type Service,
@@ -123,11 +123,11 @@ function portWording(router: Router, backend: ServiceBackendRef): { noPort: stri
       noPort: "the Ingress controller finds no port to route to and answers this backend's requests with 503.",
       notThePods: "An Ingress names the Service's port, not the pods', so ",
     };
-  if (isTraefikRoute(router))
+  if (isTraefikRouter(router))
     return {
       noPort:
         'Traefik finds no port to send to ("service port not found") and leaves this service out of its configuration.',
-      notThePods: "A Traefik route names the Service's port, not the pods', so ",
+      notThePods: "A Traefik service names the Service's port, not the pods', so ",
     };
   return {
     noPort: backend.mirror
@@ -157,7 +157,7 @@ function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
  * port is an IntOrString, and a string names a port by its name (getServicePort), so it misses.
  */
 function portGivenInQuotes(router: Router, port: Located<number | string>, service: Service): ServicePort | undefined {
-  if (!isTraefikRoute(router) || typeof port.value !== 'string' || !/^[0-9]+$/.test(port.value)) return undefined;
+  if (!isTraefikRouter(router) || typeof port.value !== 'string' || !/^[0-9]+$/.test(port.value)) return undefined;
   const number = Number(port.value);
   return service.ports.find((candidate) => candidate.port?.value === number);
 }

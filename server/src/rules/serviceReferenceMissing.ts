@@ -7,7 +7,7 @@ import {
 } from '../index/selection';
 import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
-import { compareByPlace, isRouter, isTraefikRoute, objectHolding, type Service } from '../model/types';
+import { compareByPlace, isRouter, isTraefikRouter, objectHolding, type Service } from '../model/types';
 import { describe, describeAt } from './describe';
 import { servicesNamedNear } from './nearMisses';
 import type { Fix, Rule } from './types';
@@ -22,7 +22,7 @@ const MAX_SUGGESTIONS = 3;
  *
  * An Ingress backend (`service.name` of networking.k8s.io/v1, `serviceName` of older versions), a
  * Gateway API route's backendRef to a Service (`name`, in its `namespace` when it writes one), a
- * Traefik route's service (`name`, in its `namespace` when it writes one) or a StatefulSet's
+ * Traefik route's or TraefikService's service (`name`, in its `namespace` when it writes one) or a StatefulSet's
  * `serviceName` names a Service the namespace does not have in the workspace:
  * - the Ingress controller finds no Service for the backend and answers its paths with 503
  *   (ingress-nginx logs "service not found"); the API server takes the Ingress as it is;
@@ -30,7 +30,8 @@ const MAX_SUGGESTIONS = 3;
  *   get with 500 (Gateway API HTTPRouteRule.backendRefs: "a resource that does not exist"); for
  *   the backendRef of a requestMirror filter, it configures no mirror (HTTPRequestMirrorFilter:
  *   "If the referent cannot be found, this BackendRef is invalid and must be dropped");
- * - Traefik finds none for an IngressRoute's (IngressRouteTCP's, IngressRouteUDP's) service,
+ * - Traefik finds none for a service of an IngressRoute (IngressRouteTCP, IngressRouteUDP,
+ *   TraefikService),
  *   logs "kubernetes service not found" and leaves it out of its configuration (its Kubernetes
  *   CRD provider, buildServersLB);
  * - the StatefulSet's pods get no DNS names of their own (`web-0.web.shop.svc`): its governing
@@ -100,9 +101,9 @@ function wording(
       named: 'a backend',
       consequence: 'so the Ingress controller finds no Service for this backend and answers its requests with 503',
     };
-  if (isTraefikRoute(object))
+  if (isTraefikRouter(object))
     return {
-      named: 'a service of a route',
+      named: 'one of its services',
       consequence:
         'so Traefik finds no Service for it and leaves it out of its configuration ("kubernetes service not found")',
     };
