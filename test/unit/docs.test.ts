@@ -37,3 +37,19 @@ test('every docs page belongs to a rule, and the index lists every rule', () => 
   const index = fs.readFileSync(path.join(DOCS, 'README.md'), 'utf8');
   for (const code of codes) assert.ok(index.includes(`(${code}.md)`), `docs/rules/README.md does not list ${code}`);
 });
+
+test("the index and each rule's page open with the rule's description", () => {
+  // The pages set names in code type (`serviceName`); the descriptions, shown as plain text in settings, do not.
+  const plain = (text: string) => text.replaceAll('`', '');
+  const index = fs.readFileSync(path.join(DOCS, 'README.md'), 'utf8').split('\n');
+  for (const rule of rules) {
+    const row = index.find((line) => line.includes(`(${rule.code}.md)`)) ?? '';
+    assert.ok(
+      plain(row).includes(`| ${plain(rule.description)} |`),
+      `docs/rules/README.md: ${rule.code}'s description`,
+    );
+    const page = fs.readFileSync(path.join(DOCS, `${rule.code}.md`), 'utf8');
+    const opening = page.split('\n\n')[1] ?? '';
+    assert.equal(plain(opening).replaceAll('\n', ' '), plain(rule.description), `docs/rules/${rule.code}.md's opening`);
+  }
+});

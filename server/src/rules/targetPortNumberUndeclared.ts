@@ -16,7 +16,8 @@ import { Finding } from './types';
 export const targetPortNumberUndeclared: Rule = {
   code: 'target-port-number-undeclared',
   defaultSeverity: 'hint',
-  description: 'A numeric targetPort is declared as a containerPort by none of the workloads the Service selects.',
+  description:
+    'A numeric targetPort (or the port it defaults to) is declared as a containerPort by none of the workloads the Service selects.',
   dependsOn: ['key', 'selectedWorkloads'],
 
   check(index) {
