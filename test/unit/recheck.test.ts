@@ -196,6 +196,16 @@ describe('targeted re-check through the Services a reference names', () => {
       ],
     );
   });
+
+  test('a Service of the name a reference gives, in another namespace, that comes and goes is said', () => {
+    const route =
+      'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: shop\n  namespace: shop\n' +
+      'spec:\n  routes:\n    - services:\n        - name: login\n          port: 80\n';
+    followsEdits({ 'shop.yaml': service('shop', '80'), 'route.yaml': route, 'login.yaml': '' }, [
+      ['login.yaml', service('auth', '80').replace('name: web', 'name: login')],
+      ['login.yaml', ''],
+    ]);
+  });
 });
 
 /** The findings of a new index of `texts`. */

@@ -244,19 +244,22 @@ function affectedObjects(
  * The Ingresses, routes and StatefulSets whose findings an edit of `changed` can alter through the
  * Services they name (see `Dependency`): those that name a changed Service's namespace/name, or
  * one that a changed Service's namespace lacks (a Service beside them or a typo away may have come
- * or gone), or a Service of the Services that may select a changed workload, or one of a namespace
+ * or gone), or one of a changed Service's name that they find in no namespace of theirs (the
+ * Service of that name in another namespace, which the message names, may have come or gone), or a Service of the Services that may select a changed workload, or one of a namespace
  * whose ReferenceGrants changed. The walk over every reference happens only when such an object
  * changed: typing in an Endpoints, a backend or a route looks at none.
  */
 function referrersAffectedBy(index: WorkspaceIndex, changed: readonly KubeObject[]): KubeObject[] {
   const keys = new Set<ObjectKey>();
   const serviceNamespaces = new Set<string>();
+  const serviceNames = new Set<string>();
   const grantNamespaces = new Set<string>();
   for (const object of changed) {
     if (object.kind === 'Service') {
       const key = index.keyOf(object);
       if (key) keys.add(key);
       serviceNamespaces.add(index.namespaceOf(object));
+      if (object.name) serviceNames.add(object.name.value);
     } else if (object.kind === 'ReferenceGrant') {
       grantNamespaces.add(index.namespaceOf(object));
     } else if ('podLabels' in object) {
@@ -273,7 +276,8 @@ function referrersAffectedBy(index: WorkspaceIndex, changed: readonly KubeObject
       return (
         keys.has(ObjectKey.of(namespace, reference.name.value)) ||
         grantNamespaces.has(namespace) ||
-        (serviceNamespaces.has(namespace) && servicesReferencedBy(index, reference).length === 0)
+        ((serviceNamespaces.has(namespace) || serviceNames.has(reference.name.value)) &&
+          servicesReferencedBy(index, reference).length === 0)
       );
     })
     .map((reference) => reference.object);

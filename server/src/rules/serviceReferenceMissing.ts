@@ -7,12 +7,12 @@ import {
 } from '../index/selection';
 import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
-import { compareByPlace, isRouter, isTraefikRouter, objectHolding, type Service } from '../model/types';
+import { compareByPlace, isGatewayRoute, isRouter, isTraefikRouter, objectHolding, type Service } from '../model/types';
 import { describe, describeAt } from './describe';
 import { servicesNamedNear } from './nearMisses';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
-import { replaceScalar } from './yamlText';
+import { insertEntryAfter, replaceScalar } from './yamlText';
 
 /** How many Services a typo away a message suggests (and fixes offer), closest first. */
 const MAX_SUGGESTIONS = 3;
@@ -39,7 +39,9 @@ const MAX_SUGGESTIONS = 3;
  * It speaks only when the object's folder holds a Service of that namespace: an app's manifests
  * usually sit together, and an Ingress alone in its folder most often routes to Services installed
  * from elsewhere (a Helm chart, another repository), as in homelab repositories.
- * Services a typo away in the namespace are named, with a fix that writes the name.
+ * Services a typo away in the namespace are named, with a fix that writes the name; so are Services
+ * of that name in other namespaces, with a fix that names their namespace where the reference may
+ * (a route's backendRef, which then needs a ReferenceGrant there; a Traefik service).
  */
 export const serviceReferenceMissing: Rule = {
   code: 'service-reference-missing',
@@ -58,8 +60,17 @@ export const serviceReferenceMissing: Rule = {
       if (!index.servicesIn(namespace).some(besideIt)) return [];
       const { object, name } = reference;
       const similar = similarServices(index, reference);
+      const elsewhere = sameNameElsewhere(index, reference);
       const { named, consequence } = wording(index, reference);
-      const hints = similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('');
+      const hints =
+        similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('') +
+        elsewhere
+          .map((service) =>
+            canNameNamespace(object)
+              ? ` Did you mean ${describeAt(index, service, object.uri)} of another namespace?`
+              : ` ${describeAt(index, service, object.uri)} has that name in another namespace, which ${object.kind === 'Ingress' ? 'an Ingress backend' : "a StatefulSet's serviceName"} cannot name.`,
+          )
+          .join('');
       return [
         Finding.of(
           this,
@@ -67,7 +78,7 @@ export const serviceReferenceMissing: Rule = {
           name.range,
           `${describe(index, object)} names Service "${name.value}" as ${named}, which namespace "${namespace}" does not have in the workspace, ${consequence}.${hints}`,
           {
-            related: similar.map((service) => ({
+            related: [...similar, ...elsewhere].map((service) => ({
               uri: service.uri,
               range: service.name!.range,
               message: describe(index, service),
@@ -83,11 +94,27 @@ export const serviceReferenceMissing: Rule = {
     const text = index.file(finding.uri)?.text;
     if (!reference || text === undefined) return [];
     const names = similarServices(index, reference).map((service) => service.name!.value);
-    return names.map((name): Fix => ({
+    const namespaces = canNameNamespace(reference.object)
+      ? sameNameElsewhere(index, reference).map((service) => index.namespaceOf(service))
+      : [];
+    const renames = names.map((name): Fix => ({
       title: `Name Service "${name}" instead`,
-      ...(names.length === 1 && { isPreferred: true }),
       changes: [{ kind: 'edit', uri: finding.uri, ...replaceScalar(text, reference.name, name) }],
     }));
+    const moves = namespaces.flatMap((namespace): Fix[] => {
+      const edit = namespaceEdit(text, reference, namespace);
+      return edit
+        ? [
+            {
+              title: `Name Service "${namespace}/${reference.name.value}"`,
+              changes: [{ kind: 'edit', uri: finding.uri, ...edit }],
+            },
+          ]
+        : [];
+    });
+    const fixes = [...renames, ...moves];
+    if (fixes.length === 1) fixes[0].isPreferred = true;
+    return fixes;
   },
 };
 
@@ -143,6 +170,40 @@ function similarServices(index: WorkspaceIndex, reference: ServiceReference): Se
       ([candidate]) =>
         nearest(index.servicesWithKey(ObjectKey.of(namespace, candidate)), object.uri).sort(compareByPlace)[0],
     );
+}
+
+/**
+ * The Services of the reference's name in other namespaces, one per namespace (the nearest), by
+ * namespace: the reference may be written in, or name, the wrong one.
+ */
+function sameNameElsewhere(index: WorkspaceIndex, reference: ServiceReference): Service[] {
+  const namespace = referencedNamespace(index, reference);
+  const byNamespace = new Map<string, Service[]>();
+  for (const service of index.servicesNamed(reference.name.value)) {
+    const other = index.namespaceOf(service);
+    if (other !== namespace) byNamespace.set(other, [...(byNamespace.get(other) ?? []), service]);
+  }
+  return [...byNamespace]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .slice(0, MAX_SUGGESTIONS)
+    .map(([, services]) => nearest(services, reference.object.uri).sort(compareByPlace)[0]);
+}
+
+/**
+ * Whether the reference may name a Service of another namespace: a Gateway API route's backendRef
+ * (with a ReferenceGrant there) and a Traefik service (with Traefik's allowCrossNamespace) write
+ * `namespace`; an Ingress backend and a StatefulSet's serviceName cannot.
+ */
+function canNameNamespace(object: ServiceReference['object']): boolean {
+  return isGatewayRoute(object) || isTraefikRouter(object);
+}
+
+/** The edit that makes a route's reference name `namespace`: its `namespace` value, or a new entry after its name. */
+function namespaceEdit(text: string, reference: ServiceReference, namespace: string) {
+  if (reference.namespace) return replaceScalar(text, reference.namespace, namespace);
+  if (!isRouter(reference.object)) return undefined;
+  const backend = reference.object.backends.find((candidate) => candidate.serviceName === reference.name);
+  return backend && insertEntryAfter(text, backend.range, backend.serviceName, 'namespace', namespace);
 }
 
 /** The reference whose name starts at `offset` of `uri`. */

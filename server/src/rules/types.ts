@@ -99,7 +99,8 @@ export namespace FixContext {
  * - `clusterIps`: the Services whose cluster IP is one of a backend's addresses;
  * - `referencedServices`: for an Ingress, a route or a StatefulSet, the Services it names (by
  *   namespace/name) and what they select; for a name of none, any Service of that namespace (one
- *   beside it, one a typo away); and the namespace's ReferenceGrants.
+ *   beside it, one a typo away) or of that name (in another namespace); and the namespace's
+ *   ReferenceGrants.
  */
 export type Dependency =
   'key' | 'nearNames' | 'selectedWorkloads' | 'namespaceWorkloads' | 'clusterIps' | 'referencedServices';
