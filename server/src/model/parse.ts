@@ -679,7 +679,8 @@ class DocumentReader {
    * Kubernetes Service unless `kind` says otherwise (TraefikService) or the name carries a
    * provider (`name@file`), in `namespace` or the object's, `port` its number or name. A route's
    * are `spec.routes[].services[]`; a TraefikService's its weighted and highest-random-weight
-   * services, its mirroring's service and mirrors, its failover's service and fallback.
+   * services, its mirroring's service and mirrors, its failover's service and fallback; a
+   * Middleware's the service of its `errors` middleware, which serves the error pages.
    */
   private traefikRouter(map: YAMLMap, base: ObjectBase, kind: TraefikKind): TraefikRouter {
     const spec = this.map(map, 'spec');
@@ -702,6 +703,11 @@ class DocumentReader {
         mirror,
       });
     };
+    if (kind === 'Middleware') {
+      const errors = spec && this.map(spec, 'errors');
+      add(errors && this.map(errors, 'service'), 'spec.errors.service');
+      return { kind, backends: compact(backends), ...base };
+    }
     if (kind !== 'TraefikService') {
       for (const [route, i] of this.indexedMaps(spec, 'routes'))
         for (const [service, j] of this.indexedMaps(route, 'services'))

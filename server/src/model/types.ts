@@ -80,14 +80,16 @@ export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**
  * The kinds of Traefik's Kubernetes CRD provider that name Services: its routes, of HTTP, TCP and
- * UDP, and the TraefikService, which balances, mirrors or fails over between services.
+ * UDP, the TraefikService, which balances, mirrors or fails over between services, and the
+ * Middleware, whose `errors` middleware fetches error pages from one.
  */
-export type TraefikKind = 'IngressRoute' | 'IngressRouteTCP' | 'IngressRouteUDP' | 'TraefikService';
+export type TraefikKind = 'IngressRoute' | 'IngressRouteTCP' | 'IngressRouteUDP' | 'TraefikService' | 'Middleware';
 export const TRAEFIK_KINDS: readonly TraefikKind[] = [
   'IngressRoute',
   'IngressRouteTCP',
   'IngressRouteUDP',
   'TraefikService',
+  'Middleware',
 ];
 
 /** Traefik's API groups: `traefik.io` since Traefik 2.10, `traefik.containo.us` before (removed in 3.0). */
@@ -447,13 +449,14 @@ export type Route = ObjectBase & {
   backends: ServiceBackendRef[];
 };
 
-/** A Traefik route or TraefikService, for the Kubernetes Services it sends traffic to. */
+/** A Traefik route, TraefikService or Middleware, for the Kubernetes Services it sends traffic to. */
 export type TraefikRouter = ObjectBase & {
   kind: TraefikKind;
   /**
    * Every service that names a Kubernetes Service (kind Service, the default, and a name of no
    * other provider: no `@`), in text order: a route's `spec.routes[].services[]`, a
-   * TraefikService's (see parse.ts); `mirror` for the mirrors of a TraefikService's mirroring.
+   * TraefikService's (see parse.ts), a Middleware's `spec.errors.service`; `mirror` for the mirrors
+   * of a TraefikService's mirroring.
    */
   backends: ServiceBackendRef[];
 };
@@ -639,6 +642,7 @@ export const MODELLED_KINDS: ReadonlySet<string> = new Set<string>([
     IngressRouteTCP: true,
     IngressRouteUDP: true,
     TraefikService: true,
+    Middleware: true,
     ReferenceGrant: true,
   } satisfies Record<Exclude<ModelledKind, WorkloadKind>, true>),
   ...WORKLOAD_KINDS,

@@ -276,6 +276,7 @@ const TRAEFIK_SERVICES: ReadonlySet<string> = new Set([
   `spec.mirroring.mirrors.${ITEM}`,
   'spec.failover.service',
   'spec.failover.fallback',
+  'spec.errors.service',
 ]);
 
 /** What a backend's value names: its Service, or the Service's port (by number, by name, or either). */

@@ -1,10 +1,18 @@
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { UriPath } from '../index/uriPath';
-import type { KubeObject, ServicePort, EndpointPort, Located } from '../model/types';
+import type { KubeObject, ServicePort, EndpointPort, Located, TraefikRouter } from '../model/types';
 
 /** `Service "prod/db"`: how messages name an object, with its effective namespace. */
 export function describe(index: WorkspaceIndex, object: KubeObject): string {
   return `${object.kind} "${index.namespaceOf(object)}/${object.name?.value ?? '(unnamed)'}"`;
+}
+
+/**
+ * What Traefik leaves out of its configuration when one of the object's services names no Service
+ * or port it finds: that service, or a Middleware as a whole (its error pages' service).
+ */
+export function leftOutByTraefik(object: TraefikRouter): string {
+  return object.kind === 'Middleware' ? 'the middleware' : 'this service';
 }
 
 /** Where `object` is, seen from the file `fromUri`: "this file" or a relative path. */

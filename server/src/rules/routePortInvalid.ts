@@ -2,7 +2,7 @@ import { referenceOf, routerBackends, servicesReferencedBy } from '../index/sele
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { FieldError, isValidPortName, isValidPortNum } from '../model/k8sValidation';
 import { isTraefikRouter, type Router, type ServiceBackendRef, type SourceRange } from '../model/types';
-import { describe } from './describe';
+import { describe, leftOutByTraefik } from './describe';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
 import { insertEntryAfter } from './yamlText';
@@ -41,7 +41,7 @@ export const routePortInvalid: Rule = {
         router.uri,
         range,
         isTraefikRouter(router)
-          ? `${message}: Traefik leaves it out of ${describe(index, router)}'s configuration ("ingressRoute service port not defined").`
+          ? `${describe(index, router)}: ${message}, so Traefik leaves ${leftOutByTraefik(router)} out of its configuration ("ingressRoute service port not defined").`
           : `${message}. The API server refuses ${describe(index, router)}.`,
       ),
     );
@@ -114,7 +114,7 @@ function backendProblems(router: Router, backend: ServiceBackendRef): Problem[] 
     return portKeyCount === 0
       ? problem(
           backend.portKeyRange ?? backend.serviceName.range,
-          `The service "${backend.serviceName.value}" (${path}) names no port of its Service`,
+          `${path} names Service "${backend.serviceName.value}" without a port`,
           backend.portKeyRange ? undefined : true,
         )
       : [];

@@ -16,7 +16,7 @@ import {
   type ServicePort,
   type Workload,
 } from '../model/types';
-import { describe, describeAt, describePort, editDistance } from './describe';
+import { describe, describeAt, describePort, editDistance, leftOutByTraefik } from './describe';
 import { TYPO_DISTANCE } from './nearMisses';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
@@ -125,8 +125,7 @@ function portWording(router: Router, backend: ServiceBackendRef): { noPort: stri
     };
   if (isTraefikRouter(router))
     return {
-      noPort:
-        'Traefik finds no port to send to ("service port not found") and leaves this service out of its configuration.',
+      noPort: `Traefik finds no port to send to ("service port not found") and leaves ${leftOutByTraefik(router)} out of its configuration.`,
       notThePods: "A Traefik service names the Service's port, not the pods', so ",
     };
   return {

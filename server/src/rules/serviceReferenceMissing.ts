@@ -8,7 +8,7 @@ import {
 import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { compareByPlace, isGatewayRoute, isRouter, isTraefikRouter, objectHolding, type Service } from '../model/types';
-import { describe, describeAt } from './describe';
+import { describe, describeAt, leftOutByTraefik } from './describe';
 import { servicesNamedNear } from './nearMisses';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
@@ -130,9 +130,8 @@ function wording(
     };
   if (isTraefikRouter(object))
     return {
-      named: 'one of its services',
-      consequence:
-        'so Traefik finds no Service for it and leaves it out of its configuration ("kubernetes service not found")',
+      named: object.kind === 'Middleware' ? 'the service of its error pages' : 'one of its services',
+      consequence: `so Traefik finds no Service for it and leaves ${leftOutByTraefik(object)} out of its configuration ("kubernetes service not found")`,
     };
   if (mirror)
     return {
