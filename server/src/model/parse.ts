@@ -35,10 +35,11 @@ import {
   IGNORE_COMMENT_MARKER,
   Located,
   refersToService,
-  ROUTE_KINDS,
   SERVICE_NAME_LABEL,
   TRAEFIK_GROUPS,
+  isGatewayRouteKind,
   isTraefikKind,
+  isTraefikServiceOfKubernetes,
   WORKLOAD_KINDS,
   isOperatorWorkloadKind,
   type OperatorWorkloadKind,
@@ -316,8 +317,7 @@ class DocumentReader {
         if (isOperatorWorkloadKind(kind) && !isPrometheusOperator(apiVersion)) return undefined;
         if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return this.workload(map, base, kind as WorkloadKind);
         // Other groups may have kinds of these names; only the Gateway API's are routes.
-        if ((ROUTE_KINDS as readonly string[]).includes(kind) && isGatewayApi(apiVersion))
-          return this.route(map, base, kind as RouteKind);
+        if (isGatewayRouteKind(kind) && isGatewayApi(apiVersion)) return this.route(map, base, kind);
         if (isTraefikKind(kind) && isTraefik(apiVersion)) return this.traefikRouter(map, base, kind);
         return undefined;
     }
@@ -642,17 +642,7 @@ class DocumentReader {
       const serviceName = this.string(reference, 'name');
       const group = this.string(reference, 'group')?.value;
       if (!serviceName || !refersToService(group, this.string(reference, 'kind')?.value)) return;
-      const portKey = this.pair(reference, 'port')?.key as Node | undefined;
-      backends.push({
-        serviceName,
-        namespace: this.string(reference, 'namespace'),
-        port: this.integer(reference, 'port'),
-        range: rangeOf(reference),
-        path,
-        portKeyCount: portKey ? 1 : 0,
-        portKeyRange: portKey && rangeOf(portKey),
-        mirror,
-      });
+      backends.push(this.namedReference(reference, serviceName, this.integer(reference, 'port'), path, mirror));
     };
     // The backendRef of a requestMirror filter, of a rule or of one of its backendRefs (HTTPRoute, GRPCRoute).
     const addMirrors = (holder: YAMLMap, path: string) => {
@@ -688,20 +678,12 @@ class DocumentReader {
     const add = (service: YAMLMap | undefined, path: string, mirror = false) => {
       const serviceName = service && this.string(service, 'name');
       if (!service || !serviceName || serviceName.value.includes('@')) return;
-      if ((this.string(service, 'kind')?.value ?? 'Service') !== 'Service') return;
+      if (!isTraefikServiceOfKubernetes(this.string(service, 'kind')?.value)) return;
       const port = this.integer(service, 'port') ?? this.string(service, 'port');
-      const portKey = this.pair(service, 'port')?.key as Node | undefined;
-      backends.push({
-        serviceName,
-        namespace: this.string(service, 'namespace'),
-        port,
-        range: rangeOf(service),
-        path,
-        // Traefik counts a zero or an empty port as none ("ingressRoute service port not defined").
-        portKeyCount: portKey && port?.value !== 0 && port?.value !== '' ? 1 : 0,
-        portKeyRange: portKey && rangeOf(portKey),
-        mirror,
-      });
+      const reference = this.namedReference(service, serviceName, port, path, mirror);
+      // Traefik counts a zero or an empty port as none ("ingressRoute service port not defined").
+      if (port?.value === 0 || port?.value === '') reference.portKeyCount = 0;
+      backends.push(reference);
     };
     if (kind === 'Middleware') {
       const errors = spec && this.map(spec, 'errors');
@@ -723,6 +705,30 @@ class DocumentReader {
     const failover = spec && this.map(spec, 'failover');
     for (const role of ['service', 'fallback']) add(failover && this.map(failover, role), `spec.failover.${role}`);
     return { kind, backends: compact(backends.sort((a, b) => a.range.start - b.range.start)), ...base };
+  }
+
+  /**
+   * A backend that names its Service in a mapping of its own, as a route's backendRef and a Traefik
+   * service do: `name`, `namespace` and `port` side by side.
+   */
+  private namedReference(
+    reference: YAMLMap,
+    serviceName: Located<string>,
+    port: Located<number | string> | undefined,
+    path: string,
+    mirror: boolean,
+  ): ServiceBackendRef {
+    const portKey = this.pair(reference, 'port')?.key as Node | undefined;
+    return {
+      serviceName,
+      namespace: this.string(reference, 'namespace'),
+      port,
+      range: rangeOf(reference),
+      path,
+      portKeyCount: portKey ? 1 : 0,
+      portKeyRange: portKey && rangeOf(portKey),
+      mirror,
+    };
   }
 
   private referenceGrant(map: YAMLMap, base: ObjectBase): ReferenceGrant {

@@ -92,6 +92,14 @@ export const TRAEFIK_KINDS: readonly TraefikKind[] = [
   'Middleware',
 ];
 
+/**
+ * Whether a Traefik service of `kind` (undefined when not written) is a Kubernetes Service: kind
+ * Service is the default; TraefikService names another of Traefik's objects (LoadBalancerSpec).
+ */
+export function isTraefikServiceOfKubernetes(kind: string | undefined): boolean {
+  return (kind ?? 'Service') === 'Service';
+}
+
 /** Traefik's API groups: `traefik.io` since Traefik 2.10, `traefik.containo.us` before (removed in 3.0). */
 export const TRAEFIK_GROUPS: readonly string[] = ['traefik.io', 'traefik.containo.us'];
 
@@ -490,8 +498,12 @@ export function isRouter(object: KubeObject): object is Router {
   return 'backends' in object;
 }
 
+export function isGatewayRouteKind(kind: string | undefined): kind is RouteKind {
+  return (ROUTE_KINDS as readonly (string | undefined)[]).includes(kind);
+}
+
 export function isGatewayRoute(object: KubeObject): object is Route {
-  return (ROUTE_KINDS as readonly string[]).includes(object.kind);
+  return isGatewayRouteKind(object.kind);
 }
 
 export function isTraefikKind(kind: string): kind is TraefikKind {

@@ -3,9 +3,10 @@ import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex
 import { UriPath } from '../index/uriPath';
 import { ServiceSemantics, protocolOf, selectorMatches } from '../model/semantics';
 import {
+  isGatewayRouteKind,
   isTraefikKind,
+  isTraefikServiceOfKubernetes,
   refersToService,
-  ROUTE_KINDS,
   SELECTOR_OPERATORS,
   SERVICE_NAME_LABEL,
   type Service,
@@ -296,14 +297,10 @@ function backendField({ context, kind }: Request): BackendField | undefined {
   if (kind !== undefined && isTraefikKind(kind)) {
     if (!TRAEFIK_SERVICES.has(context.path.slice(0, -1).join('.'))) return undefined;
     // A TraefikService is no Service; a Traefik route's port is a Service port's number or name.
-    if ((context.document.sibling(context, 'kind')?.value ?? 'Service') !== 'Service') return undefined;
+    if (!isTraefikServiceOfKubernetes(context.document.sibling(context, 'kind')?.value)) return undefined;
     return field === 'name' ? 'service' : field === 'port' ? 'port' : undefined;
   }
-  if (
-    !(ROUTE_KINDS as readonly (string | undefined)[]).includes(kind) ||
-    !ROUTE_BACKEND_REFS.has(context.path.slice(0, -1).join('.'))
-  )
-    return undefined;
+  if (!isGatewayRouteKind(kind) || !ROUTE_BACKEND_REFS.has(context.path.slice(0, -1).join('.'))) return undefined;
   // A reference to another kind names no Service.
   const group = context.document.sibling(context, 'group')?.value;
   if (!refersToService(group, context.document.sibling(context, 'kind')?.value)) return undefined;
