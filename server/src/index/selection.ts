@@ -200,11 +200,15 @@ export function servicesReferencedBy(index: WorkspaceIndex, reference: ServiceRe
 export function servicePortsNamedBy(service: Service, router: Router, port: ServiceBackendRef['port']): ServicePort[] {
   if (!port) return [];
   const value = port.value;
-  const digits = typeof value === 'string' && !isTraefikRouter(router) && /^[0-9]+$/.test(value);
-  const number = typeof value === 'number' ? value : digits ? Number(value) : undefined;
+  const number = typeof value === 'number' ? value : isTraefikRouter(router) ? undefined : numberInQuotes(value);
   return service.ports.filter((candidate) =>
     number !== undefined ? candidate.port?.value === number : candidate.name?.value === value,
   );
+}
+
+/** The number a port written as digits in quotes stands for (`"8080"`), if it is written so. */
+export function numberInQuotes(value: number | string): number | undefined {
+  return typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : undefined;
 }
 
 /** The Ingress and route backends and StatefulSets that name `service`. */

@@ -1,5 +1,6 @@
 import {
   containerPortsFor,
+  numberInQuotes,
   referenceOf,
   routerBackends,
   servicePortsNamedBy,
@@ -31,15 +32,14 @@ const MAX_FIXES = 3;
  * An Ingress backend names its Service's port by number (`service.port.number`, the Service
  * port's `port`) or by name (`service.port.name`; `servicePort` of extensions/v1beta1, either)
  * (networking.k8s.io/v1 ServiceBackendPort); a Gateway API route's backendRef by number (`port`:
- * "the service port number, not the target port", BackendObjectReference); a Traefik route's
- * service by number or by name (`port`, matched against the Service port's `port` or `name`:
- * getServicePort of Traefik's Kubernetes CRD provider). The API server does
- * not look at the Service (pkg/apis/networking/validation validateIngressBackend checks the
- * port's form only; a route's CRD, that a Service reference has a port). The controller does,
- * and finds no port to send to: ingress-nginx logs that the Service has no such port and answers
- * 503, Traefik drops the route (or, for its own routes, the service: "service port not found"), a
- * Gateway has no destination for the backendRef. ingress-nginx
- * also takes a Service port's `targetPort` (its serviceEndpoints compares the backend port with
+ * "the service port number, not the target port", BackendObjectReference); a Traefik service by
+ * number or by name (`port`, matched against the Service port's `port` or `name`: getServicePort
+ * of Traefik's Kubernetes CRD provider). The API server does not look at the Service
+ * (pkg/apis/networking/validation validateIngressBackend checks the port's form only; a route's
+ * CRD, that a Service reference has a port). The controller does, and finds no port to send to:
+ * ingress-nginx logs that the Service has no such port and answers 503, Traefik drops the route
+ * (or, for its own objects, the service: "service port not found"), a Gateway has no destination
+ * for the backendRef. ingress-nginx also takes a Service port's `targetPort` (its serviceEndpoints compares the backend port with
  * the port, the targetPort and the name): that is said, since other controllers do not. A number
  * that a port's named targetPort stands for in the pods it selects (`targetPort: http`, the
  * containerPort 8080 named `http`) is the same mix-up, which no controller routes.
@@ -156,9 +156,8 @@ function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
  * port is an IntOrString, and a string names a port by its name (getServicePort), so it misses.
  */
 function portGivenInQuotes(router: Router, port: Located<number | string>, service: Service): ServicePort | undefined {
-  if (!isTraefikRouter(router) || typeof port.value !== 'string' || !/^[0-9]+$/.test(port.value)) return undefined;
-  const number = Number(port.value);
-  return service.ports.find((candidate) => candidate.port?.value === number);
+  const number = isTraefikRouter(router) ? numberInQuotes(port.value) : undefined;
+  return number === undefined ? undefined : service.ports.find((candidate) => candidate.port?.value === number);
 }
 
 /** Whether the Service's ports are all known: not an ExternalName Service, and each port's number read. */
