@@ -245,8 +245,9 @@ function affectedObjects(
  * Services they name (see `Dependency`): those that name a changed Service's namespace/name, or
  * one that a changed Service's namespace lacks (a Service beside them or a typo away may have come
  * or gone), or one of a changed Service's name that they find in no namespace of theirs (the
- * Service of that name in another namespace, which the message names, may have come or gone), or a Service of the Services that may select a changed workload, or one of a namespace
- * whose ReferenceGrants changed. The walk over every reference happens only when such an object
+ * Service of that name in another namespace, which the message names, may have come or gone), or
+ * a Service of the Services that may select a changed workload, or one of a namespace whose
+ * ReferenceGrants changed. The walk over every reference happens only when such an object
  * changed: typing in an Endpoints, a backend or a route looks at none.
  */
 function referrersAffectedBy(index: WorkspaceIndex, changed: readonly KubeObject[]): KubeObject[] {

@@ -21,9 +21,10 @@ const MAX_FIXES = 3;
  * - a route's backendRef to a Service needs a `port` (the CRD's rule on BackendObjectReference,
  *   "Must have port for Service reference"), from 1 to 65535 (its schema).
  * The v1beta1 form (`servicePort`), which API servers no longer serve since Kubernetes 1.22, is left alone.
- * A service of a Traefik route or TraefikService needs a port too, a number or a name, which its CRD does not require:
- * the API server takes it, and Traefik refuses a service without one, or with 0 or "" ("ingressRoute
- * service port not defined", getServicePort of its Kubernetes CRD provider) and leaves it out.
+ * A service of a Traefik route, TraefikService or Middleware needs a port too, a number or a name,
+ * which its CRD does not require: the API server takes it, and Traefik refuses a service without
+ * one, or with 0 or "" ("ingressRoute service port not defined", getServicePort of its Kubernetes
+ * CRD provider), and leaves it (a Middleware's, the middleware) out.
  *
  * Fixes: for a missing port, write one of the Service's ports (preferred when it has one).
  */

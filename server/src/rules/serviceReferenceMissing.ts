@@ -22,7 +22,7 @@ const MAX_SUGGESTIONS = 3;
  *
  * An Ingress backend (`service.name` of networking.k8s.io/v1, `serviceName` of older versions), a
  * Gateway API route's backendRef to a Service (`name`, in its `namespace` when it writes one), a
- * Traefik route's or TraefikService's service (`name`, in its `namespace` when it writes one) or a StatefulSet's
+ * service of a Traefik route, TraefikService or Middleware (the same) or a StatefulSet's
  * `serviceName` names a Service the namespace does not have in the workspace:
  * - the Ingress controller finds no Service for the backend and answers its paths with 503
  *   (ingress-nginx logs "service not found"); the API server takes the Ingress as it is;
@@ -30,10 +30,9 @@ const MAX_SUGGESTIONS = 3;
  *   get with 500 (Gateway API HTTPRouteRule.backendRefs: "a resource that does not exist"); for
  *   the backendRef of a requestMirror filter, it configures no mirror (HTTPRequestMirrorFilter:
  *   "If the referent cannot be found, this BackendRef is invalid and must be dropped");
- * - Traefik finds none for a service of an IngressRoute (IngressRouteTCP, IngressRouteUDP,
- *   TraefikService),
- *   logs "kubernetes service not found" and leaves it out of its configuration (its Kubernetes
- *   CRD provider, buildServersLB);
+ * - Traefik finds none for the service, logs "kubernetes service not found" and leaves it (a
+ *   Middleware's, the middleware) out of its configuration (its Kubernetes CRD provider,
+ *   buildServersLB);
  * - the StatefulSet's pods get no DNS names of their own (`web-0.web.shop.svc`): its governing
  *   Service, headless, is what publishes them (StatefulSet "Stable Network ID").
  * It speaks only when the object's folder holds a Service of that namespace: an app's manifests
@@ -64,13 +63,7 @@ export const serviceReferenceMissing: Rule = {
       const { named, consequence } = wording(index, reference);
       const hints =
         similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('') +
-        elsewhere
-          .map((service) =>
-            canNameNamespace(object)
-              ? ` Did you mean ${describeAt(index, service, object.uri)} of another namespace?`
-              : ` ${describeAt(index, service, object.uri)} has that name in another namespace, which ${object.kind === 'Ingress' ? 'an Ingress backend' : "a StatefulSet's serviceName"} cannot name.`,
-          )
-          .join('');
+        elsewhere.map((service) => elsewhereHint(index, object, service)).join('');
       return [
         Finding.of(
           this,
@@ -186,6 +179,14 @@ function sameNameElsewhere(index: WorkspaceIndex, reference: ServiceReference): 
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .slice(0, MAX_SUGGESTIONS)
     .map(([, services]) => nearest(services, reference.object.uri).sort(compareByPlace)[0]);
+}
+
+/** What the message says of a Service of the name a reference gives, in another namespace. */
+function elsewhereHint(index: WorkspaceIndex, object: ServiceReference['object'], service: Service): string {
+  const where = describeAt(index, service, object.uri);
+  if (canNameNamespace(object)) return ` Did you mean ${where} of another namespace?`;
+  const naming = object.kind === 'Ingress' ? 'an Ingress backend' : "a StatefulSet's serviceName";
+  return ` ${where} has that name in another namespace, which ${naming} cannot name.`;
 }
 
 /**
