@@ -206,6 +206,18 @@ describe('targeted re-check through the Services a reference names', () => {
       ['login.yaml', ''],
     ]);
   });
+
+  test('a namespace a typo away from a Service of the name is said until a Service comes into it', () => {
+    const route =
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: storefront\n  namespace: edge\n' +
+      'spec:\n  rules:\n    - backendRefs:\n        - name: web\n          namespace: shpo\n          port: 80\n';
+    // In folders of their own: the route's holds no Service, so only the typo makes the rule speak.
+    followsEdits({ 'edge/route.yaml': route, 'shop/web.yaml': '', 'other/cache.yaml': '' }, [
+      ['shop/web.yaml', service('shop', '80')],
+      ['other/cache.yaml', service('shpo', '80').replace('name: web', 'name: cache')],
+      ['other/cache.yaml', ''],
+    ]);
+  });
 });
 
 /** The findings of a new index of `texts`. */

@@ -8,8 +8,8 @@ import {
 import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { compareByPlace, isGatewayRoute, isRouter, isTraefikRouter, objectHolding, type Service } from '../model/types';
-import { describe, describeAt, leftOutByTraefik } from './describe';
-import { servicesNamedNear } from './nearMisses';
+import { describe, describeAt, editDistance, leftOutByTraefik } from './describe';
+import { servicesNamedNear, setNamespaceFix, TYPO_DISTANCE } from './nearMisses';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
 import { insertEntryAfter, replaceScalar } from './yamlText';
@@ -41,6 +41,9 @@ const MAX_SUGGESTIONS = 3;
  * Services a typo away in the namespace are named, with a fix that writes the name; so are Services
  * of that name in other namespaces, with a fix that names their namespace where the reference may
  * (a route's backendRef, which then needs a ReferenceGrant there; a Traefik service).
+ * A namespace that is a typo itself (written, holding no Service in the workspace, a typo away
+ * from one that has a Service of the name) is reported wherever the reference sits, with a fix
+ * that writes the right one where the typo is: the reference's `namespace`, or its object's.
  */
 export const serviceReferenceMissing: Rule = {
   code: 'service-reference-missing',
@@ -56,14 +59,14 @@ export const serviceReferenceMissing: Rule = {
       const namespace = referencedNamespace(index, reference);
       const folder = UriPath.folderOf(reference.object.uri);
       const besideIt = (service: Service) => UriPath.folderOf(service.uri) === folder;
-      if (!index.servicesIn(namespace).some(besideIt)) return [];
+      if (!index.servicesIn(namespace).some(besideIt) && !namespaceTypoed(index, reference)) return [];
       const { object, name } = reference;
       const similar = similarServices(index, reference);
       const elsewhere = sameNameElsewhere(index, reference);
       const { named, consequence } = wording(index, reference);
       const hints =
         similar.map((service) => ` Did you mean ${describeAt(index, service, object.uri)}?`).join('') +
-        elsewhere.map((service) => elsewhereHint(index, object, service)).join('');
+        elsewhere.map((service) => elsewhereHint(index, reference, service)).join('');
       return [
         Finding.of(
           this,
@@ -87,13 +90,20 @@ export const serviceReferenceMissing: Rule = {
     const text = index.file(finding.uri)?.text;
     if (!reference || text === undefined) return [];
     const names = similarServices(index, reference).map((service) => service.name!.value);
-    const namespaces = canNameNamespace(reference.object)
-      ? sameNameElsewhere(index, reference).map((service) => index.namespaceOf(service))
-      : [];
+    const otherNamespaces = sameNameElsewhere(index, reference).map((service) => index.namespaceOf(service));
+    const namespaces = canNameNamespace(reference.object) ? otherNamespaces : [];
     const renames = names.map((name): Fix => ({
       title: `Name Service "${name}" instead`,
       changes: [{ kind: 'edit', uri: finding.uri, ...replaceScalar(text, reference.name, name) }],
     }));
+    // A typo in the namespace its object's metadata writes: the object moves, its other references with it.
+    const objectNamespace = reference.namespace?.value ? undefined : reference.object.namespace?.value;
+    const objectMoves =
+      objectNamespace === referencedNamespace(index, reference)
+        ? otherNamespaces
+            .filter((namespace) => isTypoOf(namespace, objectNamespace))
+            .flatMap((namespace) => setNamespaceFix(index, reference.object, namespace) ?? [])
+        : [];
     const moves = namespaces.flatMap((namespace): Fix[] => {
       const edit = namespaceEdit(text, reference, namespace);
       return edit
@@ -105,7 +115,7 @@ export const serviceReferenceMissing: Rule = {
           ]
         : [];
     });
-    const fixes = [...renames, ...moves];
+    const fixes = [...renames, ...objectMoves, ...moves];
     if (fixes.length === 1) fixes[0].isPreferred = true;
     return fixes;
   },
@@ -165,8 +175,8 @@ function similarServices(index: WorkspaceIndex, reference: ServiceReference): Se
 }
 
 /**
- * The Services of the reference's name in other namespaces, one per namespace (the nearest), by
- * namespace: the reference may be written in, or name, the wrong one.
+ * The Services of the reference's name in other namespaces, one per namespace (the nearest), those a
+ * typo away first, then by namespace: the reference may be written in, or name, the wrong one.
  */
 function sameNameElsewhere(index: WorkspaceIndex, reference: ServiceReference): Service[] {
   const namespace = referencedNamespace(index, reference);
@@ -175,15 +185,39 @@ function sameNameElsewhere(index: WorkspaceIndex, reference: ServiceReference): 
     const other = index.namespaceOf(service);
     if (other !== namespace) byNamespace.set(other, [...(byNamespace.get(other) ?? []), service]);
   }
+  const typoFirst = (other: string) => (isTypoOf(other, namespace) ? 0 : 1);
   return [...byNamespace]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(([a], [b]) => typoFirst(a) - typoFirst(b) || (a < b ? -1 : 1))
     .slice(0, MAX_SUGGESTIONS)
     .map(([, services]) => nearest(services, reference.object.uri).sort(compareByPlace)[0]);
 }
 
+/**
+ * Whether the namespace the reference resolves in, as its text writes it (its own `namespace`, or
+ * its object's), has no Service in the workspace and is a typo away from one that has a Service of
+ * the name it gives: then it speaks even with no Service of that namespace in the folder.
+ */
+function namespaceTypoed(index: WorkspaceIndex, reference: ServiceReference): boolean {
+  const namespace = referencedNamespace(index, reference);
+  const written = reference.namespace?.value || reference.object.namespace?.value;
+  return (
+    written === namespace &&
+    index.servicesIn(namespace).length === 0 &&
+    index.servicesNamed(reference.name.value).some((service) => isTypoOf(index.namespaceOf(service), namespace))
+  );
+}
+
+/** Whether two namespaces differ, by a typo at most. */
+function isTypoOf(namespace: string, other: string): boolean {
+  return namespace !== other && editDistance(namespace, other, TYPO_DISTANCE) <= TYPO_DISTANCE;
+}
+
 /** What the message says of a Service of the name a reference gives, in another namespace. */
-function elsewhereHint(index: WorkspaceIndex, object: ServiceReference['object'], service: Service): string {
+function elsewhereHint(index: WorkspaceIndex, reference: ServiceReference, service: Service): string {
+  const { object } = reference;
   const where = describeAt(index, service, object.uri);
+  if (isTypoOf(index.namespaceOf(service), referencedNamespace(index, reference)))
+    return ` Did you mean ${where}, whose namespace differs by a typo?`;
   if (canNameNamespace(object)) return ` Did you mean ${where} of another namespace?`;
   const naming = object.kind === 'Ingress' ? 'an Ingress backend' : "a StatefulSet's serviceName";
   return ` ${where} has that name in another namespace, which ${naming} cannot name.`;
