@@ -12,6 +12,7 @@ export const SYMBOL_KINDS: Record<SymbolType, SymbolKind> = {
   workload: SymbolKind.Class,
   router: SymbolKind.Module,
   grant: SymbolKind.Object,
+  monitor: SymbolKind.Event,
   kustomization: SymbolKind.Package,
   port: SymbolKind.Field,
   address: SymbolKind.Constant,

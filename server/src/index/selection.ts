@@ -1,10 +1,17 @@
-import { protocolOf, ServiceSemantics, STATEFULSET_POD_LABELS, targetPortOf } from '../model/semantics';
+import {
+  labelSelectorMatches,
+  protocolOf,
+  ServiceSemantics,
+  STATEFULSET_POD_LABELS,
+  targetPortOf,
+} from '../model/semantics';
 import type {
   ContainerPort,
   Located,
   Router,
   Service,
   ServiceBackendRef,
+  ServiceMonitor,
   ServicePort,
   SourceRange,
   Workload,
@@ -17,6 +24,62 @@ import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
  * Service's selector picks, and the Ingresses and StatefulSets that name a Service.
  * Navigation follows them and the selector rules check them.
  */
+
+/**
+ * The Services a ServiceMonitor selects, by their labels, in the namespaces of its
+ * `namespaceSelector` (every one for `any: true`, else those of `matchNames`, else its own), but
+ * ExternalName Services, which have no endpoints to scrape; in file order. Undefined when its
+ * selectors are not read (not written, or in a shape the model does not read).
+ */
+export function servicesMonitoredBy(index: WorkspaceIndex, monitor: ServiceMonitor): Service[] | undefined {
+  const { selector, namespaceSelector } = monitor;
+  if (!selector || !namespaceSelector) return undefined;
+  const candidates = namespaceSelector.any
+    ? index.servicesOfEveryNamespace()
+    : (namespaceSelector.matchNames.length > 0
+        ? [...new Set(namespaceSelector.matchNames.map(({ value }) => value))]
+        : [index.namespaceOf(monitor)]
+      ).flatMap((namespace) => index.servicesIn(namespace));
+  const selected: Service[] = [];
+  for (const service of candidates) {
+    if (ServiceSemantics.isExternalName(service)) continue;
+    const matches = labelSelectorMatches(selector, service.labels);
+    if (matches === undefined) return undefined;
+    if (matches) selected.push(service);
+  }
+  return selected.sort(compareByPlace);
+}
+
+/**
+ * The ports of the Services a ServiceMonitor selects that an endpoint's `port` scrapes: those whose
+ * name it matches as Prometheus matches its relabeling's regular expression, anchored (the operator
+ * keeps the endpoints whose port has that name); in the Services' order. Undefined when the port is
+ * not judged: empty (every port is kept) or no regular expression JavaScript reads alike.
+ */
+export function portsScrapedBy(
+  services: readonly Service[],
+  port: string,
+): { service: Service; port: ServicePort }[] | undefined {
+  const matches = monitorPortMatcher(port);
+  if (!matches) return undefined;
+  return services.flatMap((service) =>
+    service.ports
+      .filter(({ name }) => matches(name?.value ?? ''))
+      .map((servicePort) => ({ service, port: servicePort })),
+  );
+}
+
+function monitorPortMatcher(port: string): ((name: string) => boolean) | undefined {
+  if (port === '') return undefined;
+  // A port name (IANA_SVC_NAME) is its own expression.
+  if (/^[a-z0-9-]*$/.test(port)) return (name) => name === port;
+  try {
+    const expression = new RegExp(`^(?:${port})$`);
+    return (name) => expression.test(name);
+  } catch {
+    return undefined;
+  }
+}
 
 /** `app=web, tier=api`: a selector as `kubectl` writes one. */
 export function selectorText(labels: Readonly<Record<string, Located<string>>>): string {

@@ -10,6 +10,7 @@ import type {
   Located,
   ObjectBase,
   ReferenceGrant,
+  ServiceMonitor,
   Router,
   SourceRange,
   Service,
@@ -65,7 +66,7 @@ export type FileEntry = {
    * How many of `objects` are of each kind: slices and kustomizations make a change of the file
    * reach beyond it, and the index adds up the rest for `summary()`. `serviceReferrers` counts the
    * Ingresses, routes and StatefulSets (which name Services) among them, workloads counted too;
-   * `referenceGrants`, the Gateway API ReferenceGrants.
+   * `referenceGrants`, the Gateway API ReferenceGrants; `serviceMonitors`, prometheus-operator's.
    */
   counts: {
     services: number;
@@ -75,6 +76,7 @@ export type FileEntry = {
     workloads: number;
     serviceReferrers: number;
     referenceGrants: number;
+    serviceMonitors: number;
   };
   /** Set when the file's content was not parsed at all (and `text` is empty). */
   unchecked?: UncheckedReason;
@@ -186,6 +188,8 @@ export class WorkspaceIndex {
   private readonly referrers = new ObjectsOfKind(isServiceReferrer);
   /** Every ReferenceGrant. */
   private readonly grants = new ObjectsOfKind((object): object is ReferenceGrant => object.kind === 'ReferenceGrant');
+  /** Every ServiceMonitor. */
+  private readonly monitors = new ObjectsOfKind((object): object is ServiceMonitor => object.kind === 'ServiceMonitor');
   /** Every Service, Endpoints and EndpointSlice, named or not; forgotten when a file with any changes. */
   private allServicesAndBackends: (Service | Backend)[] | undefined;
 
@@ -255,6 +259,7 @@ export class WorkspaceIndex {
     this.slices.fileChanged(uri, previous?.counts.endpointSlices ?? 0, counts.endpointSlices);
     this.referrers.fileChanged(uri, previous?.counts.serviceReferrers ?? 0, counts.serviceReferrers);
     this.grants.fileChanged(uri, previous?.counts.referenceGrants ?? 0, counts.referenceGrants);
+    this.monitors.fileChanged(uri, previous?.counts.serviceMonitors ?? 0, counts.serviceMonitors);
     if ((previous && holdsServicesOrBackends(previous.counts)) || holdsServicesOrBackends(counts)) {
       this.allServicesAndBackends = undefined;
     }
@@ -279,6 +284,7 @@ export class WorkspaceIndex {
     this.slices.fileChanged(uri, previous.counts.endpointSlices, 0);
     this.referrers.fileChanged(uri, previous.counts.serviceReferrers, 0);
     this.grants.fileChanged(uri, previous.counts.referenceGrants, 0);
+    this.monitors.fileChanged(uri, previous.counts.serviceMonitors, 0);
     if (holdsServicesOrBackends(previous.counts)) this.allServicesAndBackends = undefined;
     if (this.refilePending || this.kustomized.delete(uri)) this.refilePending = true;
     else this.unfile(uri);
@@ -327,6 +333,15 @@ export class WorkspaceIndex {
   }
 
   allServices(): readonly Service[] {
+    this.settle();
+    return this.services.values();
+  }
+
+  /**
+   * The same Services as a lookup, as `servicesIn` is one: a view (`scopedTo`) answers it for the
+   * whole workspace, where its `allServices` lists only the view's own.
+   */
+  servicesOfEveryNamespace(): readonly Service[] {
     this.settle();
     return this.services.values();
   }
@@ -380,6 +395,11 @@ export class WorkspaceIndex {
   /** Every Gateway API ReferenceGrant. */
   referenceGrants(): readonly ReferenceGrant[] {
     return this.grants.all(this.entries);
+  }
+
+  /** Every prometheus-operator ServiceMonitor. */
+  serviceMonitors(): readonly ServiceMonitor[] {
+    return this.monitors.all(this.entries);
   }
 
   servicesWithKey(key: ObjectKey): readonly Service[] {
@@ -810,9 +830,11 @@ export class WorkspaceIndex {
     const servicesAndBackends: (Service | Backend)[] = [];
     const workloads: Workload[] = [];
     const referrers: (Router | Workload)[] = [];
+    const monitors: ServiceMonitor[] = [];
     for (const object of all) {
       if (isServiceOrBackend(object)) servicesAndBackends.push(object);
       else if ('podLabels' in object) workloads.push(object);
+      else if (object.kind === 'ServiceMonitor') monitors.push(object);
       if (isServiceReferrer(object)) referrers.push(object);
       // As in the index's own lists: Services and Endpoints without a name are in none.
       if (object.kind === 'Service' && object.name) services.push(object);
@@ -826,6 +848,7 @@ export class WorkspaceIndex {
     view.servicesAndBackends = () => servicesAndBackends;
     view.allWorkloads = () => workloads;
     view.serviceReferrers = () => referrers;
+    view.serviceMonitors = () => monitors;
     view.objects = () => all.values();
     view.objectsByFile = () => groupByUri(all);
     return view;
@@ -1018,6 +1041,7 @@ function countKinds(objects: readonly KubeObject[]): KindCounts {
     else if ('podLabels' in object) counts.workloads++;
     if (isServiceReferrer(object)) counts.serviceReferrers++;
     else if (object.kind === 'ReferenceGrant') counts.referenceGrants++;
+    else if (object.kind === 'ServiceMonitor') counts.serviceMonitors++;
   }
   return counts;
 }
@@ -1037,6 +1061,7 @@ const NO_OBJECTS: KindCounts = Object.freeze({
   workloads: 0,
   serviceReferrers: 0,
   referenceGrants: 0,
+  serviceMonitors: 0,
 });
 
 function isServiceReferrer(object: KubeObject): object is Router | Workload {

@@ -9,6 +9,7 @@ import type {
   EndpointSubset,
   Ingress,
   ReferenceGrant,
+  ServiceMonitor,
   Route,
   RouteKind,
   ServiceBackendRef,
@@ -312,6 +313,8 @@ class DocumentReader {
         return this.ingress(map, base);
       case 'ReferenceGrant':
         return isGatewayApi(apiVersion) ? this.referenceGrant(map, base) : undefined;
+      case 'ServiceMonitor':
+        return isPrometheusOperator(apiVersion) ? this.serviceMonitor(map, base) : undefined;
       default:
         // Other groups may have kinds of these names; only prometheus-operator's run pods.
         if (isOperatorWorkloadKind(kind) && !isPrometheusOperator(apiVersion)) return undefined;
@@ -745,6 +748,38 @@ class DocumentReader {
         const [group, kind, name] = [field(entry, 'group'), field(entry, 'kind'), field(entry, 'name')];
         return group !== undefined && kind !== undefined ? [{ group, kind, ...(name !== undefined && { name }) }] : [];
       }),
+      ...base,
+    };
+  }
+
+  private serviceMonitor(map: YAMLMap, base: ObjectBase): ServiceMonitor {
+    const spec = this.map(map, 'spec');
+    const selectorPair = spec && this.pair(spec, 'selector');
+    const selectorMap = spec && this.map(spec, 'selector');
+    const matchLabelsMap = selectorMap && this.map(selectorMap, 'matchLabels');
+    const matchLabels = matchLabelsMap ? this.stringMap(matchLabelsMap) : {};
+    const namespaceSelector = spec && this.get(spec, 'namespaceSelector');
+    const namespaceMap = spec && this.map(spec, 'namespaceSelector');
+    return {
+      kind: 'ServiceMonitor',
+      selector:
+        selectorPair && selectorMap
+          ? {
+              keyRange: rangeOf(selectorPair.key as Node),
+              valueRange: rangeOf(selectorMap),
+              matchLabels,
+              matchLabelsUnread: this.unread(selectorMap, 'matchLabels', matchLabelsMap, matchLabels),
+              matchExpressions: this.requirements(selectorMap),
+            }
+          : undefined,
+      namespaceSelector:
+        namespaceSelector && !namespaceMap
+          ? undefined
+          : {
+              any: (namespaceMap && this.boolean(namespaceMap, 'any')?.value) === true,
+              matchNames: namespaceMap ? this.strings(namespaceMap, 'matchNames') : [],
+            },
+      endpointPorts: compact(this.maps(spec, 'endpoints').flatMap((endpoint) => this.string(endpoint, 'port') ?? [])),
       ...base,
     };
   }

@@ -8,6 +8,7 @@ import {
   type Service,
   type ServicePort,
   type Workload,
+  type WorkloadSelector,
 } from './types';
 
 /** Whether pods labelled `podLabels` carry every pair of `selector` (how the endpoints controller selects). */
@@ -17,6 +18,34 @@ export function selectorMatches(
 ): boolean {
   for (const key in selector) if (podLabels[key]?.value !== selector[key].value) return false;
   return true;
+}
+
+/**
+ * Whether an object labelled `labels` is selected by a LabelSelector (metav1.LabelSelectorAsSelector):
+ * every pair of `matchLabels`, and every requirement: In (the label has one of the values), NotIn
+ * (it has none of them, or is absent), Exists, DoesNotExist. Undefined when the selector is not
+ * read whole, or a requirement is one the API machinery refuses (another operator, In or NotIn
+ * without values, Exists or DoesNotExist with some).
+ */
+export function labelSelectorMatches(
+  selector: WorkloadSelector,
+  labels: Readonly<Record<string, Located<string>>>,
+): boolean | undefined {
+  if (selector.matchLabelsUnread || !selector.matchExpressions) return undefined;
+  let matches = selectorMatches(selector.matchLabels, labels);
+  for (const { key, operator, values } of selector.matchExpressions) {
+    if (key === undefined || operator === undefined) return undefined;
+    const value = labels[key.value]?.value;
+    const listed = value !== undefined && values.some((candidate) => candidate.value === value);
+    const takesValues = operator.value === 'In' || operator.value === 'NotIn';
+    if (takesValues !== values.length > 0) return undefined;
+    if (operator.value === 'In') matches &&= listed;
+    else if (operator.value === 'NotIn') matches &&= !listed;
+    else if (operator.value === 'Exists') matches &&= value !== undefined;
+    else if (operator.value === 'DoesNotExist') matches &&= value === undefined;
+    else return undefined;
+  }
+  return matches;
 }
 
 /** The labels the API server gives a Job's pods, its name, unless `manualSelector` is true (batch.JobNameLabel…). */

@@ -69,6 +69,7 @@ export type ModelledKind =
   | RouteKind
   | TraefikKind
   | 'ReferenceGrant'
+  | 'ServiceMonitor'
   | WorkloadKind;
 
 /** The Gateway API routes (gateway.networking.k8s.io), whose `backendRefs` name Services. */
@@ -479,6 +480,24 @@ export type ReferenceGrant = ObjectBase & {
   to: { group: string; kind: string; name?: string }[];
 };
 
+/**
+ * A prometheus-operator ServiceMonitor (monitoring.coreos.com): Prometheus scrapes the endpoints of
+ * the Services it selects, by their labels, in the namespaces of its `namespaceSelector`; for each
+ * of its `endpoints` that gives a `port`, only those whose port has that name.
+ */
+export type ServiceMonitor = ObjectBase & {
+  kind: 'ServiceMonitor';
+  /** `spec.selector`, a LabelSelector (`keyRange` its key); undefined when not written or no mapping. */
+  selector?: WorkloadSelector;
+  /**
+   * `spec.namespaceSelector`: every namespace (`any: true`), or those `matchNames` lists, or, with
+   * neither, the monitor's own; undefined when written in a shape the model does not read.
+   */
+  namespaceSelector: { any: boolean; matchNames: Located<string>[] } | undefined;
+  /** The `port` of each of `spec.endpoints`: the name of the port it scrapes. */
+  endpointPorts: Located<string>[];
+};
+
 /** A kustomization file, which can set the namespace of the resources it lists. */
 export type Kustomization = ObjectBase & {
   kind: 'Kustomization';
@@ -489,7 +508,16 @@ export type Kustomization = ObjectBase & {
 
 /** Every object the model yields. */
 export type KubeObject =
-  Service | Endpoints | EndpointSlice | Workload | Kustomization | Ingress | Route | TraefikRouter | ReferenceGrant;
+  | Service
+  | Endpoints
+  | EndpointSlice
+  | Workload
+  | Kustomization
+  | Ingress
+  | Route
+  | TraefikRouter
+  | ReferenceGrant
+  | ServiceMonitor;
 
 /** The objects that send traffic to Services they name: Ingresses, Gateway API routes and Traefik's routes. */
 export type Router = Ingress | Route | TraefikRouter;
@@ -656,6 +684,7 @@ export const MODELLED_KINDS: ReadonlySet<string> = new Set<string>([
     TraefikService: true,
     Middleware: true,
     ReferenceGrant: true,
+    ServiceMonitor: true,
   } satisfies Record<Exclude<ModelledKind, WorkloadKind>, true>),
   ...WORKLOAD_KINDS,
 ]);

@@ -1,4 +1,4 @@
-import { containerPortProtocolOf, workloadsMatching } from '../index/selection';
+import { containerPortProtocolOf, servicesMonitoredBy, workloadsMatching } from '../index/selection';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { UriPath } from '../index/uriPath';
 import { ServiceSemantics, protocolOf, selectorMatches } from '../model/semantics';
@@ -6,6 +6,7 @@ import {
   isGatewayRouteKind,
   isTraefikKind,
   isTraefikServiceOfKubernetes,
+  objectHolding,
   refersToService,
   SELECTOR_OPERATORS,
   SERVICE_NAME_LABEL,
@@ -223,6 +224,21 @@ const providers: Provider[] = [
           const detail = `Service port ${port.port?.value ?? '?'}${port.name ? ` "${port.name.value}"` : ''}/${protocolOf(port)}`;
           if (field !== 'portNumber' && port.name) completions.value(port.name.value, 'port', detail);
           if (field !== 'portName' && port.port) completions.number(port.port.value, 'port', detail);
+        }
+      }
+    },
+  },
+  {
+    // A ServiceMonitor endpoint's port: the port names of the Services it selects, as the index last read it.
+    applies: typing('value', 'ServiceMonitor', 'spec', 'endpoints', ITEM, 'port'),
+    offer: ({ index, uri, context, completions }) => {
+      const monitor = objectHolding(index.file(uri)?.objects ?? [], context.range.start);
+      if (monitor?.kind !== 'ServiceMonitor') return;
+      for (const service of servicesMonitoredBy(index, monitor) ?? []) {
+        for (const port of service.ports) {
+          if (!port.name) continue;
+          const detail = `port ${port.port?.value ?? '?'}/${protocolOf(port)} of Service ${index.namespaceOf(service)}/${service.name?.value ?? ''}`;
+          completions.value(port.name.value, 'port', detail);
         }
       }
     },

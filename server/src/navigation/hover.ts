@@ -6,6 +6,7 @@ import {
   referenceOf,
   referencesTo,
   selectorText,
+  servicesMonitoredBy,
   servicesReferencedBy,
   servicesSelecting,
   workloadsSelectedBy,
@@ -28,7 +29,15 @@ import { rules } from '../rules';
 import { refusalOf } from '../rules/refusals';
 import { plural, whereIs } from '../rules/describe';
 import type { Finding } from '../rules/types';
-import { addressesOf, referencePortsOf, isWorkload, portsOf, servicePortsFor, servicesOfTarget } from './links';
+import {
+  addressesOf,
+  isWorkload,
+  monitoredPortsOf,
+  portsOf,
+  referencePortsOf,
+  servicePortsFor,
+  servicesOfTarget,
+} from './links';
 import { type SourceLocation, type Target, targetAt, touches } from './locate';
 
 /** A hover: markdown and the span it is about. */
@@ -85,6 +94,8 @@ function describeTarget(index: WorkspaceIndex, card: Card, target: Target): stri
     }
     case 'referencePort':
       return referencePortLine(index, card, target);
+    case 'monitorPort':
+      return monitorPortLine(index, card, target);
     case 'selector':
       return selectorCard(index, card, target.object);
     case 'servicePort':
@@ -245,6 +256,26 @@ function referencePortLine(index: WorkspaceIndex, card: Card, target: Target & {
   }
   const ports = services[0].ports.map(describeServicePort).join(', ') || 'none';
   return `No port \`${target.backend.port!.value}\` on ${card.link(services[0])}, whose ports are ${ports}`;
+}
+
+/** The Service ports a ServiceMonitor's endpoint scrapes, or the Services it selects and their ports instead. */
+function monitorPortLine(
+  index: WorkspaceIndex,
+  card: Card,
+  target: Target & { type: 'monitorPort' },
+): string | undefined {
+  const scraped = monitoredPortsOf(index, target);
+  if (!scraped) return undefined;
+  if (scraped.length > 0)
+    return scraped
+      .map(({ service, port }) => `Port ${describeServicePort(port)} of ${card.link(service)}`)
+      .join('\n\n');
+  const services = servicesMonitoredBy(index, target.object) ?? [];
+  if (services.length === 0) return 'No Service of the workspace is selected by this ServiceMonitor.';
+  const listed = services
+    .map((service) => `${card.link(service)}: ${service.ports.map(describeServicePort).join(', ') || 'no ports'}`)
+    .join('\n\n');
+  return `No port \`${target.port.value}\` on the Services this ServiceMonitor selects:\n\n${listed}`;
 }
 
 /** `` `http` 80 → `http` (TCP) ``: a Service port as a card lists it. */

@@ -1,9 +1,11 @@
 import {
   containerPortsFor,
+  portsScrapedBy,
   referenceOf,
   referencesTo,
   servicePortsNamedBy,
   servicesReferencedBy,
+  servicesMonitoredBy,
   servicesSelecting,
   workloadsSelectedBy,
 } from '../index/selection';
@@ -39,6 +41,11 @@ export function definitionsAt(index: WorkspaceIndex, uri: string, offset: number
       return referencePortsOf(index, target).map(({ service, port }) => ({
         uri: service.uri,
         range: (port.name?.value === target.backend.port!.value ? port.name : port.port)!.range,
+      }));
+    case 'monitorPort':
+      return (monitoredPortsOf(index, target) ?? []).map(({ service, port }) => ({
+        uri: service.uri,
+        range: (port.name ?? port).range,
       }));
     case 'endpointPort':
       return servicePortsFor(index, target.object, target.port).map((port) => ({
@@ -130,6 +137,18 @@ export function referencePortsOf(
   return servicesReferencedBy(index, referenceOf(object, backend)).flatMap((service) =>
     servicePortsNamedBy(service, object, backend.port).map((port) => ({ service, port })),
   );
+}
+
+/**
+ * The ports a ServiceMonitor's endpoint port scrapes, in the Services it selects; undefined when
+ * the ServiceMonitor's selectors or the port are not read.
+ */
+export function monitoredPortsOf(
+  index: WorkspaceIndex,
+  { object, port }: Target & { type: 'monitorPort' },
+): { service: Service; port: ServicePort }[] | undefined {
+  const services = servicesMonitoredBy(index, object);
+  return services && portsScrapedBy(services, port.value);
 }
 
 /** The Service ports an endpoint port serves: same name and protocol, as kube-proxy pairs them. */

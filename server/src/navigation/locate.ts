@@ -9,6 +9,7 @@ import type {
   KubeObject,
   Located,
   Service,
+  ServiceMonitor,
   ServicePort,
   SourceRange,
   Workload,
@@ -29,6 +30,7 @@ export type Target = { range: SourceRange } & (
   | { type: 'containerPort'; object: Workload; port: ContainerPort }
   | { type: 'serviceReference'; object: ServiceReference['object']; reference: ServiceReference }
   | { type: 'referencePort'; object: Router; backend: ServiceBackendRef }
+  | { type: 'monitorPort'; object: ServiceMonitor; port: Located<string> }
   | { type: 'object'; object: KubeObject }
 );
 
@@ -79,6 +81,11 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
       }
       const port = endpointPortAt(object.ports, at);
       if (port) return { type: 'endpointPort', object, ...port };
+      break;
+    }
+    case 'ServiceMonitor': {
+      const port = object.endpointPorts.find((candidate) => at(candidate));
+      if (port) return { type: 'monitorPort', object, port, range: port.range };
       break;
     }
     case 'Kustomization':

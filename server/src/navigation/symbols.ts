@@ -8,7 +8,16 @@ import type { SourceLocation } from './locate';
 
 /** What a symbol stands for; the LSP adapter picks an icon per type. */
 export type SymbolType =
-  'service' | 'backend' | 'workload' | 'router' | 'grant' | 'kustomization' | 'port' | 'address' | 'reference';
+  | 'service'
+  | 'backend'
+  | 'workload'
+  | 'router'
+  | 'grant'
+  | 'monitor'
+  | 'kustomization'
+  | 'port'
+  | 'address'
+  | 'reference';
 
 /** An entry of a file's outline. */
 export type OutlineSymbol = {
@@ -74,6 +83,8 @@ function typeOf(object: KubeObject): SymbolType {
       return 'kustomization';
     case 'ReferenceGrant':
       return 'grant';
+    case 'ServiceMonitor':
+      return 'monitor';
     default:
       return isRouter(object) ? 'router' : 'workload';
   }
@@ -106,6 +117,8 @@ function childrenOf(object: KubeObject): OutlineSymbol[] {
     case 'Kustomization':
     case 'ReferenceGrant':
       return [];
+    case 'ServiceMonitor':
+      return object.endpointPorts.map((port) => leaf(port, 'reference', 'port'));
     default:
       if (isRouter(object)) return object.backends.map(({ serviceName }) => leaf(serviceName, 'reference', 'Service'));
       return [

@@ -34,6 +34,7 @@ import { serviceExternalIpInvalid } from './serviceExternalIpInvalid';
 import { servicePortInvalid } from './servicePortInvalid';
 import { selectorMatchesNoWorkload } from './selectorMatchesNoWorkload';
 import { serviceReferenceMissing } from './serviceReferenceMissing';
+import { servicemonitorPortUnknown } from './servicemonitorPortUnknown';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceTrafficInvalid } from './serviceTrafficInvalid';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
@@ -67,6 +68,7 @@ export const rules: readonly Rule[] = [
   routePortUnknown,
   routeReferenceNotPermitted,
   statefulsetServiceNotHeadless,
+  servicemonitorPortUnknown,
   targetPortNameUnknown,
   targetPortNumberUndeclared,
   sessionAffinityIgnored,
