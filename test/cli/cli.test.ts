@@ -33,7 +33,7 @@ describe('kube-endpoints check', () => {
     const { status, stdout } = run(['check', 'examples']);
     assert.equal(status, 1);
     const lines = stdout.trim().split('\n');
-    assert.equal(lines.length, 17);
+    assert.equal(lines.length, 18);
     assert.match(lines[0], /^examples\/auth\/ldap-endpoints\.yaml:3:7 hint endpoints-deprecated v1 Endpoints /);
     assert.match(
       lines[1],
@@ -98,7 +98,7 @@ describe('kube-endpoints check', () => {
 
   test('--format json gives positions and codes', () => {
     const findings = JSON.parse(run(['check', 'examples', '--format', 'json']).stdout);
-    assert.equal(findings.length, 17);
+    assert.equal(findings.length, 18);
     assert.deepEqual(findings[1], {
       file: 'examples/auth/ldap-endpoints.yaml',
       line: 5,
@@ -113,7 +113,7 @@ describe('kube-endpoints check', () => {
 
   test('--format github writes workflow annotations with escaped properties', () => {
     const lines = run(['check', 'examples', '--format', 'github']).stdout.trim().split('\n');
-    assert.equal(lines.length, 17);
+    assert.equal(lines.length, 18);
     assert.match(
       lines[1],
       /^::warning file=examples\/auth\/ldap-endpoints\.yaml,line=5,col=9,endLine=5,endColumn=13,title=kube-endpoints endpoints-without-service::Endpoints/,
@@ -133,7 +133,7 @@ describe('kube-endpoints check', () => {
     const log = JSON.parse(run(['check', 'examples', '--format', 'sarif']).stdout);
     assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
     const [sarifRun] = log.runs;
-    assert.equal(sarifRun.results.length, 17);
+    assert.equal(sarifRun.results.length, 18);
     assert.ok(
       sarifRun.tool.driver.rules.every(
         (rule: { helpUri: string; help: { text: string } }) => rule.helpUri && rule.help.text,

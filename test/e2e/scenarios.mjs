@@ -38,6 +38,13 @@ export const EXAMPLE_FINDINGS = [
   { file: 'legacy/legacy-api.yaml', line: 5, column: 9, severity: 'warning', code: 'service-without-endpoints' },
   { file: 'legacy/legacy-api.yaml', line: 9, column: 3, severity: 'error', code: 'service-spec-endpoints' },
   {
+    file: 'node-exporter/servicemonitor.yaml',
+    line: 11,
+    column: 13,
+    severity: 'warning',
+    code: 'servicemonitor-port-unknown',
+  },
+  {
     file: 'payments/payments-endpoints.yaml',
     line: 5,
     column: 9,

@@ -21,6 +21,7 @@ const EXPECTED_EXAMPLE_CODES: Record<string, string[]> = {
   'external-database/postgres-route.yaml': ['14:route-port-unknown'],
   'legacy/legacy-api.yaml': ['5:service-without-endpoints', '9:service-spec-endpoints'],
   'node-exporter/endpoints.yaml': ['2:endpoints-deprecated'],
+  'node-exporter/servicemonitor.yaml': ['11:servicemonitor-port-unknown'],
   'payments/payments-endpoints.yaml': ['5:endpoints-for-external-name'],
   'search/elasticsearch-endpoints.yaml': ['3:endpoints-deprecated', '5:endpoints-without-service'],
   'search/elasticsearch-service.yaml': ['4:service-without-endpoints'],
