@@ -50,6 +50,11 @@ export function servicesMonitoredBy(index: WorkspaceIndex, monitor: ServiceMonit
   return selected.sort(compareByPlace);
 }
 
+/** The ServiceMonitors that select a Service, in file order. */
+export function monitorsSelecting(index: WorkspaceIndex, service: Service): ServiceMonitor[] {
+  return index.serviceMonitors().filter((monitor) => servicesMonitoredBy(index, monitor)?.includes(service));
+}
+
 /**
  * The ports of the Services a ServiceMonitor selects that an endpoint's `port` scrapes: those whose
  * name it matches as Prometheus matches its relabeling's regular expression, anchored (the operator

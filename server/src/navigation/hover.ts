@@ -2,6 +2,7 @@ import {
   containerPortProtocolOf,
   containerPortsFor,
   podCountOf,
+  monitorsSelecting,
   podsSelectedOf,
   referenceOf,
   referencesTo,
@@ -20,6 +21,7 @@ import type {
   EndpointPort,
   KubeObject,
   Service,
+  ServiceMonitor,
   ServicePort,
   SourceRange,
   Workload,
@@ -131,6 +133,11 @@ function serviceCard(index: WorkspaceIndex, card: Card, service: Service): strin
   const routers = [...new Set(referencesTo(index, service).map(({ object }) => object))].filter(isRouter);
   if (routers.length > 0)
     lines.push('**Routed from**\n' + routers.map((router) => `- ${card.link(router)}`).join('\n'));
+  const monitors = monitorsSelecting(index, service);
+  if (monitors.length > 0)
+    lines.push(
+      '**Scraped by**\n' + monitors.map((monitor) => `- ${card.link(monitor)}: ${scrapedPorts(monitor)}`).join('\n'),
+    );
   if (ServiceSemantics.isExternalName(service)) return lines.join('\n\n');
   const backends = index.backendsOf(service);
   if (backends.length > 0) {
@@ -144,6 +151,12 @@ function serviceCard(index: WorkspaceIndex, card: Card, service: Service): strin
     lines.push('No Endpoints or EndpointSlice in the workspace: the Service has no backends.');
   }
   return lines.join('\n\n');
+}
+
+/** `` ports `metrics`, `web` ``: the ports a ServiceMonitor's endpoints name. */
+function scrapedPorts(monitor: ServiceMonitor): string {
+  const ports = monitor.endpointPorts.map((port) => `\`${port.value}\``);
+  return ports.length > 0 ? `${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')}` : 'every port';
 }
 
 /** The card of an Endpoints or EndpointSlice: its Service and which Service port each of its ports serves. */

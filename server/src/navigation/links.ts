@@ -1,5 +1,6 @@
 import {
   containerPortsFor,
+  monitorsSelecting,
   portsScrapedBy,
   referenceOf,
   referencesTo,
@@ -75,6 +76,8 @@ export function referencesAt(
     return services.flatMap((service) => [
       ...(includeDeclaration ? [nameLocation(service)] : []),
       ...serviceLinks(index, service).map((link) => link.location),
+      // A ServiceMonitor selects it by its labels, not its name: its selector refers to it, and renaming leaves it.
+      ...monitorsSelecting(index, service).map((monitor) => ({ uri: monitor.uri, range: monitor.selector!.keyRange })),
     ]);
   }
   if (target.type === 'name' && isWorkload(target.object)) {
