@@ -32,14 +32,9 @@ import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
  * selectors are not read (not written, or in a shape the model does not read).
  */
 export function servicesMonitoredBy(index: WorkspaceIndex, monitor: ServiceMonitor): Service[] | undefined {
-  const { selector, namespaceSelector } = monitor;
-  if (!selector || !namespaceSelector) return undefined;
-  const candidates = namespaceSelector.any
-    ? index.servicesOfEveryNamespace()
-    : (namespaceSelector.matchNames.length > 0
-        ? [...new Set(namespaceSelector.matchNames.map(({ value }) => value))]
-        : [index.namespaceOf(monitor)]
-      ).flatMap((namespace) => index.servicesIn(namespace));
+  const { selector } = monitor;
+  const candidates = servicesWatchedBy(index, monitor);
+  if (!selector || !candidates) return undefined;
   const selected: Service[] = [];
   for (const service of candidates) {
     if (ServiceSemantics.isExternalName(service)) continue;
@@ -48,6 +43,23 @@ export function servicesMonitoredBy(index: WorkspaceIndex, monitor: ServiceMonit
     if (matches) selected.push(service);
   }
   return selected.sort(compareByPlace);
+}
+
+/**
+ * The Services a ServiceMonitor selects among, in the namespaces of its `namespaceSelector`: every
+ * one for `any: true`, else those of `matchNames`, else its own; undefined when it is not read.
+ */
+export function servicesWatchedBy(index: WorkspaceIndex, monitor: ServiceMonitor): readonly Service[] | undefined {
+  const { namespaceSelector } = monitor;
+  if (!namespaceSelector) return undefined;
+  if (namespaceSelector.any) return index.servicesOfEveryNamespace();
+  return monitoredNamespaces(index, monitor).flatMap((namespace) => index.servicesIn(namespace));
+}
+
+/** The namespaces a ServiceMonitor watches unless it says `any: true`: those of `matchNames`, else its own. */
+export function monitoredNamespaces(index: WorkspaceIndex, monitor: ServiceMonitor): string[] {
+  const names = monitor.namespaceSelector?.matchNames ?? [];
+  return names.length > 0 ? [...new Set(names.map(({ value }) => value))] : [index.namespaceOf(monitor)];
 }
 
 /** The ServiceMonitors that select a Service, in file order. */

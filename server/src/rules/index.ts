@@ -35,6 +35,7 @@ import { servicePortInvalid } from './servicePortInvalid';
 import { selectorMatchesNoWorkload } from './selectorMatchesNoWorkload';
 import { serviceReferenceMissing } from './serviceReferenceMissing';
 import { servicemonitorPortUnknown } from './servicemonitorPortUnknown';
+import { servicemonitorSelectsNothing } from './servicemonitorSelectsNothing';
 import { serviceSpecEndpoints } from './serviceSpecEndpoints';
 import { serviceTrafficInvalid } from './serviceTrafficInvalid';
 import { serviceTypeInvalid } from './serviceTypeInvalid';
@@ -68,6 +69,7 @@ export const rules: readonly Rule[] = [
   routePortUnknown,
   routeReferenceNotPermitted,
   statefulsetServiceNotHeadless,
+  servicemonitorSelectsNothing,
   servicemonitorPortUnknown,
   targetPortNameUnknown,
   targetPortNumberUndeclared,
