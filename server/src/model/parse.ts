@@ -495,22 +495,9 @@ class DocumentReader {
     const podAnnotations = ownPods
       ? undefined
       : stringsOf(podMetadata && this.map(podMetadata, 'annotations'), paths.podAnnotations);
-    const selectorPair = controllerSpec && this.pair(controllerSpec, 'selector');
-    const selectorMap = controllerSpec && this.map(controllerSpec, 'selector');
-    const matchLabelsMap = selectorMap && (paths.labelSelector ? this.map(selectorMap, 'matchLabels') : selectorMap);
-    const matchLabels = stringsOf(matchLabelsMap, paths.selectorLabels!) ?? {};
-    const selector: WorkloadSelector | undefined =
-      selectorPair && selectorMap
-        ? {
-            keyRange: rangeOf(selectorPair.key as Node),
-            valueRange: rangeOf(selectorMap),
-            matchLabels,
-            matchLabelsUnread: paths.labelSelector
-              ? this.unread(selectorMap, 'matchLabels', matchLabelsMap, matchLabels)
-              : this.unread(controllerSpec, 'selector', selectorMap, matchLabels),
-            matchExpressions: paths.labelSelector ? this.requirements(selectorMap) : [],
-          }
-        : undefined;
+    const selector = this.selector(controllerSpec, paths.labelSelector, (labels) =>
+      stringsOf(labels, paths.selectorLabels!),
+    );
     const ordinals = kind === 'StatefulSet' && spec ? this.map(spec, 'ordinals') : undefined;
     // Before the spread below, which gives every workload the same fields in the same order.
     if (nonStrings.length > 0) base.nonStringEntries = [...(base.nonStringEntries ?? []), ...nonStrings];
@@ -522,7 +509,7 @@ class DocumentReader {
       podAnnotations,
       specRange: controllerSpec && rangeOf(controllerSpec),
       selector,
-      selectorKeyWritten: selectorPair !== undefined,
+      selectorKeyWritten: controllerSpec !== undefined && this.has(controllerSpec, 'selector'),
       containerPorts: compact([
         ...containers.flatMap((container) =>
           this.maps(container, 'ports').map((port): ContainerPort => ({
@@ -754,24 +741,11 @@ class DocumentReader {
 
   private serviceMonitor(map: YAMLMap, base: ObjectBase): ServiceMonitor {
     const spec = this.map(map, 'spec');
-    const selectorPair = spec && this.pair(spec, 'selector');
-    const selectorMap = spec && this.map(spec, 'selector');
-    const matchLabelsMap = selectorMap && this.map(selectorMap, 'matchLabels');
-    const matchLabels = matchLabelsMap ? this.stringMap(matchLabelsMap) : {};
     const namespaceSelector = spec && this.get(spec, 'namespaceSelector');
     const namespaceMap = spec && this.map(spec, 'namespaceSelector');
     return {
       kind: 'ServiceMonitor',
-      selector:
-        selectorPair && selectorMap
-          ? {
-              keyRange: rangeOf(selectorPair.key as Node),
-              valueRange: rangeOf(selectorMap),
-              matchLabels,
-              matchLabelsUnread: this.unread(selectorMap, 'matchLabels', matchLabelsMap, matchLabels),
-              matchExpressions: this.requirements(selectorMap),
-            }
-          : undefined,
+      selector: this.selector(spec, true, (labels) => labels && this.stringMap(labels)),
       namespaceSelector:
         namespaceSelector && !namespaceMap
           ? undefined
@@ -836,6 +810,32 @@ class DocumentReader {
   private writtenText(scalar: Scalar): string {
     const range = rangeOf(scalar);
     return this.text.slice(range.start, range.end);
+  }
+
+  /**
+   * The `selector` of `holder`, when a mapping: a LabelSelector (`matchLabels`, `matchExpressions`),
+   * or, not `labelSelector` (a ReplicationController's), the map of labels itself. `readLabels`
+   * reads the labels' map (undefined when not written).
+   */
+  private selector(
+    holder: YAMLMap | undefined,
+    labelSelector: boolean,
+    readLabels: (labels: YAMLMap | undefined) => Record<string, Located<string>> | undefined,
+  ): WorkloadSelector | undefined {
+    const selectorPair = holder && this.pair(holder, 'selector');
+    const selectorMap = holder && this.map(holder, 'selector');
+    if (!selectorPair || !selectorMap) return undefined;
+    const matchLabelsMap = labelSelector ? this.map(selectorMap, 'matchLabels') : selectorMap;
+    const matchLabels = readLabels(matchLabelsMap) ?? {};
+    return {
+      keyRange: rangeOf(selectorPair.key as Node),
+      valueRange: rangeOf(selectorMap),
+      matchLabels,
+      matchLabelsUnread: labelSelector
+        ? this.unread(selectorMap, 'matchLabels', matchLabelsMap, matchLabels)
+        : this.unread(holder, 'selector', selectorMap, matchLabels),
+      matchExpressions: labelSelector ? this.requirements(selectorMap) : [],
+    };
   }
 
   /** A LabelSelector's `matchExpressions`: none when absent, undefined when not a list of mappings. */
