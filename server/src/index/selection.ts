@@ -31,18 +31,20 @@ import { nearest, ObjectKey, type WorkspaceIndex } from './workspaceIndex';
  * ExternalName Services, which have no endpoints to scrape; in file order. Undefined when its
  * selectors are not read (not written, or in a shape the model does not read).
  */
-export function servicesMonitoredBy(index: WorkspaceIndex, monitor: ServiceMonitor): Service[] | undefined {
-  const { selector } = monitor;
-  const candidates = servicesWatchedBy(index, monitor);
-  if (!selector || !candidates) return undefined;
-  const selected: Service[] = [];
-  for (const service of candidates) {
-    if (ServiceSemantics.isExternalName(service)) continue;
-    const matches = labelSelectorMatches(selector, service.labels);
-    if (matches === undefined) return undefined;
-    if (matches) selected.push(service);
-  }
-  return selected.sort(compareByPlace);
+export function servicesMonitoredBy(index: WorkspaceIndex, monitor: ServiceMonitor): readonly Service[] | undefined {
+  return index.selectionOf(monitor, () => {
+    const { selector } = monitor;
+    const candidates = servicesWatchedBy(index, monitor);
+    if (!selector || !candidates) return undefined;
+    const selected: Service[] = [];
+    for (const service of candidates) {
+      if (ServiceSemantics.isExternalName(service)) continue;
+      const matches = labelSelectorMatches(selector, service.labels);
+      if (matches === undefined) return undefined;
+      if (matches) selected.push(service);
+    }
+    return selected.sort(compareByPlace);
+  });
 }
 
 /**

@@ -159,8 +159,8 @@ export class WorkspaceIndex {
   /** Pairings computed so far; a change forgets those of the keys it touches. */
   private readonly servicesOfCache = new Map<Backend, Service[]>();
   private readonly backendsOfCache = new Map<Service, Backend[]>();
-  /** The workloads each Service selects (`selectionOf`), until the next change of any file. */
-  private readonly selections = new Map<Service, readonly Workload[]>();
+  /** What each Service and ServiceMonitor selects (`selectionOf`), until the next change of any file. */
+  private readonly selections = new Map<Service | ServiceMonitor, Selection>();
   /** The unpaired Services and backends of each namespace asked for (`servicesMissingBackendsIn`), kept up to date. */
   private readonly unpaired = new Map<string, Unpaired>();
   /** The Services that select nothing in each namespace asked for (`servicesSelectingNothingIn`), kept up to date. */
@@ -333,8 +333,7 @@ export class WorkspaceIndex {
   }
 
   allServices(): readonly Service[] {
-    this.settle();
-    return this.services.values();
+    return this.servicesOfEveryNamespace();
   }
 
   /**
@@ -612,17 +611,21 @@ export class WorkspaceIndex {
   }
 
   /**
-   * The workloads a Service selects, as `select` finds them (index/selection.ts), found once until
-   * a file changes: three selector rules ask for every Service's in each full check, and a walk
-   * over the Services of the 50k workspace takes 25-35 ms.
+   * The workloads a Service selects, or the Services a ServiceMonitor selects, as `select` finds
+   * them (index/selection.ts), found once until a file changes: three selector rules ask for every
+   * Service's in each full check, and a walk over the Services of the 50k workspace takes 25-35 ms;
+   * the two ServiceMonitor rules, hovers and completion ask for a ServiceMonitor's.
    */
-  selectionOf(service: Service, select: () => readonly Workload[]): readonly Workload[] {
-    let workloads = this.selections.get(service);
-    if (!workloads) {
-      workloads = select();
-      this.selections.set(service, workloads);
+  selectionOf(service: Service, select: () => readonly Workload[]): readonly Workload[];
+  selectionOf(monitor: ServiceMonitor, select: () => readonly Service[] | undefined): readonly Service[] | undefined;
+  selectionOf(selecting: Service | ServiceMonitor, select: () => Selection): Selection {
+    let selection = this.selections.get(selecting);
+    // A ServiceMonitor whose selectors are not read selects undefined, which is kept too.
+    if (selection === undefined && !this.selections.has(selecting)) {
+      selection = select();
+      this.selections.set(selecting, selection);
     }
-    return workloads;
+    return selection;
   }
 
   /** The Service(s) of a backend's key nearest to it; usually one. */
@@ -1025,6 +1028,9 @@ function objectsStartingIn(objects: readonly KubeObject[], start: number, end: n
   for (let i = low; i < objects.length && objects[i].range.start < end; i++) found.push(objects[i]);
   return found;
 }
+
+/** What a Service (workloads) or a ServiceMonitor (Services, or undefined when not read) selects. */
+type Selection = readonly Workload[] | readonly Service[] | undefined;
 
 type KindCounts = FileEntry['counts'];
 

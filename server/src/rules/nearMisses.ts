@@ -155,6 +155,14 @@ export function servicesNamedNear(index: WorkspaceIndex, namespace: string, name
   return withinTypo(name, index.servicesIn(namespace), namespaceServiceNames, (service) => service.name?.value);
 }
 
+/** The names of `distances`, closest first, then in code-unit order (the same however they were found), `limit` at most. */
+export function closestNames(distances: ReadonlyMap<string, number>, limit: number): string[] {
+  return [...distances]
+    .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : 1))
+    .slice(0, limit)
+    .map(([name]) => name);
+}
+
 /** A candidate at most a typo from a name, and how far. */
 export type Near<T> = { candidate: T; distance: number };
 

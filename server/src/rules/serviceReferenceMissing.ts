@@ -9,7 +9,7 @@ import { UriPath } from '../index/uriPath';
 import { nearest, ObjectKey, type WorkspaceIndex } from '../index/workspaceIndex';
 import { compareByPlace, isGatewayRoute, isRouter, isTraefikRouter, objectHolding, type Service } from '../model/types';
 import { describe, describeAt, editDistance, leftOutByTraefik } from './describe';
-import { servicesNamedNear, setNamespaceFix, TYPO_DISTANCE } from './nearMisses';
+import { closestNames, servicesNamedNear, setNamespaceFix, TYPO_DISTANCE } from './nearMisses';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
 import { insertEntryAfter, replaceScalar } from './yamlText';
@@ -165,13 +165,10 @@ function similarServices(index: WorkspaceIndex, reference: ServiceReference): Se
   const distances = new Map<string, number>();
   for (const { candidate, distance } of servicesNamedNear(index, namespace, name.value))
     if (distance > 0) distances.set(candidate.name!.value, distance);
-  return [...distances]
-    .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : 1))
-    .slice(0, MAX_SUGGESTIONS)
-    .map(
-      ([candidate]) =>
-        nearest(index.servicesWithKey(ObjectKey.of(namespace, candidate)), object.uri).sort(compareByPlace)[0],
-    );
+  return closestNames(distances, MAX_SUGGESTIONS).map(
+    (candidate) =>
+      nearest(index.servicesWithKey(ObjectKey.of(namespace, candidate)), object.uri).sort(compareByPlace)[0],
+  );
 }
 
 /**

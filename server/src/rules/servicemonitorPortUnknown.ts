@@ -2,7 +2,7 @@ import { portsScrapedBy, servicesMonitoredBy } from '../index/selection';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { Located, Service, ServiceMonitor } from '../model/types';
 import { describe, describeAt, editDistance, plural } from './describe';
-import { TYPO_DISTANCE } from './nearMisses';
+import { closestNames, TYPO_DISTANCE } from './nearMisses';
 import type { Fix, Rule } from './types';
 import { Finding } from './types';
 import { replaceScalar } from './yamlText';
@@ -75,14 +75,14 @@ export const servicemonitorPortUnknown: Rule = {
   },
 };
 
-type UnknownPort = { monitor: ServiceMonitor; port: Located<string>; services: Service[] };
+type UnknownPort = { monitor: ServiceMonitor; port: Located<string>; services: readonly Service[] };
 
-/** Each endpoint port of a ServiceMonitor that none of the named Services it selects has a port of. */
+/** Each endpoint port of a ServiceMonitor that none of the Services it selects (named ones: the index lists no other) has a port of. */
 function unknownPorts(index: WorkspaceIndex): UnknownPort[] {
   const unknown: UnknownPort[] = [];
   for (const monitor of index.serviceMonitors()) {
     if (monitor.endpointPorts.length === 0) continue;
-    const services = servicesMonitoredBy(index, monitor)?.filter((service) => service.name);
+    const services = servicesMonitoredBy(index, monitor);
     if (!services || services.length === 0) continue;
     for (const port of monitor.endpointPorts)
       if (portsScrapedBy(services, port.value)?.length === 0) unknown.push({ monitor, port, services });
@@ -95,13 +95,11 @@ function namesNear(port: string, services: readonly Service[]): string[] {
   const distances = new Map<string, number>();
   for (const service of services)
     for (const { name } of service.ports) {
-      const distance = name?.value ? editDistance(port, name.value, TYPO_DISTANCE) : TYPO_DISTANCE + 1;
-      if (distance <= TYPO_DISTANCE) distances.set(name!.value, distance);
+      if (!name?.value) continue;
+      const distance = editDistance(port, name.value, TYPO_DISTANCE);
+      if (distance <= TYPO_DISTANCE) distances.set(name.value, distance);
     }
-  return [...distances]
-    .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : 1))
-    .slice(0, MAX_LISTED)
-    .map(([name]) => name);
+  return closestNames(distances, MAX_LISTED);
 }
 
 /** How the message names the selected Services, none of which has the port, with their ports. */

@@ -99,7 +99,7 @@ type Unmatched = { monitor: ServiceMonitor; beside: Service[] };
 
 /**
  * The ServiceMonitors that select no Service while their folder holds Services of the namespaces
- * they watch (named ones, ExternalName aside), with those Services.
+ * they watch (ExternalName ones aside; the index lists named ones only), with those Services.
  */
 function unmatched(index: WorkspaceIndex): Unmatched[] {
   const found: Unmatched[] = [];
@@ -107,8 +107,7 @@ function unmatched(index: WorkspaceIndex): Unmatched[] {
     if (servicesMonitoredBy(index, monitor)?.length !== 0) continue;
     const folder = UriPath.folderOf(monitor.uri);
     const beside = (servicesWatchedBy(index, monitor) ?? []).filter(
-      (service) =>
-        service.name && !ServiceSemantics.isExternalName(service) && UriPath.folderOf(service.uri) === folder,
+      (service) => !ServiceSemantics.isExternalName(service) && UriPath.folderOf(service.uri) === folder,
     );
     // Those of its own file first: the ones a hint most likely means.
     const ownFileFirst = (service: Service) => (service.uri === monitor.uri ? 0 : 1);
